@@ -1,0 +1,303 @@
+// The local Lambda service for one function: it spawns the runtime process, feeds it one
+// invocation at a time through a RuntimeApiServer, and answers the way Lambda does. Function
+// errors, crashes and timeouts become error results (never a crashed emulator); a timeout
+// kills the runtime, and the next invocation starts a fresh one with a real Init Duration.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { endLine, type InvocationReport, reportLine, startLine } from './report.js';
+import { RuntimeApiServer, type RuntimeInvokeResult } from './runtime-api-server.js';
+
+export interface FunctionConfig {
+  readonly handler: string;
+  readonly taskRoot: string;
+  readonly functionName: string;
+  readonly timeoutSeconds: number;
+  readonly memorySizeMb: number;
+  readonly region: string;
+  /** Extra environment for the function, on top of what Lambda sets. */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export interface EmulatorOptions {
+  readonly config: FunctionConfig;
+  /** The runtime's command line; the handler is appended. */
+  readonly runtimeCommand: readonly string[];
+  /** Receives the function's log: its output and the START/END/REPORT lines. */
+  readonly log?: (text: string) => void;
+}
+
+export interface InvokeOptions {
+  /** JSON text of the client context (already base64-decoded). */
+  readonly clientContext?: string;
+  readonly traceId?: string;
+  readonly requestId?: string;
+}
+
+export interface InvokeOutcome {
+  readonly requestId: string;
+  /** Set for function errors, crashes and timeouts: the X-Amz-Function-Error value. */
+  readonly functionError: 'Unhandled' | undefined;
+  readonly errorType: string | undefined;
+  readonly contentType: string;
+  /** The whole answer, or for a streaming handler the stream of it. */
+  readonly body: Buffer | Readable;
+  /** Resolves with the report once the invocation is over (for streams: after the last byte). */
+  readonly done: Promise<InvocationReport & { readonly log: string }>;
+}
+
+const LOG_CAPTURE_LIMIT = 256 * 1024;
+
+export class Emulator {
+  readonly #options: EmulatorOptions;
+  readonly #log: (text: string) => void;
+  #server: RuntimeApiServer | undefined;
+  #process: ChildProcess | undefined;
+  #exited: Promise<string> | undefined;
+  #spawnedAt = 0;
+  #initDurationMs: number | undefined;
+  #peakMemoryMb = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+  #capture: string[] | undefined;
+  #captured = 0;
+
+  constructor(options: EmulatorOptions) {
+    this.#options = options;
+    this.#log = options.log ?? ((text) => process.stdout.write(text));
+  }
+
+  get config(): FunctionConfig {
+    return this.#options.config;
+  }
+
+  /** Invocations are queued: each waits for the one before it to finish. */
+  invoke(payload: Buffer, options: InvokeOptions = {}): Promise<InvokeOutcome> {
+    const turn = this.#queue.then(() => this.#invoke(payload, options));
+    this.#queue = turn
+      .then(
+        (outcome) => outcome.done,
+        () => undefined,
+      )
+      .catch(() => undefined);
+    return turn;
+  }
+
+  async close(): Promise<void> {
+    await this.#kill();
+    await this.#server?.close();
+    this.#server = undefined;
+  }
+
+  async #invoke(payload: Buffer, options: InvokeOptions): Promise<InvokeOutcome> {
+    const { config } = this.#options;
+    const requestId = options.requestId ?? randomUUID();
+    this.#capture = [];
+    this.#captured = 0;
+    this.#write(startLine(requestId));
+    const server = await this.#ensureRuntime();
+    const coldStart = this.#initDurationMs === undefined;
+    const timeoutMs = config.timeoutSeconds * 1000;
+    const startedAt = performance.now();
+
+    const deadline = startedAt + timeoutMs;
+    const exited = this.#exited!;
+    const answer = server.invoke({
+      requestId,
+      payload,
+      deadlineMs: Date.now() + timeoutMs,
+      invokedFunctionArn: `arn:aws:lambda:${config.region}:000000000000:function:${config.functionName}`,
+      traceId: options.traceId,
+      clientContext: options.clientContext,
+    });
+    const first = await this.#raceDeadline(answer, exited, deadline);
+    let result: RuntimeInvokeResult;
+    if (first === 'timeout') {
+      await this.#kill();
+      server.abort('Sandbox.Timedout', timeoutBody(requestId, config.timeoutSeconds));
+      result = await answer;
+    } else if (typeof first === 'string') {
+      server.abort(
+        'Runtime.ExitError',
+        errorBody('Runtime.ExitError', `RequestId: ${requestId} Error: ${first}`),
+      );
+      result = await answer;
+    } else {
+      result = first;
+    }
+
+    // Lambda ends an invocation when the runtime asks for the next one (or dies, or times out).
+    const done = (async () => {
+      if (
+        result.kind === 'stream' &&
+        (await this.#raceDeadline(result.ended, exited, deadline)) === 'timeout'
+      ) {
+        await this.#kill();
+      }
+      const idle = await this.#raceDeadline(result.idle, exited, deadline);
+      if (idle === 'timeout') await this.#kill();
+      const endedAt = typeof idle === 'number' ? idle : performance.now();
+      this.#samplePeakMemory();
+      // Let output the runtime wrote before asking for more reach us before END.
+      await new Promise((resolve) => setImmediate(resolve));
+      const report: InvocationReport = {
+        requestId,
+        durationMs: Math.min(endedAt - Math.max(startedAt, result.deliveredAt), timeoutMs),
+        memorySizeMb: config.memorySizeMb,
+        maxMemoryUsedMb: Math.max(1, this.#peakMemoryMb),
+        initDurationMs: coldStart ? this.#initDurationMs : undefined,
+      };
+      this.#write(endLine(requestId) + reportLine(report));
+      const log = (this.#capture ?? []).join('');
+      this.#capture = undefined;
+      return { ...report, log };
+    })();
+
+    const common = { requestId, done };
+    if (result.kind === 'stream') {
+      return {
+        ...common,
+        functionError: undefined,
+        errorType: undefined,
+        contentType: result.contentType,
+        body: result.body,
+      };
+    }
+    if (result.kind === 'error') {
+      return {
+        ...common,
+        functionError: 'Unhandled',
+        errorType: result.errorType,
+        contentType: 'application/json',
+        body: result.body,
+      };
+    }
+    return {
+      ...common,
+      functionError: undefined,
+      errorType: undefined,
+      contentType: result.contentType,
+      body: result.body,
+    };
+  }
+
+  /** Whichever comes first: the value, the runtime's exit (its reason), or the deadline. */
+  async #raceDeadline<T>(
+    value: Promise<T>,
+    exited: Promise<string>,
+    deadline: number,
+  ): Promise<T | string | 'timeout'> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - performance.now()));
+    });
+    try {
+      return await Promise.race([value, exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #ensureRuntime(): Promise<RuntimeApiServer> {
+    this.#server ??= await this.#startServer();
+    if (this.#process) return this.#server;
+    const { config, runtimeCommand } = this.#options;
+    const [command, ...args] = runtimeCommand;
+    this.#initDurationMs = undefined;
+    this.#peakMemoryMb = 0;
+    this.#spawnedAt = performance.now();
+    const child = spawn(command!, [...args, config.handler], {
+      cwd: config.taskRoot,
+      env: this.#functionEnv(this.#server.address),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.#process = child;
+    child.stdout!.on('data', (chunk: Buffer) => this.#write(chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => this.#write(chunk.toString()));
+    this.#exited = new Promise<string>((resolve) => {
+      child.on('error', (error) => resolve(`Runtime failed to start: ${error.message}`));
+      child.on('exit', (code, signal) => {
+        if (this.#process === child) this.#process = undefined;
+        resolve(
+          signal
+            ? `Runtime exited with error: signal: ${signal === 'SIGKILL' ? 'killed' : signal}`
+            : code === 0
+              ? 'Runtime exited without providing a reason'
+              : `Runtime exited with error: exit status ${code}`,
+        );
+      });
+    });
+    return this.#server;
+  }
+
+  async #startServer(): Promise<RuntimeApiServer> {
+    const server = await RuntimeApiServer.start();
+    server.on('next', (at) => {
+      if (this.#initDurationMs === undefined && this.#process)
+        this.#initDurationMs = at - this.#spawnedAt;
+    });
+    return server;
+  }
+
+  #functionEnv(runtimeApi: string): NodeJS.ProcessEnv {
+    const { config } = this.#options;
+    const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
+    return {
+      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      LANG: 'en_US.UTF-8',
+      TZ: ':UTC',
+      ...config.environment,
+      AWS_LAMBDA_RUNTIME_API: runtimeApi,
+      AWS_LAMBDA_FUNCTION_NAME: config.functionName,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memorySizeMb),
+      AWS_LAMBDA_FUNCTION_TIMEOUT: String(config.timeoutSeconds),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${config.functionName}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomUUID().replace(/-/g, '')}`,
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_REGION: config.region,
+      AWS_DEFAULT_REGION: config.region,
+      LAMBDA_TASK_ROOT: config.taskRoot,
+      _HANDLER: config.handler,
+    };
+  }
+
+  #samplePeakMemory(): void {
+    const pid = this.#process?.pid;
+    if (!pid) return;
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      this.#peakMemoryMb = Math.max(this.#peakMemoryMb, Math.ceil(kb / 1024));
+    } catch {
+      // The process is gone or /proc is not there: keep the last reading.
+    }
+  }
+
+  async #kill(): Promise<void> {
+    const child = this.#process;
+    if (!child) return;
+    this.#process = undefined;
+    child.kill('SIGKILL');
+    await this.#exited;
+  }
+
+  #write(text: string): void {
+    if (this.#capture && this.#captured < LOG_CAPTURE_LIMIT) {
+      this.#capture.push(text);
+      this.#captured += text.length;
+    }
+    this.#log(text);
+  }
+}
+
+function timeoutBody(requestId: string, seconds: number): Buffer {
+  return errorBody(
+    'Sandbox.Timedout',
+    `RequestId: ${requestId} Error: Task timed out after ${seconds.toFixed(2)} seconds`,
+  );
+}
+
+function errorBody(errorType: string, errorMessage: string): Buffer {
+  return Buffer.from(JSON.stringify({ errorType, errorMessage }));
+}

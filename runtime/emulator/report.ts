@@ -1,0 +1,31 @@
+// START, END and REPORT lines in the Lambda service's format; the log parser in src/core
+// reads these back, so the two must agree.
+
+export interface InvocationReport {
+  readonly requestId: string;
+  readonly durationMs: number;
+  readonly memorySizeMb: number;
+  readonly maxMemoryUsedMb: number;
+  /** Present on a cold start only. */
+  readonly initDurationMs?: number;
+}
+
+export function startLine(requestId: string, version = '$LATEST'): string {
+  return `START RequestId: ${requestId} Version: ${version}\n`;
+}
+
+export function endLine(requestId: string): string {
+  return `END RequestId: ${requestId}\n`;
+}
+
+export function reportLine(report: InvocationReport): string {
+  const init =
+    report.initDurationMs === undefined
+      ? ''
+      : `\tInit Duration: ${report.initDurationMs.toFixed(2)} ms`;
+  return (
+    `REPORT RequestId: ${report.requestId}\tDuration: ${report.durationMs.toFixed(2)} ms` +
+    `\tBilled Duration: ${Math.max(1, Math.ceil(report.durationMs))} ms` +
+    `\tMemory Size: ${report.memorySizeMb} MB\tMax Memory Used: ${report.maxMemoryUsedMb} MB${init}\t\n`
+  );
+}

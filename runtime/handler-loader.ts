@@ -1,0 +1,131 @@
+// Finds and loads the user's handler from `_HANDLER` ("dir/file.export.path"), relative to
+// LAMBDA_TASK_ROOT, as an ES module or CommonJS. Failures become the `Runtime.*` init errors
+// the Lambda service reports.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { RuntimeError } from './errors.js';
+import { isStandardSchema, type StandardSchema } from './schema.js';
+import { STREAMING_MARK } from './streaming.js';
+
+export type HandlerFunction = (...args: unknown[]) => unknown;
+
+export interface LoadedHandler {
+  readonly fn: HandlerFunction;
+  readonly streaming: boolean;
+  /** Callback-style handlers take (event, context, callback). */
+  readonly usesCallback: boolean;
+  readonly eventSchema: StandardSchema | undefined;
+  readonly deserialize: ((body: Buffer, context: unknown) => unknown) | undefined;
+  readonly serialize: ((result: unknown, context: unknown) => string | Buffer) | undefined;
+}
+
+const EXTENSIONS = ['.js', '.mjs', '.cjs'];
+
+export interface HandlerName {
+  /** The module path without extension, relative to the task root. */
+  readonly modulePath: string;
+  /** The export path inside the module: `handler`, or `api.v1.handler`. */
+  readonly exportPath: readonly string[];
+}
+
+export function parseHandlerName(handler: string): HandlerName {
+  if (handler.includes('..')) {
+    throw new RuntimeError(
+      'Runtime.MalformedHandlerName',
+      `'${handler}' is not a valid handler name: it may not contain '..'. Name a file inside the task root, such as 'app.handler'.`,
+    );
+  }
+  const slash = handler.lastIndexOf('/');
+  const file = handler.slice(slash + 1);
+  const dot = file.indexOf('.');
+  if (dot <= 0 || dot === file.length - 1) {
+    throw new RuntimeError(
+      'Runtime.MalformedHandlerName',
+      `'${handler}' is not a valid handler name: use 'file.export', such as 'app.handler'.`,
+    );
+  }
+  return {
+    modulePath: handler.slice(0, slash + 1) + file.slice(0, dot),
+    exportPath: file.slice(dot + 1).split('.'),
+  };
+}
+
+export async function loadHandler(handler: string, taskRoot: string): Promise<LoadedHandler> {
+  const name = parseHandlerName(handler);
+  const file = resolveModuleFile(taskRoot, name.modulePath);
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw classifyLoadError(error);
+  }
+  const fn = findExport(namespace, name.exportPath);
+  if (fn === undefined) {
+    throw new RuntimeError('Runtime.HandlerNotFound', `${handler} is undefined or not exported`);
+  }
+  if (typeof fn !== 'function') {
+    throw new RuntimeError('Runtime.HandlerNotFound', `${handler} is not a function`);
+  }
+  const exported = (key: string): unknown => namespace[key] ?? asRecord(namespace.default)?.[key];
+  const schema = exported('eventSchema');
+  const deserialize = exported('deserialize');
+  const serialize = exported('serialize');
+  const streaming = (fn as unknown as Record<symbol, unknown>)[STREAMING_MARK] === 'response';
+  return {
+    fn: fn as HandlerFunction,
+    streaming,
+    usesCallback: !streaming && fn.length >= 3,
+    eventSchema: isStandardSchema(schema) ? schema : undefined,
+    deserialize:
+      typeof deserialize === 'function' ? (deserialize as LoadedHandler['deserialize']) : undefined,
+    serialize:
+      typeof serialize === 'function' ? (serialize as LoadedHandler['serialize']) : undefined,
+  };
+}
+
+function resolveModuleFile(taskRoot: string, modulePath: string): string {
+  const base = path.resolve(taskRoot, modulePath);
+  for (const extension of EXTENSIONS) {
+    if (existsSync(base + extension)) return base + extension;
+  }
+  throw new RuntimeError(
+    'Runtime.ImportModuleError',
+    `Error: Cannot find module '${modulePath}': no ${EXTENSIONS.map((e) => path.basename(base) + e).join(', ')} in ${path.dirname(base)}`,
+  );
+}
+
+function findExport(namespace: Record<string, unknown>, exportPath: readonly string[]): unknown {
+  const walk = (root: unknown): unknown =>
+    exportPath.reduce<unknown>((node, key) => asRecord(node)?.[key], root);
+  // CommonJS modules imported as ES modules put `module.exports` on `default`.
+  return walk(namespace) ?? walk(namespace.default);
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function'
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function classifyLoadError(error: unknown): unknown {
+  if (error instanceof SyntaxError) {
+    // V8 puts the file and line of an ES module's syntax error on the stack's first line.
+    const where = error.stack?.split('\n')[0] ?? '';
+    const location = /^(file:|\/)/.test(where) ? ` (${where.replace(/^file:\/\//, '')})` : '';
+    return new RuntimeError(
+      'Runtime.UserCodeSyntaxError',
+      `${error.name}: ${error.message}${location}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+    return new RuntimeError('Runtime.ImportModuleError', `Error: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return error;
+}

@@ -1,0 +1,57 @@
+// Observation lines: timestamped marks the log timeline is built from. The format is
+// documented in docs/observations.md; the log parser in src/core reads exactly this.
+//
+//   text: [lambdash]\t<unix ms, 3 decimals>\t<request id or ->\t<kind>\t<name>
+//   JSON: {"timestamp":"<ISO>","type":"lambdash.observe","time":<unix ms>,
+//          "requestId":"<id>","kind":"runtime"|"user","name":"<name>"}
+import { performance } from 'node:perf_hooks';
+import { currentRequest, type LogSettings } from './logging.js';
+
+export const OBSERVE_PREFIX = '[lambdash]';
+
+/** The runtime's own marks, in the order they happen. */
+export type RuntimeMark =
+  | 'init.start'
+  | 'handler.loaded'
+  | 'event.received'
+  | 'handler.start'
+  | 'handler.end'
+  | 'response.posted';
+
+/** The global the public `observe()` helper finds the running runtime through. */
+export const OBSERVER_KEY = Symbol.for('dev.lambdash.observe');
+
+/** Wall-clock time with sub-millisecond precision. */
+export function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export function formatObservation(
+  settings: LogSettings,
+  kind: 'runtime' | 'user',
+  name: string,
+  time: number,
+): string {
+  const requestId = currentRequest.id || '-';
+  const clean = name.replace(/[\t\r\n]+/g, ' ');
+  if (settings.json) {
+    return `${JSON.stringify({
+      timestamp: new Date(time).toISOString(),
+      type: 'lambdash.observe',
+      time: Math.round(time * 1000) / 1000,
+      requestId,
+      kind,
+      name: clean,
+    })}\n`;
+  }
+  return `${OBSERVE_PREFIX}\t${time.toFixed(3)}\t${requestId}\t${kind}\t${clean}\n`;
+}
+
+export type Observer = (kind: 'runtime' | 'user', name: string) => void;
+
+export function createObserver(settings: LogSettings, write: (line: string) => void): Observer {
+  const observer: Observer = (kind, name) =>
+    write(formatObservation(settings, kind, name, preciseNow()));
+  (globalThis as Record<symbol, unknown>)[OBSERVER_KEY] = (name: string) => observer('user', name);
+  return observer;
+}

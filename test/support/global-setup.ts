@@ -1,0 +1,6 @@
+// Tests run the runtime as it ships: build it once before any test starts.
+import { execFileSync } from 'node:child_process';
+
+export default function setup(): void {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+}
