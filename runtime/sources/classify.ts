@@ -42,6 +42,8 @@ export function classifyEvent(event: unknown): EventSourceKind {
   if (!isObject(event)) return 'direct';
   const context = event.requestContext;
   if (isObject(context)) {
+    // Lambda authorizers get the request too, but answer with a policy, not an HTTP response.
+    if (isAuthorizerRequest(event)) return 'direct';
     if (isObject(context.elb)) return 'alb';
     if (typeof context.connectionId === 'string' && typeof context.eventType === 'string') {
       return 'apigateway-websocket';
@@ -79,6 +81,15 @@ export function isHttpSource(kind: EventSourceKind): kind is HttpSourceKind {
     kind === 'function-url' ||
     kind === 'alb' ||
     kind === 'apigateway-websocket'
+  );
+}
+
+// REST API authorizers carry `methodArn`, HTTP API ones `routeArn`, both with a `type`
+// (TOKEN or REQUEST); proxy integrations have neither.
+function isAuthorizerRequest(event: JsonObject): boolean {
+  return (
+    typeof event.type === 'string' &&
+    (typeof event.methodArn === 'string' || typeof event.routeArn === 'string')
   );
 }
 
