@@ -8,7 +8,7 @@ export interface HttpRequest {
   readonly method: string;
   /** The path as the client sent it; for WebSocket routes the route key. */
   readonly path: string;
-  /** Lower-case names; repeated headers joined with ", " as HTTP allows. */
+  /** Lower-case names; repeated headers joined with ", " as HTTP allows ("; " for Cookie). */
   readonly headers: Record<string, string>;
   /** Decoded query parameters; a repeated name keeps its last value here... */
   readonly query: Record<string, string>;
@@ -49,7 +49,8 @@ export function normalizeHttpRequest(kind: HttpSourceKind, event: JsonObject): H
     sourceIp: v2
       ? str(http.sourceIp) || undefined
       : str(isObject(context.identity) ? context.identity.sourceIp : undefined) ||
-        headers['x-forwarded-for']?.split(',')[0]?.trim() ||
+        // ALB appends the address it saw: earlier entries are whatever the client sent.
+        headers['x-forwarded-for']?.split(',').pop()?.trim() ||
         undefined,
   };
 }
@@ -83,7 +84,10 @@ function joinedHeaders(event: JsonObject): Record<string, string> {
   const out: Record<string, string> = {};
   if (isObject(event.multiValueHeaders)) {
     for (const [name, values] of Object.entries(event.multiValueHeaders)) {
-      if (Array.isArray(values)) out[name.toLowerCase()] = values.map(String).join(', ');
+      if (!Array.isArray(values)) continue;
+      const lower = name.toLowerCase();
+      // Repeated Cookie headers are one list of pairs (RFC 9113 8.2.3), not comma-joined.
+      out[lower] = values.map(String).join(lower === 'cookie' ? '; ' : ', ');
     }
   }
   for (const [name, value] of Object.entries(stringMap(event.headers))) {
@@ -133,7 +137,12 @@ function parseCookieHeader(header: string | undefined): Record<string, string> {
   if (!header) return out;
   for (const part of header.split(/;\s*/)) {
     const eq = part.indexOf('=');
-    if (eq > 0) out[part.slice(0, eq).trim()] = safeDecode(part.slice(eq + 1).trim());
+    if (eq <= 0) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
+      value = value.slice(1, -1);
+    // Cookie values are percent-encoded at most, never form-encoded: a '+' stays a '+'.
+    out[part.slice(0, eq).trim()] = safeDecode(value, false);
   }
   return out;
 }
@@ -152,9 +161,9 @@ function lowerCaseKeys(map: Record<string, string>): Record<string, string> {
   return out;
 }
 
-function safeDecode(value: string): string {
+function safeDecode(value: string, plusIsSpace = true): string {
   try {
-    return decodeURIComponent(value.replace(/\+/g, ' '));
+    return decodeURIComponent(plusIsSpace ? value.replace(/\+/g, ' ') : value);
   } catch {
     return value;
   }
