@@ -35,9 +35,11 @@ export function httpErrorResponse(
   const text = view?.expose ? message : (STATUS_CODES[statusCode] ?? 'Error');
   const payload: JsonObject = { message: text };
   if (view?.expose && view.details !== undefined) payload.details = view.details;
+  const headers = { ...view?.headers };
+  if (keyOf(headers, 'content-type') === undefined) headers['content-type'] = JSON_TYPE;
   return adaptToSource(kind, event, {
     statusCode,
-    headers: { 'content-type': JSON_TYPE, ...view?.headers },
+    headers,
     body: JSON.stringify(payload),
     isBase64Encoded: false,
   });
@@ -74,7 +76,13 @@ function fromFull(result: JsonObject & { statusCode: number }): HttpResponse {
     response.isBase64Encoded = true;
   } else if (body !== undefined && body !== null && typeof body !== 'string') {
     response.body = JSON.stringify(body);
-    response.headers = { 'content-type': JSON_TYPE, ...response.headers };
+    // Header names are case-insensitive: a handler's own Content-Type must not get a twin.
+    if (
+      keyOf(response.headers, 'content-type') === undefined &&
+      keyOf(response.multiValueHeaders, 'content-type') === undefined
+    ) {
+      response.headers = { 'content-type': JSON_TYPE, ...response.headers };
+    }
   }
   return response;
 }
@@ -84,22 +92,28 @@ function adaptToSource(
   event: JsonObject,
   response: HttpResponse,
 ): HttpResponse {
-  if (kind === 'apigateway-http' || kind === 'function-url') return response;
-  // v1 payloads have no `cookies` field: each cookie becomes a Set-Cookie value.
+  if (kind === 'apigateway-http' || kind === 'function-url') return toV2(response);
+  // v1 payloads have no `cookies` field: each cookie becomes a Set-Cookie value, after
+  // any the handler already put in multiValueHeaders.
   const { cookies, ...rest } = response;
   const out: HttpResponse = rest;
   if (cookies && cookies.length > 0) {
-    out.multiValueHeaders = { ...out.multiValueHeaders, 'set-cookie': [...cookies] };
+    const name = keyOf(out.multiValueHeaders, 'set-cookie') ?? 'set-cookie';
+    const before = out.multiValueHeaders?.[name] ?? [];
+    out.multiValueHeaders = { ...out.multiValueHeaders, [name]: [...before, ...cookies] };
   }
   if (kind === 'alb') {
     out.statusDescription ??= `${out.statusCode} ${STATUS_CODES[out.statusCode] ?? ''}`.trim();
     // An ALB target group with multi-value headers on ignores `headers` entirely.
     if (isObject(event.multiValueHeaders)) {
-      const multi: Record<string, string[]> = {};
-      for (const [name, value] of Object.entries(out.headers ?? {})) multi[name] = [value];
-      out.multiValueHeaders = { ...multi, ...out.multiValueHeaders };
+      const multi: Record<string, string[]> = { ...out.multiValueHeaders };
+      for (const [name, value] of Object.entries(out.headers ?? {})) {
+        if (keyOf(multi, name) === undefined) multi[name] = [value];
+      }
+      out.multiValueHeaders = multi;
       delete out.headers;
     } else if (out.multiValueHeaders) {
+      // Without multi-value headers ALB sends one value per name: the last one wins.
       const single = { ...out.headers };
       for (const [name, values] of Object.entries(out.multiValueHeaders)) {
         if (values.length > 0) single[name] = values[values.length - 1]!;
@@ -109,4 +123,26 @@ function adaptToSource(
     }
   }
   return out;
+}
+
+// HTTP APIs and function URLs ignore `multiValueHeaders`: a handler written for v1 would
+// lose those headers, so they become comma-joined headers and Set-Cookie values cookies.
+function toV2(response: HttpResponse): HttpResponse {
+  const { multiValueHeaders, ...out } = response;
+  if (!multiValueHeaders) return response;
+  const headers = { ...out.headers };
+  const cookies = [...(out.cookies ?? [])];
+  for (const [name, values] of Object.entries(multiValueHeaders)) {
+    if (name.toLowerCase() === 'set-cookie') cookies.push(...values);
+    else if (values.length > 0) headers[keyOf(headers, name) ?? name] = values.join(', ');
+  }
+  out.headers = headers;
+  if (cookies.length > 0) out.cookies = cookies;
+  return out;
+}
+
+/** The key of `map` equal to `name` ignoring case, if any. */
+function keyOf(map: Record<string, unknown> | undefined, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return Object.keys(map ?? {}).find((key) => key.toLowerCase() === lower);
 }
