@@ -48,6 +48,8 @@ export interface InvokeOutcome {
 }
 
 const LOG_CAPTURE_LIMIT = 256 * 1024;
+/** Lambda's limit for a function's init phase. */
+const INIT_TIMEOUT_MS = 10_000;
 
 export class Emulator {
   readonly #options: EmulatorOptions;
@@ -97,34 +99,41 @@ export class Emulator {
     this.#write(startLine(requestId));
     const server = await this.#ensureRuntime();
     const coldStart = this.#initDurationMs === undefined;
-    const timeoutMs = config.timeoutSeconds * 1000;
-    const startedAt = performance.now();
-
-    const deadline = startedAt + timeoutMs;
     const exited = this.#exited!;
-    const answer = server.invoke({
-      requestId,
-      payload,
-      deadlineMs: Date.now() + timeoutMs,
-      invokedFunctionArn: `arn:aws:lambda:${config.region}:000000000000:function:${config.functionName}`,
-      traceId: options.traceId,
-      clientContext: options.clientContext,
-    });
-    const first = await this.#raceDeadline(answer, exited, deadline);
+    const timeoutMs = config.timeoutSeconds * 1000;
+    // Lambda's clock (and the deadline the handler sees) starts when init is over, not at spawn.
+    const init = coldStart ? await this.#awaitInit(server, exited) : 'ready';
+    const startedAt = performance.now();
+    const deadline = startedAt + timeoutMs;
+
     let result: RuntimeInvokeResult;
-    if (first === 'timeout') {
-      await this.#kill();
-      server.abort('Sandbox.Timedout', timeoutBody(requestId, config.timeoutSeconds));
-      result = await answer;
-    } else if (typeof first === 'string') {
-      server.abort(
-        'Runtime.ExitError',
-        errorBody('Runtime.ExitError', `RequestId: ${requestId} Error: ${first}`),
-      );
-      result = await answer;
+    if (typeof init === 'object') {
+      // The runtime reported a failed init: that is the invocation's answer.
+      result = failed(init.errorType, init.body, exited);
+    } else if (init !== 'ready' && init !== 'init-timeout') {
+      result = failed('Runtime.ExitError', exitBody(requestId, init), exited);
     } else {
-      result = first;
+      const answer = server.invoke({
+        requestId,
+        payload,
+        deadlineMs: Date.now() + timeoutMs,
+        invokedFunctionArn: `arn:aws:lambda:${config.region}:000000000000:function:${config.functionName}`,
+        traceId: options.traceId,
+        clientContext: options.clientContext,
+      });
+      const first = await this.#raceDeadline(answer, exited, deadline);
+      if (first === 'timeout') {
+        await this.#kill();
+        server.abort('Sandbox.Timedout', timeoutBody(requestId, config.timeoutSeconds));
+        result = await answer;
+      } else if (typeof first === 'string') {
+        server.abort('Runtime.ExitError', exitBody(requestId, first));
+        result = await answer;
+      } else {
+        result = first;
+      }
     }
+    this.#samplePeakMemory();
 
     // Lambda ends an invocation when the runtime asks for the next one (or dies, or times out).
     const done = (async () => {
@@ -142,7 +151,7 @@ export class Emulator {
       await new Promise((resolve) => setImmediate(resolve));
       const report: InvocationReport = {
         requestId,
-        durationMs: Math.min(endedAt - Math.max(startedAt, result.deliveredAt), timeoutMs),
+        durationMs: Math.min(endedAt - startedAt, timeoutMs),
         memorySizeMb: config.memorySizeMb,
         maxMemoryUsedMb: Math.max(1, this.#peakMemoryMb),
         initDurationMs: coldStart ? this.#initDurationMs : undefined,
@@ -179,6 +188,41 @@ export class Emulator {
       contentType: result.contentType,
       body: result.body,
     };
+  }
+
+  /**
+   * Waits for a new runtime's init: 'ready' when it asks for its first event, the error it
+   * posted to /init/error, its exit reason, or 'init-timeout' after Lambda's 10 s init limit
+   * (then, as Lambda does, init goes on inside the invocation, on the invocation's clock).
+   */
+  async #awaitInit(
+    server: RuntimeApiServer,
+    exited: Promise<string>,
+  ): Promise<'ready' | 'init-timeout' | string | { errorType: string; body: Buffer }> {
+    if (server.runtimeWaiting) return 'ready';
+    let onNext = () => {};
+    let onInitError: (errorType: string, body: Buffer) => void = () => {};
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        new Promise<'ready'>((resolve) => {
+          onNext = () => resolve('ready');
+          server.on('next', onNext);
+        }),
+        new Promise<{ errorType: string; body: Buffer }>((resolve) => {
+          onInitError = (errorType, body) => resolve({ errorType, body });
+          server.on('init-error', onInitError);
+        }),
+        exited,
+        new Promise<'init-timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('init-timeout'), INIT_TIMEOUT_MS);
+        }),
+      ]);
+    } finally {
+      server.off('next', onNext);
+      server.off('init-error', onInitError);
+      clearTimeout(timer);
+    }
   }
 
   /** Whichever comes first: the value, the runtime's exit (its reason), or the deadline. */
@@ -235,6 +279,8 @@ export class Emulator {
     server.on('next', (at) => {
       if (this.#initDurationMs === undefined && this.#process)
         this.#initDurationMs = at - this.#spawnedAt;
+      // Between invocations too: a runtime that later crashes can no longer be read.
+      this.#samplePeakMemory();
     });
     return server;
   }
@@ -277,6 +323,8 @@ export class Emulator {
   async #kill(): Promise<void> {
     const child = this.#process;
     if (!child) return;
+    // The last chance to read the peak of a runtime that is being killed (a timeout).
+    this.#samplePeakMemory();
     this.#process = undefined;
     child.kill('SIGKILL');
     await this.#exited;
@@ -296,6 +344,23 @@ function timeoutBody(requestId: string, seconds: number): Buffer {
     'Sandbox.Timedout',
     `RequestId: ${requestId} Error: Task timed out after ${seconds.toFixed(2)} seconds`,
   );
+}
+
+function exitBody(requestId: string, reason: string): Buffer {
+  return errorBody('Runtime.ExitError', `RequestId: ${requestId} Error: ${reason}`);
+}
+
+/** An invocation that failed before the runtime got it: it ends when the runtime is gone. */
+function failed(errorType: string, body: Buffer, exited: Promise<string>): RuntimeInvokeResult {
+  const now = performance.now();
+  return {
+    kind: 'error',
+    errorType,
+    body,
+    deliveredAt: now,
+    answeredAt: now,
+    idle: exited.then(() => performance.now()),
+  };
 }
 
 function errorBody(errorType: string, errorMessage: string): Buffer {

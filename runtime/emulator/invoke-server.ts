@@ -87,16 +87,19 @@ async function handle(
     clientContext = Buffer.from(encodedContext, 'base64').toString('utf8');
   }
   const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+  // The id the caller gets back is the one the function runs with (context.awsRequestId),
+  // also for Event invocations, so their log can be found.
+  const requestId = randomUUID();
   if (invocationType === 'DryRun') {
-    res.writeHead(204, { 'x-amzn-requestid': randomUUID() }).end();
+    res.writeHead(204, { 'x-amzn-requestid': requestId }).end();
     return;
   }
   const traceId =
     typeof req.headers['x-amzn-trace-id'] === 'string' ? req.headers['x-amzn-trace-id'] : undefined;
-  const outcomePromise = emulator.invoke(event, { clientContext, traceId });
+  const outcomePromise = emulator.invoke(event, { clientContext, traceId, requestId });
   if (invocationType === 'Event') {
     outcomePromise.then((outcome) => outcome.done).catch(() => undefined);
-    res.writeHead(202, { 'x-amzn-requestid': randomUUID() }).end();
+    res.writeHead(202, { 'x-amzn-requestid': requestId }).end();
     return;
   }
   const outcome = await outcomePromise;

@@ -1,0 +1,345 @@
+// The emulator as users run it: `node dist/runtime/bootstrap.mjs <handler> --task-root DIR
+// --port 0`, invoked over its real HTTP Invoke API, with its stdout read as the function's log.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type EmulatorCli,
+  invocationLog,
+  parseReport,
+  spawnEmulator,
+  startEmulatorCli,
+} from '../../support/emulator-harness.js';
+import { handlersDir } from '../../support/paths.js';
+
+const taskRoot = path.join(handlersDir, 'emulator');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function start(handler: string, env: Record<string, string> = {}): Promise<EmulatorCli> {
+  return startEmulatorCli({ args: [handler, '--task-root', taskRoot, '--port', '0'], env });
+}
+
+/** Waits until the invocation's REPORT line is out, then returns its log. */
+async function logOf(emulator: EmulatorCli, requestId: string) {
+  await emulator.waitForStdout(new RegExp(`\\nREPORT RequestId: ${requestId}\\t.*\\n`));
+  return invocationLog(emulator.stdout(), requestId);
+}
+
+describe('emulator CLI: a working handler', () => {
+  let emulator: EmulatorCli;
+  beforeAll(async () => {
+    emulator = await start('app.echo', { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512' });
+  });
+  afterAll(() => emulator.stop());
+
+  it('prints where to invoke on its first line', () => {
+    expect(emulator.stdout().split('\n')[0]).toBe(
+      `lambdash emulator: app.echo from ${taskRoot}, invoke with POST ${emulator.url}`,
+    );
+    expect(emulator.url).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/2015-03-31\/functions\/function\/invocations$/,
+    );
+  });
+
+  it('answers 200 with the result, and logs START, END and a cold REPORT', async () => {
+    const answer = await emulator.invoke(JSON.stringify({ name: 'Ada' }));
+    const requestId = answer.headers.get('x-amzn-requestid')!;
+    expect(requestId).toMatch(UUID);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-amz-executed-version')).toBe('$LATEST');
+    expect(answer.headers.get('x-amz-function-error')).toBeNull();
+    expect(answer.headers.get('content-type')).toBe('application/json');
+    expect(answer.json).toEqual({ echo: { name: 'Ada' }, requestId });
+
+    const log = await logOf(emulator, requestId);
+    const handlerLines = log.body.filter((line) => line.includes('echo handler for'));
+    expect(handlerLines).toHaveLength(1);
+    expect(handlerLines[0]).toMatch(
+      new RegExp(
+        `^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\t${requestId}\\tINFO\\techo handler for ${requestId}$`,
+      ),
+    );
+    const report = parseReport(log.report);
+    expect(report.requestId).toBe(requestId);
+    expect(report.memorySizeMb).toBe(512);
+    expect(report.billedMs).toBe(Math.max(1, Math.ceil(report.durationMs)));
+    expect(report.initDurationMs).toBeGreaterThan(0);
+    expect(report.maxMemoryUsedMb).toBeGreaterThan(0);
+  });
+
+  it('reports a warm invocation without Init Duration, with response.posted before END', async () => {
+    const answer = await emulator.invoke('{"n":2}');
+    const requestId = answer.headers.get('x-amzn-requestid')!;
+    const log = await logOf(emulator, requestId);
+    expect(parseReport(log.report).initDurationMs).toBeUndefined();
+    expect(log.report).not.toContain('Init Duration');
+    const marks = log.body
+      .filter((line) => line.startsWith('[lambdash]\t'))
+      .map((line) => line.split('\t'))
+      .map(([, , id, kind, name]) => `${id} ${kind} ${name}`);
+    expect(marks).toEqual(
+      ['event.received', 'handler.start', 'handler.end', 'response.posted'].map(
+        (name) => `${requestId} runtime ${name}`,
+      ),
+    );
+  });
+
+  it('returns the log tail for X-Amz-Log-Type: Tail, ending in the REPORT line', async () => {
+    const answer = await emulator.invoke('{}', { 'X-Amz-Log-Type': 'Tail' });
+    const requestId = answer.headers.get('x-amzn-requestid')!;
+    expect(answer.status).toBe(200);
+    const tail = Buffer.from(answer.headers.get('x-amz-log-result') ?? '', 'base64').toString();
+    const lines = tail.split('\n');
+    expect(lines[0]).toBe(`START RequestId: ${requestId} Version: $LATEST`);
+    expect(lines.some((line) => line.endsWith(`\tINFO\techo handler for ${requestId}`))).toBe(true);
+    expect(lines.at(-3)).toBe(`END RequestId: ${requestId}`);
+    expect(parseReport(lines.at(-2)!).requestId).toBe(requestId);
+    expect(lines.at(-1)).toBe('');
+  });
+
+  it('answers Event with 202 under the id the invocation then runs with', async () => {
+    const answer = await emulator.invoke('{"async":true}', { 'X-Amz-Invocation-Type': 'Event' });
+    expect(answer.status).toBe(202);
+    expect(answer.text).toBe('');
+    const requestId = answer.headers.get('x-amzn-requestid')!;
+    expect(requestId).toMatch(UUID);
+    const log = await logOf(emulator, requestId);
+    expect(log.body.some((line) => line.endsWith(`\tINFO\techo handler for ${requestId}`))).toBe(
+      true,
+    );
+  });
+
+  it('answers DryRun with 204 without running the function', async () => {
+    const starts = () => emulator.stdout().match(/^START /gm)?.length ?? 0;
+    const before = starts();
+    const answer = await emulator.invoke('{}', { 'X-Amz-Invocation-Type': 'DryRun' });
+    expect(answer.status).toBe(204);
+    expect(answer.text).toBe('');
+    // A real invocation after it is the only new START.
+    const after = await emulator.invoke('{}');
+    await logOf(emulator, after.headers.get('x-amzn-requestid')!);
+    expect(starts()).toBe(before + 1);
+  });
+
+  it('accepts a payload of exactly 6 MB', async () => {
+    const value = 'a'.repeat(6 * 1024 * 1024 - 2);
+    const answer = await emulator.invoke(JSON.stringify(value));
+    expect(answer.status).toBe(200);
+    expect((answer.json as { echo: string }).echo).toBe(value);
+  });
+
+  it('refuses a payload over 6 MB with 413 and keeps serving', async () => {
+    const answer = await emulator.invoke(Buffer.alloc(6 * 1024 * 1024 + 1, 0x20));
+    expect(answer.status).toBe(413);
+    expect(answer.headers.get('x-amzn-errortype')).toBe('RequestTooLargeException');
+    expect((answer.json as { Type: string }).Type).toBe('User');
+    const next = await emulator.invoke('{"after":413}');
+    expect(next.status).toBe(200);
+    expect((next.json as { echo: unknown }).echo).toEqual({ after: 413 });
+  });
+
+  it('refuses invalid JSON with 400 InvalidRequestContentException', async () => {
+    const answer = await emulator.invoke('{"unterminated": ');
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('x-amzn-errortype')).toBe('InvalidRequestContentException');
+    expect((answer.json as { message: string }).message).toMatch(
+      /^Could not parse request body into json: /,
+    );
+  });
+
+  it('answers an unknown path with 404', async () => {
+    const response = await fetch(new URL('/2015-03-31/functions/function/nope', emulator.url), {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
+    await response.text();
+  });
+
+  it('exits cleanly on SIGTERM, taking its runtime process with it', async () => {
+    const children = readFileSync(
+      `/proc/${emulator.process.pid}/task/${emulator.process.pid}/children`,
+      'utf8',
+    )
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    expect(children).toHaveLength(1);
+    emulator.process.kill('SIGTERM');
+    expect(await emulator.exited).toEqual({ code: 0, signal: null });
+    expect(() => process.kill(children[0]!, 0)).toThrow(/ESRCH/);
+  });
+});
+
+describe('emulator CLI: failures are answered like the Lambda service, and it recovers', () => {
+  let emulator: EmulatorCli;
+  beforeAll(async () => {
+    emulator = await start('app.behave', { AWS_LAMBDA_FUNCTION_TIMEOUT: '1' });
+  });
+  afterAll(() => emulator.stop());
+
+  async function invokeOk(): Promise<{ pid: number; cold: boolean }> {
+    const answer = await emulator.invoke('{}');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-amz-function-error')).toBeNull();
+    const { ok, pid } = answer.json as { ok: boolean; pid: number };
+    expect(ok).toBe(true);
+    const log = await logOf(emulator, answer.headers.get('x-amzn-requestid')!);
+    return { pid, cold: parseReport(log.report).initDurationMs !== undefined };
+  }
+
+  it('answers a thrown error with 200, X-Amz-Function-Error and the error JSON', async () => {
+    const answer = await emulator.invoke('{"do":"throw"}');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-amz-function-error')).toBe('Unhandled');
+    const body = answer.json as Record<string, unknown>;
+    expect(body.errorType).toBe('TypeError');
+    expect(body.errorMessage).toBe('the handler failed');
+    expect((body.stackTrace as string[])[0]).toMatch(/app\.mjs:\d+/);
+    await logOf(emulator, answer.headers.get('x-amzn-requestid')!);
+  });
+
+  it('answers a crash with Runtime.ExitError, then starts a new runtime', async () => {
+    const before = await invokeOk();
+    const answer = await emulator.invoke('{"do":"exit"}');
+    const requestId = answer.headers.get('x-amzn-requestid')!;
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-amz-function-error')).toBe('Unhandled');
+    expect(answer.json).toEqual({
+      errorType: 'Runtime.ExitError',
+      errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: exit status 1`,
+    });
+    parseReport((await logOf(emulator, requestId)).report);
+    const after = await invokeOk();
+    expect(after.pid).not.toBe(before.pid);
+    expect(after.cold).toBe(true);
+  });
+
+  it.each([
+    ['a busy loop', 'spin'],
+    ['a long await', 'hang'],
+  ])('times %s out after AWS_LAMBDA_FUNCTION_TIMEOUT, then recovers', async (_name, what) => {
+    const before = await invokeOk();
+    const answer = await emulator.invoke(JSON.stringify({ do: what }));
+    const requestId = answer.headers.get('x-amzn-requestid')!;
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-amz-function-error')).toBe('Unhandled');
+    expect(answer.json).toEqual({
+      errorType: 'Sandbox.Timedout',
+      errorMessage: `RequestId: ${requestId} Error: Task timed out after 1.00 seconds`,
+    });
+    const report = parseReport((await logOf(emulator, requestId)).report);
+    // Lambda caps a timed-out invocation's duration at the timeout.
+    expect(report.durationMs).toBeLessThanOrEqual(1000);
+    expect(report.durationMs).toBeGreaterThanOrEqual(900);
+    const after = await invokeOk();
+    expect(after.pid).not.toBe(before.pid);
+    expect(after.cold).toBe(true);
+  });
+});
+
+describe('emulator CLI: a slow init', () => {
+  let emulator: EmulatorCli;
+  beforeAll(async () => {
+    emulator = await start('slow-init.handler', { AWS_LAMBDA_FUNCTION_TIMEOUT: '1' });
+  });
+  afterAll(() => emulator.stop());
+
+  it('does not count init against the timeout, nor against the deadline', async () => {
+    const answer = await emulator.invoke('{}');
+    expect(answer.headers.get('x-amz-function-error')).toBeNull();
+    const { remainingAtStart } = answer.json as { remainingAtStart: number };
+    // Init alone (1.5 s) outlasts the 1 s timeout: the deadline must start after it.
+    expect(remainingAtStart).toBeGreaterThan(500);
+    expect(remainingAtStart).toBeLessThanOrEqual(1000);
+    const report = parseReport(
+      (await logOf(emulator, answer.headers.get('x-amzn-requestid')!)).report,
+    );
+    expect(report.initDurationMs).toBeGreaterThanOrEqual(1500);
+    expect(report.durationMs).toBeLessThan(1000);
+  });
+});
+
+describe('emulator CLI: an init failure', () => {
+  let emulator: EmulatorCli;
+  beforeAll(async () => {
+    emulator = await start('broken.handler');
+  });
+  afterAll(() => emulator.stop());
+
+  it('answers Runtime.ImportModuleError on every invocation', async () => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const answer = await emulator.invoke('{}');
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('x-amz-function-error')).toBe('Unhandled');
+      const body = answer.json as { errorType: string; errorMessage: string };
+      expect(body.errorType).toBe('Runtime.ImportModuleError');
+      expect(body.errorMessage).toContain("'lambdash-emulator-missing-module'");
+      await logOf(emulator, answer.headers.get('x-amzn-requestid')!);
+    }
+  });
+});
+
+describe('emulator CLI: concurrent invocations', () => {
+  let emulator: EmulatorCli;
+  beforeAll(async () => {
+    emulator = await start('app.slowEcho');
+  });
+  afterAll(() => emulator.stop());
+
+  it('queues them: every request gets its own answer, and logs never interleave', async () => {
+    const payloads = Array.from({ length: 10 }, (_, i) => ({ i, tag: `request-${i}` }));
+    const answers = await Promise.all(payloads.map((p) => emulator.invoke(JSON.stringify(p))));
+    expect(answers.map((a) => a.status)).toEqual(payloads.map(() => 200));
+    expect(answers.map((a) => a.json)).toEqual(payloads);
+
+    const ids = answers.map((a) => a.headers.get('x-amzn-requestid')!);
+    expect(new Set(ids).size).toBe(10);
+    const logs = await Promise.all(ids.map((id) => logOf(emulator, id)));
+    logs.forEach((log, i) => {
+      const own = log.body.filter((line) => line.includes('\tINFO\tslow echo '));
+      expect(own).toHaveLength(1);
+      expect(own[0]).toMatch(
+        new RegExp(`\\t${ids[i]}\\tINFO\\tslow echo ${JSON.stringify(payloads[i])} for ${ids[i]}$`),
+      );
+      expect(
+        log.body.filter((line) => line.startsWith('START ') || line.startsWith('END ')),
+      ).toEqual([]);
+    });
+  });
+});
+
+describe('emulator CLI: memory', () => {
+  let emulator: EmulatorCli;
+  beforeAll(async () => {
+    emulator = await start('app.behave', { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024' });
+  });
+  afterAll(() => emulator.stop());
+
+  it("reports the runtime's real peak as Max Memory Used", async () => {
+    const small = await emulator.invoke('{}');
+    const smallReport = parseReport(
+      (await logOf(emulator, small.headers.get('x-amzn-requestid')!)).report,
+    );
+    expect(smallReport.memorySizeMb).toBe(1024);
+    expect(smallReport.maxMemoryUsedMb).toBeLessThan(100);
+
+    const big = await emulator.invoke('{"do":"allocate"}');
+    expect(big.json).toEqual({ heldMb: 120 });
+    const bigReport = parseReport(
+      (await logOf(emulator, big.headers.get('x-amzn-requestid')!)).report,
+    );
+    expect(bigReport.maxMemoryUsedMb).toBeGreaterThanOrEqual(120);
+    expect(bigReport.maxMemoryUsedMb).toBeGreaterThanOrEqual(smallReport.maxMemoryUsedMb + 100);
+  });
+});
+
+describe('emulator CLI: usage', () => {
+  it('exits 2 with a usage message when no handler is given', async () => {
+    const cli = spawnEmulator({ args: ['--port', '0'] });
+    expect(await cli.exited).toEqual({ code: 2, signal: null });
+    expect(cli.stderr()).toMatch(/^lambdash emulator: No handler given\.\n\nusage: bootstrap /);
+    expect(cli.stdout()).toBe('');
+  });
+});
