@@ -1,41 +1,74 @@
 // The Runtime API loop: next → handle → post → next, one invocation at a time. Failures
 // that leave the process in an unknown state (an uncaught exception, an unhandled rejection)
-// are reported for the invocation they happened in, then the process exits so the next
-// invocation starts clean.
+// are reported where they belong (the invocation in flight, or init before the first one),
+// then the process exits so the next invocation starts clean.
 
 import { applyTraceId } from './context.js';
 import { type ErrorPayload, errorJson, errorTypeHeader, toErrorPayload } from './errors.js';
 import { handleInvocation, type InvokeDeps } from './invoke.js';
 import { currentRequest } from './logging.js';
+import { RuntimeClient } from './runtime-client.js';
 
-const EXIT_UNCAUGHT = 129;
-const EXIT_UNHANDLED_REJECTION = 128;
+export const EXIT_UNCAUGHT = 129;
+export const EXIT_UNHANDLED_REJECTION = 128;
+
+/** Where the process is: crash reports go to /init/error, to the invocation, or nowhere. */
+const state: { phase: 'init' | 'waiting' | 'invoking'; requestId: string } = {
+  phase: 'init',
+  requestId: '',
+};
+let runtimeApi = '';
+let exiting = false;
 
 export async function runLoop(deps: InvokeDeps): Promise<never> {
-  installCrashReporting(deps);
   for (;;) {
+    // Until the first event arrives this is still init (as for Lambda's own runtime): a
+    // rejection the module's top level left behind surfaces only after loading finished.
     const invocation = await deps.client.next();
+    state.phase = 'invoking';
+    state.requestId = invocation.requestId;
     currentRequest.id = invocation.requestId;
     applyTraceId(invocation.headers);
     await handleInvocation(invocation, deps);
+    state.phase = 'waiting';
   }
 }
 
-function installCrashReporting(deps: InvokeDeps): void {
-  let exiting = false;
-  const crash = async (label: string, payload: ErrorPayload, code: number) => {
-    if (exiting) return;
+/**
+ * Logs a failure that ends the process, reports it (as an init error before the first
+ * invocation, as that invocation's error during one; between invocations there is no one to
+ * tell), then exits. Only the first call does anything: a crash while reporting a crash must
+ * not post twice.
+ */
+export async function exitWithError(
+  label: string,
+  payload: ErrorPayload,
+  exitCode: number,
+): Promise<never> {
+  if (!exiting) {
     exiting = true;
     console.error(label, `\t${errorJson(payload)}`);
-    if (currentRequest.id) {
-      await deps.client
-        .postError(currentRequest.id, errorJson(payload), errorTypeHeader(payload))
-        .catch(() => undefined);
+    const body = errorJson(payload);
+    const type = errorTypeHeader(payload);
+    try {
+      // A connection of its own: the loop's may be held by a `next` that never returns, and
+      // a report queued behind it would never leave.
+      const client = new RuntimeClient(runtimeApi);
+      if (state.phase === 'init') await client.postInitError(body, type);
+      else if (state.phase === 'invoking') await client.postError(state.requestId, body, type);
+    } catch {
+      // The exit below is what matters; the Runtime API may be gone too.
     }
-    process.exit(code);
-  };
+    process.exit(exitCode);
+  }
+  return new Promise<never>(() => {});
+}
+
+/** Reports uncaught exceptions and unhandled rejections from the moment user code loads. */
+export function installCrashReporting(address: string): void {
+  runtimeApi = address;
   process.on('uncaughtException', (error) => {
-    void crash('Uncaught Exception', toErrorPayload(error), EXIT_UNCAUGHT);
+    void exitWithError('Uncaught Exception', toErrorPayload(error), EXIT_UNCAUGHT);
   });
   process.on('unhandledRejection', (reason) => {
     const inner = toErrorPayload(reason);
@@ -44,6 +77,6 @@ function installCrashReporting(deps: InvokeDeps): void {
       errorMessage: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason),
       stackTrace: inner.stackTrace,
     };
-    void crash('Unhandled Promise Rejection', payload, EXIT_UNHANDLED_REJECTION);
+    void exitWithError('Unhandled Promise Rejection', payload, EXIT_UNHANDLED_REJECTION);
   });
 }

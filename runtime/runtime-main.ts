@@ -1,15 +1,13 @@
 // The runtime's start: patch the console, install the `awslambda` global, load the handler
 // (reporting init failures once to /init/error), then run the loop.
 import { functionIdentityFromEnv } from './context.js';
-import { errorJson, errorTypeHeader, toErrorPayload } from './errors.js';
+import { toErrorPayload } from './errors.js';
 import { loadHandler } from './handler-loader.js';
 import { logSettingsFromEnv, patchConsole } from './logging.js';
-import { runLoop } from './loop.js';
+import { EXIT_UNCAUGHT, exitWithError, installCrashReporting, runLoop } from './loop.js';
 import { createObserver } from './observe.js';
 import { RuntimeApiFatal, RuntimeClient } from './runtime-client.js';
 import { HttpResponseStream, streamifyResponse } from './streaming.js';
-
-const EXIT_INIT_FAILED = 129;
 
 export async function runRuntime(runtimeApi: string, handlerName: string): Promise<void> {
   const env = process.env;
@@ -25,14 +23,13 @@ export async function runRuntime(runtimeApi: string, handlerName: string): Promi
   }
 
   const client = new RuntimeClient(runtimeApi);
+  // Before user code runs: its top level may leave a rejected promise or a throwing timer.
+  installCrashReporting(runtimeApi);
   let handler: Awaited<ReturnType<typeof loadHandler>>;
   try {
     handler = await loadHandler(handlerName, env.LAMBDA_TASK_ROOT ?? process.cwd());
   } catch (error) {
-    const payload = toErrorPayload(error);
-    console.error('Init Error', `\t${errorJson(payload)}`);
-    await client.postInitError(errorJson(payload), errorTypeHeader(payload)).catch(() => undefined);
-    process.exit(EXIT_INIT_FAILED);
+    return exitWithError('Init Error', toErrorPayload(error), EXIT_UNCAUGHT);
   }
   observe('runtime', 'handler.loaded');
   try {
