@@ -47,22 +47,31 @@ export class BatchFailures {
     this.#failed.add(id);
   }
 
-  /** The response for the service: the handler's own, checked, or the failures collected. */
+  /**
+   * The response for the service: the handler's own list, checked, plus the records it
+   * failed through `failRecord` (a failure dropped here would delete an unprocessed
+   * message). Other fields of the handler's answer, such as a tumbling window's `state`,
+   * are kept.
+   */
   response(result: unknown): unknown {
-    if (isObject(result) && Array.isArray(result.batchItemFailures)) {
-      for (const item of result.batchItemFailures) {
-        const id = isObject(item) ? item.itemIdentifier : undefined;
-        if (typeof id !== 'string' || !this.#known.has(id)) {
-          throw new TypeError(
-            `batchItemFailures names ${JSON.stringify(id)}, which is not an itemIdentifier of this batch`,
-          );
-        }
+    const own =
+      isObject(result) && Array.isArray(result.batchItemFailures)
+        ? result.batchItemFailures
+        : undefined;
+    for (const item of own ?? []) {
+      const id = isObject(item) ? item.itemIdentifier : undefined;
+      if (typeof id !== 'string' || !this.#known.has(id)) {
+        throw new TypeError(
+          `batchItemFailures names ${JSON.stringify(id)}, which is not an itemIdentifier of this batch`,
+        );
       }
-      return result;
     }
-    if (this.#failed.size > 0 || result === undefined) {
-      return { batchItemFailures: [...this.#failed].map((itemIdentifier) => ({ itemIdentifier })) };
-    }
-    return result;
+    if (this.#failed.size === 0) return result === undefined ? { batchItemFailures: [] } : result;
+    const listed = new Set((own ?? []).map((item) => (item as JsonObject).itemIdentifier));
+    const added = [...this.#failed].filter((id) => !listed.has(id));
+    return {
+      ...(isObject(result) ? result : {}),
+      batchItemFailures: [...(own ?? []), ...added.map((itemIdentifier) => ({ itemIdentifier }))],
+    };
   }
 }
