@@ -44,17 +44,30 @@ export interface LambdaContext extends FunctionIdentity {
   fail(error?: unknown): void;
 }
 
+/** Per context: lets the deadline's timer stop keeping the process alive. */
+const releases = new WeakMap<LambdaContext, () => void>();
+
+/**
+ * Called when the handler is done: the abort timer stays (work the handler left running may
+ * still watch the signal) but no longer keeps the event loop alive.
+ */
+export function releaseDeadline(context: LambdaContext): void {
+  releases.get(context)?.();
+}
+
 export function createContext(identity: FunctionIdentity, invocation: Invocation): LambdaContext {
   const headers = invocation.headers;
   const deadline = Number(header(headers, 'lambda-runtime-deadline-ms')) || Date.now() + 900_000;
-  let signal: AbortSignal | undefined;
+  let controller: AbortController | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let released = false;
   const notBatch = () => {
     throw new TypeError('failRecord is only available for SQS, Kinesis and DynamoDB batches');
   };
   const uncalled = () => {
-    throw new TypeError('done/succeed/fail are only available to callback-style handlers');
+    throw new TypeError('done/succeed/fail are not available to streaming handlers');
   };
-  return {
+  const context: LambdaContext = {
     ...identity,
     awsRequestId: invocation.requestId,
     invokedFunctionArn: header(headers, 'lambda-runtime-invoked-function-arn') ?? '',
@@ -63,9 +76,20 @@ export function createContext(identity: FunctionIdentity, invocation: Invocation
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     // Created on first use: most handlers never look, and a timer per invocation is not free.
+    // Not AbortSignal.timeout(): its timer never keeps the process alive, so a handler that
+    // only awaits the signal would see the event loop drain (Runtime.NodeJsExit) instead.
     get signal() {
-      signal ??= AbortSignal.timeout(Math.max(0, deadline - Date.now()));
-      return signal;
+      if (!controller) {
+        const abort = new AbortController();
+        controller = abort;
+        timer = setTimeout(
+          () =>
+            abort.abort(new DOMException('The invocation reached its deadline', 'TimeoutError')),
+          Math.max(0, deadline - Date.now()),
+        );
+        if (released) timer.unref();
+      }
+      return controller.signal;
     },
     eventSource: 'direct',
     request: undefined,
@@ -74,6 +98,11 @@ export function createContext(identity: FunctionIdentity, invocation: Invocation
     succeed: uncalled,
     fail: uncalled,
   };
+  releases.set(context, () => {
+    released = true;
+    timer?.unref();
+  });
+  return context;
 }
 
 /** `_X_AMZN_TRACE_ID` follows each invocation's trace header, and is unset when there is none. */
