@@ -23,9 +23,12 @@ export function reportLine(report: InvocationReport): string {
     report.initDurationMs === undefined
       ? ''
       : `\tInit Duration: ${report.initDurationMs.toFixed(2)} ms`;
+  const duration = report.durationMs.toFixed(2);
+  // Billed from the printed figure, so that a reader of the line can check one against the other.
+  const billed = Math.max(1, Math.ceil(Number(duration)));
   return (
-    `REPORT RequestId: ${report.requestId}\tDuration: ${report.durationMs.toFixed(2)} ms` +
-    `\tBilled Duration: ${Math.max(1, Math.ceil(report.durationMs))} ms` +
+    `REPORT RequestId: ${report.requestId}\tDuration: ${duration} ms` +
+    `\tBilled Duration: ${billed} ms` +
     `\tMemory Size: ${report.memorySizeMb} MB\tMax Memory Used: ${report.maxMemoryUsedMb} MB${init}\t\n`
   );
 }
