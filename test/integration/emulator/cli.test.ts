@@ -216,6 +216,25 @@ describe('emulator CLI: failures are answered like the Lambda service, and it re
     expect(after.cold).toBe(true);
   });
 
+  it('fails only the crashing request among queued ones', async () => {
+    const plan = ['ok', 'exit', 'ok', 'throw', 'exit', 'ok'];
+    const answers = await Promise.all(
+      plan.map((what) => emulator.invoke(JSON.stringify(what === 'ok' ? {} : { do: what }))),
+    );
+    const outcomes = answers.map((answer) => {
+      const body = answer.json as { ok?: boolean; errorType?: string };
+      return `${answer.status} ${answer.headers.get('x-amz-function-error')} ${body.ok ?? body.errorType}`;
+    });
+    expect(outcomes).toEqual([
+      '200 null true',
+      '200 Unhandled Runtime.ExitError',
+      '200 null true',
+      '200 Unhandled TypeError',
+      '200 Unhandled Runtime.ExitError',
+      '200 null true',
+    ]);
+  });
+
   it.each([
     ['a busy loop', 'spin'],
     ['a long await', 'hang'],
@@ -236,6 +255,24 @@ describe('emulator CLI: failures are answered like the Lambda service, and it re
     const after = await invokeOk();
     expect(after.pid).not.toBe(before.pid);
     expect(after.cold).toBe(true);
+  });
+});
+
+describe('emulator CLI: a handler that logs more than a pipe holds', () => {
+  let emulator: EmulatorCli;
+  beforeAll(async () => {
+    emulator = await start('app.behave');
+  });
+  afterAll(() => emulator.stop());
+
+  it('still has every line between its own START and END', async () => {
+    for (let round = 0; round < 3; round++) {
+      const answer = await emulator.invoke('{"do":"loud"}');
+      const log = await logOf(emulator, answer.headers.get('x-amzn-requestid')!);
+      const lines = log.body.filter((line) => /\tINFO\t(\d+ x+|last loud line)$/.test(line));
+      expect(lines).toHaveLength(301);
+      expect(lines.at(-1)).toMatch(/\tINFO\tlast loud line$/);
+    }
   });
 });
 
