@@ -13,6 +13,8 @@ export interface ApiCall {
   readonly headers: http.IncomingHttpHeaders;
   readonly body: Buffer;
   readonly res: http.ServerResponse;
+  /** The runtime's end of the connection: tells its connections apart. */
+  readonly remotePort: number | undefined;
   /** Position in the order of arrival, from 0. */
   readonly index: number;
 }
@@ -44,6 +46,7 @@ export class ScriptedRuntimeApi {
           headers: req.headers,
           body: Buffer.concat(chunks),
           res,
+          remotePort: req.socket.remotePort,
           index: api.calls.length,
         };
         api.calls.push(call);

@@ -156,4 +156,32 @@ describe('runtime loop: Runtime API status paths', () => {
     ]);
     await until(() => runtime!.output().includes('req-2\truntime\tresponse.posted'));
   });
+
+  it('exits 129 when work left from an answered invocation throws, posting nothing more', async () => {
+    api = await serve([{ do: 'throwsAfterAnswer' }], (call) => reply(call.res, 202));
+    runtime = spawnRuntime({ runtimeApi: api.address, handler: 'errors.handler', taskRoot });
+    expect(await runtime.exited).toBe(129);
+    // No error for req-1 (it was answered) and no init error: there is no one to tell.
+    expect(api.trail).toEqual(['GET next', 'POST req-1/response', 'GET next']);
+    expect(runtime.output()).toContain(
+      'Uncaught Exception \t{"errorType":"Error","errorMessage":"thrown after the answer"',
+    );
+  });
+
+  it('reports an exception during an invocation on a connection of its own', async () => {
+    let postedError: ApiCall | undefined;
+    api = await serve([{ do: 'uncaughtInTimer' }], (call) => {
+      postedError = call;
+      reply(call.res, 202);
+    });
+    runtime = spawnRuntime({ runtimeApi: api.address, handler: 'errors.handler', taskRoot });
+    expect(await runtime.exited).toBe(129);
+    expect(api.trail).toEqual(['GET next', 'POST req-1/error']);
+    expect(postedError!.remotePort).not.toBe(api.calls[0]!.remotePort);
+    expect(postedError!.headers['lambda-runtime-function-error-type']).toBe('Function.RangeError');
+    expect(JSON.parse(postedError!.body.toString())).toMatchObject({
+      errorType: 'RangeError',
+      errorMessage: 'timer exploded',
+    });
+  });
 });
