@@ -22,6 +22,6 @@ export function observe(name: string): void {
     return;
   }
   process.stdout.write(
-    formatObservation(logSettingsFromEnv(process.env), 'user', name, preciseNow()),
+    formatObservation(logSettingsFromEnv(process.env), 'user', String(name), preciseNow()),
   );
 }

@@ -12,6 +12,7 @@ import {
   toErrorPayload,
 } from './errors.js';
 import type { LoadedHandler } from './handler-loader.js';
+import { logError } from './logging.js';
 import type { Observer } from './observe.js';
 import type { Invocation, PostOutcome, RuntimeClient } from './runtime-client.js';
 import { EventValidationError, validateWithSchema } from './schema.js';
@@ -23,10 +24,10 @@ import {
   isHttpSource,
   isObject,
 } from './sources/classify.js';
-import { httpErrorView } from './sources/http-error.js';
+import { type HttpErrorView, httpErrorView } from './sources/http-error.js';
 import { normalizeHttpRequest } from './sources/http-request.js';
 import { httpErrorResponse, toHttpResponse } from './sources/http-response.js';
-import { ResponseStream } from './streaming.js';
+import { HttpResponseStream, ResponseStream } from './streaming.js';
 
 export interface InvokeDeps {
   readonly client: RuntimeClient;
@@ -48,7 +49,7 @@ export async function handleInvocation(invocation: Invocation, deps: InvokeDeps)
   if (outcome.kind === 'response') {
     await client.postResponse(invocation.requestId, outcome.body);
   } else if (outcome.kind === 'error') {
-    console.error('Invoke Error', `\t${errorJson(outcome.payload)}`);
+    logError('Invoke Error', outcome.payload);
     await client.postError(
       invocation.requestId,
       errorJson(outcome.payload),
@@ -81,22 +82,33 @@ async function run(
   const kind = classifyEvent(event);
   context.eventSource = kind;
 
-  if (handler.streaming) return runStreaming(invocation, event, context, deps);
+  if (handler.streaming) return runStreaming(invocation, kind, event, context, deps);
   if (isHttpSource(kind)) return runHttp(kind, event as Record<string, unknown>, context, deps);
 
   const batch = isBatchSource(kind) && isObject(event) ? new BatchFailures(kind, event) : undefined;
   if (batch) context.failRecord = (record) => batch.fail(record);
   let result: unknown;
+  let started = false;
   try {
     if (handler.eventSchema) event = await validateWithSchema(handler.eventSchema, event);
     observe('runtime', 'handler.start');
+    started = true;
     result = await callHandler(handler, event, context);
     observe('runtime', 'handler.end');
   } catch (error) {
-    observe('runtime', 'handler.end');
+    // A rejected event never reached the handler: no handler.end without a handler.start.
+    if (started) observe('runtime', 'handler.end');
     return failure(error);
   }
-  return serialize(kind, batch ? () => batch.response(result) : () => result, context, deps);
+  try {
+    const value = batch ? batch.response(result) : result;
+    const body = handler.serialize
+      ? checkSerialized(await handler.serialize(value, context))
+      : toJson(value);
+    return { kind: 'response', body };
+  } catch (error) {
+    return failure(error);
+  }
 }
 
 async function runHttp(
@@ -109,60 +121,82 @@ async function runHttp(
   let result: unknown;
   let started = false;
   try {
-    const request = normalizeHttpRequest(kind, event);
-    context.request = request;
-    if (handler.eventSchema)
-      request.body = await validateWithSchema(handler.eventSchema, request.body);
+    await prepareHttpRequest(kind, event, context, handler);
     observe('runtime', 'handler.start');
     started = true;
     result = await callHandler(handler, event, context);
     observe('runtime', 'handler.end');
   } catch (error) {
     if (started) observe('runtime', 'handler.end');
-    // HTTP callers get an HTTP answer, never an invocation error: the front door would
-    // turn that into a bare 502. The details go to the log instead of the client.
-    const view =
-      error instanceof EventValidationError
-        ? { statusCode: 400, expose: true, headers: {}, details: error.issues }
-        : httpErrorView(error);
-    if (!view || view.statusCode >= 500)
-      console.error('Invoke Error', `\t${errorJson(toErrorPayload(error))}`);
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      kind: 'response',
-      body: JSON.stringify(httpErrorResponse(kind, event, view, message)),
-    };
+    return { kind: 'response', body: JSON.stringify(httpFailure(kind, event, error)) };
   }
-  return serialize(kind, () => toHttpResponse(kind, event, result), context, deps);
+  try {
+    return { kind: 'response', body: toJson(toHttpResponse(kind, event, result)) };
+  } catch (error) {
+    // A result that cannot be sent (a circular body...) is the server's fault: a 500.
+    return { kind: 'response', body: JSON.stringify(httpFailure(kind, event, error)) };
+  }
 }
 
-async function serialize(
-  kind: EventSourceKind,
-  produce: () => unknown,
+/** Normalises the request and validates its body: both may reject it as the client's error. */
+async function prepareHttpRequest(
+  kind: HttpSourceKind,
+  event: Record<string, unknown>,
   context: LambdaContext,
-  deps: InvokeDeps,
-): Promise<Outcome> {
-  try {
-    const value = produce();
-    if (deps.handler.serialize && !isHttpSource(kind)) {
-      return { kind: 'response', body: await deps.handler.serialize(value, context) };
-    }
-    return { kind: 'response', body: JSON.stringify(value) ?? 'null' };
-  } catch (error) {
-    if (error instanceof TypeError && /JSON|circular|BigInt/i.test(error.message)) {
-      return failure(
-        new RuntimeError(
-          'Runtime.SerializationError',
-          `Unable to serialise the result as JSON: ${error.message}`,
-        ),
-      );
-    }
-    return failure(error);
+  handler: LoadedHandler,
+): Promise<void> {
+  const request = normalizeHttpRequest(kind, event);
+  context.request = request;
+  if (handler.eventSchema) {
+    request.body = await validateWithSchema(handler.eventSchema, request.body);
   }
+}
+
+/**
+ * HTTP callers get an HTTP answer, never an invocation error: the front door would turn that
+ * into a bare 502. Server errors keep their details out of the response and in the log.
+ */
+function httpFailure(kind: HttpSourceKind, event: Record<string, unknown>, error: unknown) {
+  const view: HttpErrorView | undefined =
+    error instanceof EventValidationError
+      ? { statusCode: 400, expose: true, headers: {}, details: error.issues }
+      : httpErrorView(error);
+  if (!view || view.statusCode >= 500) logError('Invoke Error', toErrorPayload(error));
+  return httpErrorResponse(kind, event, view, messageOf(error));
+}
+
+/** An error's message; thrown plain objects such as `{statusCode, message}` have one too. */
+function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
+}
+
+function toJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (error) {
+    throw new RuntimeError(
+      'Runtime.SerializationError',
+      `Unable to serialise the result as JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** A custom serialiser's output is posted as is, so it must be text or bytes. */
+function checkSerialized(output: unknown): string | Buffer {
+  if (typeof output === 'string' || Buffer.isBuffer(output)) return output;
+  if (output instanceof Uint8Array) {
+    return Buffer.from(output.buffer, output.byteOffset, output.byteLength);
+  }
+  throw new RuntimeError(
+    'Runtime.SerializationError',
+    `serialize must return a string or bytes, not ${output === null ? 'null' : typeof output}`,
+  );
 }
 
 async function runStreaming(
   invocation: Invocation,
+  kind: EventSourceKind,
   event: unknown,
   context: LambdaContext,
   deps: InvokeDeps,
@@ -175,21 +209,44 @@ async function runStreaming(
     return request;
   });
   const finished = new Promise<void>((resolve, reject) => {
-    stream.on('finish', resolve);
+    stream.once('finish', resolve);
+    // Stays attached: a write after the invocation ended must not crash the process.
     stream.on('error', reject);
   });
+  finished.catch(() => undefined);
+
+  let started = false;
   try {
+    if (isHttpSource(kind)) {
+      await prepareHttpRequest(kind, event as Record<string, unknown>, context, handler);
+    } else if (handler.eventSchema) {
+      event = await validateWithSchema(handler.eventSchema, event);
+    }
     observe('runtime', 'handler.start');
+    started = true;
     await callHandler(handler, event, context, stream);
     if (!stream.writableEnded) stream.end();
     await finished;
     observe('runtime', 'handler.end');
   } catch (error) {
-    observe('runtime', 'handler.end');
-    if (!stream.started) return failure(error);
-    const payload = toErrorPayload(error);
-    console.error('Invoke Error', `\t${errorJson(payload)}`);
-    stream.failWith(errorTypeHeader(payload), errorJson(payload));
+    if (started) observe('runtime', 'handler.end');
+    if (stream.started || stream.writableEnded) {
+      // Bytes are (or the end is) already on their way: only the trailers can still carry the error.
+      const payload = toErrorPayload(error);
+      logError('Invoke Error', payload);
+      stream.fail(errorTypeHeader(payload), errorJson(payload));
+    } else if (isHttpSource(kind)) {
+      const response = httpFailure(kind, event as Record<string, unknown>, error);
+      HttpResponseStream.from(stream, {
+        statusCode: response.statusCode,
+        headers: response.headers,
+      });
+      stream.end(response.body);
+    } else {
+      // Nothing sent yet: an ordinary error post. Later writes of the handler go nowhere.
+      stream.destroy();
+      return failure(error);
+    }
   }
   return { kind: 'posted', result: await (posted ?? Promise.resolve('accepted' as const)) };
 }

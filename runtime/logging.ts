@@ -1,8 +1,9 @@
 // Console lines in the Lambda service's shapes. Text: `time\trequestId\tLEVEL\tmessage`, with
 // newlines turned into carriage returns so CloudWatch keeps a multi-line message as one
-// event. JSON (AWS_LAMBDA_LOG_FORMAT=JSON): one object a line. AWS_LAMBDA_LOG_LEVEL drops
-// lines below the chosen level in both formats.
+// event. JSON (AWS_LAMBDA_LOG_FORMAT=JSON): one object a line, shaped as the Lambda Node.js
+// runtime shapes it. AWS_LAMBDA_LOG_LEVEL drops lines below the chosen level in both formats.
 import { formatWithOptions } from 'node:util';
+import type { ErrorPayload } from './errors.js';
 
 export const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -24,34 +25,57 @@ export const currentRequest = { id: '' };
 
 export function formatLogLine(settings: LogSettings, level: Level, args: unknown[]): string {
   const timestamp = new Date().toISOString();
-  if (settings.json) {
-    const record: Record<string, unknown> = {
-      timestamp,
-      level,
-      requestId: currentRequest.id || undefined,
-    };
-    const error = args.length === 1 && args[0] instanceof Error ? args[0] : undefined;
-    if (error) {
-      record.message = error.message;
-      record.errorType = error.name;
-      record.errorMessage = error.message;
-      record.stackTrace = (error.stack ?? '')
-        .split('\n')
-        .slice(1)
-        .map((line) => line.trim());
-    } else if (args.length === 1 && isPlainObject(args[0])) {
-      record.message = args[0];
-    } else {
-      record.message = formatWithOptions({ colors: false }, ...args);
-    }
-    return `${JSON.stringify(record)}\n`;
-  }
-  const message = formatWithOptions({ colors: false }, ...args).replace(/\n/g, '\r');
+  if (settings.json) return `${formatJson(timestamp, level, args)}\n`;
+  const message = format(args).replace(/\n/g, '\r');
   return `${timestamp}\t${currentRequest.id || 'undefined'}\t${level}\t${message}\n`;
 }
 
+// JSON lines follow the Lambda Node.js runtime: one argument is the message as it is (an
+// object stays an object, an Error becomes {errorType, errorMessage, stackTrace}); several
+// are formatted into one string, with the first Error's fields beside it.
+function formatJson(timestamp: string, level: Level, args: unknown[]): string {
+  const record: Record<string, unknown> = {
+    timestamp,
+    level,
+    requestId: currentRequest.id || undefined,
+  };
+  if (args.length === 1) {
+    record.message = args[0];
+    try {
+      return JSON.stringify(record, errorReplacer);
+    } catch {
+      // Circular structures, BigInts: the text form is still worth a line.
+      record.message = format(args);
+      return JSON.stringify(record);
+    }
+  }
+  record.message = format(args);
+  const error = args.find((arg) => arg instanceof Error);
+  if (error) Object.assign(record, errorFields(error));
+  return JSON.stringify(record);
+}
+
+function errorFields(error: Error): Record<string, unknown> {
+  return {
+    errorType: error.constructor?.name ?? 'UnknownError',
+    errorMessage: error.message,
+    stackTrace: typeof error.stack === 'string' ? error.stack.split('\n') : [],
+  };
+}
+
+function errorReplacer(_key: string, value: unknown): unknown {
+  return value instanceof Error ? { ...errorFields(value), ...value } : value;
+}
+
+function format(args: unknown[]): string {
+  return formatWithOptions({ colors: false }, ...args);
+}
+
+let active: LogSettings = { json: false, minLevel: 0 };
+
 /** Replaces the console's methods so user output carries timestamp, request id and level. */
 export function patchConsole(settings: LogSettings, write: (line: string) => void): void {
+  active = settings;
   const bind = (level: Level) => {
     if (LEVELS.indexOf(level) < settings.minLevel) return () => {};
     return (...args: unknown[]) => write(formatLogLine(settings, level, args));
@@ -68,8 +92,11 @@ export function patchConsole(settings: LogSettings, write: (line: string) => voi
   });
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
-  );
+/**
+ * Logs a failure at ERROR as the Lambda Node.js runtime does: `label \t{json}` in text, and
+ * in JSON the error object alone as the message (the label would only be noise there).
+ */
+export function logError(label: string, payload: ErrorPayload): void {
+  if (active.json) console.error({ ...payload });
+  else console.error(label, `\t${JSON.stringify(payload)}`);
 }

@@ -52,6 +52,8 @@ export type Observer = (kind: 'runtime' | 'user', name: string) => void;
 export function createObserver(settings: LogSettings, write: (line: string) => void): Observer {
   const observer: Observer = (kind, name) =>
     write(formatObservation(settings, kind, name, preciseNow()));
-  (globalThis as Record<symbol, unknown>)[OBSERVER_KEY] = (name: string) => observer('user', name);
+  // Plain JavaScript callers may pass anything: a mark must never make their handler throw.
+  (globalThis as Record<symbol, unknown>)[OBSERVER_KEY] = (name: unknown) =>
+    observer('user', String(name));
   return observer;
 }

@@ -4,14 +4,23 @@
 // HTTP status and headers first, for function URLs.
 import type http from 'node:http';
 import { Writable } from 'node:stream';
+import { RuntimeError } from './errors.js';
 
 export const STREAMING_MARK = Symbol.for('aws.lambda.runtime.handler.streaming');
 const HTTP_INTEGRATION_TYPE = 'application/vnd.awslambda.http-integration-response';
 /** Eight zero bytes separate the JSON prelude from the body. */
 const PRELUDE_DELIMITER = new Uint8Array(8);
 
-export function streamifyResponse<T extends (...args: never[]) => unknown>(handler: T): T {
-  Object.defineProperty(handler, STREAMING_MARK, { value: 'response', enumerable: false });
+export function streamifyResponse<T extends (...args: never[]) => unknown>(
+  handler: T,
+  _options?: { highWaterMark?: number },
+): T {
+  // Configurable, so that wrapping the same function twice is harmless.
+  Object.defineProperty(handler, STREAMING_MARK, {
+    value: 'response',
+    enumerable: false,
+    configurable: true,
+  });
   return handler;
 }
 
@@ -21,6 +30,9 @@ export type StreamOpener = (contentType: string) => http.ClientRequest;
 export class ResponseStream extends Writable {
   #contentType = 'application/octet-stream';
   #request: http.ClientRequest | undefined;
+  /** The HTTP prelude, sent just before the first byte of the body (or at its end). */
+  #prelude: Buffer | undefined;
+  #trailers: Record<string, string> | undefined;
   readonly #open: StreamOpener;
 
   constructor(open: StreamOpener) {
@@ -34,8 +46,24 @@ export class ResponseStream extends Writable {
   }
 
   setContentType(contentType: string): void {
-    if (this.#request) throw new Error('setContentType must be called before the first write');
+    if (this.#request) {
+      throw new RuntimeError(
+        'Runtime.InvalidStreamingOperation',
+        'Cannot set content-type, too late.',
+      );
+    }
     this.#contentType = contentType;
+  }
+
+  /** Sets what HttpResponseStream.from sends ahead of the body. */
+  setPrelude(prelude: Buffer): void {
+    if (this.#request) {
+      throw new RuntimeError(
+        'Runtime.InvalidStreamingOperation',
+        'Cannot set the HTTP prelude, too late.',
+      );
+    }
+    this.#prelude = prelude;
   }
 
   override _write(
@@ -47,21 +75,39 @@ export class ResponseStream extends Writable {
   }
 
   override _final(done: (error?: Error | null) => void): void {
-    this.#ensureRequest().end(done);
+    const request = this.#ensureRequest();
+    if (this.#trailers) request.addTrailers(this.#trailers);
+    request.end(done);
   }
 
-  /** Ends a started stream with the error in the trailers the Runtime API reads. */
-  failWith(errorType: string, errorJson: string): void {
-    const request = this.#ensureRequest();
-    request.addTrailers({
+  /**
+   * Ends the stream with the error in the trailers the Runtime API reads. Bytes already
+   * written are sent first: ending the request directly would cut them off.
+   */
+  fail(errorType: string, errorJson: string): void {
+    this.#trailers = {
       'Lambda-Runtime-Function-Error-Type': errorType,
       'Lambda-Runtime-Function-Error-Body': Buffer.from(errorJson).toString('base64'),
-    });
-    request.end();
+    };
+    if (!this.destroyed) {
+      // No-op if end() was called already: _final, still to come, sends the trailers.
+      if (!this.writableEnded) this.end();
+      return;
+    }
+    // The stream broke (a failed write): end the request itself if it is still open.
+    const request = this.#request;
+    if (request && !request.writableEnded && !request.destroyed) {
+      request.addTrailers(this.#trailers);
+      request.end();
+    }
   }
 
   #ensureRequest(): http.ClientRequest {
-    this.#request ??= this.#open(this.#contentType);
+    if (!this.#request) {
+      this.#request = this.#open(this.#contentType);
+      if (this.#prelude) this.#request.write(this.#prelude);
+      this.#prelude = undefined;
+    }
     return this.#request;
   }
 }
@@ -74,10 +120,13 @@ export interface HttpResponseMetadata {
 
 // biome-ignore lint/complexity/noStaticOnlyClass: the Lambda runtime exposes it as a class.
 export class HttpResponseStream {
+  /**
+   * Marks the stream as an HTTP response. The prelude goes out with the first byte, so an
+   * error thrown before any write is still reported as an ordinary invocation error.
+   */
   static from(stream: ResponseStream, metadata: HttpResponseMetadata): ResponseStream {
     stream.setContentType(HTTP_INTEGRATION_TYPE);
-    stream.write(JSON.stringify(metadata));
-    stream.write(PRELUDE_DELIMITER);
+    stream.setPrelude(Buffer.concat([Buffer.from(JSON.stringify(metadata)), PRELUDE_DELIMITER]));
     return stream;
   }
 }
