@@ -2,7 +2,7 @@
 // prelude, errors in trailers after the first byte and as a normal error post before it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeInvokeResult } from '../../../runtime/emulator/runtime-api-server.js';
-import { readAll } from '../../support/aws-events.js';
+import { awsEvent, readAll, withJsonBody } from '../../support/aws-events.js';
 import { type RuntimeHarness, startRuntime } from '../../support/runtime-harness.js';
 
 let harness: RuntimeHarness;
@@ -19,11 +19,16 @@ interface Streamed {
   ended: { errorType: string; body: Buffer } | undefined;
 }
 
-async function stream(mode: string, requestId?: string): Promise<Streamed> {
-  const result: RuntimeInvokeResult = await harness.invoke(
-    { mode },
-    requestId ? { requestId } : {},
-  );
+function stream(mode: string, requestId?: string): Promise<Streamed> {
+  return streamed(harness, { mode }, requestId);
+}
+
+async function streamed(
+  runtime: RuntimeHarness,
+  event: unknown,
+  requestId?: string,
+): Promise<Streamed> {
+  const result: RuntimeInvokeResult = await runtime.invoke(event, requestId ? { requestId } : {});
   if (result.kind !== 'stream') {
     throw new Error(`expected a stream, got ${result.kind}: ${result.body.toString()}`);
   }
@@ -95,5 +100,104 @@ describe('streaming errors', () => {
       body: { errorType: 'Error', errorMessage: 'failed before writing' },
     });
     await expectNextSucceeds();
+  });
+});
+
+const HTTP_TYPE = 'application/vnd.awslambda.http-integration-response';
+const httpBody = (prelude: unknown, body: string) =>
+  Buffer.concat([Buffer.from(JSON.stringify(prelude)), Buffer.alloc(8), Buffer.from(body)]);
+
+describe('more streaming handlers', () => {
+  let edges: RuntimeHarness;
+  beforeAll(async () => {
+    edges = await startRuntime({ handler: 'sources/stream.edges' });
+  });
+  afterAll(async () => {
+    await edges.stop();
+  });
+
+  it('sends the HTTP prelude of a response with no body', async () => {
+    expect(await streamed(edges, { mode: 'http-empty' })).toEqual({
+      contentType: HTTP_TYPE,
+      body: httpBody({ statusCode: 204, headers: {} }, ''),
+      ended: undefined,
+    });
+  });
+
+  it('refuses a content type set after the first byte, in the trailers', async () => {
+    const result = await streamed(edges, { mode: 'late-content-type' });
+    expect(result.body.toString()).toBe('started');
+    expect(result.ended?.errorType).toBe('Runtime.InvalidStreamingOperation');
+    expect(JSON.parse(result.ended!.body.toString())).toMatchObject({
+      errorMessage: 'Cannot set content-type, too late.',
+    });
+  });
+
+  it('reports an error after HttpResponseStream.from but before any byte as an error post', async () => {
+    expect(await edges.invokeJson({ mode: 'from-then-throw' })).toMatchObject({
+      kind: 'error',
+      errorType: 'Function.Error',
+      body: { errorMessage: 'failed before the first byte' },
+    });
+    expect((await streamed(edges, { mode: 'other' })).body.toString()).toBe('fine');
+  });
+
+  it('accepts a handler wrapped twice', async () => {
+    const twice = await startRuntime({ handler: 'sources/stream.wrappedTwice' });
+    try {
+      expect((await streamed(twice, {})).body.toString()).toBe('wrapped twice');
+    } finally {
+      await twice.stop();
+    }
+  });
+});
+
+describe('streaming from a function URL', () => {
+  let url: RuntimeHarness;
+  beforeAll(async () => {
+    url = await startRuntime({ handler: 'sources/stream.url' });
+  });
+  afterAll(async () => {
+    await url.stop();
+  });
+  const JSON_TYPE = 'application/json; charset=utf-8';
+
+  it('gives the handler the normalised request', async () => {
+    const result = await streamed(url, awsEvent('lambda-urls-request'));
+    expect(result.body).toEqual(
+      httpBody(
+        { statusCode: 200, headers: { 'content-type': 'application/json' } },
+        JSON.stringify({
+          kind: 'function-url',
+          method: 'POST',
+          path: '/my/path',
+          body: 'Hello from client!',
+        }),
+      ),
+    );
+  });
+
+  it('answers an error before the first byte with an HTTP 500 that hides the message', async () => {
+    const event = { ...awsEvent('lambda-urls-request'), rawQueryString: 'fail=1' };
+    expect(await streamed(url, event)).toEqual({
+      contentType: HTTP_TYPE,
+      body: httpBody(
+        { statusCode: 500, headers: { 'content-type': JSON_TYPE } },
+        '{"message":"Internal Server Error"}',
+      ),
+      ended: undefined,
+    });
+  });
+
+  it('answers a body that is not JSON with an HTTP 400', async () => {
+    const result = await streamed(url, withJsonBody(awsEvent('lambda-urls-request'), '{oops'));
+    const [prelude, body] = result.body.toString().split('\0'.repeat(8));
+    expect(JSON.parse(prelude!)).toEqual({
+      statusCode: 400,
+      headers: { 'content-type': JSON_TYPE },
+    });
+    expect(JSON.parse(body!)).toEqual({
+      message: expect.stringMatching(/^Request body is not valid JSON: /),
+    });
   });
 });
