@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { endLine, type InvocationReport, reportLine, startLine } from './report.js';
 import { RuntimeApiServer, type RuntimeInvokeResult } from './runtime-api-server.js';
+import { RuntimeOutput } from './runtime-output.js';
 
 export interface FunctionConfig {
   readonly handler: string;
@@ -43,6 +44,11 @@ export interface InvokeOutcome {
   readonly contentType: string;
   /** The whole answer, or for a streaming handler the stream of it. */
   readonly body: Buffer | Readable;
+  /**
+   * For a streamed answer: resolves when the runtime has sent all of it, with the error it
+   * reported in the trailers after the first byte (the body alone cannot show that).
+   */
+  readonly streamError: Promise<{ errorType: string; body: Buffer } | undefined>;
   /** Resolves with the report once the invocation is over (for streams: after the last byte). */
   readonly done: Promise<InvocationReport & { readonly log: string }>;
 }
@@ -56,6 +62,7 @@ export class Emulator {
   readonly #log: (text: string) => void;
   #server: RuntimeApiServer | undefined;
   #process: ChildProcess | undefined;
+  #output: RuntimeOutput | undefined;
   #exited: Promise<string> | undefined;
   #spawnedAt = 0;
   #initDurationMs: number | undefined;
@@ -98,6 +105,7 @@ export class Emulator {
     this.#captured = 0;
     this.#write(startLine(requestId));
     const server = await this.#ensureRuntime();
+    const output = this.#output!;
     const coldStart = this.#initDurationMs === undefined;
     const exited = this.#exited!;
     const timeoutMs = config.timeoutSeconds * 1000;
@@ -147,8 +155,8 @@ export class Emulator {
       if (idle === 'timeout') await this.#kill();
       const endedAt = typeof idle === 'number' ? idle : performance.now();
       this.#samplePeakMemory();
-      // Let output the runtime wrote before asking for more reach us before END.
-      await new Promise((resolve) => setImmediate(resolve));
+      // All the runtime printed before asking for more is in its output file by now.
+      output.compact();
       const report: InvocationReport = {
         requestId,
         durationMs: Math.min(endedAt - startedAt, timeoutMs),
@@ -162,10 +170,11 @@ export class Emulator {
       return { ...report, log };
     })();
 
-    const common = { requestId, done };
+    const common = { requestId, done, streamError: Promise.resolve(undefined) };
     if (result.kind === 'stream') {
       return {
         ...common,
+        streamError: result.ended,
         functionError: undefined,
         errorType: undefined,
         contentType: result.contentType,
@@ -250,17 +259,21 @@ export class Emulator {
     this.#initDurationMs = undefined;
     this.#peakMemoryMb = 0;
     this.#spawnedAt = performance.now();
+    const output = new RuntimeOutput((text) => this.#write(text));
     const child = spawn(command!, [...args, config.handler], {
       cwd: config.taskRoot,
       env: this.#functionEnv(this.#server.address),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', output.fd, output.fd],
     });
     this.#process = child;
-    child.stdout!.on('data', (chunk: Buffer) => this.#write(chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => this.#write(chunk.toString()));
+    this.#output = output;
     this.#exited = new Promise<string>((resolve) => {
-      child.on('error', (error) => resolve(`Runtime failed to start: ${error.message}`));
+      child.on('error', (error) => {
+        output.close();
+        resolve(`Runtime failed to start: ${error.message}`);
+      });
       child.on('exit', (code, signal) => {
+        output.close();
         if (this.#process === child) this.#process = undefined;
         resolve(
           signal

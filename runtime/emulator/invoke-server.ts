@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { finished } from 'node:stream/promises';
 import type { Emulator } from './emulator.js';
 import { readBody } from './read-body.js';
 
@@ -116,9 +117,20 @@ async function handle(
     res.writeHead(200, headers).end(outcome.body);
     return;
   }
-  // A streamed answer goes out as it comes; the log tail cannot precede it.
+  // A streamed answer goes out as it comes; the log tail cannot precede it. An error after
+  // the first byte cannot change the status any more: the response is cut short instead of
+  // ending cleanly, so the caller cannot mistake it for a whole answer.
   res.writeHead(200, headers);
-  outcome.body.pipe(res);
+  const body = outcome.body;
+  body.pipe(res, { end: false });
+  // The runtime's error (or its death, or a timeout) settles streamError even when the body
+  // itself never ends.
+  if (await outcome.streamError) {
+    res.destroy();
+  } else {
+    await finished(body).catch(() => undefined);
+    res.end();
+  }
   await outcome.done;
 }
 
