@@ -364,6 +364,16 @@ describe('HTTP answers', () => {
         isBase64Encoded: false,
       },
     },
+    {
+      name: 'a result JSON cannot encode gives a 500',
+      handler: 'circular',
+      expected: {
+        statusCode: 500,
+        headers: { 'content-type': JSON_TYPE },
+        body: '{"message":"Internal Server Error"}',
+        isBase64Encoded: false,
+      },
+    },
   ];
 
   for (const c of cases) {
