@@ -141,6 +141,16 @@ export class Emulator {
         result = first;
       }
     }
+    if (result.kind === 'stream') {
+      // A stream that fails before its first byte is an ordinary error: the caller can still
+      // be told with the status and X-Amz-Function-Error (AWS's client streams such errors).
+      const started = await this.#raceDeadline(result.started, exited, deadline);
+      const error = started === false ? await result.ended : undefined;
+      if (error) {
+        const { deliveredAt, answeredAt, idle } = result;
+        result = { kind: 'error', ...error, deliveredAt, answeredAt, idle };
+      }
+    }
     this.#samplePeakMemory();
 
     // Lambda ends an invocation when the runtime asks for the next one (or dies, or times out).

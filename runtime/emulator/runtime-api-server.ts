@@ -45,6 +45,8 @@ export type RuntimeInvokeResult =
       readonly body: Readable;
       /** Resolves at the stream's end: the error, when the runtime sent one in the trailers. */
       readonly ended: Promise<{ errorType: string; body: Buffer } | undefined>;
+      /** Resolves true at the first byte of the body, false if it ended with none. */
+      readonly started: Promise<boolean>;
     } & Timings);
 
 interface InFlight {
@@ -266,12 +268,17 @@ export class RuntimeApiServer extends EventEmitter<RuntimeApiServerEvents> {
       });
       req.on('error', () => resolve({ errorType: 'Runtime.StreamError', body: Buffer.from('{}') }));
     });
+    const started = new Promise<boolean>((resolve) => {
+      req.once('data', () => resolve(true));
+      ended.then(() => resolve(false));
+    });
     req.pipe(body);
     this.#answer({
       kind: 'stream',
       contentType: headerValue(req, 'content-type') ?? 'application/octet-stream',
       body,
       ended,
+      started,
     });
   }
 }
