@@ -1,4 +1,5 @@
 // `bootstrap [handler] [--port N] [--host H] [--task-root DIR]` outside Lambda: the emulator.
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -37,6 +38,9 @@ export async function runEmulator(argv: string[], entry: URL): Promise<void> {
   const handler = positionals[0] ?? env._HANDLER;
   if (!handler) fail(`No handler given.\n\n${USAGE}`);
   const taskRoot = path.resolve(values['task-root'] ?? env.LAMBDA_TASK_ROOT ?? process.cwd());
+  // Caught here: a missing folder would otherwise surface as "spawn node ENOENT" on invoke.
+  if (!statSync(taskRoot, { throwIfNoEntry: false })?.isDirectory())
+    fail(`The task root ${taskRoot} is not a folder. Point --task-root at the function's folder.`);
   const port = Number(values.port ?? env.LAMBDASH_EMULATOR_PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     fail(`--port must be a port number, not ${values.port}`);

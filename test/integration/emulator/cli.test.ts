@@ -1,6 +1,7 @@
 // The emulator as users run it: `node dist/runtime/bootstrap.mjs <handler> --task-root DIR
 // --port 0`, invoked over its real HTTP Invoke API, with its stdout read as the function's log.
 import { readFileSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -49,7 +50,12 @@ describe('emulator CLI: a working handler', () => {
     expect(answer.headers.get('x-amz-executed-version')).toBe('$LATEST');
     expect(answer.headers.get('x-amz-function-error')).toBeNull();
     expect(answer.headers.get('content-type')).toBe('application/json');
-    expect(answer.json).toEqual({ echo: { name: 'Ada' }, requestId });
+    expect(answer.json).toEqual({
+      echo: { name: 'Ada' },
+      requestId,
+      clientContext: null,
+      traceId: null,
+    });
 
     const log = await logOf(emulator, requestId);
     const handlerLines = log.body.filter((line) => line.includes('echo handler for'));
@@ -82,6 +88,21 @@ describe('emulator CLI: a working handler', () => {
         (name) => `${requestId} runtime ${name}`,
       ),
     );
+  });
+
+  it('passes X-Amz-Client-Context (base64 JSON) and X-Amzn-Trace-Id to the function', async () => {
+    const clientContext = { custom: { tenant: 'acme' }, env: { locale: 'fr' } };
+    const traceId = 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1';
+    const answer = await emulator.invoke('{}', {
+      'X-Amz-Client-Context': Buffer.from(JSON.stringify(clientContext)).toString('base64'),
+      'X-Amzn-Trace-Id': traceId,
+    });
+    expect(answer.json).toMatchObject({ clientContext, traceId });
+    // The next invocation has neither: nothing carries over.
+    expect(await emulator.invoke('{}').then((a) => a.json)).toMatchObject({
+      clientContext: null,
+      traceId: null,
+    });
   });
 
   it('returns the log tail for X-Amz-Log-Type: Tail, ending in the REPORT line', async () => {
@@ -409,10 +430,61 @@ describe('emulator CLI: memory', () => {
 });
 
 describe('emulator CLI: usage', () => {
-  it('exits 2 with a usage message when no handler is given', async () => {
-    const cli = spawnEmulator({ args: ['--port', '0'] });
-    expect(await cli.exited).toEqual({ code: 2, signal: null });
-    expect(cli.stderr()).toMatch(/^lambdash emulator: No handler given\.\n\nusage: bootstrap /);
-    expect(cli.stdout()).toBe('');
+  it.each([
+    ['no handler', ['--port', '0'], /^lambdash emulator: No handler given\.\n\nusage: bootstrap /],
+    [
+      'a bad port',
+      ['app.echo', '--port', 'http'],
+      /^lambdash emulator: --port must be a port number, not http\n$/,
+    ],
+    [
+      'an unknown flag',
+      ['app.echo', '--prot', '9000'],
+      /^lambdash emulator: Unknown option '--prot'.*\n\nusage: bootstrap /s,
+    ],
+    [
+      'a missing task root',
+      ['app.echo', '--task-root', '/nonexistent/function', '--port', '0'],
+      /^lambdash emulator: The task root \/nonexistent\/function is not a folder\. Point --task-root at the function's folder\.\n$/,
+    ],
+    [
+      'a bad timeout',
+      ['app.echo', '--port', '0'],
+      /^lambdash emulator: AWS_LAMBDA_FUNCTION_TIMEOUT must be a positive number, not "soon"\n$/,
+      { AWS_LAMBDA_FUNCTION_TIMEOUT: 'soon' },
+    ],
+  ])(
+    'exits 2 with a message for %s',
+    async (_name, args, message, env?: Record<string, string>) => {
+      const cli = spawnEmulator({ args, env });
+      expect(await cli.exited).toEqual({ code: 2, signal: null });
+      expect(cli.stderr()).toMatch(message);
+      expect(cli.stdout()).toBe('');
+    },
+  );
+
+  it('exits 2 when its port is taken', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const cli = spawnEmulator({
+        args: ['app.echo', '--task-root', taskRoot, '--port', String(port)],
+      });
+      expect(await cli.exited).toEqual({ code: 2, signal: null });
+      expect(cli.stderr()).toMatch(
+        new RegExp(
+          `^lambdash emulator: Cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE.*Choose another port with --port\\.\\n$`,
+        ),
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('prints its usage for --help and exits 0', async () => {
+    const cli = spawnEmulator({ args: ['--help'] });
+    expect(await cli.exited).toEqual({ code: 0, signal: null });
+    expect(cli.stdout()).toMatch(/^usage: bootstrap <file\.export> \[--port 8080\]/);
   });
 });
