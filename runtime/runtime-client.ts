@@ -1,16 +1,24 @@
-// The HTTP client for the Lambda Runtime API. One keep-alive socket, no timeouts on
-// `next` (the service holds it open until an event arrives), bounded retries with
-// backoff on connection failures so a missing API never becomes a hot loop.
-import http from 'node:http';
+// The client for the Lambda Runtime API. One keep-alive connection, no timeout on `next`
+// (the service holds it open until an event arrives), bounded retries with backoff on
+// connection failures so a missing API never becomes a hot loop.
+import type http from 'node:http';
+import { createRequire } from 'node:module';
+import { HttpConnection, type HttpResult } from './http-connection.js';
 
 const API = '/2018-06-01/runtime';
 const RETRIES = 6;
 const FIRST_BACKOFF_MS = 20;
+const ERROR_HEADERS = 'Content-Type: application/json\r\nLambda-Runtime-Function-Error-Type: ';
+
+// Streaming needs chunked encoding and trailers: Node's http client, loaded on first use
+// so that the cold start of every other handler does not pay for it.
+const require = createRequire(import.meta.url);
 
 export interface Invocation {
   readonly requestId: string;
   readonly body: Buffer;
-  readonly headers: http.IncomingHttpHeaders;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
 }
 
 /** What the Runtime API answered to a post: `accepted`, or why not. */
@@ -21,63 +29,62 @@ export class RuntimeApiFatal extends Error {
   override readonly name = 'RuntimeApiFatal';
 }
 
-interface RawResponse {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: Buffer;
-}
-
 export class RuntimeClient {
-  readonly #agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  readonly #connection: HttpConnection;
   readonly #host: string;
   readonly #port: number;
+  #streamAgent: http.Agent | undefined;
 
   constructor(address: string) {
     const colon = address.lastIndexOf(':');
-    if (colon <= 0)
+    const port = Number(address.slice(colon + 1));
+    if (colon <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) {
       throw new RuntimeApiFatal(`AWS_LAMBDA_RUNTIME_API is not host:port: ${address}`);
+    }
     this.#host = address.slice(0, colon).replace(/^\[|\]$/g, '');
-    this.#port = Number(address.slice(colon + 1));
+    this.#port = port;
+    this.#connection = new HttpConnection(this.#host, port);
+    // Connecting takes milliseconds on a cold start; let it overlap loading the handler.
+    this.#connection.preconnect();
   }
 
   async next(): Promise<Invocation> {
-    for (;;) {
+    // A malformed answer or a 4xx is retried with backoff, a few times, then fatal: the
+    // Runtime API is not going to improve, and a hot loop would burn the function's CPU.
+    let backoff = FIRST_BACKOFF_MS;
+    for (let attempt = 1; ; attempt++) {
       const res = await this.#send('GET', `${API}/invocation/next`);
-      if (res.status === 200) {
-        const requestId = header(res.headers, 'lambda-runtime-aws-request-id');
-        if (requestId) return { requestId, body: res.body, headers: res.headers };
-        process.stderr.write('lambdash runtime: event without a request id, skipped\n');
-        continue;
-      }
+      const requestId = res.headers['lambda-runtime-aws-request-id'];
+      if (res.status === 200 && requestId)
+        return { requestId, body: res.body, headers: res.headers };
       if (res.status >= 500) {
         throw new RuntimeApiFatal(`Runtime API answered ${res.status} to next: ${res.body}`);
       }
-      process.stderr.write(`lambdash runtime: next answered ${res.status}: ${res.body}\n`);
-      await sleep(FIRST_BACKOFF_MS);
+      const problem =
+        res.status === 200
+          ? 'an event without Lambda-Runtime-Aws-Request-Id'
+          : `${res.status}: ${res.body}`;
+      if (attempt >= RETRIES) {
+        throw new RuntimeApiFatal(`next answered ${problem}, ${attempt} times in a row`);
+      }
+      process.stderr.write(`lambdash runtime: next answered ${problem}; retrying\n`);
+      await sleep(backoff);
+      backoff *= 3;
     }
   }
 
-  postResponse(
-    requestId: string,
-    body: string | Buffer,
-    contentType?: string,
-  ): Promise<PostOutcome> {
-    const headers = contentType ? { 'content-type': contentType } : undefined;
-    return this.#post(`${API}/invocation/${requestId}/response`, body, headers);
+  postResponse(requestId: string, body: string | Buffer): Promise<PostOutcome> {
+    return this.#post(`${API}/invocation/${encodeURIComponent(requestId)}/response`, body, '');
   }
 
+  /** `errorType` must already be a safe header value (see sanitizeHeaderValue). */
   postError(requestId: string, errorJson: string, errorType: string): Promise<PostOutcome> {
-    return this.#post(`${API}/invocation/${requestId}/error`, errorJson, {
-      'content-type': 'application/json',
-      'lambda-runtime-function-error-type': errorType,
-    });
+    const path = `${API}/invocation/${encodeURIComponent(requestId)}/error`;
+    return this.#post(path, errorJson, `${ERROR_HEADERS}${errorType}\r\n`);
   }
 
   postInitError(errorJson: string, errorType: string): Promise<PostOutcome> {
-    return this.#post(`${API}/init/error`, errorJson, {
-      'content-type': 'application/json',
-      'lambda-runtime-function-error-type': errorType,
-    });
+    return this.#post(`${API}/init/error`, errorJson, `${ERROR_HEADERS}${errorType}\r\n`);
   }
 
   /**
@@ -88,12 +95,14 @@ export class RuntimeClient {
     requestId: string,
     contentType: string,
   ): { request: http.ClientRequest; outcome: Promise<PostOutcome> } {
+    const http = require('node:http') as typeof import('node:http');
+    this.#streamAgent ??= new http.Agent({ keepAlive: true, maxSockets: 1 });
     const request = http.request({
       host: this.#host,
       port: this.#port,
-      agent: this.#agent,
+      agent: this.#streamAgent,
       method: 'POST',
-      path: `${API}/invocation/${requestId}/response`,
+      path: `${API}/invocation/${encodeURIComponent(requestId)}/response`,
       headers: {
         'content-type': contentType,
         'lambda-runtime-function-response-mode': 'streaming',
@@ -101,22 +110,25 @@ export class RuntimeClient {
         trailer: 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body',
       },
     });
-    const outcome = new Promise<RawResponse>((resolve, reject) => {
-      request.on('response', (res) => collect(res).then(resolve, reject));
+    const outcome = new Promise<HttpResult>((resolve, reject) => {
+      request.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: {}, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      });
       request.on('error', reject);
     }).then((res) => this.#outcome(res, 'streamed response'));
     return { request, outcome };
   }
 
-  async #post(
-    path: string,
-    body: string | Buffer,
-    headers?: http.OutgoingHttpHeaders,
-  ): Promise<PostOutcome> {
-    return this.#outcome(await this.#send('POST', path, body, headers), path);
+  async #post(path: string, body: string | Buffer, headers: string): Promise<PostOutcome> {
+    return this.#outcome(await this.#send('POST', path, headers, body), path);
   }
 
-  #outcome(res: RawResponse, what: string): PostOutcome {
+  #outcome(res: HttpResult, what: string): PostOutcome {
     if (res.status < 300) return 'accepted';
     if (res.status === 413) return 'too-large';
     if (res.status >= 500) {
@@ -129,13 +141,13 @@ export class RuntimeClient {
   async #send(
     method: string,
     path: string,
+    headers = '',
     body?: string | Buffer,
-    headers?: http.OutgoingHttpHeaders,
-  ): Promise<RawResponse> {
+  ): Promise<HttpResult> {
     let backoff = FIRST_BACKOFF_MS;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#once(method, path, body, headers);
+        return await this.#connection.request(method, path, headers, body);
       } catch (error) {
         if (attempt >= RETRIES) {
           throw new RuntimeApiFatal(
@@ -147,40 +159,12 @@ export class RuntimeClient {
       }
     }
   }
-
-  #once(
-    method: string,
-    path: string,
-    body?: string | Buffer,
-    headers?: http.OutgoingHttpHeaders,
-  ): Promise<RawResponse> {
-    return new Promise((resolve, reject) => {
-      const request = http.request(
-        { host: this.#host, port: this.#port, agent: this.#agent, method, path, headers },
-        (res) => collect(res).then(resolve, reject),
-      );
-      request.on('error', reject);
-      request.end(body);
-    });
-  }
 }
 
-function collect(res: http.IncomingMessage): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (chunk: Buffer) => chunks.push(chunk));
-    res.on('end', () =>
-      resolve({
-        status: res.statusCode ?? 0,
-        headers: res.headers,
-        body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
-      }),
-    );
-    res.on('error', reject);
-  });
-}
-
-export function header(headers: http.IncomingHttpHeaders, name: string): string | undefined {
+export function header(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  name: string,
+): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
