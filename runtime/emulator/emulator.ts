@@ -49,7 +49,10 @@ export interface InvokeOutcome {
    * reported in the trailers after the first byte (the body alone cannot show that).
    */
   readonly streamError: Promise<{ errorType: string; body: Buffer } | undefined>;
-  /** Resolves with the report once the invocation is over (for streams: after the last byte). */
+  /**
+   * Resolves with the report once the invocation is over (for streams: after the last byte),
+   * and the invocation's log from START to REPORT (only its end, when over 256 K characters).
+   */
   readonly done: Promise<InvocationReport & { readonly log: string }>;
 }
 
@@ -354,9 +357,14 @@ export class Emulator {
   }
 
   #write(text: string): void {
-    if (this.#capture && this.#captured < LOG_CAPTURE_LIMIT) {
-      this.#capture.push(text);
+    const capture = this.#capture;
+    if (capture) {
+      capture.push(text);
       this.#captured += text.length;
+      // Keep the end, not the start: the log tail (X-Amz-Log-Result) must end in REPORT.
+      while (this.#captured - capture[0]!.length >= LOG_CAPTURE_LIMIT) {
+        this.#captured -= capture.shift()!.length;
+      }
     }
     this.#log(text);
   }

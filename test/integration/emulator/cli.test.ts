@@ -298,6 +298,27 @@ describe('emulator CLI: a handler that logs more than a pipe holds', () => {
   });
 });
 
+describe('emulator CLI: the log tail of a long log', () => {
+  let emulator: EmulatorCli;
+  beforeAll(async () => {
+    emulator = await start('app.behave');
+  });
+  afterAll(() => emulator.stop());
+
+  it('is its last 4 KB, ending in the REPORT line', async () => {
+    const answer = await emulator.invoke('{"do":"loud"}', { 'X-Amz-Log-Type': 'Tail' });
+    const requestId = answer.headers.get('x-amzn-requestid')!;
+    const tail = Buffer.from(answer.headers.get('x-amz-log-result') ?? '', 'base64');
+    expect(tail.length).toBe(4096);
+    const lines = tail.toString().split('\n');
+    expect(lines.at(-3)).toBe(`END RequestId: ${requestId}`);
+    expect(parseReport(lines.at(-2)!).requestId).toBe(requestId);
+    expect(lines).toContain(
+      lines.find((line) => line.endsWith(`\t${requestId}\tINFO\tlast loud line`)),
+    );
+  });
+});
+
 describe('emulator CLI: a streaming handler', () => {
   let emulator: EmulatorCli;
   beforeAll(async () => {
