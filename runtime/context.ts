@@ -1,7 +1,6 @@
 // The context object handlers receive: the fields of the Lambda Node.js runtime, plus an
 // AbortSignal that fires at the deadline and what lambdash knows about the event's source.
-import type http from 'node:http';
-import { header, type Invocation } from './runtime-client.js';
+import type { Invocation } from './runtime-client.js';
 import type { EventSourceKind } from './sources/classify.js';
 import type { HttpRequest } from './sources/http-request.js';
 
@@ -44,76 +43,103 @@ export interface LambdaContext extends FunctionIdentity {
   fail(error?: unknown): void;
 }
 
-/** Per context: lets the deadline's timer stop keeping the process alive. */
-const releases = new WeakMap<LambdaContext, () => void>();
-
 /**
  * Called when the handler is done: the abort timer stays (work the handler left running may
  * still watch the signal) but no longer keeps the event loop alive.
  */
 export function releaseDeadline(context: LambdaContext): void {
-  releases.get(context)?.();
+  if (context instanceof InvocationContext) context.release();
 }
 
 export function createContext(identity: FunctionIdentity, invocation: Invocation): LambdaContext {
-  const headers = invocation.headers;
-  const deadline = Number(header(headers, 'lambda-runtime-deadline-ms')) || Date.now() + 900_000;
-  let controller: AbortController | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let released = false;
-  const notBatch = () => {
-    throw new TypeError('failRecord is only available for SQS, Kinesis and DynamoDB batches');
-  };
-  const uncalled = () => {
-    throw new TypeError('done/succeed/fail are not available to streaming handlers');
-  };
-  const context: LambdaContext = {
-    ...identity,
-    awsRequestId: invocation.requestId,
-    invokedFunctionArn: header(headers, 'lambda-runtime-invoked-function-arn') ?? '',
-    clientContext: parseJsonHeader(headers, 'lambda-runtime-client-context'),
-    identity: parseJsonHeader(headers, 'lambda-runtime-cognito-identity'),
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    // Created on first use: most handlers never look, and a timer per invocation is not free.
-    // Not AbortSignal.timeout(): its timer never keeps the process alive, so a handler that
-    // only awaits the signal would see the event loop drain (Runtime.NodeJsExit) instead.
-    get signal() {
-      if (!controller) {
-        const abort = new AbortController();
-        controller = abort;
-        timer = setTimeout(
-          () =>
-            abort.abort(new DOMException('The invocation reached its deadline', 'TimeoutError')),
-          Math.max(0, deadline - Date.now()),
-        );
-        if (released) timer.unref();
-      }
-      return controller.signal;
-    },
-    eventSource: 'direct',
-    request: undefined,
-    failRecord: notBatch,
-    done: uncalled,
-    succeed: uncalled,
-    fail: uncalled,
-  };
-  releases.set(context, () => {
-    released = true;
-    timer?.unref();
-  });
-  return context;
+  return new InvocationContext(identity, invocation);
 }
 
+// A class rather than an object literal: one is created per invocation, and V8 builds class
+// instances with a fixed shape far faster than literals with spreads and getters.
+class InvocationContext implements LambdaContext {
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly memoryLimitInMB: string;
+  readonly logGroupName: string;
+  readonly logStreamName: string;
+  readonly awsRequestId: string;
+  readonly invokedFunctionArn: string;
+  readonly clientContext: unknown;
+  readonly identity: unknown;
+  callbackWaitsForEmptyEventLoop = true;
+  eventSource: EventSourceKind = 'direct';
+  request: HttpRequest | undefined = undefined;
+  // Own properties, as in AWS's runtime, so that destructuring them works.
+  readonly getRemainingTimeInMillis: () => number;
+  failRecord: (recordOrId: unknown) => void = notBatch;
+  done: (error?: unknown, result?: unknown) => void = notForStreaming;
+  succeed: (result?: unknown) => void = notForStreaming;
+  fail: (error?: unknown) => void = notForStreaming;
+  readonly #deadline: number;
+  #controller: AbortController | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #released = false;
+
+  constructor(identity: FunctionIdentity, invocation: Invocation) {
+    const headers = invocation.headers;
+    const deadline = Number(headers['lambda-runtime-deadline-ms']) || Date.now() + 900_000;
+    this.functionName = identity.functionName;
+    this.functionVersion = identity.functionVersion;
+    this.memoryLimitInMB = identity.memoryLimitInMB;
+    this.logGroupName = identity.logGroupName;
+    this.logStreamName = identity.logStreamName;
+    this.awsRequestId = invocation.requestId;
+    this.invokedFunctionArn = headers['lambda-runtime-invoked-function-arn'] ?? '';
+    this.clientContext = parseJsonHeader(headers['lambda-runtime-client-context']);
+    this.identity = parseJsonHeader(headers['lambda-runtime-cognito-identity']);
+    this.#deadline = deadline;
+    this.getRemainingTimeInMillis = () => Math.max(0, deadline - Date.now());
+  }
+
+  // Created on first use: most handlers never look, and a timer per invocation is not free.
+  // Not AbortSignal.timeout(): its timer never keeps the process alive, so a handler that
+  // only awaits the signal would see the event loop drain (Runtime.NodeJsExit) instead.
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      const abort = new AbortController();
+      this.#controller = abort;
+      this.#timer = setTimeout(
+        () => abort.abort(new DOMException('The invocation reached its deadline', 'TimeoutError')),
+        Math.max(0, this.#deadline - Date.now()),
+      );
+      if (this.#released) this.#timer.unref();
+    }
+    return this.#controller.signal;
+  }
+
+  release(): void {
+    this.#released = true;
+    this.#timer?.unref();
+  }
+}
+
+function notBatch(): never {
+  throw new TypeError('failRecord is only available for SQS, Kinesis and DynamoDB batches');
+}
+
+function notForStreaming(): never {
+  throw new TypeError('done/succeed/fail are not available to streaming handlers');
+}
+
+let currentTrace: string | undefined;
+
 /** `_X_AMZN_TRACE_ID` follows each invocation's trace header, and is unset when there is none. */
-export function applyTraceId(headers: http.IncomingHttpHeaders): void {
-  const trace = header(headers, 'lambda-runtime-trace-id');
+export function applyTraceId(headers: Invocation['headers']): void {
+  const trace = headers['lambda-runtime-trace-id'] || undefined;
+  // process.env is slow to touch: skip it when the value does not change.
+  if (trace === currentTrace) return;
+  currentTrace = trace;
   if (trace) process.env._X_AMZN_TRACE_ID = trace;
   else delete process.env._X_AMZN_TRACE_ID;
 }
 
-function parseJsonHeader(headers: http.IncomingHttpHeaders, name: string): unknown {
-  const raw = header(headers, name);
+function parseJsonHeader(raw: string | undefined): unknown {
   if (!raw) return undefined;
   try {
     return JSON.parse(raw);

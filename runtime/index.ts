@@ -4,12 +4,13 @@ import { logSettingsFromEnv } from './logging.js';
 import { formatObservation, OBSERVER_KEY, preciseNow } from './observe.js';
 
 export type { LambdaContext } from './context.js';
+export { ResponseStream } from './response-stream.js';
 export type { StandardSchema } from './schema.js';
 export type { EventSourceKind } from './sources/classify.js';
 export { HttpError } from './sources/http-error.js';
 export type { HttpRequest } from './sources/http-request.js';
 export type { HttpResponse } from './sources/http-response.js';
-export { HttpResponseStream, ResponseStream, streamifyResponse } from './streaming.js';
+export { HttpResponseStream, streamifyResponse } from './streaming.js';
 
 /**
  * Marks a moment in the invocation's timeline, such as `db.query.done`. The log timeline

@@ -27,7 +27,7 @@ import {
 import { type HttpErrorView, httpErrorView } from './sources/http-error.js';
 import { normalizeHttpRequest } from './sources/http-request.js';
 import { httpErrorResponse, toHttpResponse } from './sources/http-response.js';
-import { HttpResponseStream, ResponseStream } from './streaming.js';
+import { HttpResponseStream } from './streaming.js';
 
 export interface InvokeDeps {
   readonly client: RuntimeClient;
@@ -65,7 +65,7 @@ async function run(
   deps: InvokeDeps,
 ): Promise<Outcome> {
   const { handler, observe } = deps;
-  observe('runtime', 'event.received');
+  observe.hold('event.received');
   let event: unknown;
   try {
     event = handler.deserialize
@@ -91,13 +91,13 @@ async function run(
   let started = false;
   try {
     if (handler.eventSchema) event = await validateWithSchema(handler.eventSchema, event);
-    observe('runtime', 'handler.start');
+    observe.hold('handler.start');
     started = true;
     result = await callHandler(handler, event, context);
-    observe('runtime', 'handler.end');
+    observe.hold('handler.end');
   } catch (error) {
     // A rejected event never reached the handler: no handler.end without a handler.start.
-    if (started) observe('runtime', 'handler.end');
+    if (started) observe.hold('handler.end');
     return failure(error);
   }
   try {
@@ -122,12 +122,12 @@ async function runHttp(
   let started = false;
   try {
     await prepareHttpRequest(kind, event, context, handler);
-    observe('runtime', 'handler.start');
+    observe.hold('handler.start');
     started = true;
     result = await callHandler(handler, event, context);
-    observe('runtime', 'handler.end');
+    observe.hold('handler.end');
   } catch (error) {
-    if (started) observe('runtime', 'handler.end');
+    if (started) observe.hold('handler.end');
     return { kind: 'response', body: JSON.stringify(httpFailure(kind, event, error)) };
   }
   try {
@@ -202,6 +202,8 @@ async function runStreaming(
   deps: InvokeDeps,
 ): Promise<Outcome> {
   const { client, handler, observe } = deps;
+  // Loaded on the first streamed invocation: other functions never pay for node:stream.
+  const { ResponseStream } = await import('./response-stream.js');
   let posted: Promise<PostOutcome> | undefined;
   const stream = new ResponseStream((contentType) => {
     const { request, outcome } = client.openStream(invocation.requestId, contentType);
@@ -222,7 +224,7 @@ async function runStreaming(
     } else if (handler.eventSchema) {
       event = await validateWithSchema(handler.eventSchema, event);
     }
-    observe('runtime', 'handler.start');
+    observe.hold('handler.start');
     started = true;
     await callHandler(handler, event, context, stream);
     if (!stream.writableEnded) stream.end();

@@ -4,7 +4,6 @@
 //   text: [lambdash]\t<unix ms, 3 decimals>\t<request id or ->\t<kind>\t<name>
 //   JSON: {"timestamp":"<ISO>","type":"lambdash.observe","time":<unix ms>,
 //          "requestId":"<id>","kind":"runtime"|"user","name":"<name>"}
-import { performance } from 'node:perf_hooks';
 import { currentRequest, type LogSettings } from './logging.js';
 
 export const OBSERVE_PREFIX = '[lambdash]';
@@ -21,7 +20,7 @@ export type RuntimeMark =
 /** The global the public `observe()` helper finds the running runtime through. */
 export const OBSERVER_KEY = Symbol.for('dev.lambdash.observe');
 
-/** Wall-clock time with sub-millisecond precision. */
+/** Wall-clock time with sub-millisecond precision (the global, not node:perf_hooks: cheaper to load). */
 export function preciseNow(): number {
   return performance.timeOrigin + performance.now();
 }
@@ -47,11 +46,25 @@ export function formatObservation(
   return `${OBSERVE_PREFIX}\t${time.toFixed(3)}\t${requestId}\t${kind}\t${clean}\n`;
 }
 
-export type Observer = (kind: 'runtime' | 'user', name: string) => void;
+export interface Observer {
+  /** Writes a mark now. */
+  (kind: 'runtime' | 'user', name: string): void;
+  /** Takes a runtime mark's time now but writes it with the next line (see output.ts). */
+  hold(name: RuntimeMark): void;
+}
 
-export function createObserver(settings: LogSettings, write: (line: string) => void): Observer {
-  const observer: Observer = (kind, name) =>
-    write(formatObservation(settings, kind, name, preciseNow()));
+export function createObserver(
+  settings: LogSettings,
+  write: (line: string) => void,
+  hold: (line: string) => void = write,
+): Observer {
+  const observer: Observer = Object.assign(
+    (kind: 'runtime' | 'user', name: string) =>
+      write(formatObservation(settings, kind, name, preciseNow())),
+    {
+      hold: (name: RuntimeMark) => hold(formatObservation(settings, 'runtime', name, preciseNow())),
+    },
+  );
   // Plain JavaScript callers may pass anything: a mark must never make their handler throw.
   (globalThis as Record<symbol, unknown>)[OBSERVER_KEY] = (name: unknown) =>
     observer('user', String(name));

@@ -6,17 +6,16 @@ import { loadHandler } from './handler-loader.js';
 import { logSettingsFromEnv, patchConsole } from './logging.js';
 import { EXIT_UNCAUGHT, exitWithError, installCrashReporting, runLoop } from './loop.js';
 import { createObserver } from './observe.js';
+import { Output } from './output.js';
 import { RuntimeApiFatal, RuntimeClient } from './runtime-client.js';
 import { HttpResponseStream, streamifyResponse } from './streaming.js';
 
 export async function runRuntime(runtimeApi: string, handlerName: string): Promise<void> {
   const env = process.env;
   const settings = logSettingsFromEnv(env);
-  const write = (line: string) => {
-    process.stdout.write(line);
-  };
-  patchConsole(settings, write);
-  const observe = createObserver(settings, write);
+  const output = new Output((text) => process.stdout.write(text));
+  patchConsole(settings, output.write);
+  const observe = createObserver(settings, output.write, output.hold);
   observe('runtime', 'init.start');
   if (!/^(1|true)$/i.test(env.AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA ?? '')) {
     (globalThis as Record<string, unknown>).awslambda = { streamifyResponse, HttpResponseStream };

@@ -1,16 +1,13 @@
 // Response streaming, compatible with the Lambda Node.js runtime's `awslambda` global:
 // `awslambda.streamifyResponse(fn)` marks a handler that takes (event, responseStream,
 // context); `awslambda.HttpResponseStream.from(stream, {statusCode, headers})` sends the
-// HTTP status and headers first, for function URLs.
-import type http from 'node:http';
-import { Writable } from 'node:stream';
-import { RuntimeError } from './errors.js';
+// HTTP status and headers first, for function URLs. The stream itself lives in
+// response-stream.ts, loaded only for streaming handlers (it needs node:stream).
 
 export const STREAMING_MARK = Symbol.for('aws.lambda.runtime.handler.streaming');
 const HTTP_INTEGRATION_TYPE = 'application/vnd.awslambda.http-integration-response';
 /** Eight zero bytes separate the JSON prelude from the body. */
 const PRELUDE_DELIMITER = new Uint8Array(8);
-
 export function streamifyResponse<T extends (...args: never[]) => unknown>(
   handler: T,
   _options?: { highWaterMark?: number },
@@ -24,92 +21,10 @@ export function streamifyResponse<T extends (...args: never[]) => unknown>(
   return handler;
 }
 
-/** Opens the streamed POST once the body's first byte (or its end) is ready. */
-export type StreamOpener = (contentType: string) => http.ClientRequest;
-
-export class ResponseStream extends Writable {
-  #contentType = 'application/octet-stream';
-  #request: http.ClientRequest | undefined;
-  /** The HTTP prelude, sent just before the first byte of the body (or at its end). */
-  #prelude: Buffer | undefined;
-  #trailers: Record<string, string> | undefined;
-  readonly #open: StreamOpener;
-
-  constructor(open: StreamOpener) {
-    super();
-    this.#open = open;
-  }
-
-  /** True once bytes went to the Runtime API: errors must then travel in trailers. */
-  get started(): boolean {
-    return this.#request !== undefined;
-  }
-
-  setContentType(contentType: string): void {
-    if (this.#request) {
-      throw new RuntimeError(
-        'Runtime.InvalidStreamingOperation',
-        'Cannot set content-type, too late.',
-      );
-    }
-    this.#contentType = contentType;
-  }
-
-  /** Sets what HttpResponseStream.from sends ahead of the body. */
-  setPrelude(prelude: Buffer): void {
-    if (this.#request) {
-      throw new RuntimeError(
-        'Runtime.InvalidStreamingOperation',
-        'Cannot set the HTTP prelude, too late.',
-      );
-    }
-    this.#prelude = prelude;
-  }
-
-  override _write(
-    chunk: Buffer,
-    _encoding: BufferEncoding,
-    done: (error?: Error | null) => void,
-  ): void {
-    this.#ensureRequest().write(chunk, done);
-  }
-
-  override _final(done: (error?: Error | null) => void): void {
-    const request = this.#ensureRequest();
-    if (this.#trailers) request.addTrailers(this.#trailers);
-    request.end(done);
-  }
-
-  /**
-   * Ends the stream with the error in the trailers the Runtime API reads. Bytes already
-   * written are sent first: ending the request directly would cut them off.
-   */
-  fail(errorType: string, errorJson: string): void {
-    this.#trailers = {
-      'Lambda-Runtime-Function-Error-Type': errorType,
-      'Lambda-Runtime-Function-Error-Body': Buffer.from(errorJson).toString('base64'),
-    };
-    if (!this.destroyed) {
-      // No-op if end() was called already: _final, still to come, sends the trailers.
-      if (!this.writableEnded) this.end();
-      return;
-    }
-    // The stream broke (a failed write): end the request itself if it is still open.
-    const request = this.#request;
-    if (request && !request.writableEnded && !request.destroyed) {
-      request.addTrailers(this.#trailers);
-      request.end();
-    }
-  }
-
-  #ensureRequest(): http.ClientRequest {
-    if (!this.#request) {
-      this.#request = this.#open(this.#contentType);
-      if (this.#prelude) this.#request.write(this.#prelude);
-      this.#prelude = undefined;
-    }
-    return this.#request;
-  }
+/** What HttpResponseStream.from needs of a response stream. */
+export interface PreludeTarget {
+  setContentType(contentType: string): void;
+  setPrelude(prelude: Buffer): void;
 }
 
 export interface HttpResponseMetadata {
@@ -124,7 +39,7 @@ export class HttpResponseStream {
    * Marks the stream as an HTTP response. The prelude goes out with the first byte, so an
    * error thrown before any write is still reported as an ordinary invocation error.
    */
-  static from(stream: ResponseStream, metadata: HttpResponseMetadata): ResponseStream {
+  static from<T extends PreludeTarget>(stream: T, metadata: HttpResponseMetadata): T {
     stream.setContentType(HTTP_INTEGRATION_TYPE);
     stream.setPrelude(Buffer.concat([Buffer.from(JSON.stringify(metadata)), PRELUDE_DELIMITER]));
     return stream;

@@ -1,9 +1,10 @@
 // Turns whatever an HTTP handler returned (or threw) into the response object the front
 // door expects: API Gateway v1 and ALB want multi-value headers for repeated headers and
 // cookies, HTTP APIs and function URLs take a `cookies` array, ALB needs a status line.
-import { STATUS_CODES } from 'node:http';
+
 import { type HttpSourceKind, isObject, type JsonObject } from './classify.js';
 import type { HttpErrorView } from './http-error.js';
+import { statusText } from './status-text.js';
 
 export interface HttpResponse {
   statusCode: number;
@@ -32,7 +33,7 @@ export function httpErrorResponse(
   message: string,
 ): HttpResponse {
   const statusCode = view?.statusCode ?? 500;
-  const text = view?.expose ? message : (STATUS_CODES[statusCode] ?? 'Error');
+  const text = view?.expose ? message : (statusText(statusCode) ?? 'Error');
   const payload: JsonObject = { message: text };
   if (view?.expose && view.details !== undefined) payload.details = view.details;
   const headers = { ...view?.headers };
@@ -103,7 +104,7 @@ function adaptToSource(
     out.multiValueHeaders = { ...out.multiValueHeaders, [name]: [...before, ...cookies] };
   }
   if (kind === 'alb') {
-    out.statusDescription ??= `${out.statusCode} ${STATUS_CODES[out.statusCode] ?? ''}`.trim();
+    out.statusDescription ??= `${out.statusCode} ${statusText(out.statusCode) ?? ''}`.trim();
     // An ALB target group with multi-value headers on ignores `headers` entirely.
     if (isObject(event.multiValueHeaders)) {
       const multi: Record<string, string[]> = { ...out.multiValueHeaders };

@@ -1,0 +1,95 @@
+// The writable stream a streaming handler writes its response to. It opens the chunked POST
+// to the Runtime API on the first byte, so the content type and HTTP prelude can still be
+// set before it, and reports a late error in the trailers.
+import type http from 'node:http';
+import { Writable } from 'node:stream';
+import { RuntimeError } from './errors.js';
+import type { PreludeTarget } from './streaming.js';
+
+/** Opens the streamed POST once the body's first byte (or its end) is ready. */
+export type StreamOpener = (contentType: string) => http.ClientRequest;
+
+export class ResponseStream extends Writable implements PreludeTarget {
+  #contentType = 'application/octet-stream';
+  #request: http.ClientRequest | undefined;
+  /** The HTTP prelude, sent just before the first byte of the body (or at its end). */
+  #prelude: Buffer | undefined;
+  #trailers: Record<string, string> | undefined;
+  readonly #open: StreamOpener;
+
+  constructor(open: StreamOpener) {
+    super();
+    this.#open = open;
+  }
+
+  /** True once bytes went to the Runtime API: errors must then travel in trailers. */
+  get started(): boolean {
+    return this.#request !== undefined;
+  }
+
+  setContentType(contentType: string): void {
+    if (this.#request) {
+      throw new RuntimeError(
+        'Runtime.InvalidStreamingOperation',
+        'Cannot set content-type, too late.',
+      );
+    }
+    this.#contentType = contentType;
+  }
+
+  /** Sets what HttpResponseStream.from sends ahead of the body. */
+  setPrelude(prelude: Buffer): void {
+    if (this.#request) {
+      throw new RuntimeError(
+        'Runtime.InvalidStreamingOperation',
+        'Cannot set the HTTP prelude, too late.',
+      );
+    }
+    this.#prelude = prelude;
+  }
+
+  override _write(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    done: (error?: Error | null) => void,
+  ): void {
+    this.#ensureRequest().write(chunk, done);
+  }
+
+  override _final(done: (error?: Error | null) => void): void {
+    const request = this.#ensureRequest();
+    if (this.#trailers) request.addTrailers(this.#trailers);
+    request.end(done);
+  }
+
+  /**
+   * Ends the stream with the error in the trailers the Runtime API reads. Bytes already
+   * written are sent first: ending the request directly would cut them off.
+   */
+  fail(errorType: string, errorJson: string): void {
+    this.#trailers = {
+      'Lambda-Runtime-Function-Error-Type': errorType,
+      'Lambda-Runtime-Function-Error-Body': Buffer.from(errorJson).toString('base64'),
+    };
+    if (!this.destroyed) {
+      // No-op if end() was called already: _final, still to come, sends the trailers.
+      if (!this.writableEnded) this.end();
+      return;
+    }
+    // The stream broke (a failed write): end the request itself if it is still open.
+    const request = this.#request;
+    if (request && !request.writableEnded && !request.destroyed) {
+      request.addTrailers(this.#trailers);
+      request.end();
+    }
+  }
+
+  #ensureRequest(): http.ClientRequest {
+    if (!this.#request) {
+      this.#request = this.#open(this.#contentType);
+      if (this.#prelude) this.#request.write(this.#prelude);
+      this.#prelude = undefined;
+    }
+    return this.#request;
+  }
+}
