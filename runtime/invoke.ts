@@ -88,16 +88,10 @@ async function run(
   const batch = isBatchSource(kind) && isObject(event) ? new BatchFailures(kind, event) : undefined;
   if (batch) context.failRecord = (record) => batch.fail(record);
   let result: unknown;
-  let started = false;
   try {
     if (handler.eventSchema) event = await validateWithSchema(handler.eventSchema, event);
-    observe.hold('handler.start');
-    started = true;
-    result = await callHandler(handler, event, context);
-    observe.hold('handler.end');
+    result = await callMarked(deps, event, context);
   } catch (error) {
-    // A rejected event never reached the handler: no handler.end without a handler.start.
-    if (started) observe.hold('handler.end');
     return failure(error);
   }
   try {
@@ -117,17 +111,11 @@ async function runHttp(
   context: LambdaContext,
   deps: InvokeDeps,
 ): Promise<Outcome> {
-  const { handler, observe } = deps;
   let result: unknown;
-  let started = false;
   try {
-    await prepareHttpRequest(kind, event, context, handler);
-    observe.hold('handler.start');
-    started = true;
-    result = await callHandler(handler, event, context);
-    observe.hold('handler.end');
+    await prepareHttpRequest(kind, event, context, deps.handler);
+    result = await callMarked(deps, event, context);
   } catch (error) {
-    if (started) observe.hold('handler.end');
     return { kind: 'response', body: JSON.stringify(httpFailure(kind, event, error)) };
   }
   try {
@@ -135,6 +123,23 @@ async function runHttp(
   } catch (error) {
     // A result that cannot be sent (a circular body...) is the server's fault: a 500.
     return { kind: 'response', body: JSON.stringify(httpFailure(kind, event, error)) };
+  }
+}
+
+/**
+ * Calls the handler between its start and end marks. Validation happens before, so an event
+ * rejected by the schema never shows a handler.start (nor a handler.end without one).
+ */
+async function callMarked(
+  deps: InvokeDeps,
+  event: unknown,
+  context: LambdaContext,
+): Promise<unknown> {
+  deps.observe.hold('handler.start');
+  try {
+    return await callHandler(deps.handler, event, context);
+  } finally {
+    deps.observe.hold('handler.end');
   }
 }
 
@@ -203,10 +208,10 @@ async function runStreaming(
 ): Promise<Outcome> {
   const { client, handler, observe } = deps;
   // Loaded on the first streamed invocation: other functions never pay for node:stream.
-  const { ResponseStream } = await import('./response-stream.js');
+  const { ResponseStream, openStreamedResponse } = await import('./response-stream.js');
   let posted: Promise<PostOutcome> | undefined;
   const stream = new ResponseStream((contentType) => {
-    const { request, outcome } = client.openStream(invocation.requestId, contentType);
+    const { request, outcome } = openStreamedResponse(client, invocation.requestId, contentType);
     posted = outcome;
     return request;
   });

@@ -6,7 +6,7 @@
 import { applyTraceId } from './context.js';
 import { type ErrorPayload, errorJson, errorTypeHeader, toErrorPayload } from './errors.js';
 import { handleInvocation, type InvokeDeps } from './invoke.js';
-import { currentRequest } from './logging.js';
+import { currentRequest, logError } from './logging.js';
 import { RuntimeClient } from './runtime-client.js';
 
 export const EXIT_UNCAUGHT = 129;
@@ -47,7 +47,7 @@ export async function exitWithError(
 ): Promise<never> {
   if (!exiting) {
     exiting = true;
-    console.error(label, `\t${errorJson(payload)}`);
+    logError(label, payload);
     const body = errorJson(payload);
     const type = errorTypeHeader(payload);
     try {

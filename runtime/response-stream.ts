@@ -1,13 +1,63 @@
 // The writable stream a streaming handler writes its response to. It opens the chunked POST
 // to the Runtime API on the first byte, so the content type and HTTP prelude can still be
 // set before it, and reports a late error in the trailers.
-import type http from 'node:http';
+// It is loaded only for streaming handlers, so the node:http and node:stream it needs (for
+// chunked encoding and trailers) cost nothing to the cold start of every other function.
+import http from 'node:http';
 import { Writable } from 'node:stream';
 import { RuntimeError } from './errors.js';
+import type { PostOutcome, RuntimeClient } from './runtime-client.js';
 import type { PreludeTarget } from './streaming.js';
 
 /** Opens the streamed POST once the body's first byte (or its end) is ready. */
 export type StreamOpener = (contentType: string) => http.ClientRequest;
+
+let agent: http.Agent | undefined;
+
+/**
+ * Opens a streamed (chunked) response to the Runtime API; `outcome` settles with the
+ * Runtime API's answer once the request ends.
+ */
+export function openStreamedResponse(
+  client: RuntimeClient,
+  requestId: string,
+  contentType: string,
+): { request: http.ClientRequest; outcome: Promise<PostOutcome> } {
+  agent ??= new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const { host, port } = client.endpoint;
+  const request = http.request({
+    host,
+    port,
+    agent,
+    method: 'POST',
+    path: `/2018-06-01/runtime/invocation/${encodeURIComponent(requestId)}/response`,
+    headers: {
+      'content-type': contentType,
+      'lambda-runtime-function-response-mode': 'streaming',
+      'transfer-encoding': 'chunked',
+      trailer: 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body',
+    },
+  });
+  const outcome = new Promise<PostOutcome>((resolve, reject) => {
+    request.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        try {
+          const body = Buffer.concat(chunks);
+          resolve(
+            client.outcome({ status: res.statusCode ?? 0, headers: {}, body }, 'streamed response'),
+          );
+        } catch (error) {
+          reject(error);
+        }
+      });
+      res.on('error', reject);
+    });
+    request.on('error', reject);
+  });
+  return { request, outcome };
+}
 
 export class ResponseStream extends Writable implements PreludeTarget {
   #contentType = 'application/octet-stream';

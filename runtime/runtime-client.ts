@@ -1,18 +1,12 @@
 // The client for the Lambda Runtime API. One keep-alive connection, no timeout on `next`
 // (the service holds it open until an event arrives), bounded retries with backoff on
 // connection failures so a missing API never becomes a hot loop.
-import type http from 'node:http';
-import { createRequire } from 'node:module';
 import { HttpConnection, type HttpResult } from './http-connection.js';
 
 const API = '/2018-06-01/runtime';
 const RETRIES = 6;
 const FIRST_BACKOFF_MS = 20;
 const ERROR_HEADERS = 'Content-Type: application/json\r\nLambda-Runtime-Function-Error-Type: ';
-
-// Streaming needs chunked encoding and trailers: Node's http client, loaded on first use
-// so that the cold start of every other handler does not pay for it.
-const require = createRequire(import.meta.url);
 
 export interface Invocation {
   readonly requestId: string;
@@ -33,7 +27,6 @@ export class RuntimeClient {
   readonly #connection: HttpConnection;
   readonly #host: string;
   readonly #port: number;
-  #streamAgent: http.Agent | undefined;
 
   constructor(address: string) {
     const colon = address.lastIndexOf(':');
@@ -87,48 +80,17 @@ export class RuntimeClient {
     return this.#post(`${API}/init/error`, errorJson, `${ERROR_HEADERS}${errorType}\r\n`);
   }
 
-  /**
-   * Opens a streamed (chunked) response. The caller writes the body and ends the
-   * request, with trailers for an error after the first byte.
-   */
-  openStream(
-    requestId: string,
-    contentType: string,
-  ): { request: http.ClientRequest; outcome: Promise<PostOutcome> } {
-    const http = require('node:http') as typeof import('node:http');
-    this.#streamAgent ??= new http.Agent({ keepAlive: true, maxSockets: 1 });
-    const request = http.request({
-      host: this.#host,
-      port: this.#port,
-      agent: this.#streamAgent,
-      method: 'POST',
-      path: `${API}/invocation/${encodeURIComponent(requestId)}/response`,
-      headers: {
-        'content-type': contentType,
-        'lambda-runtime-function-response-mode': 'streaming',
-        'transfer-encoding': 'chunked',
-        trailer: 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body',
-      },
-    });
-    const outcome = new Promise<HttpResult>((resolve, reject) => {
-      request.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: {}, body: Buffer.concat(chunks) }),
-        );
-        res.on('error', reject);
-      });
-      request.on('error', reject);
-    }).then((res) => this.#outcome(res, 'streamed response'));
-    return { request, outcome };
+  /** Where the Runtime API is, for the streamed responses of response-stream.ts. */
+  get endpoint(): { readonly host: string; readonly port: number } {
+    return { host: this.#host, port: this.#port };
   }
 
   async #post(path: string, body: string | Buffer, headers: string): Promise<PostOutcome> {
-    return this.#outcome(await this.#send('POST', path, headers, body), path);
+    return this.outcome(await this.#send('POST', path, headers, body), path);
   }
 
-  #outcome(res: HttpResult, what: string): PostOutcome {
+  /** What a post's answer means for the loop; a 5xx is fatal. */
+  outcome(res: HttpResult, what: string): PostOutcome {
     if (res.status < 300) return 'accepted';
     if (res.status === 413) return 'too-large';
     if (res.status >= 500) {

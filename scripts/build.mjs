@@ -1,22 +1,35 @@
-// Builds what ships: the runtime as small ES-module files with no dependencies (copied into
-// every image), split so that runtime mode never loads the emulator's code.
+// Builds what ships. The runtime is one CommonJS file with no dependencies (copied into every
+// image): Node starts a CommonJS entry sooner than an ES module one, and one file means one
+// read. Code only the emulator or streaming handlers need is bundled but evaluated lazily.
+// The helpers handler code imports (`lambdash/runtime`) are an ES module of their own.
 import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
-
-await rm(`${root}dist/runtime`, { recursive: true, force: true });
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: { bootstrap: 'runtime/bootstrap.ts', index: 'runtime/index.ts' },
-  outdir: 'dist/runtime',
-  outExtension: { '.js': '.mjs' },
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   logLevel: 'warning',
-});
+};
+
+await rm(`${root}dist/runtime`, { recursive: true, force: true });
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: ['runtime/bootstrap.ts'],
+    outfile: 'dist/runtime/bootstrap.cjs',
+    format: 'cjs',
+    // The sources are ES modules; in CommonJS their import.meta.url is this file's URL.
+    define: { 'import.meta.url': '__lambdashFileUrl' },
+    banner: { js: 'const __lambdashFileUrl = require("node:url").pathToFileURL(__filename).href;' },
+  }),
+  build({
+    ...common,
+    entryPoints: ['runtime/index.ts'],
+    outfile: 'dist/runtime/index.mjs',
+    format: 'esm',
+  }),
+]);

@@ -1,7 +1,6 @@
 // `bootstrap [handler] [--port N] [--host H] [--task-root DIR]` outside Lambda: the emulator.
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Emulator, type FunctionConfig } from './emulator.js';
 import { startInvokeServer } from './invoke-server.js';
@@ -13,7 +12,8 @@ Serves the Lambda Invoke API for the handler, like AWS's base images:
 Environment: AWS_LAMBDA_FUNCTION_TIMEOUT (seconds, 300), AWS_LAMBDA_FUNCTION_MEMORY_SIZE (MB, 3008),
 AWS_LAMBDA_FUNCTION_NAME, AWS_REGION, LAMBDA_TASK_ROOT, _HANDLER.`;
 
-export async function runEmulator(argv: string[], entry: URL): Promise<void> {
+/** `entry` is the path of the bootstrap file, which is also the runtime the emulator spawns. */
+export async function runEmulator(argv: string[], entry: string): Promise<void> {
   let values: { port?: string; host?: string; 'task-root'?: string; help?: boolean };
   let positionals: string[];
   try {
@@ -68,7 +68,7 @@ export async function runEmulator(argv: string[], entry: URL): Promise<void> {
   };
   const emulator = new Emulator({
     config,
-    runtimeCommand: [process.execPath, fileURLToPath(entry)],
+    runtimeCommand: [process.execPath, entry],
   });
   let server: Awaited<ReturnType<typeof startInvokeServer>>;
   try {

@@ -30,7 +30,7 @@ export interface CliOptions {
   readonly env?: Record<string, string>;
 }
 
-/** Spawns `node bootstrap.mjs ...args` without AWS_LAMBDA_RUNTIME_API, so it is the emulator. */
+/** Spawns `node bootstrap.cjs ...args` without AWS_LAMBDA_RUNTIME_API, so it is the emulator. */
 export function spawnEmulator(options: CliOptions): {
   process: ChildProcess;
   stdout: () => string;

@@ -1,4 +1,4 @@
-// The emulator as users run it: `node dist/runtime/bootstrap.mjs <handler> --task-root DIR
+// The emulator as users run it: `node dist/runtime/bootstrap.cjs <handler> --task-root DIR
 // --port 0`, invoked over its real HTTP Invoke API, with its stdout read as the function's log.
 import { readFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
