@@ -30,4 +30,65 @@ provision_ric() {
   npm ci --prefix test/compat --no-audit --no-fund --loglevel=error >/dev/null
 }
 
+# The Docker engine the image tests use, and the registry the local cloud serves. The engine is
+# started by hand when none answers: CI machines have no init system to do it.
+docker_cli() { DOCKER_API_VERSION="${DOCKER_API_VERSION:-1.41}" timeout 10 docker "$@"; }
+engine_answers() { docker_cli version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+DOCKERD_LOG=${DOCKERD_LOG:-/var/log/lambdash-dockerd.log}
+DOCKERD_PIDFILE=${DOCKERD_PIDFILE:-/var/run/docker.pid}
+# No bridge and no iptables: these machines cannot create them; containers use host networking.
+DOCKERD_ARGS=(--bridge=none --iptables=false --ip6tables=false)
+
+provision_docker() {
+  local missing=()
+  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+  command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+
+  if engine_answers; then return 0; fi
+  case "${DOCKER_HOST:-}" in
+    '' | unix:///var/run/docker.sock | unix:///run/docker.sock) ;;
+    *)
+      # Starting a local daemon would not help: every client goes to DOCKER_HOST.
+      say "DOCKER_HOST=$DOCKER_HOST does not answer: start that engine, or unset DOCKER_HOST to use a local one"
+      exit 1
+      ;;
+  esac
+
+  local pid=''
+  if [ -f "$DOCKERD_PIDFILE" ] && kill -0 "$(cat "$DOCKERD_PIDFILE")" 2>/dev/null; then
+    pid=$(cat "$DOCKERD_PIDFILE")
+    say "dockerd ($pid) is running but not answering yet; waiting"
+  else
+    if [ "$(id -u)" -ne 0 ]; then
+      say "no Docker engine answers and starting one needs root: run this script as root, or start dockerd"
+      exit 1
+    fi
+    say "starting dockerd (log: $DOCKERD_LOG)"
+    # A session of its own and no inherited descriptors: the daemon outlives this script and
+    # never holds the caller's pipes open.
+    setsid nohup dockerd "${DOCKERD_ARGS[@]}" --pidfile "$DOCKERD_PIDFILE" \
+      </dev/null >>"$DOCKERD_LOG" 2>&1 &
+    pid=$!
+  fi
+
+  local waited=0
+  until engine_answers; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      say "dockerd exited before answering; the end of $DOCKERD_LOG:"
+      tail -n 20 "$DOCKERD_LOG" >&2 || true
+      exit 1
+    fi
+    if [ "$waited" -ge 120 ]; then
+      say "dockerd did not answer within 60 s; see $DOCKERD_LOG"
+      exit 1
+    fi
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+  say "dockerd answers ($(docker_cli version --format '{{.Server.Version}}'))"
+}
+
+provision_docker
 provision_ric
