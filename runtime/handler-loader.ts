@@ -5,6 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Script } from 'node:vm';
+import { cacheFileFor, compileCommonJs, loadWithCodeCache } from './code-cache.js';
 import { RuntimeError } from './errors.js';
 import { isStandardSchema, type StandardSchema } from './schema.js';
 import { STREAMING_MARK } from './streaming.js';
@@ -52,12 +54,24 @@ export function parseHandlerName(handler: string): HandlerName {
   };
 }
 
-export async function loadHandler(handler: string, taskRoot: string): Promise<LoadedHandler> {
+export interface LoadOptions {
+  /**
+   * Compile a CommonJS module through vm.Script, ignoring any code cache, and hand over the
+   * script: the warm-up run makes the cache from it once the handler has run.
+   */
+  readonly onCompiled?: (file: string, script: Script) => void;
+}
+
+export async function loadHandler(
+  handler: string,
+  taskRoot: string,
+  options: LoadOptions = {},
+): Promise<LoadedHandler> {
   const name = parseHandlerName(handler);
   const file = resolveModuleFile(taskRoot, name.modulePath);
   let namespace: Record<string, unknown>;
   try {
-    namespace = await loadModule(file);
+    namespace = await loadModule(file, options);
   } catch (error) {
     throw classifyLoadError(error);
   }
@@ -92,9 +106,16 @@ const requireModule = createRequire(import.meta.url);
  * a function several milliseconds sooner. ES modules go through import(). Either way the
  * module's exports end up where findExport looks.
  */
-async function loadModule(file: string): Promise<Record<string, unknown>> {
+async function loadModule(file: string, options: LoadOptions): Promise<Record<string, unknown>> {
   if (isCommonJs(file)) {
     try {
+      if (options.onCompiled) {
+        const compiled = compileCommonJs(file);
+        options.onCompiled(file, compiled.script);
+        return { default: compiled.exports };
+      }
+      const cache = cacheFileFor(file);
+      if (cache) return { default: loadWithCodeCache(file, cache).exports };
       return { default: requireModule(file) };
     } catch (error) {
       // ES module syntax in a file Node's rules call CommonJS: import() may still detect it.

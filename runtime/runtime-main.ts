@@ -1,8 +1,10 @@
 // The runtime's start: patch the console, install the `awslambda` global, load the handler
 // (reporting init failures once to /init/error), then run the loop.
+
+import { CodeCacheWriter } from './code-cache-writer.js';
 import { functionIdentityFromEnv } from './context.js';
 import { toErrorPayload } from './errors.js';
-import { loadHandler } from './handler-loader.js';
+import { type LoadedHandler, loadHandler } from './handler-loader.js';
 import { logSettingsFromEnv, patchConsole } from './logging.js';
 import { EXIT_UNCAUGHT, exitWithError, installCrashReporting, runLoop } from './loop.js';
 import { createObserver } from './observe.js';
@@ -24,9 +26,13 @@ export async function runRuntime(runtimeApi: string, handlerName: string): Promi
   const client = new RuntimeClient(runtimeApi);
   // Before user code runs: its top level may leave a rejected promise or a throwing timer.
   installCrashReporting(runtimeApi);
-  let handler: Awaited<ReturnType<typeof loadHandler>>;
+  let handler: LoadedHandler;
+  const warmup = env.LAMBDASH_WRITE_CODE_CACHE === '1' ? new CodeCacheWriter() : undefined;
   try {
-    handler = await loadHandler(handlerName, env.LAMBDA_TASK_ROOT ?? process.cwd());
+    handler = await loadHandler(handlerName, env.LAMBDA_TASK_ROOT ?? process.cwd(), {
+      onCompiled: warmup?.compiled,
+    });
+    if (warmup) handler = warmup.wrap(handler);
   } catch (error) {
     return exitWithError('Init Error', toErrorPayload(error), EXIT_UNCAUGHT);
   }

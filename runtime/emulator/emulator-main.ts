@@ -1,20 +1,29 @@
 // `bootstrap [handler] [--port N] [--host H] [--task-root DIR]` outside Lambda: the emulator.
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Emulator, type FunctionConfig } from './emulator.js';
 import { startInvokeServer } from './invoke-server.js';
 
 const USAGE = `usage: bootstrap <file.export> [--port 8080] [--host ADDRESS] [--task-root DIR]
+       bootstrap <file.export> --warmup EVENT.json [--task-root DIR]
 
 Serves the Lambda Invoke API for the handler, like AWS's base images:
   curl -d '{}' http://127.0.0.1:8080/2015-03-31/functions/function/invocations
+With --warmup, invokes the handler once with the event and writes a V8 code cache beside a
+CommonJS handler file (image builds do this), then exits.
 Environment: AWS_LAMBDA_FUNCTION_TIMEOUT (seconds, 300), AWS_LAMBDA_FUNCTION_MEMORY_SIZE (MB, 3008),
 AWS_LAMBDA_FUNCTION_NAME, AWS_REGION, LAMBDA_TASK_ROOT, _HANDLER.`;
 
 /** `entry` is the path of the bootstrap file, which is also the runtime the emulator spawns. */
 export async function runEmulator(argv: string[], entry: string): Promise<void> {
-  let values: { port?: string; host?: string; 'task-root'?: string; help?: boolean };
+  let values: {
+    port?: string;
+    host?: string;
+    'task-root'?: string;
+    warmup?: string;
+    help?: boolean;
+  };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -24,6 +33,7 @@ export async function runEmulator(argv: string[], entry: string): Promise<void> 
         port: { type: 'string' },
         host: { type: 'string' },
         'task-root': { type: 'string' },
+        warmup: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -66,6 +76,9 @@ export async function runEmulator(argv: string[], entry: string): Promise<void> 
     region: env.AWS_REGION ?? 'us-east-1',
     environment: environment as Record<string, string>,
   };
+  if (values.warmup !== undefined) {
+    return warmUp(config, entry, values.warmup);
+  }
   const emulator = new Emulator({
     config,
     runtimeCommand: [process.execPath, entry],
@@ -88,6 +101,31 @@ export async function runEmulator(argv: string[], entry: string): Promise<void> 
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+/**
+ * One invocation with the given event, the runtime writing its code cache as it goes. A
+ * handler error does not fail the warm-up: the functions that ran are in the cache anyway.
+ */
+async function warmUp(config: FunctionConfig, entry: string, eventFile: string): Promise<void> {
+  let event: Buffer;
+  try {
+    event = readFileSync(eventFile);
+    JSON.parse(event.toString('utf8'));
+  } catch (error) {
+    fail(`--warmup needs a JSON event file: ${(error as Error).message}`);
+  }
+  const emulator = new Emulator({
+    config: { ...config, environment: { ...config.environment, LAMBDASH_WRITE_CODE_CACHE: '1' } },
+    runtimeCommand: [process.execPath, entry],
+  });
+  const outcome = await emulator.invoke(event);
+  await outcome.done;
+  await emulator.close();
+  if (outcome.functionError) {
+    const body = Buffer.isBuffer(outcome.body) ? outcome.body.toString('utf8') : '';
+    process.stderr.write(`lambdash warm-up: the handler failed (${outcome.errorType}): ${body}\n`);
+  }
 }
 
 function positiveNumber(raw: string | undefined, fallback: number, name: string): number {

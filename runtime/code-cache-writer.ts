@@ -1,0 +1,52 @@
+// The warm-up run at image build time (LAMBDASH_WRITE_CODE_CACHE=1): the handler's CommonJS
+// bundle is compiled through vm.Script, the sample event runs through it, and the code cache
+// (now holding every function that event needed) is written beside the bundle.
+import { writeFileSync } from 'node:fs';
+import type { Script } from 'node:vm';
+import { CACHE_SUFFIX } from './code-cache.js';
+import type { LoadedHandler } from './handler-loader.js';
+
+export class CodeCacheWriter {
+  #target: { file: string; script: Script } | undefined;
+  #written = false;
+
+  readonly compiled = (file: string, script: Script): void => {
+    this.#target = { file, script };
+  };
+
+  /** The same handler, writing the cache once its first call has settled. */
+  wrap(handler: LoadedHandler): LoadedHandler {
+    if (!this.#target) {
+      process.stderr.write(
+        'lambdash warm-up: the handler is an ES module; only CommonJS bundles carry a code cache\n',
+      );
+      return handler;
+    }
+    const original = handler.fn;
+    const fn = (...args: unknown[]): unknown => {
+      let result: unknown;
+      try {
+        result = original(...args);
+      } catch (error) {
+        this.#write();
+        throw error;
+      }
+      if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
+        return Promise.resolve(result).finally(() => this.#write());
+      }
+      this.#write();
+      return result;
+    };
+    return { ...handler, fn };
+  }
+
+  #write(): void {
+    if (this.#written || !this.#target) return;
+    this.#written = true;
+    const data = this.#target.script.createCachedData();
+    writeFileSync(this.#target.file + CACHE_SUFFIX, data);
+    process.stderr.write(
+      `lambdash warm-up: wrote a ${data.length}-byte code cache for ${this.#target.file}\n`,
+    );
+  }
+}
