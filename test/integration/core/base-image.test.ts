@@ -1,0 +1,317 @@
+// ensureBaseImage against the real engine. No registry is reachable here, so the default path
+// ends in the offline build; each run builds under a name of its own and removes it afterwards.
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type BaseImage, ensureBaseImage } from '../../../src/core/base-image.js';
+import { getDockerEngine } from '../../../src/core/docker.js';
+import { isLambdashError, type LambdashError } from '../../../src/core/errors.js';
+import type { LambdashEvent } from '../../../src/core/events.js';
+import {
+  buildTestImage,
+  imageExists,
+  removeImages,
+  runInImage,
+  testDocker,
+} from '../../support/docker.js';
+
+const run = `${process.pid}-${Date.now().toString(36)}`;
+const offlineName = `lambdash-test/node-base-${run}`;
+const offlineImage = `${offlineName}:${process.versions.node}`;
+const derived = (what: string) => `lambdash-test/${what}-${run}:1`;
+const hostArch = process.arch === 'x64' ? 'amd64' : 'arm64';
+
+async function failure(promise: Promise<unknown>): Promise<LambdashError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isLambdashError(error)) throw new Error(`expected a LambdashError, got ${String(error)}`);
+  return error;
+}
+
+function texts(events: LambdashEvent[]): string[] {
+  return events.flatMap((e) => (e.type === 'base.build' ? [e.text] : []));
+}
+
+let base: BaseImage;
+
+beforeAll(async () => {
+  await removeImages(offlineImage);
+});
+
+afterAll(async () => {
+  await removeImages(
+    derived('no-env'),
+    derived('old-node'),
+    derived('no-node'),
+    `${offlineName}-cancelled:${process.versions.node}`,
+    offlineImage,
+  );
+});
+
+describe('the offline base image', () => {
+  it('is built once from the host node, even when asked for twice at the same time', async () => {
+    const first: LambdashEvent[] = [];
+    const second: LambdashEvent[] = [];
+    const [a, b] = await Promise.all([
+      ensureBaseImage({ offlineName, pull: false, onEvent: (e) => first.push(e) }),
+      ensureBaseImage({ offlineName, pull: false, onEvent: (e) => second.push(e) }),
+    ]);
+    base = a;
+    expect(a).toEqual({
+      image: offlineImage,
+      id: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      built: true,
+      nodeVersion: process.versions.node,
+    });
+    expect(b).toEqual(a);
+    const tagged = [...texts(first), ...texts(second)].filter(
+      (t) => t === `Successfully tagged ${offlineImage}`,
+    );
+    expect(tagged).toHaveLength(1);
+    expect(first.every((e) => e.type === 'base.build' && e.image === offlineImage)).toBe(true);
+  });
+
+  it('is reused afterwards, not rebuilt', async () => {
+    const events: LambdashEvent[] = [];
+    const again = await ensureBaseImage({
+      offlineName,
+      pull: false,
+      onEvent: (e) => events.push(e),
+    });
+    expect(again).toEqual({ ...base, built: false });
+    expect(events).toEqual([]);
+  });
+
+  it('is one layer with the environment and labels the runtime expects', async () => {
+    const info = await testDocker().getImage(offlineImage).inspect();
+    expect(info.Id).toBe(base.id);
+    expect(info.Os).toBe('linux');
+    expect(info.Architecture).toBe(hostArch);
+    expect(info.RootFS.Layers).toHaveLength(1);
+    expect(info.Config.Env).toEqual([
+      'PATH=/usr/local/bin:/usr/bin:/bin',
+      `NODE_VERSION=${process.versions.node}`,
+    ]);
+    expect(info.Config.Labels).toEqual({ 'dev.lambdash.generated': 'base' });
+    expect(info.Config.Cmd).toEqual(['node']);
+  });
+
+  it('runs the same node as the host', async () => {
+    const result = await runInImage(offlineImage, ['node', '-e', 'console.log(process.version)']);
+    expect(result).toEqual({ exitCode: 0, stdout: `${process.version}\n`, stderr: '' });
+  });
+
+  it("has Lambda's sandbox user, who can write to /tmp", async () => {
+    const script = `
+      const fs = require('node:fs'), os = require('node:os');
+      fs.writeFileSync('/tmp/probe', 'ok');
+      const me = os.userInfo();
+      console.log(JSON.stringify({ uid: me.uid, gid: me.gid, user: me.username, home: me.homedir,
+        tmp: fs.statSync('/tmp').mode.toString(8), probe: fs.readFileSync('/tmp/probe', 'utf8') }));`;
+    const result = await runInImage(offlineImage, ['node', '-e', script], { user: 'sbx_user1051' });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({
+      uid: 993,
+      gid: 990,
+      user: 'sbx_user1051',
+      home: '/tmp',
+      tmp: '41777',
+      probe: 'ok',
+    });
+    const root = await runInImage(offlineImage, [
+      'node',
+      '-p',
+      'require("os").userInfo().username',
+    ]);
+    expect(root.stdout).toBe('root\n');
+  });
+
+  it('holds node once, its libraries, the CA bundle and the account files, nothing else', async () => {
+    // What docker itself mounts or creates in every container is not the image's.
+    const walk = `
+      const fs = require('node:fs'), path = require('node:path'), out = {};
+      // runc adds /etc/mtab (a link to /proc/mounts).
+      const skip = new Set(['/proc', '/sys', '/dev', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf', '/etc/mtab', '/.dockerenv']);
+      (function walk(dir) {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+          const p = path.join(dir, e.name);
+          if (skip.has(p)) continue;
+          if (e.isDirectory()) walk(p); else out[p] = fs.lstatSync(p).size;
+        }
+      })('/');
+      console.log(JSON.stringify(out));`;
+    const result = await runInImage(offlineImage, ['node', '-e', walk]);
+    const files = JSON.parse(result.stdout) as Record<string, number>;
+    const libs = execFileSync('ldd', [process.execPath], { encoding: 'utf8' })
+      .split('\n')
+      .flatMap((line) => /(\/\S+) \(0x/.exec(line)?.[1] ?? []);
+    const certs = '/etc/ssl/certs/ca-certificates.crt';
+    const expected = [
+      '/usr/local/bin/node',
+      ...libs,
+      '/etc/passwd',
+      '/etc/group',
+      ...(existsSync(certs) ? [certs] : []),
+    ];
+    expect(Object.keys(files).sort()).toEqual(expected.sort());
+    expect(libs.length).toBeGreaterThan(0);
+    expect(files['/usr/local/bin/node']).toBe(statSync(process.execPath).size);
+    for (const lib of libs) expect(files[lib], lib).toBe(statSync(lib).size);
+  });
+
+  it('is what the default path gives when node cannot be pulled (offline) or pulls node otherwise', async () => {
+    vi.stubEnv('LAMBDASH_NO_PULL', '');
+    try {
+      const events: LambdashEvent[] = [];
+      const result = await ensureBaseImage({ offlineName, onEvent: (e) => events.push(e) });
+      const major = process.versions.node.split('.')[0];
+      if (result.image === offlineImage) {
+        expect(result).toEqual({ ...base, built: false });
+        expect(texts(events)[0]).toBe(`pulling node:${major}-slim`);
+        expect(texts(events).at(-1)).toMatch(/^pull failed, building offline: .+/);
+      } else {
+        // A machine with a registry in reach (or node already present) gets the official image.
+        expect(result.image).toMatch(new RegExp(`^node:${major}(-slim)?$`));
+        expect(result.nodeVersion.split('.')[0]).toBe(major);
+      }
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
+
+describe('a named base image', () => {
+  it('is used as is when present', async () => {
+    await expect(ensureBaseImage({ baseImage: offlineImage, pull: false })).resolves.toEqual({
+      ...base,
+      built: false,
+    });
+  });
+
+  it('asks node for its version when the image does not say', async () => {
+    await buildTestImage(derived('no-env'), `FROM ${offlineImage}\nENV NODE_VERSION=\n`);
+    const result = await ensureBaseImage({ baseImage: derived('no-env'), pull: false });
+    expect(result.nodeVersion).toBe(process.versions.node);
+    expect(result.image).toBe(derived('no-env'));
+  });
+
+  it.each([
+    {
+      what: 'has no node',
+      tag: derived('no-node'),
+      dockerfile: 'FROM scratch\nCOPY hello.txt /hello.txt\n',
+      message: /has no working `node` on its PATH/,
+    },
+    {
+      what: 'has a node older than the runtime supports',
+      tag: derived('old-node'),
+      dockerfile: `FROM ${offlineImage}\nENV NODE_VERSION=18.20.4\n`,
+      message: /has Node\.js 18\.20\.4; lambdash's runtime needs 20 or newer/,
+    },
+  ])('is refused when it $what', async ({ tag, dockerfile, message }) => {
+    await buildTestImage(tag, dockerfile, { 'hello.txt': 'hello\n' });
+    const error = await failure(ensureBaseImage({ baseImage: tag, pull: false }));
+    expect(error.code).toBe('BASE_IMAGE_FAILED');
+    expect(error.message).toMatch(message);
+    expect(error.message).toContain(tag);
+    expect(error.hint).toMatch(/node:20-slim/);
+  });
+
+  it('that is missing, with pulling off, fails with a hint', async () => {
+    const missing = `lambdash-test/missing-${run}:1`;
+    for (const options of [{ pull: false }, { env: '1' }]) {
+      vi.stubEnv('LAMBDASH_NO_PULL', 'env' in options ? options.env : '');
+      try {
+        const error = await failure(
+          ensureBaseImage({ baseImage: missing, ...('pull' in options ? options : {}) }),
+        );
+        expect(error.code).toBe('BASE_IMAGE_FAILED');
+        expect(error.message).toBe(
+          `The base image "${missing}" is not present locally, and pulling is turned off.`,
+        );
+        expect(error.hint).toContain(`docker pull ${missing}`);
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    }
+  });
+
+  it('that cannot be pulled fails with the registry error', async () => {
+    vi.stubEnv('LAMBDASH_NO_PULL', '');
+    try {
+      // Nothing listens on port 9: the engine's pull fails at once.
+      const error = await failure(ensureBaseImage({ baseImage: '127.0.0.1:9/lambdash/nothing:1' }));
+      expect(error.code).toBe('BASE_IMAGE_FAILED');
+      expect(error.message).toMatch(
+        /^The base image "127\.0\.0\.1:9\/lambdash\/nothing:1" is not present locally and could not be pulled: [^(].*127\.0\.0\.1:9.*connection refused$/,
+      );
+      expect(error.hint).toMatch(/docker login/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it.each(['Not/Valid:Ref', 'has space'])(
+    '"%s", not a valid reference, fails clearly',
+    async (baseImage) => {
+      const error = await failure(ensureBaseImage({ baseImage, pull: false }));
+      expect(error.code).toBe('BASE_IMAGE_FAILED');
+      expect(error.message).toBe(`"${baseImage}" is not a valid image reference.`);
+    },
+  );
+});
+
+describe('platforms and cancellation', () => {
+  it('refuses a foreign platform it can neither find nor pull', async () => {
+    const other = hostArch === 'amd64' ? 'linux/arm64' : 'linux/amd64';
+    const error = await failure(ensureBaseImage({ offlineName, pull: false, platform: other }));
+    expect(error.code).toBe('BASE_IMAGE_FAILED');
+    expect(error.message).toContain(
+      `No Node base image for ${other} is available (pulling is off)`,
+    );
+    expect(error.message).toContain(`only be built for this machine's platform, linux/${hostArch}`);
+    expect(error.hint).toContain(`docker pull --platform ${other} node:`);
+  });
+
+  it('builds for the host platform when asked by name', async () => {
+    const engine = await getDockerEngine();
+    expect(engine.arch).toBe(hostArch);
+    await expect(
+      ensureBaseImage({ offlineName, pull: false, platform: `linux/${hostArch}` }),
+    ).resolves.toEqual({
+      ...base,
+      built: false,
+    });
+  });
+
+  it('stops at once when the signal already fired', async () => {
+    const error = await failure(
+      ensureBaseImage({ offlineName, pull: false, signal: AbortSignal.abort() }),
+    );
+    expect(error.code).toBe('ABORTED');
+  });
+
+  it('cancels a build in progress and leaves no image behind', async () => {
+    const name = `${offlineName}-cancelled`;
+    const controller = new AbortController();
+    const events: string[] = [];
+    const error = await failure(
+      ensureBaseImage({
+        offlineName: name,
+        pull: false,
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type !== 'base.build') return;
+          events.push(e.text);
+          if (e.text.startsWith('Step 1/')) controller.abort();
+        },
+      }),
+    );
+    expect(error.code).toBe('ABORTED');
+    expect(events).toContain('Step 1/5 : FROM scratch');
+    expect(events.some((t) => t.startsWith('Successfully tagged'))).toBe(false);
+    expect(await imageExists(`${name}:${process.versions.node}`)).toBe(false);
+  });
+});
