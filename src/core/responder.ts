@@ -555,7 +555,7 @@ async function exportTree(
   try {
     await mkdir(temporary, { recursive: true });
     await git(['--git-dir', repo, 'read-tree', '--end-of-options', commit], { env, signal });
-    await git(['--git-dir', repo, 'checkout-index', '--all', '--force', `--prefix=${temporary}/`], {
+    await git(['--git-dir', repo, '--work-tree', temporary, 'checkout-index', '--all', '--force'], {
       env,
       signal,
     });
@@ -631,7 +631,7 @@ function git(
 function subcommand(args: readonly string[]): string {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '-C' || arg === '--git-dir') i++;
+    if (arg === '-C' || arg === '--git-dir' || arg === '--work-tree') i++;
     else if (!arg.startsWith('-')) return arg;
   }
   return '';
