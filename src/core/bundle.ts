@@ -15,6 +15,7 @@ import { emit, type OperationOptions } from './events.js';
 import { canonicalJson, relativePath, sha256Hex } from './hash.js';
 import {
   bundleError,
+  describeEntry,
   lambdashCacheDir,
   NESTED_RESOLVE,
   packageDirOf,
@@ -54,7 +55,6 @@ const OUTPUT_FILES = [
   'package.json',
   '.npmrc',
 ];
-const IMPORT_META_SHIM = 'lambdash:import-meta-shim';
 
 export async function bundleResponder(
   responder: Responder,
@@ -97,10 +97,10 @@ export async function bundleResponder(
       minify: options.minify ?? false,
       logLevel: 'silent',
       nodePaths,
-      plugins: [externalsPlugin(new Set(responder.options.externals ?? []), externals), shimPlugin],
+      plugins: [externalsPlugin(new Set(responder.options.externals ?? []), externals)],
     });
   };
-  const what = `Could not bundle ${relativePath(process.cwd(), responder.entry)}`;
+  const what = `Could not bundle ${describeEntry(responder)}`;
   let result: esbuild.BuildResult<{ write: false; metafile: true }>;
   try {
     result = await build('cjs');
@@ -132,7 +132,7 @@ export async function bundleResponder(
   emit(options, {
     type: 'bundle.done',
     bytes,
-    files: Object.keys(result.metafile.inputs).filter((key) => !key.startsWith('lambdash:')).length,
+    files: Object.keys(result.metafile.inputs).length,
     ms: Math.round(performance.now() - started),
   });
   return Object.freeze({
@@ -149,12 +149,15 @@ export async function bundleResponder(
 
 /**
  * ES module code bundled as CommonJS loses `import.meta`: esbuild would leave it empty, and
- * `createRequire(import.meta.url)` would throw. Give it the values Node would.
+ * `createRequire(import.meta.url)` would throw. Give it the values Node would. The URL is a
+ * getter, so bundles that never read it never pay for it.
  */
 const COMMONJS_SHIMS: esbuild.BuildOptions = {
-  inject: [IMPORT_META_SHIM],
+  banner: {
+    js: 'var __lambdash_import_meta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };',
+  },
   define: {
-    'import.meta.url': '__lambdash_import_meta_url',
+    'import.meta.url': '__lambdash_import_meta.url',
     'import.meta.dirname': '__dirname',
     'import.meta.filename': '__filename',
   },
@@ -164,23 +167,6 @@ const COMMONJS_SHIMS: esbuild.BuildOptions = {
 const ESM_SHIMS: esbuild.BuildOptions = {
   banner: {
     js: "import { createRequire as __lambdashCreateRequire } from 'node:module'; const require = __lambdashCreateRequire(import.meta.url);",
-  },
-};
-
-const shimPlugin: esbuild.Plugin = {
-  name: 'lambdash-shims',
-  setup(build) {
-    build.onResolve({ filter: /^lambdash:import-meta-shim$/ }, (args) => ({
-      path: args.path,
-      namespace: 'lambdash',
-      // Lets esbuild drop the shim from bundles that never read import.meta.url.
-      sideEffects: false,
-    }));
-    build.onLoad({ filter: /.*/, namespace: 'lambdash' }, () => ({
-      contents:
-        'export const __lambdash_import_meta_url = require("node:url").pathToFileURL(__filename).href;',
-      loader: 'js',
-    }));
   },
 };
 

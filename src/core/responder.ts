@@ -70,7 +70,7 @@ export async function getResponder(
     : await locateLocal(source);
   throwIfAborted(options.signal, 'Reading the responder');
 
-  const analysis = await analyzeEntry(located.kind, located.root, located.entry);
+  const analysis = await analyzeEntry(located);
   checkHandler(located.root, located.entry, settings.handler, analysis.exports);
 
   const lockfiles = new Set<string>();
@@ -655,11 +655,8 @@ interface Analysis {
 /** Passed to build.resolve so our own onResolve hook lets the nested lookup through. */
 export const NESTED_RESOLVE = Symbol('lambdash.nested-resolve');
 
-async function analyzeEntry(
-  kind: Responder['kind'],
-  root: string,
-  entry: string,
-): Promise<Analysis> {
+async function analyzeEntry(located: Located): Promise<Analysis> {
+  const { kind, root, entry } = located;
   const packages = new Set<string>();
   const projectDirs = new Set<string>();
   const plugin: esbuild.Plugin = {
@@ -705,7 +702,7 @@ async function analyzeEntry(
       ...tsconfigOptions(kind, root),
     });
   } catch (error) {
-    throw bundleError(error, `Could not read ${relativePath(process.cwd(), entry)}`);
+    throw bundleError(error, `Could not read ${describeEntry(located)}`);
   }
   const { inputs, outputs } = result.metafile;
   const sources: string[] = [];
@@ -760,6 +757,16 @@ function checkHandler(
 
 // ---------------------------------------------------------------------------------------------
 // Helpers shared with bundle.ts
+
+/** The entry as people know it: "handler.ts in <git URL>", or its path from here. */
+export function describeEntry(
+  responder: Pick<Responder, 'kind' | 'source' | 'root' | 'entry'>,
+): string {
+  if (responder.kind === 'git')
+    return `${relativePath(responder.root, responder.entry)} in ${responder.source}`;
+  const relative = relativePath(process.cwd(), responder.entry);
+  return relative.startsWith('..') ? responder.entry : relative;
+}
 
 /** "@scope/pkg/sub/path" → "@scope/pkg"; "pkg/sub" → "pkg". */
 export function packageName(specifier: string): string {
@@ -818,7 +825,8 @@ export function bundleError(error: unknown, what: string): LambdashError {
   const shown = messages.slice(0, 5).map((message) => {
     const at = message.location;
     if (!at) return message.text;
-    return `${at.file}:${at.line}:${at.column + 1}: ${message.text}\n    ${at.lineText.trim()}`;
+    const place = `${at.file}:${at.line}:${at.column + 1}: ${message.text}`;
+    return at.lineText.trim() ? `${place}\n    ${at.lineText.trim()}` : place;
   });
   if (messages.length > shown.length) shown.push(`...and ${messages.length - shown.length} more`);
   const missing = messages

@@ -304,6 +304,7 @@ describe('bad input', () => {
     const dir = writeTree(makeTempDir(), files);
     const error = await failure(getResponder(path.join(dir, 'fn.ts')));
     expect(error.code).toBe('BUNDLE_FAILED');
+    expect(error.message.split('\n')[0]).toBe(`Could not read ${path.join(dir, 'fn.ts')}:`);
     expect(error.message.split('\n')).toContain(where);
     expect(error.hint).toBe('Fix the code at the place shown, then build again.');
   });
@@ -501,6 +502,16 @@ describe('git URLs', () => {
     const error = await failure(getResponder('https://user:token@git.example.com/acme/orders.git'));
     expect(error.code).toBe('GIT_FAILED');
     expect(error.message).toBe('The git URL carries credentials.');
+  });
+
+  it('shows a syntax error in a clone by its place in the repository', async () => {
+    const broken = makeGitRepo({ 'index.ts': 'export const handler = () => {\n' });
+    const source = `file://${broken}#main`;
+    const error = await failure(getResponder(source));
+    expect(error.code).toBe('BUNDLE_FAILED');
+    expect(error.message).toBe(
+      `Could not read index.ts in ${source}:\nindex.ts:2:1: Unexpected end of file`,
+    );
   });
 
   it('checks the export in the checked-out code', async () => {

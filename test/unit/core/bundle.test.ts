@@ -1,0 +1,426 @@
+import { cpSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadHandler } from '../../../runtime/handler-loader.js';
+import { bundleResponder } from '../../../src/core/bundle.js';
+import { LambdashError } from '../../../src/core/errors.js';
+import type { LambdashEvent } from '../../../src/core/events.js';
+import { getResponder, type ResponderOptions } from '../../../src/core/responder.js';
+import { ensureExampleInstalled, examplesDir } from '../../support/examples.js';
+import { makeGitRepo, makeTempDir, removeTempDirs, writeTree } from '../../support/temp-tree.js';
+
+beforeAll(() => {
+  // Lone files' extra dependencies are installed under $XDG_CACHE_HOME/lambdash/deps.
+  process.env.XDG_CACHE_HOME = makeTempDir('lambdash-cache-');
+});
+afterAll(removeTempDirs);
+
+const requireFile = createRequire(import.meta.url);
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+async function failure(promise: Promise<unknown>): Promise<LambdashError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(LambdashError);
+  return error as LambdashError;
+}
+
+/** Bundles a source (file, folder or git URL) into a new temp folder. */
+async function bundle(
+  source: string,
+  options: ResponderOptions & Parameters<typeof bundleResponder>[2] = {},
+) {
+  const { sourcemap, minify, nodeMajor, ...responderOptions } = options;
+  const responder = await getResponder(source, responderOptions);
+  const out = path.join(makeTempDir('lambdash-bundle-'), 'out');
+  const events: LambdashEvent[] = [];
+  const result = await bundleResponder(responder, out, {
+    sourcemap,
+    minify,
+    nodeMajor,
+    onEvent: (event) => events.push(event),
+  });
+  return {
+    responder,
+    result,
+    events,
+    out,
+    code: readFileSync(path.join(out, result.file), 'utf8'),
+  };
+}
+
+describe('the examples', () => {
+  it('bundles hello-ts into one CommonJS file whose handler answers', async () => {
+    const { result, events, out } = await bundle(path.join(examplesDir, 'hello-ts/handler.ts'));
+    const bytes = statSync(path.join(out, 'index.js')).size;
+    expect(result).toEqual({
+      dir: out,
+      file: 'index.js',
+      handler: 'index.handler',
+      externals: {},
+      bytes,
+    });
+    expect(events).toEqual([{ type: 'bundle.done', bytes, files: 1, ms: expect.any(Number) }]);
+    const { handler } = requireFile(path.join(out, 'index.js')) as { handler: Handler };
+    expect(await handler({ name: 'Ada', language: 'fr' }, { awsRequestId: 'req-1' })).toEqual({
+      message: 'Bonjour, Ada!',
+      requestId: 'req-1',
+    });
+    expect(existsSync(path.join(out, 'index.js.map'))).toBe(false);
+    expect(existsSync(path.join(out, 'package.json'))).toBe(false);
+  });
+
+  it('bundles http-api with zod inside, and the runtime finds its handler and eventSchema', async () => {
+    await ensureExampleInstalled('http-api');
+    const { result, code, out } = await bundle(path.join(examplesDir, 'http-api'));
+    expect(result.externals).toEqual({});
+    expect(code).not.toMatch(/require\("zod/);
+    // Loaded by the runtime's own loader, from a folder where no node_modules can help.
+    const loaded = await loadHandler(result.handler, out);
+    expect(loaded.eventSchema).toBeDefined();
+    const invalid = await loaded.eventSchema!['~standard'].validate({ item: '', quantity: 0 });
+    expect((invalid.issues ?? []).map((issue) => issue.path?.join('.')).sort()).toEqual([
+      'item',
+      'quantity',
+      'unitPrice',
+    ]);
+    const order = { item: 'tea', quantity: 3, unitPrice: 2.5, coupon: 'WELCOME10' };
+    expect(
+      await loaded.fn(
+        {},
+        { awsRequestId: 'req-2', request: { method: 'POST', path: '/orders', body: order } },
+      ),
+    ).toEqual({
+      orderId: 'req-2',
+      item: 'tea',
+      quantity: 3,
+      total: 6.75,
+    });
+    expect(
+      await loaded.fn({ item: 'cake', quantity: 2, unitPrice: 4 }, { awsRequestId: 'req-3' }),
+    ).toEqual({
+      orderId: 'req-3',
+      item: 'cake',
+      quantity: 2,
+      total: 8,
+    });
+  });
+
+  it('writes a source map whose sources are relative to the responder', async () => {
+    await ensureExampleInstalled('http-api');
+    const { code, out } = await bundle(path.join(examplesDir, 'http-api'), { sourcemap: true });
+    expect(code.trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
+    const map = JSON.parse(readFileSync(path.join(out, 'index.js.map'), 'utf8')) as {
+      sources: string[];
+    };
+    expect(map.sources).toContain('handler.ts');
+    expect(map.sources.some((s) => s.startsWith('node_modules/zod/'))).toBe(true);
+    expect(map.sources.filter((s) => s.startsWith('/') || s.startsWith('..'))).toEqual([]);
+  });
+
+  it('minifies when asked', async () => {
+    await ensureExampleInstalled('http-api');
+    const plain = await bundle(path.join(examplesDir, 'http-api'));
+    const small = await bundle(path.join(examplesDir, 'http-api'), { minify: true });
+    expect(small.result.bytes).toBeLessThan(plain.result.bytes * 0.7);
+    const { handler } = requireFile(path.join(small.out, 'index.js')) as { handler: Handler };
+    expect(await handler({ item: 'x', quantity: 1, unitPrice: 1 }, { awsRequestId: 'r' })).toEqual({
+      orderId: 'r',
+      item: 'x',
+      quantity: 1,
+      total: 1,
+    });
+  });
+});
+
+describe('output', () => {
+  it('is byte for byte the same from two copies of the code in different folders', async () => {
+    const files = {
+      'fn.ts': "import { a } from './lib/a.js';\nexport const handler = () => a;\n",
+      'lib/a.ts': 'export const a = 1;\n',
+    };
+    const one = await bundle(path.join(writeTree(makeTempDir(), files), 'fn.ts'), {
+      sourcemap: true,
+    });
+    const two = await bundle(path.join(writeTree(makeTempDir(), files), 'fn.ts'), {
+      sourcemap: true,
+    });
+    expect(two.code).toBe(one.code);
+    expect(readFileSync(path.join(two.out, 'index.js.map'), 'utf8')).toBe(
+      readFileSync(path.join(one.out, 'index.js.map'), 'utf8'),
+    );
+  });
+
+  it("targets the image's Node version", async () => {
+    const dir = writeTree(makeTempDir(), {
+      'fn.ts': 'export const handler = (o: { x?: number }) => {\n  o.x ??= 1;\n  return o;\n};\n',
+    });
+    expect((await bundle(path.join(dir, 'fn.ts'), { nodeMajor: 20 })).code).toContain('??=');
+    const old = await bundle(path.join(dir, 'fn.ts'), { nodeMajor: 14 });
+    expect(old.code).not.toContain('??=');
+    const { handler } = requireFile(path.join(old.out, 'index.js')) as {
+      handler: (o: object) => object;
+    };
+    expect(handler({})).toEqual({ x: 1 });
+  });
+
+  it('refuses a Node version that is not one', async () => {
+    const dir = writeTree(makeTempDir(), { 'fn.ts': 'export const handler = () => 1;\n' });
+    const responder = await getResponder(path.join(dir, 'fn.ts'));
+    const error = await failure(bundleResponder(responder, makeTempDir(), { nodeMajor: 20.5 }));
+    expect(error.code).toBe('INVALID_OPTION');
+  });
+
+  it('gives CommonJS bundles the import.meta values Node would', async () => {
+    const dir = writeTree(makeTempDir(), {
+      'fn.mts': [
+        "import { createRequire } from 'node:module';",
+        'export const handler = () => ({',
+        '  url: import.meta.url,',
+        '  dirname: import.meta.dirname,',
+        '  filename: import.meta.filename,',
+        "  path: createRequire(import.meta.url).resolve('node:path'),",
+        '});',
+        '',
+      ].join('\n'),
+    });
+    const { out, result } = await bundle(path.join(dir, 'fn.mts'));
+    expect(result.file).toBe('index.js');
+    const { handler } = requireFile(path.join(out, 'index.js')) as { handler: () => unknown };
+    expect(handler()).toEqual({
+      url: pathToFileURL(path.join(out, 'index.js')).href,
+      dirname: out,
+      filename: path.join(out, 'index.js'),
+      path: 'node:path',
+    });
+  });
+
+  it('makes code with top-level await an ES module, index.mjs, whose bundled CommonJS can still require', async () => {
+    const dir = writeTree(makeTempDir(), {
+      'fn.ts': [
+        "import eol from 'cjs-dep';",
+        'const config = await Promise.resolve({ greeting: "hi" });',
+        'export const handler = async () => config.greeting + eol();',
+        '',
+      ].join('\n'),
+      'node_modules/cjs-dep/package.json': { name: 'cjs-dep', version: '1.0.0', main: 'index.js' },
+      'node_modules/cjs-dep/index.js':
+        "const os = require('os');\nmodule.exports = () => os.EOL;\n",
+    });
+    const { out, result } = await bundle(path.join(dir, 'fn.ts'), { sourcemap: true });
+    expect(result).toMatchObject({ file: 'index.mjs', handler: 'index.handler' });
+    expect(existsSync(path.join(out, 'index.js'))).toBe(false);
+    expect(existsSync(path.join(out, 'index.mjs.map'))).toBe(true);
+    const loaded = await loadHandler(result.handler, out);
+    expect(await loaded.fn({}, {})).toBe('hi\n');
+  });
+
+  it('removes what an earlier bundle left in the folder', async () => {
+    const awaits = writeTree(makeTempDir(), {
+      'fn.ts': 'await 0;\nexport const handler = () => 1;\n',
+    });
+    const plain = writeTree(makeTempDir(), { 'fn.ts': 'export const handler = () => 2;\n' });
+    const out = makeTempDir();
+    await bundleResponder(await getResponder(path.join(awaits, 'fn.ts')), out, { sourcemap: true });
+    expect(existsSync(path.join(out, 'index.mjs'))).toBe(true);
+    const result = await bundleResponder(await getResponder(path.join(plain, 'fn.ts')), out);
+    expect(result.file).toBe('index.js');
+    for (const stale of ['index.mjs', 'index.mjs.map']) {
+      expect(existsSync(path.join(out, stale))).toBe(false);
+    }
+  });
+
+  it('names a nested export path in the handler', async () => {
+    const dir = writeTree(makeTempDir(), { 'fn.ts': 'export const api = { orders: () => 3 };\n' });
+    const { result, out } = await bundle(path.join(dir, 'fn.ts'), { handler: 'api.orders' });
+    expect(result.handler).toBe('index.api.orders');
+    expect(await (await loadHandler(result.handler, out)).fn({}, {})).toBe(3);
+  });
+});
+
+describe('externals', () => {
+  const project = (marker: Record<string, string | object>) => ({
+    'fn.ts': [
+      "import native from 'fake-native';",
+      "import { version } from 'fake-native/lib/version.js';",
+      "import pure from 'pure-dep';",
+      'export const handler = () => [native, version, pure()];',
+      '',
+    ].join('\n'),
+    'node_modules/fake-native/index.js': 'module.exports = "native";\n',
+    'node_modules/fake-native/lib/version.js': 'exports.version = 1;\n',
+    'node_modules/pure-dep/package.json': { name: 'pure-dep', version: '2.0.0', main: 'index.js' },
+    'node_modules/pure-dep/index.js':
+      "const deep = require('deep-native');\nmodule.exports = () => 'pure:' + deep;\n",
+    'node_modules/deep-native/package.json': { name: 'deep-native', version: '0.3.1' },
+    'node_modules/deep-native/binding.gyp': '{}\n',
+    'node_modules/deep-native/index.js': 'module.exports = "deep";\n',
+    ...marker,
+  });
+  const fakeNative = { name: 'fake-native', version: '1.2.3', main: 'index.js' };
+
+  it.each([
+    [
+      'a binding.gyp',
+      {
+        'node_modules/fake-native/package.json': fakeNative,
+        'node_modules/fake-native/binding.gyp': '{}\n',
+      },
+    ],
+    [
+      '"gypfile": true',
+      { 'node_modules/fake-native/package.json': { ...fakeNative, gypfile: true } },
+    ],
+    [
+      'a compiled .node file',
+      {
+        'node_modules/fake-native/package.json': fakeNative,
+        'node_modules/fake-native/prebuilds/linux-x64/addon.node': 'ELF',
+      },
+    ],
+  ])(
+    'keeps a native addon with %s out of the bundle, at its installed version',
+    async (_, marker) => {
+      const dir = writeTree(makeTempDir(), project(marker));
+      const { result, code, out } = await bundle(path.join(dir, 'fn.ts'));
+      expect(result.externals).toEqual({ 'deep-native': '0.3.1', 'fake-native': '1.2.3' });
+      expect(JSON.parse(readFileSync(path.join(out, 'package.json'), 'utf8'))).toEqual({
+        private: true,
+        type: 'commonjs',
+        dependencies: { 'deep-native': '0.3.1', 'fake-native': '1.2.3' },
+      });
+      expect(code).toContain('require("fake-native")');
+      expect(code).toContain('require("fake-native/lib/version.js")');
+      expect(code).toContain('require("deep-native")');
+      // The pure package is inlined.
+      expect(code).not.toContain('require("pure-dep")');
+      expect(code).toContain('"pure:" + deep');
+    },
+  );
+
+  it('keeps the packages named in externals out, with their versions and the registries', async () => {
+    const dir = writeTree(
+      makeTempDir(),
+      project({ 'node_modules/fake-native/package.json': fakeNative }),
+    );
+    const { result, code, out } = await bundle(path.join(dir, 'fn.ts'), {
+      externals: ['pure-dep', 'fake-native'],
+      registries: [
+        { url: 'https://npm.acme.dev/', scope: '@acme' },
+        { url: 'https://registry.example/' },
+      ],
+    });
+    expect(result.externals).toEqual({ 'fake-native': '1.2.3', 'pure-dep': '2.0.0' });
+    expect(code).toContain('require("pure-dep")');
+    // deep-native is only reached through pure-dep, which is not bundled.
+    expect(code).not.toContain('deep-native');
+    expect(readFileSync(path.join(out, '.npmrc'), 'utf8')).toBe(
+      'registry=https://registry.example/\n@acme:registry=https://npm.acme.dev/\n',
+    );
+  });
+
+  it('refuses an external that is not installed: its version would be unknown', async () => {
+    const dir = writeTree(makeTempDir(), {
+      'fn.ts': "import pad from 'left-pad';\nexport const handler = () => pad;\n",
+    });
+    const responder = await getResponder(path.join(dir, 'fn.ts'), { externals: ['left-pad'] });
+    const error = await failure(bundleResponder(responder, makeTempDir()));
+    expect(error.code).toBe('BUNDLE_FAILED');
+    expect(error.message).toBe(
+      'The external package left-pad is not installed, so its version is unknown.',
+    );
+  });
+});
+
+describe('dependencies', () => {
+  it('shows an import of a package that is not installed with its place and a hint', async () => {
+    const dir = writeTree(makeTempDir(), {
+      'fn.ts': "import x from 'not-installed-pkg';\nexport const handler = () => x;\n",
+    });
+    const responder = await getResponder(path.join(dir, 'fn.ts'));
+    const error = await failure(bundleResponder(responder, makeTempDir()));
+    expect(error.code).toBe('BUNDLE_FAILED');
+    expect(error.message.split('\n')).toContain(
+      'fn.ts:1:15: Could not resolve "not-installed-pkg"',
+    );
+    expect(error.hint).toContain('npm install not-installed-pkg');
+  });
+
+  it('asks for npm ci when a local package has no node_modules', async () => {
+    const dir = writeTree(makeTempDir(), {
+      'package.json': { name: 'p', main: 'fn.ts', dependencies: { zod: '^4.1.0' } },
+      'fn.ts': 'export const handler = () => 1;\n',
+    });
+    const error = await failure(bundleResponder(await getResponder(dir), makeTempDir()));
+    expect(error.code).toBe('BUNDLE_FAILED');
+    expect(error.hint).toBe(`Install them first: cd ${dir} && npm ci`);
+  });
+
+  it("installs a lone file's extra dependencies once, into the cache", async () => {
+    const { version } = JSON.parse(
+      readFileSync(
+        path.join(await ensureExampleInstalled('http-api'), 'node_modules/zod/package.json'),
+        'utf8',
+      ),
+    ) as { version: string };
+    const dir = writeTree(makeTempDir(), {
+      'fn.ts':
+        "import { z } from 'zod';\nexport const handler = (e: unknown) => z.object({ n: z.number() }).parse(e);\n",
+    });
+    const first = await bundle(path.join(dir, 'fn.ts'), { dependencies: { zod: version } });
+    expect(first.events.map((e) => e.type)).toEqual(['npm.install', 'bundle.done']);
+    expect(first.result.externals).toEqual({});
+    const { handler } = requireFile(path.join(first.out, 'index.js')) as {
+      handler: (e: unknown) => unknown;
+    };
+    expect(handler({ n: 1 })).toEqual({ n: 1 });
+    expect(() => handler({ n: 'x' })).toThrow(/expected number/);
+    const second = await bundle(path.join(dir, 'fn.ts'), { dependencies: { zod: version } });
+    expect(second.events.map((e) => e.type)).toEqual(['bundle.done']);
+    expect(second.code).toBe(first.code);
+  });
+
+  it('installs the dependencies of a package cloned from git (npm ci, no scripts)', async () => {
+    const example = await ensureExampleInstalled('http-api');
+    const files = Object.fromEntries(
+      ['package.json', 'package-lock.json', 'handler.ts'].map((f) => [
+        f,
+        readFileSync(path.join(example, f), 'utf8'),
+      ]),
+    );
+    const repo = makeGitRepo(files);
+    const { events, out, result } = await bundle(`file://${repo}`);
+    const install = events.find((e) => e.type === 'npm.install');
+    expect(install).toMatchObject({
+      type: 'npm.install',
+      command: expect.stringMatching(/^npm ci --ignore-scripts /),
+    });
+    const loaded = await loadHandler(result.handler, out);
+    expect(
+      await loaded.fn({ item: 'x', quantity: 2, unitPrice: 2 }, { awsRequestId: 'g' }),
+    ).toMatchObject({ total: 4 });
+  });
+});
+
+it('stops at once when cancelled', async () => {
+  const dir = writeTree(makeTempDir(), { 'fn.ts': 'export const handler = () => 1;\n' });
+  const responder = await getResponder(path.join(dir, 'fn.ts'));
+  const error = await failure(
+    bundleResponder(responder, makeTempDir(), { signal: AbortSignal.abort() }),
+  );
+  expect(error.code).toBe('ABORTED');
+});
+
+it('copies nothing of the source folder into the output', async () => {
+  const dir = writeTree(makeTempDir(), {
+    'fn.ts': 'export const handler = () => 1;\n',
+    'secret.env': 'KEY=1\n',
+  });
+  const { out } = await bundle(path.join(dir, 'fn.ts'));
+  cpSync(out, path.join(makeTempDir(), 'copy'), { recursive: true });
+  expect(existsSync(path.join(out, 'secret.env'))).toBe(false);
+});
