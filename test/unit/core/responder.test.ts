@@ -443,6 +443,20 @@ describe('git URLs', () => {
     );
   });
 
+  it('fetches a commit that no branch or tag reaches by its id', async () => {
+    await getResponder(url);
+    git(repo, 'checkout', '--quiet', '-b', 'scratch');
+    const dangling = commitAll(
+      repo,
+      { 'handler.ts': "export const handler = () => 'dangling';\n" },
+      'x',
+    );
+    git(repo, 'checkout', '--quiet', 'main');
+    git(repo, 'branch', '--quiet', '-D', 'scratch');
+    const responder = await getResponder(`${url}#${dangling}`);
+    expect(code(responder)).toContain("'dangling'");
+  });
+
   it('hashes a checkout as the same code in a local folder', async () => {
     const local = writeTree(makeTempDir(), {
       'package.json': { name: 'git-orders', main: 'handler.ts' },
