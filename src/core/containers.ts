@@ -1,0 +1,396 @@
+// Containers of lambdash's images, run locally with the image's emulator serving the Lambda
+// Invoke API. Networking is chosen at run time: host networking where the engine has no
+// bridge (the emulator then binds 127.0.0.1 on a free port), published ports otherwise
+// (bound to 127.0.0.1 on the host). Containers run like Lambda: a read-only file system
+// with a writable /tmp.
+
+import net from 'node:net';
+import { isDeepStrictEqual } from 'node:util';
+import type Docker from 'dockerode';
+import { dockerError, getDocker, getDockerEngine } from './docker.js';
+import { LambdashError } from './errors.js';
+import { emit, type OperationOptions } from './events.js';
+import { LABEL_PREFIX, LABELS } from './labels.js';
+import type { LocalImage } from './local-images.js';
+
+export interface Container {
+  readonly id: string;
+  readonly name: string;
+  /** The image id. */
+  readonly image: string;
+  /** Where the Invoke API answers on this machine. */
+  readonly port: number;
+  readonly url: string;
+  readonly running: boolean;
+  readonly created: Date;
+}
+
+export interface RunOptions extends OperationOptions {
+  /** Host port for the Invoke API; a free one when not given. */
+  readonly port?: number;
+  /** Keep the container after it stops (default: removed). */
+  readonly keep?: boolean;
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Seconds before an invocation is killed (AWS_LAMBDA_FUNCTION_TIMEOUT). */
+  readonly timeout?: number;
+  readonly memorySize?: number;
+}
+
+export interface TestData {
+  readonly payload: unknown;
+  readonly expected: unknown;
+}
+
+export interface LocalResponse {
+  readonly statusCode: number;
+  /** `Unhandled` for function errors, crashes and timeouts. */
+  readonly functionError: string | undefined;
+  /** The answer, parsed as JSON when it is JSON. */
+  readonly body: unknown;
+  /** The invocation's log tail, when asked for. */
+  readonly log?: string;
+  readonly seconds: number;
+}
+
+export interface TestResult {
+  readonly passed: boolean;
+  readonly seconds: number;
+  readonly response: LocalResponse;
+  /** For a failed test with expected data: what differs, line by line. */
+  readonly diff?: string;
+}
+
+const PORT_LABEL = `${LABEL_PREFIX}port`;
+const READY_TIMEOUT_MS = 30_000;
+
+/** Starts the image's emulator in a container and waits until it answers. */
+export async function runImageLocally(
+  image: LocalImage | string,
+  options: RunOptions = {},
+): Promise<Container> {
+  const docker = getDocker();
+  const engine = await getDockerEngine();
+  const imageRef = typeof image === 'string' ? image : image.id;
+  const port = options.port ?? (await freePort());
+  const env = Object.entries({
+    ...options.environment,
+    ...(options.timeout ? { AWS_LAMBDA_FUNCTION_TIMEOUT: String(options.timeout) } : {}),
+    ...(options.memorySize ? { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memorySize) } : {}),
+    // With host networking the container shares this machine's interfaces: loopback only.
+    ...(engine.network === 'host'
+      ? { LAMBDASH_EMULATOR_HOST: '127.0.0.1', LAMBDASH_EMULATOR_PORT: String(port) }
+      : {}),
+  }).map(([key, value]) => `${key}=${value}`);
+  let created: Docker.Container;
+  try {
+    created = await docker.createContainer({
+      Image: imageRef,
+      Env: env,
+      Labels: { [LABELS.generated]: 'true', [PORT_LABEL]: String(port) },
+      ExposedPorts: engine.network === 'bridge' ? { '8080/tcp': {} } : undefined,
+      HostConfig: {
+        NetworkMode: engine.network === 'host' ? 'host' : undefined,
+        PortBindings:
+          engine.network === 'bridge'
+            ? { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] }
+            : undefined,
+        ReadonlyRootfs: true,
+        Tmpfs: { '/tmp': 'rw,exec,size=512m' },
+        AutoRemove: !options.keep,
+      },
+    });
+    await created.start();
+  } catch (error) {
+    throw dockerError(error, `start a container of ${imageRef}`);
+  }
+  emit(options, { type: 'container.start', id: created.id, port });
+  const started = performance.now();
+  try {
+    await waitUntilReady(created, port, options.signal);
+  } catch (error) {
+    await created.remove({ force: true }).catch(() => undefined);
+    throw error;
+  }
+  emit(options, { type: 'container.ready', id: created.id, ms: performance.now() - started });
+  return toContainer(await created.inspect());
+}
+
+/** Polls the Invoke API until it answers, failing early (with the logs) if the container dies. */
+async function waitUntilReady(
+  container: Docker.Container,
+  port: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const deadline = performance.now() + READY_TIMEOUT_MS;
+  for (let attempt = 0; ; attempt++) {
+    if (signal?.aborted) throw new LambdashError('ABORTED', 'Starting the container was cancelled');
+    if (await answers(port)) return;
+    if (attempt % 5 === 4) {
+      const state = await container.inspect().catch(() => undefined);
+      if (!state?.State.Running) {
+        const logs = await container
+          .logs({ stdout: true, stderr: true, tail: 20 })
+          .catch(() => Buffer.alloc(0));
+        throw new LambdashError(
+          'CONTAINER_FAILED',
+          `The container stopped before its emulator answered:\n${demux(logs).trim()}`,
+          'Check that the image is a lambdash image (its entry is /var/runtime/bootstrap.cjs).',
+        );
+      }
+    }
+    if (performance.now() > deadline) {
+      throw new LambdashError(
+        'CONTAINER_FAILED',
+        `The container's emulator did not answer on port ${port} within ${READY_TIMEOUT_MS / 1000} s.`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Any HTTP answer (a GET gets 405) means the emulator listens. A bare TCP connect would not:
+ * with published ports, Docker's proxy accepts connections before the container listens.
+ */
+async function answers(port: number): Promise<boolean> {
+  try {
+    const response = await fetch(
+      `http://127.0.0.1:${port}/2015-03-31/functions/function/invocations`,
+      {
+        signal: AbortSignal.timeout(1000),
+      },
+    );
+    await response.arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Invokes the emulator listening on `port` (a container's, or any emulator's). */
+export async function sendLocalRequest(
+  payload: unknown,
+  options: { port: number; log?: boolean; signal?: AbortSignal },
+): Promise<LocalResponse> {
+  let body: string;
+  try {
+    body = JSON.stringify(payload) ?? 'null';
+  } catch (error) {
+    throw new LambdashError(
+      'INVALID_PAYLOAD',
+      `The payload cannot be sent as JSON: ${(error as Error).message}`,
+      'Send plain data: objects, arrays, strings, numbers, booleans, null.',
+    );
+  }
+  const started = performance.now();
+  let response: Response;
+  try {
+    response = await fetch(
+      `http://127.0.0.1:${options.port}/2015-03-31/functions/function/invocations`,
+      {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          ...(options.log ? { 'x-amz-log-type': 'Tail' } : {}),
+        },
+        signal: options.signal,
+      },
+    );
+  } catch (error) {
+    throw new LambdashError(
+      'CONTAINER_FAILED',
+      `Nothing answered on port ${options.port}: ${(error as Error).message}`,
+      'Start the image first (runImageLocally).',
+      { cause: error },
+    );
+  }
+  const text = await response.text();
+  const seconds = (performance.now() - started) / 1000;
+  const logResult = response.headers.get('x-amz-log-result');
+  return {
+    statusCode: response.status,
+    functionError: response.headers.get('x-amz-function-error') ?? undefined,
+    body: parseMaybeJson(text),
+    ...(logResult ? { log: Buffer.from(logResult, 'base64').toString('utf8') } : {}),
+    seconds,
+  };
+}
+
+/**
+ * Tests an image: invokes a running container of it, or one started for the test and removed
+ * afterwards. With test data, passes when the answer equals `expected`; without, sends a
+ * health invocation (`{}`) and passes when the runtime answered at all (a handler may reject
+ * an empty event; the loop still proved it works).
+ */
+export async function runLocalImageTest(
+  image: LocalImage | string,
+  testData?: TestData,
+  options: OperationOptions = {},
+): Promise<TestResult> {
+  const imageId = typeof image === 'string' ? (await inspectImage(image)).Id : image.id;
+  const running = (await getAllContainers()).find((c) => c.image === imageId && c.running);
+  const container = running ?? (await runImageLocally(imageId, options));
+  try {
+    const response = await sendLocalRequest(testData ? testData.payload : {}, {
+      port: container.port,
+      signal: options.signal,
+    });
+    const passed = testData
+      ? response.statusCode === 200 &&
+        !response.functionError &&
+        isDeepStrictEqual(response.body, testData.expected)
+      : response.statusCode === 200;
+    const result: TestResult = {
+      passed,
+      seconds: response.seconds,
+      response,
+      ...(testData && !passed ? { diff: describeDifference(testData.expected, response) } : {}),
+    };
+    emit(options, { type: 'image.test', passed, seconds: response.seconds });
+    return result;
+  } finally {
+    if (!running) await deleteContainer(container).catch(() => undefined);
+  }
+}
+
+async function inspectImage(ref: string): Promise<Docker.ImageInspectInfo> {
+  try {
+    return await getDocker().getImage(ref).inspect();
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) {
+      throw new LambdashError(
+        'IMAGE_NOT_FOUND',
+        `There is no local image ${ref}.`,
+        'Build it first.',
+      );
+    }
+    throw dockerError(error, `inspect the image ${ref}`);
+  }
+}
+
+/** A readable account of how the answer differs from the expected one. */
+export function describeDifference(expected: unknown, response: LocalResponse): string {
+  if (response.functionError) {
+    return `expected ${JSON.stringify(expected)}\nbut the function failed (${response.functionError}): ${JSON.stringify(response.body)}`;
+  }
+  const want = (JSON.stringify(expected, null, 2) ?? 'undefined').split('\n');
+  const got = (JSON.stringify(response.body, null, 2) ?? 'undefined').split('\n');
+  const lines: string[] = [];
+  for (let i = 0; i < Math.max(want.length, got.length); i++) {
+    if (want[i] === got[i]) lines.push(`  ${want[i]}`);
+    else {
+      if (want[i] !== undefined) lines.push(`- ${want[i]}`);
+      if (got[i] !== undefined) lines.push(`+ ${got[i]}`);
+    }
+  }
+  return `(- expected, + actual)\n${lines.join('\n')}`;
+}
+
+export async function getAllContainers(
+  options: { generatedOnly?: boolean; all?: boolean } = {},
+): Promise<Container[]> {
+  const generatedOnly = options.generatedOnly ?? true;
+  let list: Docker.ContainerInfo[];
+  try {
+    list = await getDocker().listContainers({
+      all: options.all ?? true,
+      ...(generatedOnly
+        ? { filters: JSON.stringify({ label: [`${LABELS.generated}=true`] }) }
+        : {}),
+    });
+  } catch (error) {
+    throw dockerError(error, 'list the containers');
+  }
+  return list.map((info) => {
+    const port = Number(
+      info.Labels?.[PORT_LABEL] ?? info.Ports?.find((p) => p.PrivatePort === 8080)?.PublicPort ?? 0,
+    );
+    return {
+      id: info.Id,
+      name: (info.Names[0] ?? '').replace(/^\//, ''),
+      image: info.ImageID,
+      port,
+      url: `http://127.0.0.1:${port}`,
+      running: info.State === 'running',
+      created: new Date(info.Created * 1000),
+    };
+  });
+}
+
+export async function isContainerRunning(container: Container | string): Promise<boolean> {
+  const id = typeof container === 'string' ? container : container.id;
+  try {
+    return (await getDocker().getContainer(id).inspect()).State.Running;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return false;
+    throw dockerError(error, `inspect the container ${id}`);
+  }
+}
+
+export async function stopContainer(container: Container | string): Promise<void> {
+  const id = typeof container === 'string' ? container : container.id;
+  try {
+    await getDocker().getContainer(id).stop({ t: 2 });
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 304 || status === 404) return; // already stopped, or gone (auto-removed)
+    throw dockerError(error, `stop the container ${id}`);
+  }
+}
+
+export async function deleteContainer(container: Container | string): Promise<void> {
+  const id = typeof container === 'string' ? container : container.id;
+  try {
+    await getDocker().getContainer(id).remove({ force: true });
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 404 || status === 409) return; // gone, or already being removed
+    throw dockerError(error, `delete the container ${id}`);
+  }
+}
+
+function toContainer(info: Docker.ContainerInspectInfo): Container {
+  const port = Number(info.Config.Labels?.[PORT_LABEL] ?? 0);
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ''),
+    image: info.Image,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    running: info.State.Running,
+    created: new Date(info.Created),
+  };
+}
+
+function parseMaybeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A free TCP port on loopback, for a container's Invoke API. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Docker's log stream interleaves 8-byte frame headers with the text; keep the text. */
+function demux(buffer: Buffer): string {
+  const parts: string[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.toString('utf8', offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return parts.length > 0 ? parts.join('') : buffer.toString('utf8');
+}

@@ -1,0 +1,78 @@
+// The Dockerfile of a responder's image, rendered from templates/Dockerfile. It is the very
+// file the build uses, and nothing from the user reaches it unchecked: the base image and
+// build-arg names are validated, the handler is JSON-quoted, and label and build-arg values
+// travel through the Docker API, never through the Dockerfile's text.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LambdashError } from './errors.js';
+import { lambdashVersion, templatesDir } from './paths.js';
+import type { Responder } from './responder.js';
+
+export interface DockerfileOptions {
+  /** The image to build on; `ensureBaseImage()` picks one when this is not given. */
+  readonly baseImage: string;
+  /** Names of build args the Dockerfile declares (values go to the build, not into the text). */
+  readonly buildArgs?: Readonly<Record<string, string>>;
+  /** Adds a warm-up step that writes a V8 code cache from a sample event. */
+  readonly warmup?: boolean;
+  /** Last word on the text, as in Jot: string in, string out. */
+  readonly dockerfileUpdate?: (dockerfile: string) => string;
+}
+
+/** Where the warm-up event sits in the build context and in the image. */
+export const WARMUP_EVENT = 'runtime/warmup-event.json';
+const WARMUP_EVENT_IN_IMAGE = '/var/runtime/warmup-event.json';
+
+// An image reference: [registry[:port]/]path[:tag][@sha256:digest], nothing else.
+const IMAGE_REFERENCE =
+  /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const HANDLER = /^[A-Za-z0-9_$][A-Za-z0-9_$./-]*$/;
+
+/** The handler string (`index.<export>`) the image's CMD names. */
+export function imageHandler(responder: Responder): string {
+  return `index.${responder.handler}`;
+}
+
+export function getDockerfile(responder: Responder, options: DockerfileOptions): string {
+  if (!IMAGE_REFERENCE.test(options.baseImage)) {
+    throw new LambdashError(
+      'INVALID_NAME',
+      `"${options.baseImage}" is not an image reference lambdash can put in a FROM line.`,
+      'Name an image such as "node:20-slim" or "registry.example.com/team/base:1.2".',
+    );
+  }
+  const handler = imageHandler(responder);
+  if (!HANDLER.test(handler) || handler.includes('..')) {
+    throw new LambdashError(
+      'INVALID_NAME',
+      `"${responder.handler}" is not a handler export name lambdash can use.`,
+      'Export the handler under a plain JavaScript name, such as "handler".',
+    );
+  }
+  const buildArgs = Object.keys(options.buildArgs ?? {});
+  for (const name of buildArgs) {
+    if (!BUILD_ARG_NAME.test(name)) {
+      throw new LambdashError(
+        'INVALID_BUILD_ARG',
+        `"${name}" is not a valid build arg name.`,
+        'Use letters, digits and underscores, not starting with a digit (for example "APP_MODE").',
+      );
+    }
+  }
+  const values: Record<string, string> = {
+    lambdashVersion,
+    name: responder.name,
+    baseImage: options.baseImage,
+    buildArgs: buildArgs.map((name) => `ARG ${name}`).join('\n'),
+    warmup: options.warmup
+      ? `# Warm-up: run a sample event once and keep V8's compiled code beside the bundle.\nRUN ["node", "/var/runtime/bootstrap.cjs", ${JSON.stringify(handler)}, "--warmup", "${WARMUP_EVENT_IN_IMAGE}", "--task-root", "/var/task"]`
+      : '',
+    handler: JSON.stringify(handler),
+  };
+  const template = readFileSync(path.join(templatesDir, 'Dockerfile'), 'utf8');
+  const rendered = template
+    .replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? '')
+    .replace(/\n{3,}/g, '\n\n');
+  return options.dockerfileUpdate ? options.dockerfileUpdate(rendered) : rendered;
+}

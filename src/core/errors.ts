@@ -1,0 +1,52 @@
+// One error class for everything the library reports to people: a stable `code` to match on,
+// a message that says what went wrong, and a `hint` that says what to do next. The terminal
+// app and the command line show message and hint, never a raw stack.
+
+export type ErrorCode =
+  | 'DOCKER_UNAVAILABLE'
+  | 'DOCKER_FAILED'
+  | 'BUILD_FAILED'
+  | 'BUNDLE_FAILED'
+  | 'INVALID_NAME'
+  | 'INVALID_LABEL'
+  | 'INVALID_BUILD_ARG'
+  | 'RESPONDER_NOT_FOUND'
+  | 'HANDLER_NOT_FOUND'
+  | 'GIT_FAILED'
+  | 'UNSUPPORTED_SOURCE'
+  | 'INVALID_OPTION'
+  | 'INSTALL_FAILED'
+  | 'BASE_IMAGE_FAILED'
+  | 'IMAGE_NOT_FOUND'
+  | 'AMBIGUOUS_IMAGE'
+  | 'CONTAINER_NOT_FOUND'
+  | 'CONTAINER_FAILED'
+  | 'TEST_FAILED'
+  | 'INVALID_PAYLOAD'
+  | 'ABORTED';
+
+export class LambdashError extends Error {
+  override readonly name = 'LambdashError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isLambdashError(error: unknown, code?: ErrorCode): error is LambdashError {
+  return error instanceof LambdashError && (code === undefined || error.code === code);
+}
+
+/** Throws the signal's reason as an ABORTED error when the caller cancelled. */
+export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) {
+    throw new LambdashError('ABORTED', `${what} was cancelled`, undefined, {
+      cause: signal.reason,
+    });
+  }
+}

@@ -1,0 +1,61 @@
+// lambdash marks what it makes with labels under one reverse-DNS prefix (the OCI convention).
+// User labels live beside them and may not use the prefix, so the two never mix.
+import { LambdashError } from './errors.js';
+
+export const LABEL_PREFIX = 'dev.lambdash.';
+
+export const LABELS = {
+  generated: `${LABEL_PREFIX}generated`,
+  name: `${LABEL_PREFIX}name`,
+  source: `${LABEL_PREFIX}source`,
+  handler: `${LABEL_PREFIX}handler`,
+  hash: `${LABEL_PREFIX}hash`,
+  runtimeVersion: `${LABEL_PREFIX}runtime-version`,
+} as const;
+
+/** Label keys as Docker accepts them: lower-case DNS-ish, dots, dashes, slashes. */
+const LABEL_KEY = /^[a-z0-9]([a-z0-9._/-]{0,126}[a-z0-9])?$/;
+const MAX_VALUE = 4096;
+
+/** Checks user labels; returns them unchanged when they are fine. */
+export function validateUserLabels(
+  labels: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+  for (const [key, value] of Object.entries(labels)) {
+    if (key.startsWith(LABEL_PREFIX)) {
+      throw new LambdashError(
+        'INVALID_LABEL',
+        `The label "${key}" uses lambdash's own prefix "${LABEL_PREFIX}".`,
+        'Choose another key, such as "team" or "com.example.owner": lambdash keeps that prefix for its own labels.',
+      );
+    }
+    if (!LABEL_KEY.test(key)) {
+      throw new LambdashError(
+        'INVALID_LABEL',
+        `"${key}" is not a valid label key.`,
+        'Use lower-case letters, digits, dots, dashes and slashes, starting and ending with a letter or digit (at most 128 characters).',
+      );
+    }
+    if (typeof value !== 'string' || value.length > MAX_VALUE || hasControlCharacter(value)) {
+      throw new LambdashError(
+        'INVALID_LABEL',
+        `The value of label "${key}" must be a single-line string of at most ${MAX_VALUE} characters.`,
+      );
+    }
+  }
+  return { ...labels };
+}
+
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) < 0x20) return true;
+  return false;
+}
+
+/** The user's labels of a resource: everything not under lambdash's prefix. */
+export function getUserLabels(resource: {
+  readonly labels: Readonly<Record<string, string>>;
+}): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(resource.labels).filter(([key]) => !key.startsWith(LABEL_PREFIX)),
+  );
+}

@@ -1,0 +1,373 @@
+// Local images: a responder built into a container image with the Docker engine, and the
+// images lambdash made, found again by their labels.
+//
+// A build goes to a temporary tag first; only when it (and its test, if there is test data)
+// succeeded does it take the requested name. A failure therefore never leaves a half-built
+// or untested image under the name, and the previous good image keeps it.
+import { randomBytes } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import { ensureBaseImage, type Platform } from './base-image.js';
+import { bundleResponder } from './bundle.js';
+import { runLocalImageTest, type TestData } from './containers.js';
+import { dockerError, getDocker } from './docker.js';
+import { getDockerfile, imageHandler, WARMUP_EVENT } from './dockerfile.js';
+import { LambdashError, throwIfAborted } from './errors.js';
+import { emit, type OperationOptions } from './events.js';
+import { installExternals } from './install-externals.js';
+import { LABELS, validateUserLabels } from './labels.js';
+import { validateImageName, validateTag } from './names.js';
+import { lambdashVersion, runtimeDistDir } from './paths.js';
+import type { Responder } from './responder.js';
+
+export interface LocalImageOptions extends OperationOptions {
+  /** Image name; by default the responder's. */
+  readonly name?: string;
+  readonly tag?: string;
+  readonly noCache?: boolean;
+  /** Keep the build context in this folder (it is emptied first) instead of a temporary one. */
+  readonly buildAt?: string;
+  readonly userLabels?: Readonly<Record<string, string>>;
+  readonly dockerfileUpdate?: (dockerfile: string) => string;
+  readonly buildArgs?: Readonly<Record<string, string>>;
+  readonly platform?: Platform;
+  /** Overrides the base image `ensureBaseImage()` would choose. */
+  readonly baseImage?: string;
+  /** After the build, the image is started and invoked; a different answer fails the build. */
+  readonly functionTestData?: TestData;
+  /**
+   * Runs a sample event (the test data's payload, or `{}`) through the bundle during the build
+   * and keeps V8's code cache, so the first invocation compiles less.
+   */
+  readonly warmup?: boolean;
+  readonly sourcemap?: boolean;
+}
+
+export interface LocalImage {
+  readonly id: string;
+  /** `name:tag` */
+  readonly ref: string;
+  readonly name: string;
+  readonly tag: string;
+  /** Every `name:tag` the image carries. */
+  readonly tags: readonly string[];
+  readonly created: Date;
+  readonly size: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly digests: readonly string[];
+  /** What lambdash's labels say about its source, when lambdash made it. */
+  readonly responder?: {
+    readonly name: string;
+    readonly source: string;
+    readonly handler: string;
+    readonly hash: string;
+    readonly runtimeVersion: string;
+  };
+}
+
+const STEPS = 6;
+
+export async function createLocalImage(
+  responder: Responder,
+  options: LocalImageOptions = {},
+): Promise<LocalImage> {
+  const name = validateImageName(options.name ?? responder.name);
+  const tag = validateTag(options.tag ?? 'latest');
+  const userLabels = validateUserLabels(options.userLabels);
+  const step = (n: number, text: string) => {
+    throwIfAborted(options.signal, 'The build');
+    emit(options, { type: 'build.step', step: n, total: STEPS, text });
+  };
+
+  step(1, 'Choosing the base image');
+  const base = await ensureBaseImage({
+    baseImage: options.baseImage,
+    platform: options.platform,
+    signal: options.signal,
+    onEvent: options.onEvent,
+  });
+  const dockerfile = getDockerfile(responder, {
+    baseImage: base.image,
+    buildArgs: options.buildArgs,
+    warmup: options.warmup,
+    dockerfileUpdate: options.dockerfileUpdate,
+  });
+
+  const context = options.buildAt
+    ? path.resolve(options.buildAt)
+    : await mkdtemp(path.join(os.tmpdir(), 'lambdash-build-'));
+  const docker = getDocker();
+  const temporary = `${name}:lambdash-build-${randomBytes(6).toString('hex')}`;
+  let built = false;
+  try {
+    step(2, 'Bundling the code');
+    await rm(context, { recursive: true, force: true });
+    await mkdir(path.join(context, 'node_modules'), { recursive: true });
+    const bundle = await bundleResponder(responder, path.join(context, 'function'), {
+      sourcemap: options.sourcemap,
+      nodeMajor: Number(base.nodeVersion.replace(/^v/, '').split('.')[0]),
+      signal: options.signal,
+      onEvent: options.onEvent,
+    });
+
+    step(3, 'Installing packages kept out of the bundle');
+    await installExternals(bundle, path.join(context, 'node_modules'), options);
+
+    step(4, 'Writing the build context');
+    await cp(runtimeDistDir, path.join(context, 'runtime'), {
+      recursive: true,
+      filter: (file) => !file.endsWith('index.mjs'),
+    });
+    if (options.warmup) {
+      const payload = options.functionTestData ? options.functionTestData.payload : {};
+      await writeFile(path.join(context, WARMUP_EVENT), JSON.stringify(payload ?? {}));
+    }
+    await writeFile(path.join(context, 'Dockerfile'), dockerfile);
+
+    step(5, 'Building the image');
+    const labels: Record<string, string> = {
+      ...userLabels,
+      [LABELS.generated]: 'true',
+      [LABELS.name]: name,
+      [LABELS.source]: responder.source,
+      [LABELS.handler]: imageHandler(responder),
+      [LABELS.hash]: responder.hash,
+      [LABELS.runtimeVersion]: lambdashVersion,
+    };
+    const id = await buildImage(docker, context, temporary, labels, options);
+    built = true;
+
+    step(6, options.functionTestData ? 'Testing the image' : 'Tagging the image');
+    if (options.functionTestData) {
+      const result = await runLocalImageTest(temporary, options.functionTestData, options);
+      if (!result.passed) {
+        throw new LambdashError(
+          'TEST_FAILED',
+          `The image answered differently than the test data expects:\n${result.diff ?? ''}`,
+          'Fix the handler or the expected value; the image was not kept.',
+        );
+      }
+    }
+    await docker.getImage(id).tag({ repo: name, tag });
+    const image = await getLocalImage(`${name}:${tag}`);
+    emit(options, { type: 'image.built', id: image.id, tag: image.ref, size: image.size });
+    return image;
+  } finally {
+    if (built) {
+      // The temporary name goes in every case; the image itself only when nothing else names it.
+      await docker
+        .getImage(temporary)
+        .remove({ noprune: false })
+        .catch(() => undefined);
+    }
+    if (!options.buildAt) await rm(context, { recursive: true, force: true });
+  }
+}
+
+/** Streams the build, turning its step lines into events and its errors into LambdashErrors. */
+async function buildImage(
+  docker: Docker,
+  context: string,
+  tag: string,
+  labels: Record<string, string>,
+  options: LocalImageOptions,
+): Promise<string> {
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await docker.buildImage(
+      { context, src: await readdir(context) },
+      {
+        t: tag,
+        labels,
+        buildargs: { ...options.buildArgs },
+        nocache: options.noCache ?? false,
+        platform: options.platform,
+        // Everything the image needs is in the context: nothing in the build goes online.
+        networkmode: 'none',
+        rm: true,
+        forcerm: true,
+      },
+    );
+  } catch (error) {
+    throw dockerError(error, 'start the image build');
+  }
+  const abort = () => (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+  options.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    let id = '';
+    const output: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      docker.modem.followProgress(
+        stream,
+        (error) => (error ? reject(error) : resolve()),
+        (event: { stream?: string; error?: string; aux?: { ID?: string } }) => {
+          if (event.error)
+            reject(
+              new LambdashError(
+                'BUILD_FAILED',
+                `The image build failed: ${event.error.trim()}`,
+                buildHint(output),
+              ),
+            );
+          if (event.aux?.ID) id = event.aux.ID;
+          const text = event.stream?.trimEnd();
+          if (text) {
+            output.push(text);
+            emit(options, { type: 'build.log', text });
+          }
+        },
+      );
+    });
+    throwIfAborted(options.signal, 'The build');
+    if (!id)
+      throw new LambdashError(
+        'BUILD_FAILED',
+        'The image build ended without an image.',
+        buildHint(output),
+      );
+    return id;
+  } catch (error) {
+    if (error instanceof LambdashError) throw error;
+    throw dockerError(error, 'build the image');
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
+  }
+}
+
+function buildHint(output: readonly string[]): string {
+  const tail = output.slice(-8).join('\n');
+  return tail
+    ? `The build's last lines:\n${tail}`
+    : 'Run with a build log listener (onEvent) to see every step.';
+}
+
+export function toLocalImage(
+  info: Docker.ImageInfo | Docker.ImageInspectInfo,
+  wanted?: string,
+): LocalImage {
+  const tags =
+    ('RepoTags' in info ? info.RepoTags : undefined)?.filter((t) => t && t !== '<none>:<none>') ??
+    [];
+  const ref = (wanted && tags.includes(wanted) ? wanted : tags[0]) ?? '';
+  const colon = ref.lastIndexOf(':');
+  const labels: Record<string, string> =
+    ('Labels' in info ? info.Labels : (info as Docker.ImageInspectInfo).Config?.Labels) ?? {};
+  const created =
+    typeof info.Created === 'number' ? new Date(info.Created * 1000) : new Date(info.Created);
+  const responder =
+    labels[LABELS.generated] === 'true' && labels[LABELS.hash]
+      ? {
+          name: labels[LABELS.name] ?? '',
+          source: labels[LABELS.source] ?? '',
+          handler: labels[LABELS.handler] ?? '',
+          hash: labels[LABELS.hash] ?? '',
+          runtimeVersion: labels[LABELS.runtimeVersion] ?? '',
+        }
+      : undefined;
+  return {
+    id: info.Id,
+    ref,
+    name: colon > 0 ? ref.slice(0, colon) : ref,
+    tag: colon > 0 ? ref.slice(colon + 1) : '',
+    tags,
+    created,
+    size: info.Size,
+    labels,
+    digests: info.RepoDigests ?? [],
+    responder,
+  };
+}
+
+/** An image by `name[:tag]` or by an id (prefix) of at least 4 characters. */
+export async function getLocalImage(nameOrId: string): Promise<LocalImage> {
+  const docker = getDocker();
+  const wanted =
+    nameOrId.includes(':') || !/^(sha256:)?[0-9a-f]{4,64}$/.test(nameOrId) ? nameOrId : undefined;
+  if (wanted) {
+    const ref = wanted.includes(':') ? wanted : `${wanted}:latest`;
+    try {
+      return toLocalImage(await docker.getImage(ref).inspect(), ref);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404)
+        throw dockerError(error, `inspect the image ${ref}`);
+      throw new LambdashError(
+        'IMAGE_NOT_FOUND',
+        `There is no local image ${ref}.`,
+        'Build it first, or list the images lambdash made.',
+      );
+    }
+  }
+  const id = nameOrId.replace(/^sha256:/, '');
+  let images: Docker.ImageInfo[];
+  try {
+    images = await docker.listImages({ all: false });
+  } catch (error) {
+    throw dockerError(error, 'list the local images');
+  }
+  const matches = images.filter((image) => image.Id.replace(/^sha256:/, '').startsWith(id));
+  if (matches.length === 0) {
+    throw new LambdashError(
+      'IMAGE_NOT_FOUND',
+      `No local image has an id starting with ${id}.`,
+      'Check the id, or list the images lambdash made.',
+    );
+  }
+  if (matches.length > 1) {
+    throw new LambdashError(
+      'AMBIGUOUS_IMAGE',
+      `${matches.length} images have ids starting with ${id}.`,
+      'Give more characters of the id.',
+    );
+  }
+  return toLocalImage(matches[0]!);
+}
+
+export async function getAllLocalImages(
+  options: { generatedOnly?: boolean } = {},
+): Promise<LocalImage[]> {
+  const generatedOnly = options.generatedOnly ?? true;
+  let images: Docker.ImageInfo[];
+  try {
+    images = await getDocker().listImages(
+      generatedOnly ? { filters: JSON.stringify({ label: [`${LABELS.generated}=true`] }) } : {},
+    );
+  } catch (error) {
+    throw dockerError(error, 'list the local images');
+  }
+  return images
+    .map((image) => toLocalImage(image))
+    .sort((a, b) => b.created.getTime() - a.created.getTime());
+}
+
+/**
+ * Removes an image and every tag it has. Containers using it block this unless `force`,
+ * which removes them first.
+ */
+export async function deleteLocalImage(
+  image: LocalImage | string,
+  options: { force?: boolean } = {},
+): Promise<void> {
+  const target = typeof image === 'string' ? await getLocalImage(image) : image;
+  const docker = getDocker();
+  try {
+    const users = await docker.listContainers({
+      all: true,
+      filters: JSON.stringify({ ancestor: [target.id] }),
+    });
+    if (users.length > 0 && !options.force) {
+      throw new LambdashError(
+        'DOCKER_FAILED',
+        `${users.length} container(s) use the image ${target.ref || target.id}.`,
+        'Stop and delete them first, or delete with force.',
+      );
+    }
+    for (const container of users) await docker.getContainer(container.Id).remove({ force: true });
+    await docker.getImage(target.id).remove({ force: true });
+  } catch (error) {
+    if (error instanceof LambdashError) throw error;
+    if ((error as { statusCode?: number }).statusCode === 404) return;
+    throw dockerError(error, `delete the image ${target.ref || target.id}`);
+  }
+}

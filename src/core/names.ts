@@ -1,0 +1,44 @@
+// Names Docker and ECR would reject are refused before any call, with the rule that applies.
+import { LambdashError } from './errors.js';
+
+// ECR repository names (and so our image names): lower case, 2–256 characters, path parts
+// separated by '/', each part made of letters and digits joined by '.', '_', '-'.
+const REPOSITORY = /^(?=.{2,256}$)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
+// Docker tags: 1–128 characters of letters, digits, '_', '.', '-', not starting with '.' or '-'.
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+export function validateImageName(name: string): string {
+  if (!REPOSITORY.test(name)) {
+    throw new LambdashError(
+      'INVALID_NAME',
+      `"${name}" is not a valid image name.`,
+      'Use 2 to 256 lower-case letters and digits, with ".", "_" or "-" between them and "/" between parts, as Docker and ECR require (for example "orders-api").',
+    );
+  }
+  return name;
+}
+
+export function validateTag(tag: string): string {
+  if (!TAG.test(tag)) {
+    throw new LambdashError(
+      'INVALID_NAME',
+      `"${tag}" is not a valid image tag.`,
+      'Use 1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-" (for example "v1" or "latest").',
+    );
+  }
+  return tag;
+}
+
+/** A name for an image made from any text (a file name, a package name). */
+export function toImageName(text: string): string {
+  const cleaned = text
+    .toLowerCase()
+    .replace(/^@/, '')
+    .replace(/[^a-z0-9._/-]+/g, '-')
+    .replace(/[._-]{2,}/g, '-')
+    .replace(/(^|\/)[._-]+|[._-]+($|\/)/g, '$1$2')
+    .replace(/\/{2,}/g, '/')
+    .replace(/^\/|\/$/g, '');
+  const name = cleaned.length >= 2 ? cleaned.slice(0, 200) : `fn-${cleaned || 'responder'}`;
+  return validateImageName(name);
+}
