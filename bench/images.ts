@@ -5,22 +5,24 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getDocker } from '../src/core/docker.js';
 import {
   createLocalImage,
+  deleteContainer,
   deleteLocalImage,
   ensureBaseImage,
   getResponder,
   type LocalImage,
   runImageLocally,
   sendLocalRequest,
-  deleteContainer,
 } from '../src/core/index.js';
-import { getDocker } from '../src/core/docker.js';
 import { median, writeBenchmarkSection } from './report.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FIRST_INVOCATIONS = Number(process.env.BENCH_FIRST_INVOCATIONS ?? 7);
-const heavyEvent = { code: 'interface Point { x: number; y: number }\nexport const norm = (p: Point) => Math.hypot(p.x, p.y);\n' };
+const heavyEvent = {
+  code: 'interface Point { x: number; y: number }\nexport const norm = (p: Point) => Math.hypot(p.x, p.y);\n',
+};
 
 async function seconds<T>(work: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();
@@ -33,7 +35,8 @@ async function firstInvocation(image: LocalImage): Promise<{ duration: number; i
   const container = await runImageLocally(image);
   try {
     const response = await sendLocalRequest(heavyEvent, { port: container.port, log: true });
-    if (response.functionError) throw new Error(`the heavy handler failed: ${JSON.stringify(response.body)}`);
+    if (response.functionError)
+      throw new Error(`the heavy handler failed: ${JSON.stringify(response.body)}`);
     const report = /Duration: ([\d.]+) ms.*Init Duration: ([\d.]+) ms/.exec(response.log ?? '');
     if (!report) throw new Error(`no REPORT line in ${response.log}`);
     return { duration: Number(report[1]), init: Number(report[2]) };
@@ -50,19 +53,26 @@ async function main(): Promise<void> {
     const baseSize = (await getDocker().getImage(base.image).inspect()).Size;
 
     // Hello world: cold build, then a rebuild after editing only the handler.
-    await cp(path.join(root, 'bench/responders/hello'), path.join(work, 'hello'), { recursive: true });
+    await cp(path.join(root, 'bench/responders/hello'), path.join(work, 'hello'), {
+      recursive: true,
+    });
     const helloFile = path.join(work, 'hello/handler.ts');
     const hello = await getResponder(helloFile, { name: 'bench-hello' });
     const [cold, coldSeconds] = await seconds(() => createLocalImage(hello, { noCache: true }));
     made.push(cold);
-    await writeFile(helloFile, `${await readFile(helloFile, 'utf8')}\nexport const edited = true;\n`);
+    await writeFile(
+      helloFile,
+      `${await readFile(helloFile, 'utf8')}\nexport const edited = true;\n`,
+    );
     const edited = await getResponder(helloFile, { name: 'bench-hello' });
     const [rebuilt, rebuildSeconds] = await seconds(() => createLocalImage(edited));
     made.push(rebuilt);
     const added = cold.size - baseSize;
 
     // The heavy handler, with and without warm-up, each started fresh several times.
-    await cp(path.join(root, 'bench/responders/heavy'), path.join(work, 'heavy'), { recursive: true });
+    await cp(path.join(root, 'bench/responders/heavy'), path.join(work, 'heavy'), {
+      recursive: true,
+    });
     const heavy = await getResponder(path.join(work, 'heavy/handler.ts'), { name: 'bench-heavy' });
     const plain = await createLocalImage(heavy, { tag: 'plain' });
     // The warm-up event is the test data's payload; the expected answer is checked too.
@@ -72,7 +82,10 @@ async function main(): Promise<void> {
       functionTestData: { payload: heavyEvent, expected: { bytes: 163 } },
     });
     made.push(plain, warm);
-    const runs = { plain: [] as { duration: number; init: number }[], warm: [] as { duration: number; init: number }[] };
+    const runs = {
+      plain: [] as { duration: number; init: number }[],
+      warm: [] as { duration: number; init: number }[],
+    };
     for (let i = 0; i < FIRST_INVOCATIONS; i++) {
       runs.plain.push(await firstInvocation(plain));
       runs.warm.push(await firstInvocation(warm));
@@ -96,7 +109,11 @@ async function main(): Promise<void> {
       `| warm-up's cut of the first invocation | **${((1 - warmDuration / plainDuration) * 100).toFixed(0)}%** (Init: ${((1 - warmInit / plainInit) * 100).toFixed(0)}%) | ≥ 30% |`,
     ].join('\n');
     console.log(text);
-    await writeBenchmarkSection('images', 'Images: build, rebuild, size and warm-up (issue 3)', text);
+    await writeBenchmarkSection(
+      'images',
+      'Images: build, rebuild, size and warm-up (issue 3)',
+      text,
+    );
   } finally {
     for (const image of made) await deleteLocalImage(image, { force: true }).catch(() => undefined);
     await rm(work, { recursive: true, force: true });

@@ -1,2 +1,4 @@
 // The benchmark's hello world.
-export const handler = async (event: { name?: string }) => ({ message: `Hello, ${event.name ?? 'world'}!` });
+export const handler = async (event: { name?: string }) => ({
+  message: `Hello, ${event.name ?? 'world'}!`,
+});
