@@ -1,7 +1,8 @@
 // Builds what ships. The runtime is one CommonJS file with no dependencies (copied into every
 // image): Node starts a CommonJS entry sooner than an ES module one, and one file means one
 // read. Code only the emulator or streaming handlers need is bundled but evaluated lazily.
-// The helpers handler code imports (`lambdash/runtime`) are an ES module of their own.
+// The helpers handler code imports (`lambdash/runtime`) are an ES module of their own, and so
+// is the library (`lambdash`), with its npm dependencies left to the package's node_modules.
 import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
@@ -16,6 +17,7 @@ const common = {
 };
 
 await rm(`${root}dist/runtime`, { recursive: true, force: true });
+await rm(`${root}dist/core`, { recursive: true, force: true });
 await Promise.all([
   build({
     ...common,
@@ -31,5 +33,12 @@ await Promise.all([
     entryPoints: ['runtime/index.ts'],
     outfile: 'dist/runtime/index.mjs',
     format: 'esm',
+  }),
+  build({
+    ...common,
+    entryPoints: ['src/core/index.ts'],
+    outfile: 'dist/core/index.js',
+    format: 'esm',
+    packages: 'external',
   }),
 ]);
