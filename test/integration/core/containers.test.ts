@@ -1,0 +1,380 @@
+// Containers of lambdash images on the real engine: the examples built, run and invoked
+// through the image's emulator, local tests, the container functions, and Lambda's read-only
+// file system. Every image is built under a name of this file's own and removed afterwards.
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBaseImage } from '../../../src/core/base-image.js';
+import {
+  type Container,
+  deleteContainer,
+  getAllContainers,
+  isContainerRunning,
+  runImageLocally,
+  runLocalImageTest,
+  sendLocalRequest,
+  stopContainer,
+} from '../../../src/core/containers.js';
+import { createLocalImage, type LocalImage } from '../../../src/core/local-images.js';
+import { getResponder } from '../../../src/core/responder.js';
+import { awsEvent, withJsonBody } from '../../support/aws-events.js';
+import { testDocker } from '../../support/docker.js';
+import { ensureExampleInstalled, examplesDir } from '../../support/examples.js';
+import {
+  containerExists,
+  containersOf,
+  failure,
+  recorder,
+  removeImagesNamed,
+  runNodeInImage,
+  uniqueName,
+} from '../../support/images.js';
+import { handlersDir } from '../../support/paths.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const fixture = (file: string) => path.join(handlersDir, 'images', file);
+
+const names = {
+  hello: uniqueName('hello'),
+  api: uniqueName('api'),
+  echo: uniqueName('echo'),
+  files: uniqueName('files'),
+  picky: uniqueName('picky'),
+};
+const images = {} as Record<keyof typeof names, LocalImage>;
+/** Containers a test started itself, removed after it whatever happened. */
+const started: Container[] = [];
+
+async function build(what: keyof typeof names, source: string): Promise<void> {
+  images[what] = await createLocalImage(await getResponder(source, { name: names[what] }));
+}
+
+beforeAll(async () => {
+  await ensureExampleInstalled('http-api');
+  // The base image first, so the parallel builds below share it instead of racing to make it.
+  await ensureBaseImage();
+  await Promise.all([
+    build('hello', path.join(examplesDir, 'hello-ts', 'handler.ts')),
+    build('api', path.join(examplesDir, 'http-api')),
+    build('echo', fixture('echo.ts')),
+    build('files', fixture('files.mjs')),
+    build('picky', fixture('picky.mjs')),
+  ]);
+}, 120_000);
+
+afterEach(async () => {
+  for (const container of started.splice(0)) await deleteContainer(container);
+});
+
+afterAll(async () => {
+  await removeImagesNamed(...Object.values(names));
+});
+
+async function run(image: LocalImage, options: Parameters<typeof runImageLocally>[1] = {}) {
+  const container = await runImageLocally(image, options);
+  started.push(container);
+  return container;
+}
+
+describe('the examples, run and invoked through the emulator', () => {
+  it('examples/hello-ts answers its typed event', async () => {
+    const container = await run(images.hello);
+    expect(container).toMatchObject({
+      image: images.hello.id,
+      running: true,
+      url: `http://127.0.0.1:${container.port}`,
+    });
+    expect(container.port).toBeGreaterThan(0);
+
+    const response = await sendLocalRequest(
+      { name: 'Ada', language: 'fr' },
+      { port: container.port, log: true },
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.functionError).toBeUndefined();
+    const body = response.body as { message: string; requestId: string };
+    expect(body.message).toBe('Bonjour, Ada!');
+    expect(body.requestId).toMatch(UUID);
+    // The log tail is the Lambda service's: START, END and REPORT for this very request.
+    expect(response.log).toContain(`START RequestId: ${body.requestId}`);
+    expect(response.log).toContain(`END RequestId: ${body.requestId}`);
+    expect(response.log).toContain(`REPORT RequestId: ${body.requestId}`);
+  });
+
+  it('examples/http-api carries zod in its bundle, not in node_modules', async () => {
+    const listing = await runNodeInImage(
+      images.api.ref,
+      `const fs = require('fs');
+       console.log(JSON.stringify({
+         modules: fs.readdirSync('/var/task/node_modules'),
+         zodInBundle: fs.readFileSync('/var/task/index.js', 'utf8').includes('ZodError'),
+       }))`,
+    );
+    expect(JSON.parse(listing)).toEqual({ modules: [], zodInBundle: true });
+  });
+
+  describe('examples/http-api answers HTTP events', () => {
+    let port: number;
+    beforeAll(async () => {
+      const container = await runImageLocally(images.api);
+      port = container.port;
+      return () => deleteContainer(container);
+    });
+
+    it.each(['apigw-v2-request-no-authorizer', 'lambda-urls-request'])(
+      'prices a valid order sent as a %s event',
+      async (sample) => {
+        const event = withJsonBody(
+          awsEvent(sample),
+          JSON.stringify({ item: 'pen', quantity: 3, unitPrice: 1.5, coupon: 'WELCOME10' }),
+        );
+        const response = await sendLocalRequest(event, { port });
+        expect(response.statusCode).toBe(200);
+        expect(response.functionError).toBeUndefined();
+        const http = response.body as {
+          statusCode: number;
+          headers: Record<string, string>;
+          body: string;
+        };
+        expect(http.statusCode).toBe(200);
+        expect(http.headers['content-type']).toMatch(/^application\/json/);
+        const order = JSON.parse(http.body) as Record<string, unknown>;
+        expect(order).toEqual({
+          orderId: expect.stringMatching(UUID),
+          item: 'pen',
+          quantity: 3,
+          total: 4.05,
+        });
+      },
+    );
+
+    it('answers 400 with the issues when the body does not match eventSchema', async () => {
+      const event = withJsonBody(
+        awsEvent('apigw-v2-request-no-authorizer'),
+        JSON.stringify({ item: '', quantity: 2.5, unitPrice: 1 }),
+      );
+      const response = await sendLocalRequest(event, { port });
+      expect(response.statusCode).toBe(200);
+      expect(response.functionError).toBeUndefined();
+      const http = response.body as { statusCode: number; body: string };
+      expect(http.statusCode).toBe(400);
+      // Both broken fields are named, with zod's own messages.
+      expect(JSON.parse(http.body)).toEqual({
+        message: expect.stringMatching(/^The event does not match the handler's schema: /),
+        details: [
+          { path: 'item', message: expect.stringMatching(/^Too small/) },
+          { path: 'quantity', message: expect.stringMatching(/expected int/) },
+        ],
+      });
+    });
+  });
+});
+
+describe('runLocalImageTest', () => {
+  it('passes when the answer equals the expected value, and removes its container', async () => {
+    const { events, onEvent } = recorder();
+    const result = await runLocalImageTest(
+      images.echo,
+      { payload: { n: 1, list: ['a'] }, expected: { echo: { n: 1, list: ['a'] }, from: 'echo' } },
+      { onEvent },
+    );
+    expect(result.passed).toBe(true);
+    expect(result.diff).toBeUndefined();
+    expect(result.response.body).toEqual({ echo: { n: 1, list: ['a'] }, from: 'echo' });
+    expect(result.seconds).toBeGreaterThan(0);
+    const start = events.find((e) => e.type === 'container.start');
+    if (start?.type !== 'container.start') throw new Error('no container was started');
+    expect(await containerExists(start.id)).toBe(false);
+    expect(await containersOf(images.echo.id)).toEqual([]);
+  });
+
+  it.each([
+    {
+      what: 'a changed value',
+      payload: { n: 2 },
+      expected: { echo: { n: 3 }, from: 'echo' },
+      diff: [
+        '  {',
+        '    "echo": {',
+        '-     "n": 3',
+        '+     "n": 2',
+        '    },',
+        '    "from": "echo"',
+        '  }',
+      ],
+    },
+    {
+      what: 'a key the answer adds (shared lines kept, whatever their commas)',
+      payload: 'x',
+      expected: { echo: 'x' },
+      diff: ['  {', '    "echo": "x",', '+   "from": "echo"', '  }'],
+    },
+    {
+      what: 'a different type',
+      payload: [1],
+      expected: { echo: 1, from: 'echo' },
+      diff: [
+        '  {',
+        '-   "echo": 1,',
+        '+   "echo": [',
+        '+     1',
+        '+   ],',
+        '    "from": "echo"',
+        '  }',
+      ],
+    },
+  ])('fails with a readable diff for $what', async ({ payload, expected, diff }) => {
+    const result = await runLocalImageTest(images.echo, { payload, expected });
+    expect(result.passed).toBe(false);
+    expect(result.response.body).toEqual({ echo: payload, from: 'echo' });
+    expect(result.diff).toBe(['(- expected, + actual)', ...diff].join('\n'));
+    expect(await containersOf(images.echo.id)).toEqual([]);
+  });
+
+  it('fails with the function error when the handler throws', async () => {
+    const result = await runLocalImageTest(images.picky, { payload: {}, expected: { name: 'x' } });
+    expect(result.passed).toBe(false);
+    expect(result.response.functionError).toBe('Unhandled');
+    expect(result.diff).toContain('but the function failed (Unhandled)');
+    expect(result.diff).toContain('a name is required');
+  });
+
+  it('without test data sends a health invocation', async () => {
+    const result = await runLocalImageTest(images.hello);
+    expect(result.passed).toBe(true);
+    expect(result.response.statusCode).toBe(200);
+    expect(result.response.body).toMatchObject({ message: 'Hello, world!' });
+    expect(await containersOf(images.hello.id)).toEqual([]);
+  });
+
+  it('a health invocation passes on a handler that rejects {}: the loop answered', async () => {
+    const result = await runLocalImageTest(images.picky.ref);
+    expect(result.passed).toBe(true);
+    expect(result.response.functionError).toBe('Unhandled');
+    expect(result.response.body).toMatchObject({
+      errorType: 'TypeError',
+      errorMessage: 'a name is required',
+    });
+  });
+
+  it('reuses a running container of the image instead of starting another', async () => {
+    const container = await run(images.echo);
+    const { events, onEvent } = recorder();
+    const result = await runLocalImageTest(
+      images.echo,
+      { payload: 'again', expected: { echo: 'again', from: 'echo' } },
+      { onEvent },
+    );
+    expect(result.passed).toBe(true);
+    expect(events.filter((e) => e.type === 'container.start')).toEqual([]);
+    expect(await containersOf(images.echo.id)).toEqual([container.id]);
+    // The container it borrowed is left running.
+    expect(await isContainerRunning(container)).toBe(true);
+  });
+
+  it('rejects an image that does not exist with IMAGE_NOT_FOUND', async () => {
+    const error = await failure(runLocalImageTest(`${uniqueName('absent')}:latest`));
+    expect(error.code).toBe('IMAGE_NOT_FOUND');
+    expect(error.hint).toBe('Build it first.');
+  });
+});
+
+describe('containers', () => {
+  it('are listed, stopped and deleted', async () => {
+    const container = await run(images.echo, { keep: true });
+    expect(await isContainerRunning(container)).toBe(true);
+    expect(await isContainerRunning(container.id)).toBe(true);
+    const listed = (await getAllContainers()).find((c) => c.id === container.id);
+    expect(listed).toEqual({ ...container, created: expect.any(Date) });
+
+    await stopContainer(container);
+    expect(await isContainerRunning(container)).toBe(false);
+    // Kept: it is still listed, as stopped; stopping it again is no error.
+    expect((await getAllContainers()).find((c) => c.id === container.id)?.running).toBe(false);
+    await stopContainer(container);
+
+    await deleteContainer(container);
+    expect(await containerExists(container.id)).toBe(false);
+    expect((await getAllContainers()).some((c) => c.id === container.id)).toBe(false);
+    // Deleting or stopping what is gone is no error either.
+    await deleteContainer(container);
+    await stopContainer(container.id);
+  });
+
+  it('are removed when stopped unless kept', async () => {
+    const container = await run(images.echo);
+    await stopContainer(container);
+    expect(await isContainerRunning(container)).toBe(false);
+    // Docker removes an auto-remove container just after it stops.
+    for (let i = 0; i < 100 && (await containerExists(container.id)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await containerExists(container.id)).toBe(false);
+  });
+
+  it('run on a read-only root file system with a writable /tmp', async () => {
+    const container = await run(images.files);
+    const inTmp = await sendLocalRequest(
+      { path: '/tmp/note.txt', text: 'kept' },
+      { port: container.port },
+    );
+    expect(inTmp.functionError).toBeUndefined();
+    expect(inTmp.body).toEqual({ read: 'kept' });
+
+    const inTask = await sendLocalRequest(
+      { path: '/var/task/note.txt', text: 'refused' },
+      { port: container.port },
+    );
+    expect(inTask.functionError).toBe('Unhandled');
+    expect(inTask.body).toMatchObject({
+      errorMessage: expect.stringContaining('EROFS: read-only file system'),
+    });
+  });
+
+  it('pass the environment, timeout and memory size to the emulator', async () => {
+    const container = await run(images.echo, {
+      environment: { GREETING: 'hi' },
+      timeout: 7,
+      memorySize: 256,
+    });
+    const inspect = await testDocker().getContainer(container.id).inspect();
+    expect(inspect.Config.Env).toEqual(
+      expect.arrayContaining([
+        'GREETING=hi',
+        'AWS_LAMBDA_FUNCTION_TIMEOUT=7',
+        'AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256',
+      ]),
+    );
+    expect(inspect.HostConfig.ReadonlyRootfs).toBe(true);
+    const response = await sendLocalRequest({}, { port: container.port, log: true });
+    expect(response.log).toMatch(
+      /REPORT RequestId: \S+\tDuration: [\d.]+ ms\t.*Memory Size: 256 MB/,
+    );
+  });
+
+  it('fail with CONTAINER_FAILED and the logs when the image is not a lambdash image', async () => {
+    const base = await ensureBaseImage();
+    const { events, onEvent } = recorder();
+    const error = await failure(runImageLocally(base.image, { onEvent }));
+    expect(error.code).toBe('CONTAINER_FAILED');
+    expect(error.message).toMatch(/^The container stopped before its emulator answered/);
+    const start = events.find((e) => e.type === 'container.start');
+    if (start?.type !== 'container.start') throw new Error('no container was started');
+    expect(await containerExists(start.id)).toBe(false);
+  });
+
+  it('sendLocalRequest says when nothing answers on the port', async () => {
+    const container = await run(images.echo);
+    await deleteContainer(container);
+    const error = await failure(sendLocalRequest({}, { port: container.port }));
+    expect(error.code).toBe('CONTAINER_FAILED');
+    expect(error.message).toMatch(new RegExp(`^Nothing answered on port ${container.port}`));
+    expect(error.hint).toBe('Start the image first (runImageLocally).');
+  });
+
+  it('sendLocalRequest refuses a payload JSON cannot carry', async () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const error = await failure(sendLocalRequest(circular, { port: 1 }));
+    expect(error.code).toBe('INVALID_PAYLOAD');
+  });
+});

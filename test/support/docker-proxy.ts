@@ -1,0 +1,63 @@
+// A stand-in Docker socket for tests: a unix socket that forwards every connection to the real
+// engine's socket, and that a test can kill at any moment to make "the engine went away" happen
+// in the middle of an operation. Point DOCKER_HOST at `host` to send lambdash through it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export interface DockerProxy {
+  /** `unix://<socket>`, for DOCKER_HOST. */
+  readonly host: string;
+  /** The first line of each HTTP request seen so far (`POST /v1.41/build?... HTTP/1.1`). */
+  readonly requests: readonly string[];
+  /** Stops accepting connections and cuts every open one, both ways. */
+  kill(): Promise<void>;
+}
+
+const REQUEST_LINE = /^(GET|HEAD|POST|PUT|DELETE) (\S+) HTTP\/1\.[01]\r\n/;
+
+export async function startDockerProxy(target = '/var/run/docker.sock'): Promise<DockerProxy> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lambdash-docker-proxy-'));
+  const socketPath = path.join(dir, 'docker.sock');
+  const open = new Set<net.Socket>();
+  const requests: string[] = [];
+  const track = (socket: net.Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+    socket.on('error', () => socket.destroy());
+  };
+  const server = net.createServer((client) => {
+    const engine = net.connect(target);
+    track(client);
+    track(engine);
+    client.on('data', (chunk: Buffer) => {
+      // Requests start at a chunk's beginning on a keep-alive connection; bodies rarely do.
+      const line = REQUEST_LINE.exec(chunk.subarray(0, 2048).toString('latin1'));
+      if (line) requests.push(line[0].trimEnd());
+    });
+    client.pipe(engine);
+    engine.pipe(client);
+    client.once('close', () => engine.destroy());
+    engine.once('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, resolve);
+  });
+  let killed: Promise<void> | undefined;
+  return {
+    host: `unix://${socketPath}`,
+    requests,
+    kill() {
+      killed ??= new Promise<void>((resolve) => {
+        server.close(() => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        for (const socket of open) socket.destroy();
+      });
+      return killed;
+    },
+  };
+}

@@ -1,0 +1,189 @@
+// Helpers for tests that build lambdash images on the real engine. Every image a test makes is
+// named test-<what>-<random>, so test files running in parallel never touch each other's, and
+// removeImagesNamed() takes away every tag under such a name (the temporary lambdash-build-*
+// ones included) with the containers that use them.
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { isLambdashError, type LambdashError } from '../../src/core/errors.js';
+import type { LambdashEvent } from '../../src/core/events.js';
+import { testDocker } from './docker.js';
+
+const run = promisify(execFile);
+
+/** A fresh image name: lower case, valid for Docker and ECR. */
+export function uniqueName(what: string): string {
+  return `test-${what}-${randomBytes(4).toString('hex')}`;
+}
+
+/** The error a promise rejects with, which must be a LambdashError. */
+export async function failure(promise: Promise<unknown>): Promise<LambdashError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isLambdashError(error)) throw new Error(`expected a LambdashError, got ${String(error)}`);
+  return error;
+}
+
+/** An onEvent listener and what it heard. */
+export function recorder(): { events: LambdashEvent[]; onEvent: (e: LambdashEvent) => void } {
+  const events: LambdashEvent[] = [];
+  return { events, onEvent: (e) => events.push(e) };
+}
+
+/** Every `name:tag` the engine has under these names (repository part equal to a name). */
+export async function tagsNamed(...names: string[]): Promise<string[]> {
+  const images = await testDocker().listImages({ all: true });
+  return images
+    .flatMap((image) => image.RepoTags ?? [])
+    .filter((tag) => names.includes(tag.slice(0, tag.lastIndexOf(':'))))
+    .sort();
+}
+
+/** Ids of the images carrying a label with this value. */
+export async function imagesLabelled(key: string, value: string): Promise<string[]> {
+  const images = await testDocker().listImages({
+    all: true,
+    filters: JSON.stringify({ label: [`${key}=${value}`] }),
+  });
+  return images.map((image) => image.Id);
+}
+
+/** Ids of the containers (running or not) made from this image. */
+export async function containersOf(imageId: string): Promise<string[]> {
+  const list = await testDocker().listContainers({
+    all: true,
+    filters: JSON.stringify({ ancestor: [imageId] }),
+  });
+  return list.map((c) => c.Id);
+}
+
+export async function containerExists(id: string): Promise<boolean> {
+  return testDocker()
+    .getContainer(id)
+    .inspect()
+    .then(
+      () => true,
+      (error: { statusCode?: number }) => {
+        if (error.statusCode === 404) return false;
+        throw error;
+      },
+    );
+}
+
+/** Removes every image tagged under these names and the containers using them. */
+export async function removeImagesNamed(...names: string[]): Promise<void> {
+  const docker = testDocker();
+  const images = await docker.listImages({ all: true });
+  const ids = images
+    .filter((image) =>
+      (image.RepoTags ?? []).some((tag) => names.includes(tag.slice(0, tag.lastIndexOf(':')))),
+    )
+    .map((image) => image.Id);
+  for (const id of ids) {
+    for (const container of await containersOf(id)) {
+      await docker
+        .getContainer(container)
+        .remove({ force: true })
+        .catch(() => undefined);
+    }
+    await docker
+      .getImage(id)
+      .remove({ force: true })
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 404) throw error;
+      });
+  }
+}
+
+/** The docker CLI (this engine speaks API 1.41 at most); returns stdout. */
+export async function dockerCli(...args: string[]): Promise<string> {
+  const { stdout } = await run('docker', args, {
+    env: { ...process.env, DOCKER_API_VERSION: '1.41' },
+  });
+  return stdout;
+}
+
+/** The image's labels as `docker inspect` shows them. */
+export async function labelsByCli(image: string): Promise<Record<string, string>> {
+  return JSON.parse(await dockerCli('inspect', '--format', '{{json .Config.Labels}}', image));
+}
+
+/**
+ * Runs `node -e script` in the image instead of its entry (the runtime), on the host network
+ * with the image's read-only root as lambdash runs it; returns stdout, throws on a non-zero exit.
+ */
+export async function runNodeInImage(image: string, script: string): Promise<string> {
+  const docker = testDocker();
+  const container = await docker.createContainer({
+    Image: image,
+    Entrypoint: ['node'],
+    Cmd: ['-e', script],
+    Tty: true, // one raw stream: no multiplexed frames to strip
+    HostConfig: { NetworkMode: 'host', ReadonlyRootfs: true },
+  });
+  try {
+    await container.start();
+    const { StatusCode } = (await container.wait()) as { StatusCode: number };
+    // docker-modem parses a log that happens to be JSON: take it back to text.
+    const raw: unknown = await container.logs({ stdout: true, stderr: true });
+    const output =
+      Buffer.isBuffer(raw) || typeof raw === 'string' ? String(raw) : JSON.stringify(raw);
+    if (StatusCode !== 0) throw new Error(`node -e exited with ${StatusCode}: ${output}`);
+    return output.replace(/\r\n/g, '\n');
+  } finally {
+    await container.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * Loads images with no layers whose ids begin with the same `shared` hex characters, tagged
+ * `name:a`, `name:b`...: the engine's image id is the sha256 of the config, so varying a label
+ * until the prefixes collide takes a few thousand hashes. Returns the ids.
+ */
+export async function loadImagesWithSharedIdPrefix(
+  name: string,
+  count = 2,
+  shared = 6,
+): Promise<string[]> {
+  const configFor = (n: number) =>
+    JSON.stringify({
+      architecture: process.arch === 'arm64' ? 'arm64' : 'amd64',
+      os: 'linux',
+      config: { Labels: { 'test.lambdash.seed': `${name}-${n}` } },
+      rootfs: { type: 'layers', diff_ids: [] },
+    });
+  const byPrefix = new Map<string, { config: string; id: string }[]>();
+  let group: { config: string; id: string }[] | undefined;
+  for (let n = 0; !group; n++) {
+    const config = configFor(n);
+    const id = createHash('sha256').update(config).digest('hex');
+    const same = byPrefix.get(id.slice(0, shared)) ?? [];
+    same.push({ config, id });
+    byPrefix.set(id.slice(0, shared), same);
+    if (same.length === count) group = same;
+  }
+  const dir = await mkdtemp(path.join(tmpdir(), 'lambdash-test-load-'));
+  try {
+    const manifest = [];
+    for (const [i, { config, id }] of group.entries()) {
+      await writeFile(path.join(dir, `${id}.json`), config);
+      manifest.push({
+        Config: `${id}.json`,
+        RepoTags: [`${name}:${String.fromCharCode(97 + i)}`],
+        Layers: [],
+      });
+    }
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    await run('tar', ['-cf', `${dir}.tar`, '-C', dir, '.']);
+    await dockerCli('load', '--quiet', '--input', `${dir}.tar`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await rm(`${dir}.tar`, { force: true });
+  }
+  return group.map(({ id }) => `sha256:${id}`);
+}
