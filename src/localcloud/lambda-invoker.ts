@@ -1,0 +1,346 @@
+// Runs a function's invocations in containers of its image, as Lambda does: each container's
+// runtime talks to a Runtime API server of ours (the runtime's own RuntimeApiServer), so the
+// image runs its production path, not its emulator. A warm container is reused; concurrent
+// invocations get more containers up to a limit and queue past it; idle containers are
+// reaped; a timeout kills its container; a crashed runtime is replaced. START, END and
+// REPORT lines (with Init Duration on cold starts and the runtime's real peak memory) go to
+// the function's log with everything the container printed.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { PassThrough } from 'node:stream';
+import { PassThrough as Pass } from 'node:stream';
+import type Docker from 'dockerode';
+import { endLine, reportLine, startLine } from '../../runtime/emulator/report.js';
+import {
+  RuntimeApiServer,
+  type RuntimeInvokeResult,
+} from '../../runtime/emulator/runtime-api-server.js';
+import type { FunctionConfiguration } from './lambda-functions.js';
+
+export interface InvokeRequest {
+  readonly payload: Buffer;
+  readonly clientContext?: string;
+  readonly requestId?: string;
+}
+
+export interface InvokeResult {
+  readonly requestId: string;
+  readonly functionError: 'Unhandled' | undefined;
+  readonly body: Buffer;
+  /** The invocation's whole log: START … REPORT. */
+  readonly log: string;
+}
+
+export type LogSink = (
+  group: string,
+  stream: string,
+  lines: readonly { timestamp: number; message: string }[],
+) => void;
+
+export interface PoolOptions {
+  readonly docker: Docker;
+  readonly region: string;
+  /** Containers per function at most; more invocations wait. */
+  readonly maxContainers: number;
+  /** A container idle this long is removed. */
+  readonly idleMs: number;
+  readonly log: LogSink;
+}
+
+interface Slot {
+  readonly container: Docker.Container;
+  readonly server: RuntimeApiServer;
+  readonly stream: string;
+  readonly imageId: string;
+  readonly startedAt: number;
+  readonly exited: Promise<string>;
+  initDurationMs: number | undefined;
+  busy: boolean;
+  dead: boolean;
+  lastUsed: number;
+  capture: string[] | undefined;
+  peakMemoryMb: number;
+}
+
+export class FunctionPool {
+  readonly #options: PoolOptions;
+  #config: FunctionConfiguration;
+  #imageId: string;
+  readonly #slots = new Set<Slot>();
+  readonly #waiting: (() => void)[] = [];
+  readonly #reaper: NodeJS.Timeout;
+  #closed = false;
+
+  constructor(config: FunctionConfiguration, imageId: string, options: PoolOptions) {
+    this.#config = config;
+    this.#imageId = imageId;
+    this.#options = options;
+    this.#reaper = setInterval(() => this.#reap(), Math.min(options.idleMs, 10_000));
+    this.#reaper.unref();
+  }
+
+  /** New invocations use the new code or settings; busy containers finish first, then go. */
+  update(config: FunctionConfiguration, imageId: string): void {
+    this.#config = config;
+    this.#imageId = imageId;
+    for (const slot of this.#slots) if (!slot.busy) void this.#retire(slot);
+  }
+
+  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+    const slot = await this.#acquire();
+    try {
+      return await this.#run(slot, request);
+    } finally {
+      slot.busy = false;
+      slot.lastUsed = Date.now();
+      if (slot.dead || slot.imageId !== this.#imageId) await this.#retire(slot);
+      this.#waiting.shift()?.();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#reaper);
+    await Promise.all([...this.#slots].map((slot) => this.#retire(slot)));
+  }
+
+  async #acquire(): Promise<Slot> {
+    for (;;) {
+      if (this.#closed) throw new Error('the function is being deleted');
+      const idle = [...this.#slots].find(
+        (slot) => !slot.busy && !slot.dead && slot.imageId === this.#imageId,
+      );
+      if (idle) {
+        idle.busy = true;
+        return idle;
+      }
+      if (this.#slots.size < this.#options.maxContainers) {
+        const slot = await this.#start();
+        slot.busy = true;
+        return slot;
+      }
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+  }
+
+  async #start(): Promise<Slot> {
+    const config = this.#config;
+    const { docker } = this.#options;
+    const server = await RuntimeApiServer.start({ host: '127.0.0.1', port: 0 });
+    const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
+    const stream = `${day}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
+    const env = {
+      ...config.Environment.Variables,
+      AWS_LAMBDA_RUNTIME_API: server.address,
+      AWS_LAMBDA_FUNCTION_NAME: config.FunctionName,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.MemorySize),
+      AWS_LAMBDA_FUNCTION_TIMEOUT: String(config.Timeout),
+      AWS_LAMBDA_LOG_GROUP_NAME: config.LoggingConfig.LogGroup,
+      AWS_LAMBDA_LOG_STREAM_NAME: stream,
+      AWS_LAMBDA_LOG_FORMAT: config.LoggingConfig.LogFormat,
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_REGION: this.#options.region,
+      AWS_DEFAULT_REGION: this.#options.region,
+      AWS_EXECUTION_ENV: 'AWS_Lambda_Image',
+      TZ: ':UTC',
+    };
+    let container: Docker.Container;
+    try {
+      container = await docker.createContainer({
+        Image: this.#imageId,
+        Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
+        Labels: { 'dev.lambdash.localcloud.function': config.FunctionName },
+        HostConfig: {
+          // The runtime reaches our Runtime API server on loopback.
+          NetworkMode: 'host',
+          ReadonlyRootfs: true,
+          Tmpfs: { '/tmp': 'rw,exec,size=512m' },
+          Memory: config.MemorySize * 1024 * 1024,
+          AutoRemove: true,
+        },
+      });
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+    const slot: Slot = {
+      container,
+      server,
+      stream,
+      imageId: this.#imageId,
+      startedAt: performance.now(),
+      exited: container.wait().then(
+        (state: { StatusCode?: number }) =>
+          `Runtime exited with error: exit status ${state.StatusCode ?? 'unknown'}`,
+        () => 'Runtime exited with error: signal: killed',
+      ),
+      initDurationMs: undefined,
+      busy: false,
+      dead: false,
+      lastUsed: Date.now(),
+      capture: undefined,
+      peakMemoryMb: 0,
+    };
+    slot.exited.then(() => {
+      slot.dead = true;
+    });
+    server.on('next', (at) => {
+      slot.initDurationMs ??= at - slot.startedAt;
+    });
+    const output = (await container.attach({
+      stream: true,
+      stdout: true,
+      stderr: true,
+    })) as NodeJS.ReadWriteStream;
+    const text: PassThrough = new Pass();
+    container.modem.demuxStream(output, text, text);
+    let partial = '';
+    text.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) this.#write(slot, line);
+    });
+    await container.start();
+    this.#slots.add(slot);
+    return slot;
+  }
+
+  async #run(slot: Slot, request: InvokeRequest): Promise<InvokeResult> {
+    const config = this.#config;
+    const requestId = request.requestId ?? randomUUID();
+    const coldStart = slot.initDurationMs === undefined;
+    slot.capture = [];
+    this.#write(slot, startLine(requestId).trimEnd());
+    const timeoutMs = config.Timeout * 1000;
+    const startedAt = performance.now();
+    const answer = slot.server.invoke({
+      requestId,
+      payload: request.payload,
+      deadlineMs: Date.now() + timeoutMs,
+      invokedFunctionArn: config.FunctionArn,
+      clientContext: request.clientContext,
+    });
+    const first = await race(answer, slot.exited, timeoutMs);
+    let result: RuntimeInvokeResult;
+    if (first === 'timeout') {
+      await this.#samplePeak(slot);
+      slot.dead = true;
+      await slot.container.kill().catch(() => undefined);
+      slot.server.abort(
+        'Sandbox.Timedout',
+        errorBody(
+          'Sandbox.Timedout',
+          `RequestId: ${requestId} Error: Task timed out after ${config.Timeout.toFixed(2)} seconds`,
+        ),
+      );
+      result = await answer;
+    } else if (typeof first === 'string') {
+      slot.dead = true;
+      slot.server.abort(
+        'Runtime.ExitError',
+        errorBody('Runtime.ExitError', `RequestId: ${requestId} Error: ${first}`),
+      );
+      result = await answer;
+    } else {
+      result = first;
+    }
+    let body: Buffer;
+    if (result.kind === 'stream') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of result.body) chunks.push(chunk as Buffer);
+      body = Buffer.concat(chunks);
+      const failed = await result.ended;
+      if (failed)
+        result = { ...result, kind: 'error', errorType: failed.errorType, body: failed.body };
+    } else {
+      body = result.body;
+    }
+    // Lambda ends an invocation when the runtime asks for the next one.
+    const idle = slot.dead
+      ? performance.now()
+      : await race(
+          result.idle,
+          slot.exited,
+          Math.max(0, timeoutMs - (performance.now() - startedAt)),
+        );
+    const endedAt = typeof idle === 'number' ? idle : performance.now();
+    if (typeof idle !== 'number') slot.dead = true;
+    if (!slot.dead) await this.#samplePeak(slot);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // let the container's last lines arrive
+    const durationMs = Math.min(endedAt - Math.max(startedAt, result.deliveredAt), timeoutMs);
+    this.#write(slot, endLine(requestId).trimEnd());
+    this.#write(
+      slot,
+      reportLine({
+        requestId,
+        durationMs,
+        memorySizeMb: config.MemorySize,
+        maxMemoryUsedMb: Math.max(1, slot.peakMemoryMb),
+        initDurationMs: coldStart ? slot.initDurationMs : undefined,
+      }).trimEnd(),
+    );
+    const log = `${(slot.capture ?? []).join('\n')}\n`;
+    slot.capture = undefined;
+    return {
+      requestId,
+      functionError: result.kind === 'error' ? 'Unhandled' : undefined,
+      body: result.kind === 'error' ? result.body : body,
+      log,
+    };
+  }
+
+  #write(slot: Slot, line: string): void {
+    slot.capture?.push(line);
+    this.#options.log(this.#config.LoggingConfig.LogGroup, slot.stream, [
+      { timestamp: Date.now(), message: line },
+    ]);
+  }
+
+  /** The runtime process's peak resident memory, read from the host's /proc. */
+  async #samplePeak(slot: Slot): Promise<void> {
+    try {
+      const info = await slot.container.inspect();
+      const status = readFileSync(`/proc/${info.State.Pid}/status`, 'utf8');
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      slot.peakMemoryMb = Math.max(slot.peakMemoryMb, Math.ceil(kb / 1024));
+    } catch {
+      // The container is gone: keep the last reading.
+    }
+  }
+
+  #reap(): void {
+    const now = Date.now();
+    for (const slot of this.#slots) {
+      if (!slot.busy && (slot.dead || now - slot.lastUsed > this.#options.idleMs))
+        void this.#retire(slot);
+    }
+  }
+
+  async #retire(slot: Slot): Promise<void> {
+    if (!this.#slots.delete(slot)) return;
+    slot.dead = true;
+    await slot.container.remove({ force: true }).catch(() => undefined);
+    await slot.server.close();
+  }
+}
+
+async function race<T>(
+  value: Promise<T>,
+  exited: Promise<string>,
+  ms: number,
+): Promise<T | string | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([value, exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function errorBody(errorType: string, errorMessage: string): Buffer {
+  return Buffer.from(JSON.stringify({ errorType, errorMessage }));
+}
