@@ -11,14 +11,16 @@
 // all case-sensitive substring matches; JSON and space-delimited patterns are refused clearly.
 //
 // Storage: every log group lives in memory (events in (timestamp, sequence) order per stream) and
-// in one JSON file of its own, rewritten atomically after each change; a call that changes a
-// group answers once the change is on disk. A group keeps at most `maxGroupBytes` of events
+// in a durable Store collection of its own (one JSON file, rewritten atomically after each
+// change, so a busy function never rewrites the others' logs); a call that changes a group
+// answers once the change is on disk. A group keeps at most `maxGroupBytes` of events
 // (message bytes + 26 per event, as AWS counts them): past that its oldest events are dropped,
 // which is this local cloud's retention policy.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ACCOUNT_ID, type JsonService, ServiceError } from './service.js';
+import { Store } from './store.js';
 
 export const LOGS_TARGET_PREFIX = 'Logs_20140328';
 
@@ -88,7 +90,7 @@ export interface LogsService {
 
 export async function createLogsService(options: LogsServiceOptions): Promise<LogsService> {
   const persistence =
-    options.persistence ?? fileLogsPersistence(path.join(options.dataDir, 'logs'));
+    options.persistence ?? storeLogsPersistence(path.join(options.dataDir, 'logs'));
   const logs = new Logs(
     persistence,
     options.region ?? 'us-east-1',
@@ -980,74 +982,62 @@ class GroupWriter {
 }
 
 /**
- * One JSON file per log group in `dir`, named by a hash of the group's name (names hold `/`).
- * Each is replaced atomically: temp file in the same folder, fsync, rename, fsync the folder.
+ * The shared Store (store.ts), one collection per log group in `dir`, named by a hash of the
+ * group's name (names hold `/`): key `group` holds the group, `stream:<name>` each stream.
+ * A deleted group's collection is emptied, then its file removed.
  */
-export function fileLogsPersistence(dir: string): LogsPersistence {
-  const fileOf = (name: string) =>
-    path.join(dir, `${createHash('sha256').update(name).digest('hex').slice(0, 40)}.json`);
+export function storeLogsPersistence(dir: string): LogsPersistence {
+  type Entry = Omit<StoredLogGroup, 'streams'> | StoredLogStream;
+  // One Store per group for the service's life, so a group deleted and created again never
+  // has two writers on one file.
+  const stores = new Map<string, Promise<Store<Entry>>>();
+  const collectionOf = (name: string) =>
+    `group-${createHash('sha256').update(name).digest('hex').slice(0, 40)}`;
+  const storeOf = (name: string) => {
+    let store = stores.get(name);
+    if (!store) {
+      store = Store.open<Entry>(dir, collectionOf(name));
+      stores.set(name, store);
+    }
+    return store;
+  };
   return {
     async load() {
       await mkdir(dir, { recursive: true });
       const groups: StoredLogGroup[] = [];
       for (const entry of (await readdir(dir)).sort()) {
-        const file = path.join(dir, entry);
-        // Only a renamed file was ever committed; a temp file is a write a crash cut short.
-        if (entry.includes('.tmp-')) await rm(file, { force: true });
-        if (!entry.endsWith('.json')) continue;
-        let group: StoredLogGroup;
-        try {
-          group = JSON.parse(await readFile(file, 'utf8')) as StoredLogGroup;
-        } catch (error) {
-          throw new Error(
-            `The local cloud's log file ${file} is not valid JSON; move it away to start afresh.`,
-            { cause: error },
-          );
+        // A temp file is only committed once renamed: one left over is a write a crash cut short.
+        if (/^group-[0-9a-f]+\.json\.tmp-/.test(entry))
+          await rm(path.join(dir, entry), { force: true });
+        if (!/^group-[0-9a-f]+\.json$/.test(entry)) continue;
+        const store = await Store.open<Entry>(dir, entry.slice(0, -'.json'.length));
+        const group = store.get('group') as Omit<StoredLogGroup, 'streams'> | undefined;
+        // Emptied by a delete whose file removal a crash cut short.
+        if (!group) {
+          await rm(store.file, { force: true });
+          continue;
         }
-        if (typeof group?.name !== 'string' || !Array.isArray(group.streams))
-          throw new Error(`The local cloud's log file ${file} has an unknown format.`);
-        groups.push(group);
+        stores.set(group.name, Promise.resolve(store));
+        const streams = store
+          .entries()
+          .filter(([key]) => key.startsWith('stream:'))
+          .map(([, value]) => value as StoredLogStream);
+        groups.push({ ...group, streams });
       }
       return groups;
     },
     async save(group) {
-      await mkdir(dir, { recursive: true });
-      await writeAtomically(fileOf(group.name), JSON.stringify(group));
+      const store = await storeOf(group.name);
+      const { streams, ...meta } = group;
+      const wanted = new Map<string, Entry>([['group', meta]]);
+      for (const stream of streams) wanted.set(`stream:${stream.name}`, stream);
+      const gone = store.keys().filter((key) => !wanted.has(key));
+      await Promise.all([...gone.map((key) => store.delete(key)), store.setMany(wanted)]);
     },
     async remove(name) {
-      await rm(fileOf(name), { force: true });
-      await syncFolder(dir);
+      const store = await storeOf(name);
+      await store.clear();
+      await rm(store.file, { force: true });
     },
   };
-}
-
-async function writeAtomically(file: string, data: string): Promise<void> {
-  const temp = `${file}.tmp-${randomBytes(6).toString('hex')}`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(data, 'utf8');
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await handle.close();
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await syncFolder(path.dirname(file));
-}
-
-/** A rename or unlink is only durable once the folder's entry is. */
-async function syncFolder(dir: string): Promise<void> {
-  const folder = await open(dir, 'r');
-  try {
-    await folder.sync();
-  } finally {
-    await folder.close();
-  }
 }

@@ -362,6 +362,13 @@ describe('log streams', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResourceNotFoundException);
     expect((error as Error).message).toBe('The specified log stream does not exist.');
+
+    // Still gone after a restart.
+    await cloud.stop();
+    cloud = await startCloud(dataDir);
+    client = cloud.client;
+    const after = await client.send(new DescribeLogStreamsCommand({ logGroupName: '/g' }));
+    expect(after.logStreams?.map((s) => s.logStreamName)).toEqual(['keep']);
   });
 });
 
@@ -818,6 +825,30 @@ describe('durability', () => {
     await put('/aws/lambda/fn', 's1', ['three'], T0 + 2000);
     const all = await client.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/fn' }));
     expect(new Set(all.events?.map((e) => e.eventId)).size).toBe(4);
+  });
+
+  it('has every acknowledged write of many concurrent calls on disk', async () => {
+    await client.send(new CreateLogGroupCommand({ logGroupName: '/busy' }));
+    const streams = Array.from({ length: 20 }, (_, i) => `s${i}`);
+    await Promise.all(
+      streams.map((stream, i) =>
+        client
+          .send(new CreateLogStreamCommand({ logGroupName: '/busy', logStreamName: stream }))
+          .then(() => put('/busy', stream, [`put ${i}`]))
+          .then(() =>
+            cloud.logs.appendLogEvents('/busy', stream, [
+              { timestamp: T0 + 1, message: `append ${i}` },
+            ]),
+          ),
+      ),
+    );
+    await cloud.stop();
+    cloud = await startCloud(dataDir);
+    client = cloud.client;
+    const events: string[] = [];
+    for await (const page of paginateFilterLogEvents({ client }, { logGroupName: '/busy' }))
+      events.push(...(page.events ?? []).map((e) => e.message ?? ''));
+    expect(events.sort()).toEqual(streams.flatMap((_, i) => [`append ${i}`, `put ${i}`]).sort());
   });
 
   it('ignores a write a crash cut short and refuses a file it cannot read', async () => {
