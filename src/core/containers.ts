@@ -220,8 +220,9 @@ export async function sendLocalRequest(
 /**
  * Tests an image: invokes a running container of it, or one started for the test and removed
  * afterwards. With test data, passes when the answer equals `expected`; without, sends a
- * health invocation (`{}`) and passes when the runtime answered at all (a handler may reject
- * an empty event; the loop still proved it works).
+ * health invocation (`{}`) and passes when the runtime answered with the handler loaded (a
+ * handler may reject an empty event; the loop still proved it works, but an init error such as
+ * a missing export means no invocation can work).
  */
 export async function runLocalImageTest(
   image: LocalImage | string,
@@ -240,7 +241,7 @@ export async function runLocalImageTest(
       ? response.statusCode === 200 &&
         !response.functionError &&
         isDeepStrictEqual(response.body, testData.expected)
-      : response.statusCode === 200;
+      : response.statusCode === 200 && !INIT_ERRORS.has(errorTypeOf(response) ?? '');
     const result: TestResult = {
       passed,
       seconds: response.seconds,
@@ -252,6 +253,20 @@ export async function runLocalImageTest(
   } finally {
     if (!running) await deleteContainer(container).catch(() => undefined);
   }
+}
+
+/** Error types of a handler that never loaded (the runtime's init errors). */
+const INIT_ERRORS = new Set([
+  'Runtime.UserCodeSyntaxError',
+  'Runtime.ImportModuleError',
+  'Runtime.HandlerNotFound',
+  'Runtime.MalformedHandlerName',
+]);
+
+function errorTypeOf(response: LocalResponse): string | undefined {
+  if (!response.functionError) return undefined;
+  const type = (response.body as { errorType?: unknown } | null)?.errorType;
+  return typeof type === 'string' ? type : undefined;
 }
 
 async function inspectImage(ref: string): Promise<Docker.ImageInspectInfo> {

@@ -34,6 +34,31 @@ export function imageHandler(responder: Responder): string {
   return `index.${responder.handler}`;
 }
 
+/**
+ * Checks build arg names (each becomes an `ARG` line); returns them. Values are not checked:
+ * they go to the engine with the build request and never into the Dockerfile's text.
+ */
+export function validateBuildArgs(buildArgs: Readonly<Record<string, string>> = {}): string[] {
+  const names = Object.keys(buildArgs);
+  for (const name of names) {
+    if (!BUILD_ARG_NAME.test(name)) {
+      throw new LambdashError(
+        'INVALID_BUILD_ARG',
+        `"${name}" is not a valid build arg name.`,
+        'Use letters, digits and underscores, not starting with a digit (for example "APP_MODE").',
+      );
+    }
+    if (typeof buildArgs[name] !== 'string') {
+      throw new LambdashError(
+        'INVALID_BUILD_ARG',
+        `The build arg "${name}" must have a string value.`,
+        'Give every build arg a string value, such as "1" rather than 1.',
+      );
+    }
+  }
+  return names;
+}
+
 export function getDockerfile(responder: Responder, options: DockerfileOptions): string {
   if (!IMAGE_REFERENCE.test(options.baseImage)) {
     throw new LambdashError(
@@ -50,16 +75,7 @@ export function getDockerfile(responder: Responder, options: DockerfileOptions):
       'Export the handler under a plain JavaScript name, such as "handler".',
     );
   }
-  const buildArgs = Object.keys(options.buildArgs ?? {});
-  for (const name of buildArgs) {
-    if (!BUILD_ARG_NAME.test(name)) {
-      throw new LambdashError(
-        'INVALID_BUILD_ARG',
-        `"${name}" is not a valid build arg name.`,
-        'Use letters, digits and underscores, not starting with a digit (for example "APP_MODE").',
-      );
-    }
-  }
+  const buildArgs = validateBuildArgs(options.buildArgs);
   const values: Record<string, string> = {
     lambdashVersion,
     name: responder.name,

@@ -1,11 +1,14 @@
 // Local images: a responder built into a container image with the Docker engine, and the
 // images lambdash made, found again by their labels.
 //
-// A build goes to a temporary tag first; only when it (and its test, if there is test data)
-// succeeded does it take the requested name. A failure therefore never leaves a half-built
-// or untested image under the name, and the previous good image keeps it.
+// A build produces an untagged image, which takes a temporary tag once the build is over;
+// only when it (and its test, if there is test data) succeeded does it take the requested
+// name. A failure therefore never leaves a half-built or untested image under the name, and
+// the previous good image keeps it. The engine tags nothing itself: when the connection dies
+// mid-build, the engine may still finish the image, but leaves it untagged.
 import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
@@ -13,7 +16,7 @@ import { ensureBaseImage, type Platform } from './base-image.js';
 import { bundleResponder } from './bundle.js';
 import { runLocalImageTest, type TestData } from './containers.js';
 import { dockerError, getDocker } from './docker.js';
-import { getDockerfile, imageHandler, WARMUP_EVENT } from './dockerfile.js';
+import { getDockerfile, imageHandler, validateBuildArgs, WARMUP_EVENT } from './dockerfile.js';
 import { LambdashError, throwIfAborted } from './errors.js';
 import { emit, type OperationOptions } from './events.js';
 import { installExternals } from './install-externals.js';
@@ -69,6 +72,14 @@ export interface LocalImage {
 
 const STEPS = 6;
 
+/**
+ * tar-fs, as dockerode itself packs build contexts with it: resolved through dockerode, whose
+ * dependency it is, so it is always there in the version dockerode was made with.
+ */
+const tarFs = createRequire(createRequire(import.meta.url).resolve('dockerode'))('tar-fs') as {
+  pack(dir: string, options: { entries: string[] }): NodeJS.ReadableStream & { destroy(): void };
+};
+
 export async function createLocalImage(
   responder: Responder,
   options: LocalImageOptions = {},
@@ -76,6 +87,7 @@ export async function createLocalImage(
   const name = validateImageName(options.name ?? responder.name);
   const tag = validateTag(options.tag ?? 'latest');
   const userLabels = validateUserLabels(options.userLabels);
+  validateBuildArgs(options.buildArgs);
   const step = (n: number, text: string) => {
     throwIfAborted(options.signal, 'The build');
     emit(options, { type: 'build.step', step: n, total: STEPS, text });
@@ -99,8 +111,18 @@ export async function createLocalImage(
     ? path.resolve(options.buildAt)
     : await mkdtemp(path.join(os.tmpdir(), 'lambdash-build-'));
   const docker = getDocker();
-  const temporary = `${name}:lambdash-build-${randomBytes(6).toString('hex')}`;
-  let built = false;
+  const temporaryTag = `lambdash-build-${randomBytes(6).toString('hex')}`;
+  const temporary = `${name}:${temporaryTag}`;
+  let tagged = false;
+  // The temporary name goes in every case; the image itself only when nothing else names it.
+  const removeTemporary = async () => {
+    if (!tagged) return;
+    tagged = false;
+    await docker
+      .getImage(temporary)
+      .remove({ noprune: false })
+      .catch(() => undefined);
+  };
   try {
     step(2, 'Bundling the code');
     await rm(context, { recursive: true, force: true });
@@ -136,8 +158,14 @@ export async function createLocalImage(
       [LABELS.hash]: responder.hash,
       [LABELS.runtimeVersion]: lambdashVersion,
     };
-    const id = await buildImage(docker, context, temporary, labels, options);
-    built = true;
+    const id = await buildImage(docker, context, labels, options);
+    // Marked first: a tag request whose answer is lost may still have tagged.
+    tagged = true;
+    try {
+      await docker.getImage(id).tag({ repo: name, tag: temporaryTag });
+    } catch (error) {
+      throw dockerError(error, `tag the image ${temporary}`);
+    }
 
     step(6, options.functionTestData ? 'Testing the image' : 'Tagging the image');
     if (options.functionTestData) {
@@ -150,18 +178,18 @@ export async function createLocalImage(
         );
       }
     }
-    await docker.getImage(id).tag({ repo: name, tag });
+    try {
+      await docker.getImage(id).tag({ repo: name, tag });
+    } catch (error) {
+      throw dockerError(error, `tag the image ${name}:${tag}`);
+    }
+    // Untagged before the image is described, so its tags are the ones it keeps.
+    await removeTemporary();
     const image = await getLocalImage(`${name}:${tag}`);
     emit(options, { type: 'image.built', id: image.id, tag: image.ref, size: image.size });
     return image;
   } finally {
-    if (built) {
-      // The temporary name goes in every case; the image itself only when nothing else names it.
-      await docker
-        .getImage(temporary)
-        .remove({ noprune: false })
-        .catch(() => undefined);
-    }
+    await removeTemporary();
     if (!options.buildAt) await rm(context, { recursive: true, force: true });
   }
 }
@@ -170,27 +198,29 @@ export async function createLocalImage(
 async function buildImage(
   docker: Docker,
   context: string,
-  tag: string,
   labels: Record<string, string>,
   options: LocalImageOptions,
 ): Promise<string> {
+  // The context goes up as a tar stream of our own, so that when the request fails half-way
+  // its errors (a file removed as the caller cleans up) land here instead of crashing the process.
+  const pack = tarFs.pack(context, { entries: await readdir(context) });
+  pack.on('error', () => undefined);
   let stream: NodeJS.ReadableStream;
   try {
-    stream = await docker.buildImage(
-      { context, src: await readdir(context) },
-      {
-        t: tag,
-        labels,
-        buildargs: { ...options.buildArgs },
-        nocache: options.noCache ?? false,
-        platform: options.platform,
-        // Everything the image needs is in the context: nothing in the build goes online.
-        networkmode: 'none',
-        rm: true,
-        forcerm: true,
-      },
-    );
+    stream = await docker.buildImage(pack, {
+      labels,
+      buildargs: { ...options.buildArgs },
+      nocache: options.noCache ?? false,
+      platform: options.platform,
+      // Everything the image needs is in the context: nothing in the build goes online.
+      networkmode: 'none',
+      rm: true,
+      forcerm: true,
+      abortSignal: options.signal,
+    });
   } catch (error) {
+    pack.destroy();
+    throwIfAborted(options.signal, 'The build');
     throw dockerError(error, 'start the image build');
   }
   const abort = () => (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
@@ -230,9 +260,11 @@ async function buildImage(
     return id;
   } catch (error) {
     if (error instanceof LambdashError) throw error;
+    throwIfAborted(options.signal, 'The build');
     throw dockerError(error, 'build the image');
   } finally {
     options.signal?.removeEventListener('abort', abort);
+    pack.destroy();
   }
 }
 

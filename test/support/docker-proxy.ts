@@ -17,7 +17,15 @@ export interface DockerProxy {
 
 const REQUEST_LINE = /^(GET|HEAD|POST|PUT|DELETE) (\S+) HTTP\/1\.[01]\r\n/;
 
-export async function startDockerProxy(target = '/var/run/docker.sock'): Promise<DockerProxy> {
+export interface DockerProxyOptions {
+  /** The engine's socket. */
+  readonly target?: string;
+  /** Called with each request line as it passes (before it is forwarded). */
+  readonly onRequest?: (line: string) => void;
+}
+
+export async function startDockerProxy(options: DockerProxyOptions = {}): Promise<DockerProxy> {
+  const target = options.target ?? '/var/run/docker.sock';
   const dir = mkdtempSync(path.join(tmpdir(), 'lambdash-docker-proxy-'));
   const socketPath = path.join(dir, 'docker.sock');
   const open = new Set<net.Socket>();
@@ -34,7 +42,10 @@ export async function startDockerProxy(target = '/var/run/docker.sock'): Promise
     client.on('data', (chunk: Buffer) => {
       // Requests start at a chunk's beginning on a keep-alive connection; bodies rarely do.
       const line = REQUEST_LINE.exec(chunk.subarray(0, 2048).toString('latin1'));
-      if (line) requests.push(line[0].trimEnd());
+      if (line) {
+        requests.push(line[0].trimEnd());
+        options.onRequest?.(line[0].trimEnd());
+      }
     });
     client.pipe(engine);
     engine.pipe(client);

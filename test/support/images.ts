@@ -44,10 +44,12 @@ export async function tagsNamed(...names: string[]): Promise<string[]> {
     .sort();
 }
 
-/** Ids of the images carrying a label with this value. */
+/**
+ * Ids of the images (not the intermediate layers of a build, which carry the build's labels
+ * too) labelled with this value.
+ */
 export async function imagesLabelled(key: string, value: string): Promise<string[]> {
   const images = await testDocker().listImages({
-    all: true,
     filters: JSON.stringify({ label: [`${key}=${value}`] }),
   });
   return images.map((image) => image.Id);
@@ -75,13 +77,19 @@ export async function containerExists(id: string): Promise<boolean> {
     );
 }
 
-/** Removes every image tagged under these names and the containers using them. */
+/**
+ * Removes every image tagged under these names, or labelled by lambdash with one of them (an
+ * untagged image a failed build left), and the containers using them.
+ */
 export async function removeImagesNamed(...names: string[]): Promise<void> {
   const docker = testDocker();
-  const images = await docker.listImages({ all: true });
+  // Top-level images only: a build's intermediate layers carry its labels too, and go with it.
+  const images = await docker.listImages();
   const ids = images
-    .filter((image) =>
-      (image.RepoTags ?? []).some((tag) => names.includes(tag.slice(0, tag.lastIndexOf(':')))),
+    .filter(
+      (image) =>
+        names.includes(image.Labels?.['dev.lambdash.name'] ?? '') ||
+        (image.RepoTags ?? []).some((tag) => names.includes(tag.slice(0, tag.lastIndexOf(':')))),
     )
     .map((image) => image.Id);
   for (const id of ids) {
