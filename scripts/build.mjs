@@ -18,6 +18,7 @@ const common = {
 
 await rm(`${root}dist/runtime`, { recursive: true, force: true });
 await rm(`${root}dist/core`, { recursive: true, force: true });
+await rm(`${root}dist/localcloud`, { recursive: true, force: true });
 await Promise.all([
   build({
     ...common,
@@ -38,6 +39,14 @@ await Promise.all([
     ...common,
     entryPoints: ['src/core/index.ts'],
     outfile: 'dist/core/index.js',
+    format: 'esm',
+    packages: 'external',
+  }),
+  // `npm run cloud`: the local cloud on its own.
+  build({
+    ...common,
+    entryPoints: ['src/localcloud/main.ts'],
+    outfile: 'dist/localcloud/main.js',
     format: 'esm',
     packages: 'external',
   }),

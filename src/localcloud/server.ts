@@ -105,9 +105,12 @@ export class LocalCloudServer {
 
     if (target || (signingName && this.#jsonBySigningName.has(signingName))) {
       const [prefix = '', operation = ''] = (target ?? '').split('.');
-      const service =
-        this.#json.get(prefix) ??
-        (signingName ? this.#jsonBySigningName.get(signingName) : undefined);
+      // A target names its service; only without one does the signing name decide.
+      const service = target
+        ? this.#json.get(prefix)
+        : signingName
+          ? this.#jsonBySigningName.get(signingName)
+          : undefined;
       if (body === undefined) return sendJsonError(res, tooLarge(), requestId);
       if (!service) {
         return sendJsonError(
@@ -166,13 +169,27 @@ export class LocalCloudServer {
         return sendQueryError(res, service.xmlns, asServiceError(error), requestId);
       }
     }
+    if (body === undefined) return sendJsonError(res, tooLarge(), requestId);
+    const what = `${req.method} ${url.pathname}${signingName ? ` for ${signingName}` : ''}`;
+    // A query client cannot parse a JSON error: answer it in XML, as the service would.
+    const action = params.get('Action');
+    if (
+      action !== null ||
+      header(req, 'content-type')?.startsWith('application/x-www-form-urlencoded')
+    ) {
+      return sendQueryError(
+        res,
+        '',
+        new ServiceError(
+          'InvalidAction',
+          `The local cloud does not serve ${action ? `the action ${action} (${what})` : what}.`,
+        ),
+        requestId,
+      );
+    }
     sendJsonError(
       res,
-      new ServiceError(
-        'UnknownOperationException',
-        `The local cloud does not serve ${req.method} ${url.pathname}${signingName ? ` for ${signingName}` : ''}.`,
-        404,
-      ),
+      new ServiceError('UnknownOperationException', `The local cloud does not serve ${what}.`, 404),
       requestId,
     );
   }
@@ -250,7 +267,7 @@ function sendQueryError(
 ): void {
   res.writeHead(error.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
   res.end(
-    `<ErrorResponse xmlns="${xmlns}"><Error><Type>${error.fault}</Type><Code>${xmlEscape(error.code)}</Code>` +
+    `<ErrorResponse${xmlns ? ` xmlns="${xmlns}"` : ''}><Error><Type>${error.fault}</Type><Code>${xmlEscape(error.code)}</Code>` +
       `<Message>${xmlEscape(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
   );
 }
