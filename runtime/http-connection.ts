@@ -2,7 +2,8 @@
 // Node's http client allocates a request, a response, a parser and agent bookkeeping for
 // every call; the runtime makes two calls per invocation, so doing without them is most of
 // what makes this runtime faster than AWS's. It handles what the Runtime API sends:
-// Content-Length and chunked bodies, keep-alive and `Connection: close`.
+// Content-Length and chunked bodies (trailers skipped), bodies ended by the connection's
+// close, keep-alive and `Connection: close`; a malformed answer fails the request.
 import net from 'node:net';
 
 export interface HttpResult {
@@ -142,6 +143,11 @@ export class HttpConnection {
     pending.close = headers.connection?.toLowerCase() === 'close';
     pending.chunked = /chunked/i.test(headers['transfer-encoding'] ?? '');
     const length = headers['content-length'];
+    if (!pending.chunked && length !== undefined && !/^\d+$/.test(length)) {
+      // NaN or a negative count would never reach zero: the request would wait forever.
+      this.#malformed(`Content-Length ${JSON.stringify(length)}`);
+      return false;
+    }
     pending.remaining = pending.chunked
       ? -1
       : length !== undefined
@@ -180,20 +186,26 @@ export class HttpConnection {
       if (lineEnd < 0) return false;
       const size = Number.parseInt(this.#buffer.toString('latin1', 0, lineEnd), 16);
       if (size === 0) {
-        const trailersEnd = this.#buffer.indexOf(HEADER_END, lineEnd - 2);
-        const bareEnd = this.#buffer.indexOf('\r\n', lineEnd + 2) === lineEnd + 2;
-        if (bareEnd) this.#buffer = this.#buffer.subarray(lineEnd + 4);
-        else if (trailersEnd >= 0) this.#buffer = this.#buffer.subarray(trailersEnd + 4);
-        else return false;
+        // The body ends at the first empty line after the size line: at once ("0\r\n\r\n")
+        // or after the trailers ("0\r\nX-T: 1\r\n\r\n"). Searching from the size line's own
+        // CRLF finds either.
+        const end = this.#buffer.indexOf(HEADER_END, lineEnd);
+        if (end < 0) return false;
+        this.#buffer = this.#buffer.subarray(end + 4);
         return true;
       }
       if (!Number.isFinite(size) || size < 0) {
-        this.#socket?.destroy(new Error('malformed chunked body from the Runtime API'));
+        this.#malformed('chunk size');
         return false;
       }
       this.#buffer = this.#buffer.subarray(lineEnd + 2);
       pending.remaining = size;
     }
+  }
+
+  /** Fails the request in flight (through the socket's 'error') and drops the connection. */
+  #malformed(what: string): void {
+    this.#socket?.destroy(new Error(`malformed answer from the Runtime API: ${what}`));
   }
 
   #complete(pending: Pending): void {
