@@ -67,7 +67,10 @@ export function decodeBody(raw: Buffer, contentType: string | undefined): unknow
     }
   }
   if (type === 'application/x-www-form-urlencoded') {
-    return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+    // A repeated field keeps its last value.
+    const fields = dict<string>();
+    for (const [name, value] of new URLSearchParams(raw.toString('utf8'))) fields[name] = value;
+    return fields;
   }
   if (type === '' || type.startsWith('text/') || /charset=/i.test(contentType ?? '')) {
     return raw.toString('utf8');
@@ -81,7 +84,7 @@ function bodyBytes(event: JsonObject): Buffer {
 }
 
 function joinedHeaders(event: JsonObject): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = dict();
   if (isObject(event.multiValueHeaders)) {
     for (const [name, values] of Object.entries(event.multiValueHeaders)) {
       if (!Array.isArray(values)) continue;
@@ -99,7 +102,7 @@ function joinedHeaders(event: JsonObject): Record<string, string> {
 function v1Query(event: JsonObject, percentEncoded: boolean): Record<string, string[]> {
   // ALB passes query strings through undecoded; API Gateway decodes them.
   const decode = percentEncoded ? safeDecode : (s: string) => s;
-  const out: Record<string, string[]> = {};
+  const out: Record<string, string[]> = dict();
   if (isObject(event.multiValueQueryStringParameters)) {
     for (const [name, values] of Object.entries(event.multiValueQueryStringParameters)) {
       if (Array.isArray(values)) out[decode(name)] = values.map((v) => decode(String(v)));
@@ -113,7 +116,7 @@ function v1Query(event: JsonObject, percentEncoded: boolean): Record<string, str
 }
 
 function parseQuery(raw: string): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out: Record<string, string[]> = dict();
   for (const [name, value] of new URLSearchParams(raw)) {
     const values = out[name] ?? [];
     values.push(value);
@@ -123,17 +126,17 @@ function parseQuery(raw: string): Record<string, string[]> {
 }
 
 function lastValues(multi: Record<string, string[]>): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = dict();
   for (const [name, values] of Object.entries(multi)) out[name] = values[values.length - 1] ?? '';
   return out;
 }
 
 function cookieArray(value: unknown): Record<string, string> {
-  return Array.isArray(value) ? parseCookieHeader(value.map(String).join('; ')) : {};
+  return Array.isArray(value) ? parseCookieHeader(value.map(String).join('; ')) : dict();
 }
 
 function parseCookieHeader(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = dict();
   if (!header) return out;
   for (const part of header.split(/;\s*/)) {
     const eq = part.indexOf('=');
@@ -148,7 +151,7 @@ function parseCookieHeader(header: string | undefined): Record<string, string> {
 }
 
 function stringMap(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = dict();
   if (!isObject(value)) return out;
   for (const [key, v] of Object.entries(value))
     if (v !== null && v !== undefined) out[key] = String(v);
@@ -156,7 +159,7 @@ function stringMap(value: unknown): Record<string, string> {
 }
 
 function lowerCaseKeys(map: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = dict();
   for (const [key, value] of Object.entries(map)) out[key.toLowerCase()] = value;
   return out;
 }
@@ -167,6 +170,14 @@ function safeDecode(value: string, plusIsSpace = true): string {
   } catch {
     return value;
   }
+}
+
+/**
+ * A map without a prototype: names come from the client, and `__proto__` or `constructor`
+ * must be plain keys there, not Object.prototype's members.
+ */
+function dict<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
 
 function str(value: unknown): string {

@@ -475,3 +475,171 @@ describe('sourceIp', () => {
     expect(request.sourceIp).toBe(ip);
   });
 });
+
+// Names the client chooses are data, never Object.prototype's members: `?__proto__=x` once
+// made every request of the function a 500. JSON.parse makes `__proto__` an own key, as the
+// Lambda service's event does; an object literal would set the prototype instead.
+describe('names that are also Object.prototype members', () => {
+  const own = (json: string) => JSON.parse(json) as JsonObject;
+  it.each<
+    [
+      string,
+      string,
+      (e: JsonObject) => void,
+      (r: ReturnType<typeof normalizeHttpRequest>) => unknown,
+      unknown,
+    ]
+  >([
+    [
+      'v2 query string',
+      'apigw-v2-request-iam',
+      (e) => {
+        e.rawQueryString = '__proto__=x&constructor=y&toString=z&__proto__=w';
+      },
+      (r) => [Object.entries(r.multiValueQuery), Object.entries(r.query)],
+      [
+        [
+          ['__proto__', ['x', 'w']],
+          ['constructor', ['y']],
+          ['toString', ['z']],
+        ],
+        [
+          ['__proto__', 'w'],
+          ['constructor', 'y'],
+          ['toString', 'z'],
+        ],
+      ],
+    ],
+    [
+      'function URL query string',
+      'lambda-urls-request',
+      (e) => {
+        e.rawQueryString = 'hasOwnProperty=1';
+      },
+      (r) => Object.entries(r.query),
+      [['hasOwnProperty', '1']],
+    ],
+    [
+      'REST multi-value query parameters',
+      'apigw-request',
+      (e) => {
+        e.multiValueQueryStringParameters = own('{"__proto__":["a","b"],"constructor":["c"]}');
+      },
+      (r) => Object.entries(r.multiValueQuery),
+      [
+        ['__proto__', ['a', 'b']],
+        ['constructor', ['c']],
+      ],
+    ],
+    [
+      'REST single-value query parameters',
+      'apigw-request',
+      (e) => {
+        e.multiValueQueryStringParameters = undefined;
+        e.queryStringParameters = own('{"__proto__":"a","valueOf":"b"}');
+      },
+      (r) => Object.entries(r.query),
+      [
+        ['__proto__', 'a'],
+        ['valueOf', 'b'],
+      ],
+    ],
+    [
+      'ALB query parameters, percent-encoded names',
+      'alb-lambda-target-request-headers-only',
+      (e) => {
+        e.queryStringParameters = { '%5F%5Fproto%5F%5F': 'x', constructor: 'y' };
+      },
+      (r) => Object.entries(r.query),
+      [
+        ['__proto__', 'x'],
+        ['constructor', 'y'],
+      ],
+    ],
+    [
+      'v1 headers',
+      'apigw-request',
+      (e) => {
+        e.multiValueHeaders = own('{"__proto__":["a","b"],"Constructor":["c"]}');
+        e.headers = own('{"__proto__":"a","toString":"t"}');
+      },
+      (r) => Object.entries(r.headers),
+      [
+        ['__proto__', 'a, b'],
+        ['constructor', 'c'],
+        ['tostring', 't'],
+      ],
+    ],
+    [
+      'v2 headers',
+      'apigw-v2-request-iam',
+      (e) => {
+        e.headers = own('{"__proto__":"a","Constructor":"c"}');
+      },
+      (r) => Object.entries(r.headers),
+      [
+        ['__proto__', 'a'],
+        ['constructor', 'c'],
+      ],
+    ],
+    [
+      'v2 cookies',
+      'apigw-v2-request-iam',
+      (e) => {
+        e.cookies = ['__proto__=a', 'constructor=b'];
+      },
+      (r) => Object.entries(r.cookies),
+      [
+        ['__proto__', 'a'],
+        ['constructor', 'b'],
+      ],
+    ],
+    [
+      'v1 Cookie header',
+      'apigw-request',
+      (e) => {
+        e.multiValueHeaders = { Cookie: ['__proto__=a; constructor=b'] };
+      },
+      (r) => Object.entries(r.cookies),
+      [
+        ['__proto__', 'a'],
+        ['constructor', 'b'],
+      ],
+    ],
+    [
+      'path parameters',
+      'apigw-request',
+      (e) => {
+        e.pathParameters = own('{"__proto__":"p","constructor":"q"}');
+      },
+      (r) => Object.entries(r.pathParameters),
+      [
+        ['__proto__', 'p'],
+        ['constructor', 'q'],
+      ],
+    ],
+    [
+      'form fields',
+      'apigw-v2-request-iam',
+      (e) => {
+        e.headers = { 'content-type': 'application/x-www-form-urlencoded' };
+        e.body = '__proto__=x&constructor=y';
+      },
+      (r) => Object.entries(r.body as JsonObject),
+      [
+        ['__proto__', 'x'],
+        ['constructor', 'y'],
+      ],
+    ],
+  ])('%s', (_label, fixture, change, read, expected) => {
+    const event = loadAwsEvent(fixture);
+    change(event);
+    const request = normalizeHttpRequest(classifyEvent(event) as HttpSourceKind, event);
+    expect(read(request)).toEqual(expected);
+    // A missing name stays missing: no map inherits Object.prototype's members.
+    for (const map of [request.headers, request.query, request.multiValueQuery, request.cookies]) {
+      expect('isPrototypeOf' in map).toBe(false);
+      expect(map.propertyIsEnumerable).toBeUndefined();
+    }
+  });
+});
