@@ -3,7 +3,14 @@
 // any SDK or the AWS CLI at it. The services it runs are listed in SERVICES below.
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import Docker from 'dockerode';
+import { createEcrService } from './ecr.js';
 import { createIamService, type IamService } from './iam.js';
+import type { FunctionRecord } from './lambda-functions.js';
+import type { LogSink } from './lambda-invoker.js';
+import { LambdaService } from './lambda-service.js';
+import { createLogsService, type LogEventInput, type LogsService } from './logs.js';
+import { startRegistry } from './registry.js';
 import { LocalCloudServer } from './server.js';
 import type { QueryService } from './service.js';
 import { defaultDataDir, Store } from './store.js';
@@ -27,6 +34,10 @@ export interface LocalCloudOptions {
 export interface LocalCloudServices {
   sts?: QueryService;
   iam?: IamService;
+  logs?: LogsService;
+  /** The registry's address, `127.0.0.1:PORT` (the host part of repository URIs). */
+  registryHost?: string;
+  lambda?: LambdaService;
 }
 
 /** What a service gets to start with. */
@@ -57,7 +68,88 @@ const SERVICES: readonly StartService[] = [
     cloud.services.iam = createIamService(await cloud.openStore('iam-roles'));
     cloud.server.registerQuery(cloud.services.iam);
   },
+  async function logs(cloud) {
+    const logs = await createLogsService({ dataDir: cloud.dataDir, region: LOCAL_REGION });
+    cloud.services.logs = logs;
+    cloud.server.registerJson('logs', logs.service);
+    cloud.onStop(() => logs.close());
+  },
+  async function ecr(cloud) {
+    const registry = await startRegistry({ dataDir: cloud.dataDir });
+    cloud.onStop(() => registry.stop());
+    const ecr = await createEcrService({ dataDir: cloud.dataDir, registry, region: LOCAL_REGION });
+    cloud.onStop(() => ecr.close());
+    cloud.services.registryHost = registry.host;
+    cloud.server.registerJson('ecr', ecr.service);
+  },
+  async function lambda(cloud) {
+    const store = await cloud.openStore<FunctionRecord>('lambda-functions');
+    const { iam, logs } = cloud.services;
+    const lambda = await LambdaService.create({
+      docker: new Docker(),
+      region: LOCAL_REGION,
+      persistence: {
+        load: async () => store.values(),
+        // Both changes are made before the Store writes, so they land in one atomic write.
+        save: async (records) => {
+          await Promise.all([
+            store.clear(),
+            store.setMany(
+              records.map((record) => [record.configuration.FunctionName, record] as const),
+            ),
+          ]);
+        },
+      },
+      log: logs ? orderedLogSink(logs) : async () => {},
+      // As Lambda does: the role must exist and trust lambda.amazonaws.com.
+      roleAssumable: iam
+        ? async (arn) => {
+            const role = iam.findRole(arn);
+            return (
+              role !== undefined &&
+              decodeURIComponent(role.AssumeRolePolicyDocument).includes('lambda.amazonaws.com')
+            );
+          }
+        : undefined,
+    });
+    cloud.services.lambda = lambda;
+    cloud.server.registerRest('lambda', '/2015-03-31/functions', lambda.functions);
+    cloud.server.registerRest('lambda', '/2017-03-31/tags/', lambda.tags);
+    cloud.onStop(() => lambda.close());
+  },
 ];
+
+/**
+ * Function output goes to CloudWatch Logs in the order it was written. Lines that arrive while
+ * a write is under way are gathered into the next one, so a chatty function costs a few
+ * writes per invocation, not one per line; each call's promise settles once its lines are on
+ * disk.
+ */
+function orderedLogSink(logs: LogsService): LogSink {
+  const queues = new Map<
+    string,
+    { pending: LogEventInput[]; next?: Promise<void>; tail: Promise<void> }
+  >();
+  return (group, stream, events) => {
+    const key = `${group}\n${stream}`;
+    let queue = queues.get(key);
+    if (!queue) {
+      queue = { pending: [], tail: Promise.resolve() };
+      queues.set(key, queue);
+    }
+    const q = queue;
+    q.pending.push(...events);
+    if (!q.next) {
+      q.next = q.tail.then(() => {
+        const batch = q.pending.splice(0);
+        q.next = undefined;
+        return logs.appendLogEvents(group, stream, batch).catch(() => undefined);
+      });
+      q.tail = q.next;
+    }
+    return q.next;
+  };
+}
 
 export interface LocalCloud {
   /** `http://127.0.0.1:<port>`: the `endpoint` of every SDK client. */

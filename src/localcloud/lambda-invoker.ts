@@ -60,6 +60,8 @@ interface Slot {
   lastUsed: number;
   capture: string[] | undefined;
   peakMemoryMb: number;
+  /** Settles when every line written so far is stored. */
+  logged: Promise<void>;
 }
 
 export class FunctionPool {
@@ -170,7 +172,8 @@ export class FunctionPool {
       stream,
       imageId: this.#imageId,
       startedAt: performance.now(),
-      exited: container.wait().then(
+      // next-exit: waiting before start() with the default condition would return at once.
+      exited: container.wait({ condition: 'next-exit' }).then(
         (state: { StatusCode?: number }) =>
           `Runtime exited with error: exit status ${state.StatusCode ?? 'unknown'}`,
         () => 'Runtime exited with error: signal: killed',
@@ -181,6 +184,7 @@ export class FunctionPool {
       lastUsed: Date.now(),
       capture: undefined,
       peakMemoryMb: 0,
+      logged: Promise.resolve(),
     };
     slot.exited.then(() => {
       slot.dead = true;
@@ -282,6 +286,8 @@ export class FunctionPool {
     );
     const log = `${(slot.capture ?? []).join('\n')}\n`;
     slot.capture = undefined;
+    // Answer once the log is stored: a caller may look it up by request id straight away.
+    await slot.logged;
     return {
       requestId,
       functionError: result.kind === 'error' ? 'Unhandled' : undefined,
