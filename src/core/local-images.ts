@@ -312,48 +312,53 @@ export function toLocalImage(
   };
 }
 
-/** An image by `name[:tag]` or by an id (prefix) of at least 4 characters. */
+/**
+ * An image by `name[:tag]` or by an id (prefix) of at least 4 characters, with or without
+ * `sha256:`. A bare hex word such as `cafe` is looked up as an id first, then as a name.
+ */
 export async function getLocalImage(nameOrId: string): Promise<LocalImage> {
   const docker = getDocker();
-  const wanted =
-    nameOrId.includes(':') || !/^(sha256:)?[0-9a-f]{4,64}$/.test(nameOrId) ? nameOrId : undefined;
-  if (wanted) {
-    const ref = wanted.includes(':') ? wanted : `${wanted}:latest`;
+  const idLike = /^(sha256:)?([0-9a-f]{4,64})$/.exec(nameOrId);
+  if (idLike) {
+    const id = idLike[2]!;
+    let images: Docker.ImageInfo[];
     try {
-      return toLocalImage(await docker.getImage(ref).inspect(), ref);
+      images = await docker.listImages({ all: false });
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404)
-        throw dockerError(error, `inspect the image ${ref}`);
+      throw dockerError(error, 'list the local images');
+    }
+    const matches = images.filter((image) => image.Id.replace(/^sha256:/, '').startsWith(id));
+    if (matches.length > 1) {
+      throw new LambdashError(
+        'AMBIGUOUS_IMAGE',
+        `${matches.length} images have ids starting with ${id}.`,
+        'Give more characters of the id.',
+      );
+    }
+    if (matches.length === 1) return toLocalImage(matches[0]!);
+    if (idLike[1]) {
       throw new LambdashError(
         'IMAGE_NOT_FOUND',
-        `There is no local image ${ref}.`,
-        'Build it first, or list the images lambdash made.',
+        `No local image has an id starting with ${id}.`,
+        'Check the id, or list the images lambdash made.',
       );
     }
   }
-  const id = nameOrId.replace(/^sha256:/, '');
-  let images: Docker.ImageInfo[];
+  const ref = nameOrId.includes(':') ? nameOrId : `${nameOrId}:latest`;
   try {
-    images = await docker.listImages({ all: false });
+    return toLocalImage(await docker.getImage(ref).inspect(), ref);
   } catch (error) {
-    throw dockerError(error, 'list the local images');
-  }
-  const matches = images.filter((image) => image.Id.replace(/^sha256:/, '').startsWith(id));
-  if (matches.length === 0) {
+    const status = (error as { statusCode?: number }).statusCode;
+    // 400: not a reference at all (the engine's parser refused it).
+    if (status !== 404 && status !== 400) throw dockerError(error, `inspect the image ${ref}`);
     throw new LambdashError(
       'IMAGE_NOT_FOUND',
-      `No local image has an id starting with ${id}.`,
-      'Check the id, or list the images lambdash made.',
+      idLike
+        ? `No local image has an id starting with ${nameOrId}, nor is there a local image ${ref}.`
+        : `There is no local image ${ref}.`,
+      'Build it first, or list the images lambdash made.',
     );
   }
-  if (matches.length > 1) {
-    throw new LambdashError(
-      'AMBIGUOUS_IMAGE',
-      `${matches.length} images have ids starting with ${id}.`,
-      'Give more characters of the id.',
-    );
-  }
-  return toLocalImage(matches[0]!);
 }
 
 export async function getAllLocalImages(
