@@ -1,7 +1,12 @@
-// An error a handler throws to answer an HTTP source with a chosen status. Any error with a
-// numeric `statusCode` (or `status`) from 400 to 599 is honoured the same way, reading
-// `expose`, `headers` and `details` from the error itself: errors from libraries such as
-// http-errors work unchanged, and so does a copy of this class bundled into the user's code.
+// An error a handler throws to answer an HTTP source with a chosen status. Only errors meant
+// for the client choose the response: an HttpError (also a copy of this class bundled into
+// the user's code, known by its brand) or an error with a boolean `expose`, as http-errors
+// makes them. A library error that merely carries an upstream status (stripe-node's
+// StripeError has a statusCode and the upstream's headers) is a 500 like any other error,
+// and headers are only ever taken from HttpErrors.
+
+/** Shared by every copy of this module, so that a bundled HttpError is still recognised. */
+const BRAND = Symbol.for('dev.lambdash.httpError');
 
 export interface HttpErrorOptions {
   headers?: Record<string, string>;
@@ -28,6 +33,8 @@ export class HttpError extends Error {
     this.details = options.details;
   }
 }
+// On the prototype: subclasses are branded too, and the brand never shows in logs or JSON.
+Object.defineProperty(HttpError.prototype, BRAND, { value: true });
 
 export interface HttpErrorView {
   readonly statusCode: number;
@@ -45,7 +52,10 @@ export function httpErrorView(error: unknown): HttpErrorView | undefined {
     expose?: unknown;
     headers?: unknown;
     details?: unknown;
+    [BRAND]?: unknown;
   };
+  const branded = error instanceof HttpError || candidate[BRAND] === true;
+  if (!branded && typeof candidate.expose !== 'boolean') return undefined;
   const status = typeof candidate.statusCode === 'number' ? candidate.statusCode : candidate.status;
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
     return undefined;
@@ -54,7 +64,7 @@ export function httpErrorView(error: unknown): HttpErrorView | undefined {
   return {
     statusCode: status,
     expose,
-    headers: stringHeaders(candidate.headers),
+    headers: branded ? stringHeaders(candidate.headers) : {},
     details: candidate.details,
   };
 }

@@ -345,7 +345,7 @@ describe('HTTP answers', () => {
       },
     },
     {
-      name: 'an error with a statusCode gives that status and message',
+      name: 'an http-errors style error (statusCode, expose) gives that status and message',
       handler: 'throw409',
       expected: {
         statusCode: 409,
@@ -355,12 +355,32 @@ describe('HTTP answers', () => {
       },
     },
     {
-      name: 'a thrown plain object with a statusCode gives that status and its message',
+      name: 'a thrown plain object with a statusCode and expose gives that status and its message',
       handler: 'throwObject409',
       expected: {
         statusCode: 409,
         headers: { 'content-type': JSON_TYPE },
         body: '{"message":"stale write"}',
+        isBase64Encoded: false,
+      },
+    },
+    {
+      name: 'a thrown plain object with only a statusCode gives a 500',
+      handler: 'throwObjectStatusOnly',
+      expected: {
+        statusCode: 500,
+        headers: { 'content-type': JSON_TYPE },
+        body: '{"message":"Internal Server Error"}',
+        isBase64Encoded: false,
+      },
+    },
+    {
+      name: "an upstream library's error (status, headers) gives a 500 without its headers",
+      handler: 'throwUpstream',
+      expected: {
+        statusCode: 500,
+        headers: { 'content-type': JSON_TYPE },
+        body: '{"message":"Internal Server Error"}',
         isBase64Encoded: false,
       },
     },

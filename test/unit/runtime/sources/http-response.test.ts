@@ -367,6 +367,16 @@ describe('httpErrorResponse', () => {
       { 'Content-Type': 'application/problem+json' },
     ],
     [
+      "an upstream library's error with a status and headers (a StripeError) is a 500 showing neither",
+      Object.assign(new Error('card declined for cus_123'), {
+        statusCode: 402,
+        headers: { 'request-id': 'req_upstream' },
+      }),
+      500,
+      { message: 'Internal Server Error' },
+      { 'content-type': JSON_TYPE },
+    ],
+    [
       'a status outside 400-599 is a 500',
       Object.assign(new Error('moved'), { statusCode: 302 }),
       500,
