@@ -26,7 +26,7 @@ import {
 } from './sources/classify.js';
 import { type HttpErrorView, httpErrorView } from './sources/http-error.js';
 import { normalizeHttpRequest } from './sources/http-request.js';
-import { httpErrorResponse, toHttpResponse } from './sources/http-response.js';
+import { type HttpResponse, httpErrorResponse, toHttpResponse } from './sources/http-response.js';
 import { HttpResponseStream } from './streaming.js';
 
 export interface InvokeDeps {
@@ -159,15 +159,36 @@ async function prepareHttpRequest(
 
 /**
  * HTTP callers get an HTTP answer, never an invocation error: the front door would turn that
- * into a bare 502. Server errors keep their details out of the response and in the log.
+ * into a bare 502. Server errors keep their details out of the response and in the log. The
+ * answer is always one JSON can encode: its body is already text and its headers strings.
  */
-function httpFailure(kind: HttpSourceKind, event: Record<string, unknown>, error: unknown) {
-  const view: HttpErrorView | undefined =
-    error instanceof EventValidationError
-      ? { statusCode: 400, expose: true, headers: {}, details: error.issues }
-      : httpErrorView(error);
-  if (!view || view.statusCode >= 500) logError('Invoke Error', toErrorPayload(error));
-  return httpErrorResponse(kind, event, view, messageOf(error));
+function httpFailure(
+  kind: HttpSourceKind,
+  event: Record<string, unknown>,
+  error: unknown,
+): HttpResponse {
+  let view: HttpErrorView | undefined;
+  let message = '';
+  try {
+    view =
+      error instanceof EventValidationError
+        ? { statusCode: 400, expose: true, headers: {}, details: error.issues }
+        : httpErrorView(error);
+    message = messageOf(error);
+  } catch {
+    // A getter that throws: nothing of the error can be trusted for the client.
+    view = undefined;
+  }
+  const logged = !view || view.statusCode >= 500;
+  if (logged) logError('Invoke Error', toErrorPayload(error));
+  try {
+    return httpErrorResponse(kind, event, view, message);
+  } catch {
+    // Details JSON cannot encode (circular, a BigInt): the error cannot be sent as it is,
+    // which makes it the server's fault.
+    if (!logged) logError('Invoke Error', toErrorPayload(error));
+    return httpErrorResponse(kind, event, undefined, '');
+  }
 }
 
 /** An error's message; thrown plain objects such as `{statusCode, message}` have one too. */

@@ -385,6 +385,26 @@ describe('HTTP answers', () => {
       },
     },
     {
+      name: 'an HttpError with circular details gives a 500 (and the runtime lives on)',
+      handler: 'throwCircularDetails',
+      expected: {
+        statusCode: 500,
+        headers: { 'content-type': JSON_TYPE },
+        body: '{"message":"Internal Server Error"}',
+        isBase64Encoded: false,
+      },
+    },
+    {
+      name: 'an HttpError with BigInt details gives a 500',
+      handler: 'throwBigIntDetails',
+      expected: {
+        statusCode: 500,
+        headers: { 'content-type': JSON_TYPE },
+        body: '{"message":"Internal Server Error"}',
+        isBase64Encoded: false,
+      },
+    },
+    {
       name: 'a result JSON cannot encode gives a 500',
       handler: 'circular',
       expected: {

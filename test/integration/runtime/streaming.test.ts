@@ -189,6 +189,19 @@ describe('streaming from a function URL', () => {
     });
   });
 
+  it('answers an HttpError whose details JSON cannot encode with an HTTP 500', async () => {
+    const event = { ...awsEvent('lambda-urls-request'), rawQueryString: 'circular=1' };
+    expect(await streamed(url, event)).toEqual({
+      contentType: HTTP_TYPE,
+      body: httpBody(
+        { statusCode: 500, headers: { 'content-type': JSON_TYPE } },
+        '{"message":"Internal Server Error"}',
+      ),
+      ended: undefined,
+    });
+    expect(url.process.exitCode).toBeNull();
+  });
+
   it('answers a body that is not JSON with an HTTP 400', async () => {
     const result = await streamed(url, withJsonBody(awsEvent('lambda-urls-request'), '{oops'));
     const [prelude, body] = result.body.toString().split('\0'.repeat(8));
