@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Bundle } from './bundle.js';
-import { LambdashError } from './errors.js';
+import { LambdashError, throwIfAborted } from './errors.js';
 import { emit, type OperationOptions } from './events.js';
 
 const run = promisify(execFile);
@@ -43,17 +43,53 @@ export async function installExternals(
         maxBuffer: 16 * 1024 * 1024,
       });
     } catch (error) {
-      const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+      throwIfAborted(options.signal, 'Installing the packages kept out of the bundle');
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '');
       throw new LambdashError(
         'INSTALL_FAILED',
-        `Could not install ${names.join(', ')} for the image: ${stderr.split('\n').slice(-5).join('\n') || (error as Error).message}`,
+        `Could not install ${names.join(', ')} for the image: ${npmErrorSummary(stderr) || (error as Error).message}`,
         'Check that the packages and versions exist in your registry (and your npm login, for private ones).',
         { cause: error },
       );
     }
-    await cp(path.join(workdir, 'node_modules'), nodeModules, { recursive: true });
+    // npm makes no node_modules when every package was optional and skipped. Its hidden
+    // lockfile (which names the registries) is of no use at run time and stays out.
+    const installed = path.join(workdir, 'node_modules');
+    const hiddenLockfile = path.join(installed, '.package-lock.json');
+    if (existsSync(installed)) {
+      await cp(installed, nodeModules, {
+        recursive: true,
+        filter: (file) => file !== hiddenLockfile,
+      });
+    }
   } finally {
     await rm(workdir, { recursive: true, force: true });
     await rm(npmrc, { force: true });
   }
+}
+
+/**
+ * The lines of npm's error output that say what went wrong: without the `npm error` prefixes,
+ * warnings, stack frames, dumped error objects, bare status codes and the log file's path.
+ */
+function npmErrorSummary(stderr: string): string {
+  const lines: string[] = [];
+  for (const raw of stderr.split('\n')) {
+    if (/^npm (warn|notice)/i.test(raw)) continue;
+    const line = raw.replace(/^npm (error|ERR!) ?/, '').trimEnd();
+    const text = line.trim();
+    if (
+      !text ||
+      /^\d{3}$/.test(text) ||
+      /^at /.test(text) ||
+      /^[{}]$/.test(text) ||
+      (/^\w+: .*,?$/.test(text) && line.startsWith(' ')) ||
+      /^(code|errno|syscall|path|dest) \S+$/.test(text) ||
+      /complete log of this run/.test(text)
+    ) {
+      continue;
+    }
+    if (!lines.includes(text)) lines.push(text);
+  }
+  return lines.slice(0, 4).join('\n');
 }

@@ -1,6 +1,7 @@
 // Bad input to a build, against the real engine: each is a LambdashError that says what went
 // wrong and what to do, and none leaves a tagged image (the temporary lambdash-build-* tag
 // included) or a container behind.
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureBaseImage } from '../../../src/core/base-image.js';
@@ -11,6 +12,7 @@ import { createLocalImage, type LocalImageOptions } from '../../../src/core/loca
 import { getResponder, type Responder } from '../../../src/core/responder.js';
 import { testDocker } from '../../support/docker.js';
 import { startDockerProxy } from '../../support/docker-proxy.js';
+import { ensureExampleInstalled, examplesDir } from '../../support/examples.js';
 import {
   containerExists,
   failure,
@@ -106,6 +108,32 @@ describe('bad code', () => {
     expect(result.passed).toBe(false);
     expect(result.response.functionError).toBe('Unhandled');
     expect(result.response.body).toMatchObject({ errorType: 'Runtime.HandlerNotFound' });
+  });
+
+  it('a package kept out of the bundle that cannot be installed is INSTALL_FAILED', async () => {
+    await ensureExampleInstalled('http-api');
+    // A registry nobody serves, and no retries: npm gives up at once.
+    vi.stubEnv('npm_config_fetch_retries', '0');
+    const image = name('install');
+    const responder = await getResponder(path.join(examplesDir, 'http-api'), {
+      name: image,
+      externals: ['zod'],
+      registries: [{ url: 'http://127.0.0.1:9/' }],
+    });
+    // os.tmpdir() follows TMPDIR: a folder of this test's own shows what the build left there.
+    const tmp = makeTempDir();
+    vi.stubEnv('TMPDIR', tmp);
+    const { error, events } = await failedBuild(responder, {});
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(error.code).toBe('INSTALL_FAILED');
+    // npm's own words on what failed, without its stack, object dump and log path.
+    expect(error.message).toMatch(
+      /^Could not install zod for the image: FetchError: request to http:\/\/127\.0\.0\.1:9\/zod failed, reason: connect ECONNREFUSED 127\.0\.0\.1:9\n/,
+    );
+    expect(error.message).not.toMatch(/ at |requiredBy|complete log|npm (error|warn)/);
+    expect(error.hint).toMatch(/registry/);
+    expect(events.filter((e) => e.type === 'build.step').map((e) => e.step)).toEqual([1, 2, 3]);
+    expect(await tagsNamed(image)).toEqual([]);
   });
 
   it('a syntax error is BUNDLE_FAILED with the file, line and column', async () => {

@@ -21,6 +21,7 @@ import {
 } from '../../../src/core/local-images.js';
 import { getResponder, type Responder } from '../../../src/core/responder.js';
 import { testDocker } from '../../support/docker.js';
+import { ensureExampleInstalled, examplesDir } from '../../support/examples.js';
 import {
   containerExists,
   containersOf,
@@ -238,6 +239,48 @@ describe('createLocalImage', () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+
+  it('installs the packages kept out of the bundle into the image', async () => {
+    await ensureExampleInstalled('http-api');
+    const responder = await getResponder(path.join(examplesDir, 'http-api'), {
+      name: name('externals'),
+      externals: ['zod'],
+    });
+    const { events, onEvent } = recorder();
+    const image = await createLocalImage(responder, { onEvent });
+    expect(events).toContainEqual({
+      type: 'npm.install',
+      dir: expect.any(String),
+      command: 'npm install --omit=dev --no-audit --no-fund --no-package-lock --loglevel=error',
+    });
+    const zodVersion = (
+      JSON.parse(
+        readFileSync(
+          path.join(examplesDir, 'http-api', 'node_modules', 'zod', 'package.json'),
+          'utf8',
+        ),
+      ) as { version: string }
+    ).version;
+    const inImage = await runNodeInImage(
+      image.ref,
+      `const fs = require('fs');
+       console.log(JSON.stringify({
+         modules: fs.readdirSync('/var/task/node_modules'),
+         zod: require('/var/task/node_modules/zod/package.json').version,
+         bundled: fs.readFileSync('/var/task/index.js', 'utf8').includes('ZodError'),
+       }))`,
+    );
+    expect(JSON.parse(inImage)).toEqual({ modules: ['zod'], zod: zodVersion, bundled: false });
+    // zod from node_modules does the validating: a bad order is refused, a good one priced.
+    const bad = await runLocalImageTest(image, { payload: { item: '' }, expected: null });
+    expect(bad.response.functionError).toBe('Unhandled');
+    expect(JSON.stringify(bad.response.body)).toContain('item');
+    const good = await runLocalImageTest(image, {
+      payload: { item: 'pen', quantity: 2, unitPrice: 1.25 },
+      expected: null,
+    });
+    expect(good.response.body).toMatchObject({ item: 'pen', quantity: 2, total: 2.5 });
   });
 
   it('uses the cache unless noCache', async () => {
