@@ -229,21 +229,18 @@ async function runStreaming(
 ): Promise<Outcome> {
   const { client, handler, observe } = deps;
   // Loaded on the first streamed invocation: other functions never pay for node:stream.
-  const { ResponseStream, openStreamedResponse } = await import('./response-stream.js');
+  const { ResponseStream, openStreamedResponse, streamDone } = await import('./response-stream.js');
   let posted: Promise<PostOutcome> | undefined;
-  const stream = new ResponseStream((contentType) => {
+  const open = (contentType: string) => {
     const { request, outcome } = openStreamedResponse(client, invocation.requestId, contentType);
     posted = outcome;
     return request;
-  });
-  const finished = new Promise<void>((resolve, reject) => {
-    stream.once('finish', resolve);
-    // Stays attached: a write after the invocation ended must not crash the process.
-    stream.on('error', reject);
-  });
-  finished.catch(() => undefined);
+  };
+  const stream = new ResponseStream(open);
+  const done = streamDone(stream);
 
   let started = false;
+  let failed: unknown;
   try {
     if (isHttpSource(kind)) {
       await prepareHttpRequest(kind, event as Record<string, unknown>, context, handler);
@@ -253,30 +250,45 @@ async function runStreaming(
     observe.hold('handler.start');
     started = true;
     await callHandler(handler, event, context, stream);
-    if (!stream.writableEnded) stream.end();
-    await finished;
+    if (!stream.writableEnded && !stream.destroyed) stream.end();
+    await done;
     observe('runtime', 'handler.end');
-  } catch (error) {
+  } catch (caught) {
     if (started) observe('runtime', 'handler.end');
-    if (stream.started || stream.writableEnded) {
+    const error = isPrematureClose(caught)
+      ? new Error('The response stream was destroyed before it ended')
+      : caught;
+    failed = error;
+    if (stream.started || (stream.writableEnded && !stream.destroyed)) {
       // Bytes are (or the end is) already on their way: only the trailers can still carry the error.
       const payload = toErrorPayload(error);
       logError('Invoke Error', payload);
       stream.fail(errorTypeHeader(payload), errorJson(payload));
     } else if (isHttpSource(kind)) {
       const response = httpFailure(kind, event as Record<string, unknown>, error);
-      HttpResponseStream.from(stream, {
+      // A stream the handler destroyed can send nothing more: the answer takes a new one.
+      const target = stream.destroyed ? new ResponseStream(open) : stream;
+      HttpResponseStream.from(target, {
         statusCode: response.statusCode,
         headers: response.headers,
       });
-      stream.end(response.body);
+      target.end(response.body);
+      await streamDone(target).catch(() => undefined);
     } else {
       // Nothing sent yet: an ordinary error post. Later writes of the handler go nowhere.
       stream.destroy();
       return failure(error);
     }
   }
-  return { kind: 'posted', result: await (posted ?? Promise.resolve('accepted' as const)) };
+  // Every invocation gets an answer: when nothing reached the Runtime API, an error post.
+  if (!posted) {
+    return failure(failed ?? new Error('The response stream was destroyed before it ended'));
+  }
+  return { kind: 'posted', result: await posted };
+}
+
+function isPrematureClose(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
 function failure(error: unknown): Outcome {

@@ -5,6 +5,7 @@
 // chunked encoding and trailers) cost nothing to the cold start of every other function.
 import http from 'node:http';
 import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { RuntimeError } from './errors.js';
 import type { PostOutcome, RuntimeClient } from './runtime-client.js';
 import type { PreludeTarget } from './streaming.js';
@@ -56,7 +57,22 @@ export function openStreamedResponse(
     });
     request.on('error', reject);
   });
+  // The connection may break while the handler is still writing, long before the caller
+  // awaits the outcome: that is not an unhandled rejection. The caller still gets the error.
+  outcome.catch(() => undefined);
   return { request, outcome };
+}
+
+/**
+ * Settles when the stream is done: resolves once it finished, rejects on an error and also
+ * on a destroy() without one (premature close), which a 'finish' listener would wait out
+ * forever. An 'error' listener stays: a write after the invocation must not crash the process.
+ */
+export function streamDone(stream: Writable): Promise<void> {
+  stream.on('error', () => undefined);
+  const done = finished(stream);
+  done.catch(() => undefined);
+  return done;
 }
 
 export class ResponseStream extends Writable implements PreludeTarget {

@@ -40,7 +40,15 @@ export async function runRuntime(runtimeApi: string, handlerName: string): Promi
   try {
     await runLoop({ client, handler, identity: functionIdentityFromEnv(env), observe });
   } catch (error) {
-    const message = error instanceof RuntimeApiFatal ? error.message : String(error);
+    // Fatal answers of the Runtime API explain themselves; anything else is a bug of the
+    // runtime, and its stack says where.
+    const stack = (error as { stack?: unknown } | null)?.stack;
+    const message =
+      error instanceof RuntimeApiFatal
+        ? error.message
+        : typeof stack === 'string'
+          ? stack
+          : String(error);
     process.stderr.write(`lambdash runtime: ${message}\n`);
     process.exit(1);
   }

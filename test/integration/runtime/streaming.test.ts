@@ -1,9 +1,13 @@
 // Response streaming through `awslambda.streamifyResponse`: chunked bodies, the HTTP
 // prelude, errors in trailers after the first byte and as a normal error post before it.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeInvokeResult } from '../../../runtime/emulator/runtime-api-server.js';
 import { awsEvent, readAll, withJsonBody } from '../../support/aws-events.js';
 import { type RuntimeHarness, startRuntime } from '../../support/runtime-harness.js';
+import { spawnRuntime } from '../../support/runtime-process.js';
+import { NEXT_PATH, sendEvent } from '../../support/scripted-runtime-api.js';
 
 let harness: RuntimeHarness;
 beforeAll(async () => {
@@ -89,6 +93,32 @@ describe('streaming errors', () => {
     expect(result.body.toString()).toBe('part0;part1;part2;part3;part4;');
     expect(result.ended?.errorType).toBe('Function.TypeError');
     expect(errorBody(result.ended)).toMatchObject({ errorMessage: 'failed after writing' });
+    await expectNextSucceeds();
+  });
+
+  const DESTROYED = 'The response stream was destroyed before it ended';
+
+  it.each([
+    ['destroy', DESTROYED],
+    ['destroy-with-error', 'broken on purpose'],
+  ])(
+    'a stream the handler destroyed (%s) before any write: an error post',
+    async (mode, message) => {
+      const answer = await harness.invokeJson({ mode });
+      expect(answer).toMatchObject({
+        kind: 'error',
+        errorType: 'Function.Error',
+        body: { errorType: 'Error', errorMessage: message },
+      });
+      await expectNextSucceeds();
+    },
+  );
+
+  it('a stream the handler destroyed after a write: the error travels in the trailers', async () => {
+    const result = await stream('destroy-after-write');
+    expect(result.body.toString()).toBe('partial');
+    expect(result.ended?.errorType).toBe('Function.Error');
+    expect(errorBody(result.ended)).toMatchObject({ errorType: 'Error', errorMessage: DESTROYED });
     await expectNextSucceeds();
   });
 
@@ -189,6 +219,18 @@ describe('streaming from a function URL', () => {
     });
   });
 
+  it('answers a stream the handler destroyed before any write with an HTTP 500', async () => {
+    const event = { ...awsEvent('lambda-urls-request'), rawQueryString: 'destroy=1' };
+    expect(await streamed(url, event)).toEqual({
+      contentType: HTTP_TYPE,
+      body: httpBody(
+        { statusCode: 500, headers: { 'content-type': JSON_TYPE } },
+        '{"message":"Internal Server Error"}',
+      ),
+      ended: undefined,
+    });
+  });
+
   it('answers an HttpError whose details JSON cannot encode with an HTTP 500', async () => {
     const event = { ...awsEvent('lambda-urls-request'), rawQueryString: 'circular=1' };
     expect(await streamed(url, event)).toEqual({
@@ -212,5 +254,47 @@ describe('streaming from a function URL', () => {
     expect(JSON.parse(body!)).toEqual({
       message: expect.stringMatching(/^Request body is not valid JSON: /),
     });
+  });
+});
+
+describe('a Runtime API that breaks the streamed response', () => {
+  it("is the runtime's own failure: reported with its stack, not as an unhandled rejection of the handler", async () => {
+    const posts: string[] = [];
+    // Hands out one event, then resets the connection of its streamed response at once.
+    const server = http.createServer((req, res) => {
+      if (req.method === 'GET' && req.url === NEXT_PATH) {
+        if (posts.length === 0) sendEvent(res, 'broken-1', { mode: 'write-until-broken' });
+        posts.push('next');
+        return;
+      }
+      posts.push(
+        `${req.method} ${req.url} ${req.headers['lambda-runtime-function-error-type'] ?? ''}`,
+      );
+      if (req.headers['lambda-runtime-function-response-mode'] === 'streaming') {
+        req.socket.destroy();
+        return;
+      }
+      req.resume();
+      req.on('end', () => res.writeHead(202).end('{}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const runtime = spawnRuntime({
+      runtimeApi: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+      handler: 'sources/stream.handler',
+    });
+    try {
+      expect(await runtime.exited).toBe(1);
+      const output = runtime.output();
+      expect(output).not.toContain('Unhandled Promise Rejection');
+      expect(posts).not.toContain(
+        '/2018-06-01/runtime/invocation/broken-1/error Runtime.UnhandledPromiseRejection',
+      );
+      // The stack of the runtime's error, not only its message.
+      expect(output).toMatch(/lambdash runtime: Error: [^\n]+\n {4}at /);
+    } finally {
+      await runtime.stop();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
