@@ -27,8 +27,8 @@ export interface InvokeResult {
   readonly requestId: string;
   readonly functionError: 'Unhandled' | undefined;
   readonly body: Buffer;
-  /** The invocation's whole log: START … REPORT. */
-  readonly log: string;
+  /** Settles with the invocation's whole log (START … REPORT) once the invocation is over. */
+  readonly log: Promise<string>;
 }
 
 export type LogSink = (
@@ -60,8 +60,12 @@ interface Slot {
   lastUsed: number;
   capture: string[] | undefined;
   peakMemoryMb: number;
-  /** Settles when every line written so far is stored. */
-  logged: Promise<void>;
+  /** The runtime process's pid on this host, for its peak memory in /proc. */
+  pid: number;
+  /** Answered, and finishing its invocation: free in a moment. */
+  finishing: boolean;
+  /** Resolves when the runtime printed its last line for the request being run. */
+  outputDone: { requestId: string; resolve: () => void } | undefined;
 }
 
 export class FunctionPool {
@@ -88,16 +92,28 @@ export class FunctionPool {
     for (const slot of this.#slots) if (!slot.busy) void this.#retire(slot);
   }
 
+  /**
+   * Answers as soon as the runtime has; the invocation goes on (END, REPORT) until the runtime
+   * asks for its next event, and only then is its container free again.
+   */
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     const slot = await this.#acquire();
-    try {
-      return await this.#run(slot, request);
-    } finally {
+    const release = async () => {
       slot.busy = false;
+      slot.finishing = false;
       slot.lastUsed = Date.now();
       if (slot.dead || slot.imageId !== this.#imageId) await this.#retire(slot);
       this.#waiting.shift()?.();
+    };
+    let result: InvokeResult;
+    try {
+      result = await this.#run(slot, request);
+    } catch (error) {
+      await release();
+      throw error;
     }
+    void result.log.then(release, release);
+    return result;
   }
 
   async close(): Promise<void> {
@@ -116,7 +132,11 @@ export class FunctionPool {
         idle.busy = true;
         return idle;
       }
-      if (this.#slots.size < this.#options.maxContainers) {
+      // One about to be free beats a cold start (sequential callers come back that fast).
+      const finishing = [...this.#slots].some(
+        (slot) => slot.finishing && slot.imageId === this.#imageId,
+      );
+      if (!finishing && this.#slots.size < this.#options.maxContainers) {
         const slot = await this.#start();
         slot.busy = true;
         return slot;
@@ -184,7 +204,9 @@ export class FunctionPool {
       lastUsed: Date.now(),
       capture: undefined,
       peakMemoryMb: 0,
-      logged: Promise.resolve(),
+      pid: 0,
+      finishing: false,
+      outputDone: undefined,
     };
     slot.exited.then(() => {
       slot.dead = true;
@@ -206,6 +228,7 @@ export class FunctionPool {
       for (const line of lines) this.#write(slot, line);
     });
     await container.start();
+    slot.pid = (await container.inspect()).State.Pid;
     this.#slots.add(slot);
     return slot;
   }
@@ -225,10 +248,15 @@ export class FunctionPool {
       invokedFunctionArn: config.FunctionArn,
       clientContext: request.clientContext,
     });
+    // lambdash's runtime prints `response.posted` for a request after everything else it
+    // printed for it: seeing that line means the request's output is all here.
+    const outputDone = new Promise<void>((resolve) => {
+      slot.outputDone = { requestId, resolve };
+    });
     const first = await race(answer, slot.exited, timeoutMs);
     let result: RuntimeInvokeResult;
     if (first === 'timeout') {
-      await this.#samplePeak(slot);
+      this.#samplePeak(slot);
       slot.dead = true;
       await slot.container.kill().catch(() => undefined);
       slot.server.abort(
@@ -260,7 +288,37 @@ export class FunctionPool {
     } else {
       body = result.body;
     }
-    // Lambda ends an invocation when the runtime asks for the next one.
+    slot.finishing = !slot.dead;
+    const answered = result;
+    const log = this.#finish(slot, answered, {
+      requestId,
+      startedAt,
+      timeoutMs,
+      coldStart,
+      outputDone,
+    });
+    return {
+      requestId,
+      functionError: answered.kind === 'error' ? 'Unhandled' : undefined,
+      body: answered.kind === 'error' ? answered.body : body,
+      log,
+    };
+  }
+
+  /** Lambda ends an invocation when the runtime asks for the next one: then END and REPORT. */
+  async #finish(
+    slot: Slot,
+    result: RuntimeInvokeResult,
+    run: {
+      requestId: string;
+      startedAt: number;
+      timeoutMs: number;
+      coldStart: boolean;
+      outputDone: Promise<void>;
+    },
+  ): Promise<string> {
+    const { requestId, startedAt, timeoutMs, coldStart, outputDone } = run;
+    const config = this.#config;
     const idle = slot.dead
       ? performance.now()
       : await race(
@@ -270,8 +328,11 @@ export class FunctionPool {
         );
     const endedAt = typeof idle === 'number' ? idle : performance.now();
     if (typeof idle !== 'number') slot.dead = true;
-    if (!slot.dead) await this.#samplePeak(slot);
-    await new Promise((resolve) => setTimeout(resolve, 5)); // let the container's last lines arrive
+    if (!slot.dead) this.#samplePeak(slot);
+    // A runtime that prints no marks (not lambdash's) gets a short grace period instead.
+    if (!slot.dead)
+      await Promise.race([outputDone, new Promise((resolve) => setTimeout(resolve, 50))]);
+    slot.outputDone = undefined;
     const durationMs = Math.min(endedAt - Math.max(startedAt, result.deliveredAt), timeoutMs);
     this.#write(slot, endLine(requestId).trimEnd());
     this.#write(
@@ -286,28 +347,23 @@ export class FunctionPool {
     );
     const log = `${(slot.capture ?? []).join('\n')}\n`;
     slot.capture = undefined;
-    // Answer once the log is stored: a caller may look it up by request id straight away.
-    await slot.logged;
-    return {
-      requestId,
-      functionError: result.kind === 'error' ? 'Unhandled' : undefined,
-      body: result.kind === 'error' ? result.body : body,
-      log,
-    };
+    return log;
   }
 
   #write(slot: Slot, line: string): void {
     slot.capture?.push(line);
-    this.#options.log(this.#config.LoggingConfig.LogGroup, slot.stream, [
+    void this.#options.log(this.#config.LoggingConfig.LogGroup, slot.stream, [
       { timestamp: Date.now(), message: line },
     ]);
+    const waiting = slot.outputDone;
+    if (waiting && line.includes('response.posted') && line.includes(waiting.requestId))
+      waiting.resolve();
   }
 
   /** The runtime process's peak resident memory, read from the host's /proc. */
-  async #samplePeak(slot: Slot): Promise<void> {
+  #samplePeak(slot: Slot): void {
     try {
-      const info = await slot.container.inspect();
-      const status = readFileSync(`/proc/${info.State.Pid}/status`, 'utf8');
+      const status = readFileSync(`/proc/${slot.pid}/status`, 'utf8');
       const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
       slot.peakMemoryMb = Math.max(slot.peakMemoryMb, Math.ceil(kb / 1024));
     } catch {

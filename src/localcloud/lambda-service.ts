@@ -340,7 +340,7 @@ export class LambdaService {
     const headers: Record<string, string> = { ...executed, 'content-type': 'application/json' };
     if (result.functionError) headers['x-amz-function-error'] = result.functionError;
     if (String(request.headers['x-amz-log-type'] ?? '') === 'Tail') {
-      const log = Buffer.from(result.log, 'utf8');
+      const log = Buffer.from(await result.log, 'utf8');
       headers['x-amz-log-result'] = log.subarray(Math.max(0, log.length - 4096)).toString('base64');
     }
     return { status: 200, headers, body: result.body };

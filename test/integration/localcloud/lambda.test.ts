@@ -240,19 +240,24 @@ describe('local Lambda', () => {
     );
     const requestId = out.$metadata.requestId!;
     const logs = clients(cloud.endpoint).logs;
-    const events: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await logs.send(
-        new FilterLogEventsCommand({
-          logGroupName: `/aws/lambda/${name}`,
-          filterPattern: `"${requestId}"`,
-          nextToken,
-        }),
-      );
-      events.push(...(page.events ?? []).map((e) => e.message ?? ''));
-      nextToken = page.nextToken;
-    } while (nextToken);
+    // CloudWatch Logs is eventually consistent, locally as on AWS: read until the REPORT line.
+    let events: string[] = [];
+    for (let attempt = 0; attempt < 100 && !events.at(-1)?.startsWith('REPORT'); attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      events = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await logs.send(
+          new FilterLogEventsCommand({
+            logGroupName: `/aws/lambda/${name}`,
+            filterPattern: `"${requestId}"`,
+            nextToken,
+          }),
+        );
+        events.push(...(page.events ?? []).map((e) => e.message ?? ''));
+        nextToken = page.nextToken;
+      } while (nextToken);
+    }
     expect(events[0]).toMatch(new RegExp(`^START RequestId: ${requestId}`));
     expect(events.filter((line) => line.includes('INFO\tline '))).toHaveLength(120);
     expect(events.join('\n').length).toBeGreaterThan(4096);
