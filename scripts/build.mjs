@@ -42,11 +42,11 @@ await Promise.all([
     format: 'esm',
     packages: 'external',
   }),
-  // `npm run cloud`: the local cloud on its own.
+  // `npm run cloud` (main.js), and the local cloud as a library (`lambdash/localcloud`).
   build({
     ...common,
-    entryPoints: ['src/localcloud/main.ts'],
-    outfile: 'dist/localcloud/main.js',
+    entryPoints: ['src/localcloud/main.ts', 'src/localcloud/index.ts'],
+    outdir: 'dist/localcloud',
     format: 'esm',
     packages: 'external',
   }),
