@@ -9,22 +9,102 @@
 // - a handler that returned no promise and never completes answers null when the loop drains
 //   (legacy code calls context.succeed from a timer or an I/O callback);
 // - a promise still pending when the loop drains can never settle: Runtime.NodeJsExit.
-import { type LambdaContext, releaseDeadline } from './context.js';
+// This runs once per invocation, so it allocates little: one Call object, and the callback
+// only for handlers that can reach it (see handler-loader.ts); context.done/succeed/fail are
+// made on first use (context.ts).
+import {
+  bindCompletion,
+  type Completion,
+  type LambdaContext,
+  releaseDeadline,
+  unrefDeadline,
+} from './context.js';
 import { RuntimeError } from './errors.js';
 import type { LoadedHandler } from './handler-loader.js';
 
-// One listener for the process, replaced by each invocation (as in Lambda's runtime): work
-// left over from an earlier invocation must not complete the current one.
-let onDrain: (() => void) | undefined;
+// One call for the process to complete when the event loop drains, replaced by each
+// invocation (as in Lambda's runtime): work left over from an earlier invocation must not
+// complete the current one.
+let draining: Call | undefined;
 process.on('beforeExit', () => {
-  const action = onDrain;
-  onDrain = undefined;
-  action?.();
+  const call = draining;
+  draining = undefined;
+  call?.drained();
 });
 
 const NEVER_SETTLED =
   'The handler returned a promise that never settled, and nothing else was left to run. ' +
   'Return or await every promise the handler starts, or call the callback.';
+
+/**
+ * What a drained event loop means for a call that waits for it: answer with the value kept
+ * (the callback's result, or undefined), or fail because the returned promise can never settle.
+ */
+type OnDrain = 'answer' | 'never-settled' | undefined;
+
+class Call implements Completion {
+  settled = false;
+  /** A completion method (callback, done, succeed, fail) was called: later ones are ignored. */
+  completed = false;
+  #onDrain: OnDrain;
+  #drainValue: unknown;
+  readonly #context: LambdaContext;
+  readonly #resolve: (value: unknown) => void;
+  readonly #reject: (error: unknown) => void;
+
+  constructor(
+    context: LambdaContext,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.#context = context;
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  finish(failed: boolean, value: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (draining === this) draining = undefined;
+    releaseDeadline(this.#context);
+    if (failed) this.#reject(value ?? new Error('the handler failed without giving a reason'));
+    else this.#resolve(value);
+  }
+
+  /** context.done/succeed/fail: the first completion decides, whatever the flag. */
+  complete(failed: boolean, value: unknown): void {
+    if (this.completed || this.settled) return;
+    this.completed = true;
+    this.finish(failed, value);
+  }
+
+  /** Node's callback convention: a null or undefined first argument means success. */
+  callback(error: unknown, result: unknown): void {
+    if (this.completed || this.settled) return;
+    this.completed = true;
+    if (error !== undefined && error !== null) this.finish(true, error);
+    else if (!this.#context.callbackWaitsForEmptyEventLoop) this.finish(false, result);
+    else {
+      // The deadline's timer is not the handler's work: it must not hold the answer back.
+      unrefDeadline(this.#context);
+      this.waitForDrain('answer', result);
+    }
+  }
+
+  waitForDrain(onDrain: OnDrain, value?: unknown): void {
+    this.#onDrain = onDrain;
+    this.#drainValue = value;
+    draining = this;
+  }
+
+  drained(): void {
+    if (this.#onDrain === 'never-settled') {
+      this.finish(true, new RuntimeError('Runtime.NodeJsExit', NEVER_SETTLED));
+    } else if (this.#onDrain === 'answer') {
+      this.finish(false, this.#drainValue);
+    }
+  }
+}
 
 export function callHandler(
   handler: LoadedHandler,
@@ -32,72 +112,34 @@ export function callHandler(
   context: LambdaContext,
   extraArg?: unknown,
 ): Promise<unknown> {
-  onDrain = undefined;
+  draining = undefined;
   return new Promise<unknown>((resolve, reject) => {
-    let settled = false;
-    let completed = false;
-    let drainAction: (() => void) | undefined;
-    const finish = (failed: boolean, value: unknown) => {
-      if (settled) return;
-      settled = true;
-      if (onDrain === drainAction) onDrain = undefined;
-      releaseDeadline(context);
-      if (failed) reject(value ?? new Error('the handler failed without giving a reason'));
-      else resolve(value);
-    };
-    const whenDrained = (action: () => void) => {
-      drainAction = action;
-      onDrain = action;
-    };
-    // The first completion call decides; later ones are ignored, as on Lambda.
-    const first =
-      <A extends unknown[]>(complete: (...args: A) => void) =>
-      (...args: A) => {
-        if (completed || settled) return;
-        completed = true;
-        complete(...args);
-      };
-
-    // Node's callback convention: a null or undefined first argument means success.
-    const callback = first((error?: unknown, result?: unknown) => {
-      if (error !== undefined && error !== null) finish(true, error);
-      else if (!context.callbackWaitsForEmptyEventLoop) finish(false, result);
-      else {
-        // The deadline's timer is not the handler's work: it must not hold the answer back.
-        releaseDeadline(context);
-        whenDrained(() => finish(false, result));
-      }
-    });
-    if (!handler.streaming) {
-      context.done = first((error?: unknown, result?: unknown) =>
-        error !== undefined && error !== null ? finish(true, error) : finish(false, result),
-      );
-      context.succeed = first((result?: unknown) => finish(false, result));
-      // Lambda's runtime reports a reasonless fail() as the string 'handled'.
-      context.fail = first((error?: unknown) => finish(true, error ?? 'handled'));
-    }
+    const call = new Call(context, resolve, reject);
+    if (!handler.streaming) bindCompletion(context, call);
 
     let returned: unknown;
     try {
       returned = handler.streaming
         ? handler.fn(event, extraArg, context)
-        : handler.fn(event, context, callback);
+        : handler.passCallback
+          ? handler.fn(event, context, (error?: unknown, result?: unknown) =>
+              call.callback(error, result),
+            )
+          : handler.fn(event, context);
     } catch (error) {
-      finish(true, error);
+      call.finish(true, error);
       return;
     }
     if (isThenable(returned)) {
       returned.then(
-        (result) => finish(false, result),
-        (error) => finish(true, error),
+        (result) => call.finish(false, result),
+        (error) => call.finish(true, error),
       );
-      if (!settled && !completed) {
-        whenDrained(() => finish(true, new RuntimeError('Runtime.NodeJsExit', NEVER_SETTLED)));
-      }
+      if (!call.settled && !call.completed) call.waitForDrain('never-settled');
     } else if (handler.streaming || (!handler.usesCallback && returned !== undefined)) {
-      finish(false, returned);
-    } else if (!settled && !completed) {
-      whenDrained(() => finish(false, undefined));
+      call.finish(false, returned);
+    } else if (!call.settled && !call.completed) {
+      call.waitForDrain('answer', undefined);
     }
   });
 }

@@ -44,8 +44,38 @@ export interface LambdaContext extends FunctionIdentity {
 }
 
 /**
- * Called when the handler is done: the abort timer stays (work the handler left running may
- * still watch the signal) but no longer keeps the event loop alive.
+ * Where the legacy completion methods (done, succeed, fail) of one invocation report to;
+ * callHandler binds it. The first completion of any kind decides the answer.
+ */
+export interface Completion {
+  complete(failed: boolean, value: unknown): void;
+}
+
+export function bindCompletion(context: LambdaContext, completion: Completion): void {
+  if (context instanceof InvocationContext) context.bind(completion);
+  else {
+    context.done = (error, result) =>
+      error !== undefined && error !== null
+        ? completion.complete(true, error)
+        : completion.complete(false, result);
+    context.succeed = (result) => completion.complete(false, result);
+    context.fail = (error) => completion.complete(true, error ?? 'handled');
+  }
+}
+
+/**
+ * Called while a callback handler's answer waits for the event loop to drain: the deadline's
+ * timer still aborts the signal at the deadline, but must not hold the answer back.
+ */
+export function unrefDeadline(context: LambdaContext): void {
+  if (context instanceof InvocationContext) context.unrefDeadline();
+}
+
+/**
+ * Called when the invocation is answered: the deadline's timer goes. The signal is then never
+ * aborted: the invocation is over, and a timer left for each one would pile up (one per
+ * invocation up to the deadline, thousands at a high rate). Work the handler left running
+ * is frozen with the process on Lambda, not cancelled; the signal does not cancel it either.
  */
 export function releaseDeadline(context: LambdaContext): void {
   if (context instanceof InvocationContext) context.release();
@@ -73,13 +103,14 @@ class InvocationContext implements LambdaContext {
   // Own properties, as in AWS's runtime, so that destructuring them works.
   readonly getRemainingTimeInMillis: () => number;
   failRecord: (recordOrId: unknown) => void = notBatch;
-  done: (error?: unknown, result?: unknown) => void = notForStreaming;
-  succeed: (result?: unknown) => void = notForStreaming;
-  fail: (error?: unknown) => void = notForStreaming;
   readonly #deadline: number;
   #controller: AbortController | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #released = false;
+  #timerState: 'ref' | 'unref' | 'released' = 'ref';
+  #completion: Completion | undefined;
+  #done: ((error?: unknown, result?: unknown) => void) | undefined;
+  #succeed: ((result?: unknown) => void) | undefined;
+  #fail: ((error?: unknown) => void) | undefined;
 
   constructor(identity: FunctionIdentity, invocation: Invocation) {
     const headers = invocation.headers;
@@ -104,18 +135,70 @@ class InvocationContext implements LambdaContext {
     if (!this.#controller) {
       const abort = new AbortController();
       this.#controller = abort;
+      if (this.#timerState === 'released') return abort.signal;
       this.#timer = setTimeout(
         () => abort.abort(new DOMException('The invocation reached its deadline', 'TimeoutError')),
         Math.max(0, this.#deadline - Date.now()),
       );
-      if (this.#released) this.#timer.unref();
+      if (this.#timerState === 'unref') this.#timer.unref();
     }
     return this.#controller.signal;
   }
 
-  release(): void {
-    this.#released = true;
+  unrefDeadline(): void {
+    if (this.#timerState !== 'ref') return;
+    this.#timerState = 'unref';
     this.#timer?.unref();
+  }
+
+  release(): void {
+    this.#timerState = 'released';
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  // The legacy completion methods are made on first use: most handlers never touch them, and
+  // three closures per invocation are not free. Accessors, so that `context.done` still works
+  // when passed on detached (`s3.putObject(params, context.done)`) and may be replaced.
+  bind(completion: Completion): void {
+    this.#completion = completion;
+  }
+
+  get done(): (error?: unknown, result?: unknown) => void {
+    const completion = this.#completion;
+    if (!completion) return this.#done ?? notForStreaming;
+    this.#done ??= (error, result) =>
+      error !== undefined && error !== null
+        ? completion.complete(true, error)
+        : completion.complete(false, result);
+    return this.#done;
+  }
+
+  set done(fn: (error?: unknown, result?: unknown) => void) {
+    this.#done = fn;
+  }
+
+  get succeed(): (result?: unknown) => void {
+    const completion = this.#completion;
+    if (!completion) return this.#succeed ?? notForStreaming;
+    this.#succeed ??= (result) => completion.complete(false, result);
+    return this.#succeed;
+  }
+
+  set succeed(fn: (result?: unknown) => void) {
+    this.#succeed = fn;
+  }
+
+  get fail(): (error?: unknown) => void {
+    const completion = this.#completion;
+    if (!completion) return this.#fail ?? notForStreaming;
+    // Lambda's runtime reports a reasonless fail() as the string 'handled'.
+    this.#fail ??= (error) => completion.complete(true, error ?? 'handled');
+    return this.#fail;
+  }
+
+  set fail(fn: (error?: unknown) => void) {
+    this.#fail = fn;
   }
 }
 

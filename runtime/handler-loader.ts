@@ -18,6 +18,12 @@ export interface LoadedHandler {
   readonly streaming: boolean;
   /** Callback-style handlers take (event, context, callback). */
   readonly usesCallback: boolean;
+  /**
+   * Whether the handler is given a callback: all but streaming handlers and async functions
+   * that declare fewer than three parameters (they cannot reach it: an async arrow function
+   * has no `arguments`), so most modern handlers cost no callback per invocation.
+   */
+  readonly passCallback: boolean;
   readonly eventSchema: StandardSchema | undefined;
   readonly deserialize: ((body: Buffer, context: unknown) => unknown) | undefined;
   readonly serialize: ((result: unknown, context: unknown) => string | Buffer) | undefined;
@@ -91,6 +97,7 @@ export async function loadHandler(
     fn: fn as HandlerFunction,
     streaming,
     usesCallback: !streaming && fn.length >= 3,
+    passCallback: !streaming && (fn.length >= 3 || !isAsyncFunction(fn)),
     eventSchema: isStandardSchema(schema) ? schema : undefined,
     deserialize:
       typeof deserialize === 'function' ? (deserialize as LoadedHandler['deserialize']) : undefined,
@@ -159,6 +166,10 @@ function findExport(namespace: Record<string, unknown>, exportPath: readonly str
     exportPath.reduce<unknown>((node, key) => asRecord(node)?.[key], root);
   // CommonJS modules imported as ES modules put `module.exports` on `default`.
   return walk(namespace) ?? walk(namespace.default);
+}
+
+function isAsyncFunction(fn: Function): boolean {
+  return Object.prototype.toString.call(fn) === '[object AsyncFunction]';
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {

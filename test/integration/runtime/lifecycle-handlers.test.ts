@@ -108,3 +108,14 @@ describe('callback handlers and legacy completion methods', () => {
     expect(answer.body).toEqual({ aborted: false });
   });
 });
+
+describe('the callback argument', () => {
+  it.each([
+    { name: 'asyncTwo', answer: 2 },
+    { name: 'asyncThree', answer: 'function' },
+    { name: 'plain', answer: 3 },
+  ])('$name is called with what it can use: $answer', async ({ name, answer }) => {
+    harness = await startRuntime({ handler: `lifecycle/arity.${name}` });
+    expect((await harness.invokeJson({})).body).toBe(answer);
+  });
+});
