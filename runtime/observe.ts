@@ -32,7 +32,8 @@ export function formatObservation(
   time: number,
 ): string {
   const requestId = currentRequest.id || '-';
-  const clean = name.replace(/[\t\r\n]+/g, ' ');
+  // Runtime marks are the RuntimeMark constants: only names from user code need cleaning.
+  const clean = kind === 'user' ? name.replace(/[\t\r\n]+/g, ' ') : name;
   if (settings.json) {
     return `${JSON.stringify({
       timestamp: new Date(time).toISOString(),

@@ -95,3 +95,20 @@ describe('createObserver and the public observe()', () => {
     );
   });
 });
+
+describe('runtime marks', () => {
+  it('are written as they are, without the cleaning user names get (one regex less per mark)', () => {
+    const lines: string[] = [];
+    const observer = createObserver(TEXT, (line) => lines.push(line));
+    currentRequest.id = 'req-3';
+    const replace = vi.spyOn(String.prototype, 'replace');
+    observer.hold('handler.start');
+    observer('runtime', 'handler.end');
+    expect(replace).not.toHaveBeenCalled();
+    replace.mockRestore();
+    expect(lines.map((line) => line.split('\t').slice(2).join('\t'))).toEqual([
+      'req-3\truntime\thandler.start\n',
+      'req-3\truntime\thandler.end\n',
+    ]);
+  });
+});
