@@ -13,8 +13,6 @@ const DYNAMIC_IMPORT_WARNING = 'vm.USE_MAIN_CONTEXT_DEFAULT_LOADER is an experim
 export interface CompiledModule {
   readonly exports: unknown;
   readonly script: vm.Script;
-  /** Whether V8 accepted the cache (it refuses one made by another V8 version or flags). */
-  readonly cacheAccepted: boolean;
 }
 
 /** The cache file for a bundle, when there is one. */
@@ -41,11 +39,8 @@ export function compileCommonJs(file: string, cachedData?: Buffer): CompiledModu
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
   module.loaded = true;
-  return {
-    exports: module.exports,
-    script,
-    cacheAccepted: cachedData !== undefined && !script.cachedDataRejected,
-  };
+  // A cache V8 refuses (made by another V8 version or flags) is simply not used.
+  return { exports: module.exports, script };
 }
 
 /** Loads a bundle with its code cache. */
