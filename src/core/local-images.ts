@@ -158,7 +158,7 @@ export async function createLocalImage(
       [LABELS.hash]: responder.hash,
       [LABELS.runtimeVersion]: lambdashVersion,
     };
-    const id = await buildImage(docker, context, labels, options);
+    const id = await buildWithRetry(docker, context, labels, options);
     // Marked first: a tag request whose answer is lost may still have tagged.
     tagged = true;
     try {
@@ -191,6 +191,37 @@ export async function createLocalImage(
   } finally {
     await removeTemporary();
     if (!options.buildAt) await rm(context, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The classic builder reuses cached layers that belong to other images; when one of those is
+ * removed while this build runs (another build's clean-up, a user deleting an old image), the
+ * engine fails the build on a parent it no longer has. Building again picks other layers.
+ */
+const VANISHED_PARENT = /unknown parent image ID|failed to set parent|No such image: sha256:/;
+const BUILD_ATTEMPTS = 3;
+
+async function buildWithRetry(
+  docker: Docker,
+  context: string,
+  labels: Record<string, string>,
+  options: LocalImageOptions,
+): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await buildImage(docker, context, labels, options);
+    } catch (error) {
+      const vanished =
+        error instanceof LambdashError &&
+        error.code === 'BUILD_FAILED' &&
+        VANISHED_PARENT.test(error.message);
+      if (!vanished || attempt === BUILD_ATTEMPTS) throw error;
+      emit(options, {
+        type: 'build.log',
+        text: `A cached layer was removed during the build; building again (attempt ${attempt + 1} of ${BUILD_ATTEMPTS}).`,
+      });
+    }
   }
 }
 

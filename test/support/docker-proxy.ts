@@ -22,6 +22,12 @@ export interface DockerProxyOptions {
   readonly target?: string;
   /** Called with each request line as it passes (before it is forwarded). */
   readonly onRequest?: (line: string) => void;
+  /**
+   * Answers a request in the engine's stead when this returns a body: the request (its
+   * chunked body read to the end) never reaches the engine, and the client gets a 200 with
+   * that body, as JSON, then the connection closes. For faults the engine rarely makes.
+   */
+  readonly answer?: (line: string) => string | undefined;
 }
 
 export async function startDockerProxy(options: DockerProxyOptions = {}): Promise<DockerProxy> {
@@ -39,15 +45,35 @@ export async function startDockerProxy(options: DockerProxyOptions = {}): Promis
     const engine = net.connect(target);
     track(client);
     track(engine);
+    let answering: string | undefined;
+    let tail = '';
+    // Forwarded by hand rather than piped, so that a request can be held back whole.
     client.on('data', (chunk: Buffer) => {
-      // Requests start at a chunk's beginning on a keep-alive connection; bodies rarely do.
-      const line = REQUEST_LINE.exec(chunk.subarray(0, 2048).toString('latin1'));
-      if (line) {
-        requests.push(line[0].trimEnd());
-        options.onRequest?.(line[0].trimEnd());
+      if (answering === undefined) {
+        // Requests start at a chunk's beginning on a keep-alive connection; bodies rarely do.
+        const line = REQUEST_LINE.exec(chunk.subarray(0, 2048).toString('latin1'));
+        if (line) {
+          requests.push(line[0].trimEnd());
+          options.onRequest?.(line[0].trimEnd());
+          answering = options.answer?.(line[0].trimEnd());
+        }
+      }
+      if (answering === undefined) {
+        if (!engine.write(chunk)) {
+          client.pause();
+          engine.once('drain', () => client.resume());
+        }
+        return;
+      }
+      tail = (tail + chunk.toString('latin1')).slice(-5);
+      if (tail === '0\r\n\r\n') {
+        const body = Buffer.from(answering);
+        client.end(
+          `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${answering}`,
+        );
+        // The engine's connection goes when the client's closes.
       }
     });
-    client.pipe(engine);
     engine.pipe(client);
     client.once('close', () => engine.destroy());
     engine.once('close', () => client.destroy());

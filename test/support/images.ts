@@ -78,6 +78,18 @@ export async function containerExists(id: string): Promise<boolean> {
 }
 
 /**
+ * Whether the container is gone, allowing the engine a few seconds: an auto-remove container
+ * is removed by the engine just after it stops, not at once.
+ */
+export async function containerGone(id: string): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    if (!(await containerExists(id))) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+/**
  * Removes every image tagged under these names, or labelled by lambdash with one of them (an
  * untagged image a failed build left), and the containers using them.
  */

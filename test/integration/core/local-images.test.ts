@@ -24,6 +24,7 @@ import { testDocker } from '../../support/docker.js';
 import { ensureExampleInstalled, examplesDir } from '../../support/examples.js';
 import {
   containerExists,
+  containerGone,
   containersOf,
   failure,
   imagesLabelled,
@@ -168,7 +169,7 @@ describe('createLocalImage', () => {
     // The failed image is gone altogether, not just untagged; so is its test's container.
     expect(await imagesLabelled(LABELS.hash, changed.hash)).toEqual([]);
     for (const event of events) {
-      if (event.type === 'container.start') expect(await containerExists(event.id)).toBe(false);
+      if (event.type === 'container.start') expect(await containerGone(event.id)).toBe(true);
     }
   });
 
