@@ -71,6 +71,16 @@ export async function runImageLocally(
   const docker = getDocker();
   const engine = await getDockerEngine();
   const imageRef = typeof image === 'string' ? image : image.id;
+  if (options.port !== undefined) await checkPort(options.port, engine.network);
+  for (const key of Object.keys(options.environment ?? {})) {
+    if (!ENV_NAME.test(key)) {
+      throw new LambdashError(
+        'INVALID_OPTION',
+        `"${key}" is not a valid environment variable name.`,
+        'Use letters, digits and underscores, not starting with a digit (as Lambda requires).',
+      );
+    }
+  }
   const port = options.port ?? (await freePort());
   const env = Object.entries({
     ...options.environment,
@@ -99,8 +109,21 @@ export async function runImageLocally(
         AutoRemove: !options.keep,
       },
     });
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) {
+      throw new LambdashError(
+        'IMAGE_NOT_FOUND',
+        `There is no local image ${imageRef}.`,
+        'Build it first, or list the images lambdash made.',
+      );
+    }
+    throw dockerError(error, `create a container of ${imageRef}`);
+  }
+  try {
     await created.start();
   } catch (error) {
+    // A container that never started is not auto-removed: it would stay behind.
+    await created.remove({ force: true }).catch(() => undefined);
     throw dockerError(error, `start a container of ${imageRef}`);
   }
   emit(options, { type: 'container.start', id: created.id, port });
@@ -425,6 +448,35 @@ function parseMaybeJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return text;
+  }
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A port asked for must be one, and free: with host networking another server on it would
+ * answer the readiness check in the container's stead (published ports fail at start).
+ */
+async function checkPort(port: number, network: 'host' | 'bridge'): Promise<void> {
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new LambdashError(
+      'INVALID_OPTION',
+      `${port} is not a TCP port.`,
+      'Give a whole number from 1 to 65535, or leave the port out to get a free one.',
+    );
+  }
+  if (network !== 'host') return;
+  const free = await new Promise<boolean>((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+  if (!free) {
+    throw new LambdashError(
+      'CONTAINER_FAILED',
+      `Port ${port} on 127.0.0.1 is already in use.`,
+      'Choose another port, or leave the port out to get a free one.',
+    );
   }
 }
 

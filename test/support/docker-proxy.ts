@@ -15,6 +15,11 @@ export interface DockerProxy {
   kill(): Promise<void>;
 }
 
+export interface ProxyAnswer {
+  readonly status?: number;
+  readonly body: string;
+}
+
 const REQUEST_LINE = /^(GET|HEAD|POST|PUT|DELETE) (\S+) HTTP\/1\.[01]\r\n/;
 
 export interface DockerProxyOptions {
@@ -23,11 +28,11 @@ export interface DockerProxyOptions {
   /** Called with each request line as it passes (before it is forwarded). */
   readonly onRequest?: (line: string) => void;
   /**
-   * Answers a request in the engine's stead when this returns a body: the request (its
-   * chunked body read to the end) never reaches the engine, and the client gets a 200 with
-   * that body, as JSON, then the connection closes. For faults the engine rarely makes.
+   * Answers a request in the engine's stead when this returns an answer: the request (read to
+   * the end of its body) never reaches the engine, and the client gets that status (200 by
+   * default) and body, as JSON, then the connection closes. For faults the engine rarely makes.
    */
-  readonly answer?: (line: string) => string | undefined;
+  readonly answer?: (line: string) => ProxyAnswer | undefined;
 }
 
 export async function startDockerProxy(options: DockerProxyOptions = {}): Promise<DockerProxy> {
@@ -45,8 +50,8 @@ export async function startDockerProxy(options: DockerProxyOptions = {}): Promis
     const engine = net.connect(target);
     track(client);
     track(engine);
-    let answering: string | undefined;
-    let tail = '';
+    let answering: ProxyAnswer | undefined;
+    let held = Buffer.alloc(0);
     // Forwarded by hand rather than piped, so that a request can be held back whole.
     client.on('data', (chunk: Buffer) => {
       if (answering === undefined) {
@@ -65,11 +70,12 @@ export async function startDockerProxy(options: DockerProxyOptions = {}): Promis
         }
         return;
       }
-      tail = (tail + chunk.toString('latin1')).slice(-5);
-      if (tail === '0\r\n\r\n') {
-        const body = Buffer.from(answering);
+      held = Buffer.concat([held, chunk]);
+      if (requestComplete(held)) {
+        const body = Buffer.from(answering.body);
+        const status = answering.status ?? 200;
         client.end(
-          `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${answering}`,
+          `HTTP/1.1 ${status} ${status === 200 ? 'OK' : 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${answering.body}`,
         );
         // The engine's connection goes when the client's closes.
       }
@@ -97,4 +103,17 @@ export async function startDockerProxy(options: DockerProxyOptions = {}): Promis
       return killed;
     },
   };
+}
+
+/** Whether a held request has arrived whole: headers, then its body by length or chunks. */
+function requestComplete(request: Buffer): boolean {
+  const end = request.indexOf('\r\n\r\n');
+  if (end < 0) return false;
+  const headers = request.subarray(0, end).toString('latin1');
+  const body = request.subarray(end + 4);
+  if (/^transfer-encoding:\s*chunked/im.test(headers)) {
+    return body.subarray(-5).toString('latin1') === '0\r\n\r\n';
+  }
+  const length = /^content-length:\s*(\d+)/im.exec(headers);
+  return body.length >= (length ? Number(length[1]) : 0);
 }

@@ -315,10 +315,11 @@ describe('a cached layer removed while the build runs', () => {
   // The classic builder fails a build whose cached parent another client removed meanwhile
   // ("failed to set parent ... unknown parent image ID"). The race is rare and timing-bound,
   // so the proxy plays the engine's part for the first attempts.
-  const vanished = (n: number) =>
-    `${JSON.stringify({ stream: 'Step 1/9 : FROM somewhere\n' })}\n${JSON.stringify({
+  const vanished = (n: number) => ({
+    body: `${JSON.stringify({ stream: 'Step 1/9 : FROM somewhere\n' })}\n${JSON.stringify({
       error: `failed to export image: failed to set parent sha256:${String(n).repeat(64)}: unknown parent image ID sha256:${String(n).repeat(64)}`,
-    })}\n`;
+    })}\n`,
+  });
 
   it.each([
     { failures: 1, outcome: 'is built again, and succeeds' },

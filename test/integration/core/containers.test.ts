@@ -1,8 +1,9 @@
 // Containers of lambdash images on the real engine: the examples built, run and invoked
 // through the image's emulator, local tests, the container functions, and Lambda's read-only
 // file system. Every image is built under a name of this file's own and removed afterwards.
+import net from 'node:net';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ensureBaseImage } from '../../../src/core/base-image.js';
 import {
   type Container,
@@ -18,6 +19,7 @@ import { createLocalImage, type LocalImage } from '../../../src/core/local-image
 import { getResponder } from '../../../src/core/responder.js';
 import { awsEvent, withJsonBody } from '../../support/aws-events.js';
 import { testDocker } from '../../support/docker.js';
+import { startDockerProxy } from '../../support/docker-proxy.js';
 import { ensureExampleInstalled, examplesDir } from '../../support/examples.js';
 import {
   containerExists,
@@ -69,6 +71,14 @@ afterEach(async () => {
 afterAll(async () => {
   await removeImagesNamed(...Object.values(names));
 });
+
+/** A port a server of this test holds on loopback until the test ends. */
+async function holdPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return (server.address() as net.AddressInfo).port;
+}
 
 async function run(image: LocalImage, options: Parameters<typeof runImageLocally>[1] = {}) {
   const container = await runImageLocally(image, options);
@@ -357,6 +367,73 @@ describe('containers', () => {
     const start = events.find((e) => e.type === 'container.start');
     if (start?.type !== 'container.start') throw new Error('no container was started');
     expect(await containerGone(start.id)).toBe(true);
+  });
+
+  it.each([
+    {
+      what: 'a port another server holds on loopback',
+      options: async () => ({ port: await holdPort() }),
+      code: 'CONTAINER_FAILED',
+      message: /^Port \d+ on 127\.0\.0\.1 is already in use\.$/,
+    },
+    {
+      what: 'port 0',
+      options: async () => ({ port: 0 }),
+      code: 'INVALID_OPTION',
+      message: /^0 is not a TCP port\.$/,
+    },
+    {
+      what: 'port 65536',
+      options: async () => ({ port: 65_536 }),
+      code: 'INVALID_OPTION',
+      message: /^65536 is not a TCP port\.$/,
+    },
+    {
+      what: 'an environment variable name with a dash',
+      options: async () => ({ environment: { 'APP-MODE': 'x' } }),
+      code: 'INVALID_OPTION',
+      message: /^"APP-MODE" is not a valid environment variable name\.$/,
+    },
+  ])('refuse $what, starting nothing', async ({ options, code, message }) => {
+    const { events, onEvent } = recorder();
+    const error = await failure(runImageLocally(images.echo, { ...(await options()), onEvent }));
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(message);
+    expect(error.hint).toEqual(expect.any(String));
+    expect(events).toEqual([]);
+    expect(await containersOf(images.echo.id)).toEqual([]);
+  });
+
+  it('refuse an image that does not exist with IMAGE_NOT_FOUND', async () => {
+    const missing = `${uniqueName('absent')}:latest`;
+    const error = await failure(runImageLocally(missing));
+    expect(error.code).toBe('IMAGE_NOT_FOUND');
+    expect(error.message).toBe(`There is no local image ${missing}.`);
+  });
+
+  it('that fail to start are not left behind', async () => {
+    // The engine refuses the start (as it does when a published port is taken elsewhere).
+    const proxy = await startDockerProxy({
+      answer: (line) =>
+        /^POST (\/v[\d.]+)?\/containers\/[0-9a-f]+\/start/.test(line)
+          ? { status: 500, body: JSON.stringify({ message: 'driver failed programming' }) }
+          : undefined,
+    });
+    vi.stubEnv('DOCKER_HOST', proxy.host);
+    try {
+      const error = await failure(runImageLocally(images.echo));
+      expect(error.code).toBe('DOCKER_FAILED');
+      expect(error.message).toBe(
+        `Could not start a container of ${images.echo.id}: driver failed programming (Docker answered 500)`,
+      );
+      expect(
+        proxy.requests.some((l) => /^DELETE (\/v[\d.]+)?\/containers\/[0-9a-f]+\?/.test(l)),
+      ).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+      await proxy.kill();
+    }
+    expect(await containersOf(images.echo.id)).toEqual([]);
   });
 
   it('sendLocalRequest says when nothing answers on the port', async () => {
