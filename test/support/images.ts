@@ -120,6 +120,53 @@ export async function removeImagesNamed(...names: string[]): Promise<void> {
   }
 }
 
+/** The marks uniqueLayers put into Dockerfiles of this test file, for removeUniqueLayers. */
+const layerMarks = new Set<string>();
+
+/**
+ * A dockerfileUpdate that makes every layer after FROM this build's own (an ENV line with a
+ * random mark, which every later layer inherits): no other build takes them from the cache,
+ * so removing what a failed build left cannot break another one.
+ */
+export function uniqueLayers(dockerfile: string): string {
+  const mark = `LAMBDASH_TEST_LAYERS=${randomBytes(6).toString('hex')}`;
+  layerMarks.add(mark);
+  return dockerfile.replace(/^(FROM .*)$/m, `$1\nENV ${mark}`);
+}
+
+/**
+ * Removes every image (intermediate layers of failed and cancelled builds included) made under
+ * a Dockerfile that went through uniqueLayers in this test file.
+ */
+export async function removeUniqueLayers(): Promise<void> {
+  if (layerMarks.size === 0) return;
+  const docker = testDocker();
+  const ours: string[] = [];
+  for (const image of await docker.listImages({ all: true })) {
+    const info = await docker
+      .getImage(image.Id)
+      .inspect()
+      .catch(() => undefined);
+    if (info?.Config?.Env?.some((entry) => layerMarks.has(entry))) ours.push(image.Id);
+  }
+  // Children first: an image with children refuses (409) until they are gone.
+  for (let pending = ours; pending.length > 0; ) {
+    const refused: string[] = [];
+    for (const id of pending) {
+      await docker
+        .getImage(id)
+        .remove()
+        .catch((error: { statusCode?: number }) => {
+          if (error.statusCode === 409) refused.push(id);
+          else if (error.statusCode !== 404) throw error;
+        });
+    }
+    if (refused.length === pending.length) throw new Error(`images still in use: ${refused}`);
+    pending = refused;
+  }
+  layerMarks.clear();
+}
+
 /** The docker CLI (this engine speaks API 1.41 at most); returns stdout. */
 export async function dockerCli(...args: string[]): Promise<string> {
   const { stdout } = await run('docker', args, {

@@ -19,7 +19,9 @@ import {
   imagesLabelled,
   recorder,
   removeImagesNamed,
+  removeUniqueLayers,
   tagsNamed,
+  uniqueLayers,
   uniqueName,
 } from '../../support/images.js';
 import { handlersDir } from '../../support/paths.js';
@@ -45,8 +47,18 @@ afterEach(() => {
 
 afterAll(async () => {
   await removeImagesNamed(...made);
+  // What failed and cancelled builds left in the engine's cache (their layers are unique).
+  await removeUniqueLayers();
   removeTempDirs();
 });
+
+/** A slow step (2 s) after the code is in, so a build is surely running when it gets there. */
+function withSlowStep(text: string): string {
+  return uniqueLayers(text).replace(
+    'WORKDIR /var/task',
+    'WORKDIR /var/task\nRUN ["node", "-e", "setTimeout(() => {}, 2000)"]',
+  );
+}
 
 /** Builds with these options, expecting a failure; returns it with the events seen. */
 async function failedBuild(responder: Responder, options: LocalImageOptions) {
@@ -239,16 +251,12 @@ describe('the engine going away in the middle of a build', () => {
     vi.stubEnv('DOCKER_HOST', proxy.host);
     const image = name('gone');
     const responder = await getResponder(echo, { name: image });
+    const { onEvent } = recorder();
     const error = await failure(
       createLocalImage(responder, {
-        noCache: true,
-        // A slow step, so the build is surely running when the proxy dies there.
-        dockerfileUpdate: (text) =>
-          text.replace(
-            'WORKDIR /var/task',
-            'WORKDIR /var/task\nRUN ["node", "-e", "setTimeout(() => {}, 2000)"]',
-          ),
+        dockerfileUpdate: withSlowStep,
         onEvent: (event) => {
+          onEvent(event);
           if (killed || event.type !== 'build.log') return;
           if (at === 'RUN' ? event.text.includes('setTimeout') : event.text.startsWith(at)) kill();
         },
@@ -288,16 +296,13 @@ describe('a build cancelled through its signal', () => {
     const image = name('cancelled');
     const responder = await getResponder(echo, { name: image });
     const controller = new AbortController();
+    const { onEvent } = recorder();
     const error = await failure(
       createLocalImage(responder, {
-        noCache: true,
         signal: controller.signal,
-        dockerfileUpdate: (text) =>
-          text.replace(
-            'WORKDIR /var/task',
-            'WORKDIR /var/task\nRUN ["node", "-e", "setTimeout(() => {}, 2000)"]',
-          ),
+        dockerfileUpdate: withSlowStep,
         onEvent: (event) => {
+          onEvent(event);
           if (event.type === 'build.log' && event.text.includes(at)) controller.abort();
         },
       }),
@@ -373,7 +378,7 @@ describe('a cached layer removed while the build runs', () => {
     const image = name('run-fails');
     const responder = await getResponder(echo, { name: image });
     const { error, events } = await failedBuild(responder, {
-      dockerfileUpdate: (text) => `${text}RUN ["node", "-e", "process.exit(3)"]\n`,
+      dockerfileUpdate: (text) => `${uniqueLayers(text)}RUN ["node", "-e", "process.exit(3)"]\n`,
     });
     expect(error.code).toBe('BUILD_FAILED');
     expect(error.message).toMatch(/returned a non-zero code: 3/);
