@@ -120,11 +120,20 @@ async function warmUp(config: FunctionConfig, entry: string, eventFile: string):
     runtimeCommand: [process.execPath, entry],
   });
   const outcome = await emulator.invoke(event);
+  // Nobody reads a streamed answer here: it is dropped as it comes, or the handler would
+  // stall on a full stream until its timeout.
+  if (!Buffer.isBuffer(outcome.body)) outcome.body.resume();
   await outcome.done;
+  // Settled by now unless the runtime died mid-stream, which its exit already reported.
+  const streamError = await Promise.race([outcome.streamError, undefined]);
   await emulator.close();
-  if (outcome.functionError) {
-    const body = Buffer.isBuffer(outcome.body) ? outcome.body.toString('utf8') : '';
-    process.stderr.write(`lambdash warm-up: the handler failed (${outcome.errorType}): ${body}\n`);
+  const failure = outcome.functionError
+    ? { errorType: outcome.errorType, body: Buffer.isBuffer(outcome.body) ? outcome.body : '' }
+    : streamError;
+  if (failure) {
+    process.stderr.write(
+      `lambdash warm-up: the handler failed (${failure.errorType}): ${failure.body.toString()}\n`,
+    );
   }
 }
 

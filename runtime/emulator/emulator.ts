@@ -119,8 +119,11 @@ export class Emulator {
 
     let result: RuntimeInvokeResult;
     if (typeof init === 'object') {
-      // The runtime reported a failed init: that is the invocation's answer.
+      // The runtime reported a failed init: that is the invocation's answer. As Lambda does,
+      // the runtime is then shut down (ours exits by itself; one that does not would hold
+      // the queue forever), and the next invocation starts a new one.
       result = failed(init.errorType, init.body, exited);
+      await this.#kill();
     } else if (init !== 'ready' && init !== 'init-timeout') {
       result = failed('Runtime.ExitError', exitBody(requestId, init), exited);
     } else {
@@ -154,7 +157,6 @@ export class Emulator {
         result = { kind: 'error', ...error, deliveredAt, answeredAt, idle };
       }
     }
-    this.#samplePeakMemory();
 
     // Lambda ends an invocation when the runtime asks for the next one (or dies, or times out).
     const done = (async () => {
@@ -167,7 +169,8 @@ export class Emulator {
       const idle = await this.#raceDeadline(result.idle, exited, deadline);
       if (idle === 'timeout') await this.#kill();
       const endedAt = typeof idle === 'number' ? idle : performance.now();
-      this.#samplePeakMemory();
+      // The peak was read when the runtime asked for its next event (or before it was killed):
+      // /proc is read at those two moments only, not several times per invocation.
       // All the runtime printed before asking for more is in its output file by now.
       output.compact();
       const report: InvocationReport = {
@@ -283,6 +286,8 @@ export class Emulator {
     this.#exited = new Promise<string>((resolve) => {
       child.on('error', (error) => {
         output.close();
+        // No process to wait for: the next invocation must spawn one afresh.
+        if (this.#process === child) this.#process = undefined;
         resolve(`Runtime failed to start: ${error.message}`);
       });
       child.on('exit', (code, signal) => {

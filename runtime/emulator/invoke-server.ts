@@ -1,6 +1,10 @@
 // The Lambda Invoke API over HTTP, as AWS's base images serve it on port 8080:
 // POST /2015-03-31/functions/function/invocations. Answers like the Lambda service:
 // function errors are 200 with X-Amz-Function-Error, Event is 202, DryRun is 204.
+// Requests from web pages are refused: browsers send an Origin header with every
+// cross-origin POST, and no legitimate caller of this API (curl, SDKs, tests) does. Without
+// the check any page the developer visits could run the function with the developer's
+// environment (and with DNS rebinding, read the answer).
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -48,6 +52,15 @@ async function handle(
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): Promise<void> {
+  if (req.headers.origin !== undefined) {
+    req.resume();
+    return sendError(
+      res,
+      403,
+      'AccessDeniedException',
+      'Requests from web pages (with an Origin header) are refused: invoke from curl, an SDK or a test instead',
+    );
+  }
   const match = INVOKE_PATH.exec(req.url ?? '');
   if (!match) {
     req.resume();
@@ -85,7 +98,15 @@ async function handle(
   let clientContext: string | undefined;
   const encodedContext = req.headers['x-amz-client-context'];
   if (typeof encodedContext === 'string' && encodedContext) {
-    clientContext = Buffer.from(encodedContext, 'base64').toString('utf8');
+    clientContext = clientContextHeader(encodedContext);
+    if (clientContext === undefined) {
+      return sendError(
+        res,
+        400,
+        'InvalidRequestContentException',
+        'Client context must be a valid Base64-encoded JSON object.',
+      );
+    }
   }
   const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
   // The id the caller gets back is the one the function runs with (context.awsRequestId),
@@ -123,6 +144,13 @@ async function handle(
   res.writeHead(200, headers);
   const body = outcome.body;
   body.pipe(res, { end: false });
+  // A caller that goes away mid-stream must not stall the runtime until its timeout: the
+  // rest of the answer is read and dropped, so the handler can finish.
+  res.once('close', () => {
+    if (res.writableFinished) return;
+    body.unpipe(res);
+    body.resume();
+  });
   // The runtime's error (or its death, or a timeout) settles streamError even when the body
   // itself never ends.
   if (await outcome.streamError) {
@@ -132,6 +160,25 @@ async function handle(
     res.end();
   }
   await outcome.done;
+}
+
+/**
+ * The Lambda-Runtime-Client-Context value for a base64 X-Amz-Client-Context: its JSON object
+ * re-encoded on one line of ASCII (anything else escaped as \uXXXX), which an HTTP header can
+ * always carry; undefined when it is not a JSON object.
+ */
+export function clientContextHeader(encoded: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function tail(log: string): string {

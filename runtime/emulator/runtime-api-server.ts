@@ -51,6 +51,8 @@ export type RuntimeInvokeResult =
 
 interface InFlight {
   readonly request: RuntimeInvokeRequest;
+  /** The event's headers, built and checked before the invocation was accepted. */
+  readonly headers: http.OutgoingHttpHeaders;
   readonly resolve: (result: RuntimeInvokeResult) => void;
   readonly idle: Promise<number>;
   readonly becameIdle: (at: number) => void;
@@ -103,17 +105,35 @@ export class RuntimeApiServer extends EventEmitter<RuntimeApiServerEvents> {
     return this.#waiting !== undefined && !this.#waiting.writableEnded;
   }
 
-  /** Hands an event to the runtime (now, or when it next asks) and resolves with its answer. */
+  /**
+   * Hands an event to the runtime (now, or when it next asks) and resolves with its answer.
+   * An event whose headers HTTP cannot carry (a client context with a newline) is answered
+   * at once with an InvalidRequestContentException error, and never reaches the runtime.
+   */
   invoke(request: RuntimeInvokeRequest): Promise<RuntimeInvokeResult> {
     if (this.#current && !this.#current.answered) {
       return Promise.reject(new Error('RuntimeApiServer: an invocation is already in flight'));
+    }
+    let headers: http.OutgoingHttpHeaders;
+    try {
+      headers = eventHeaders(request);
+    } catch (error) {
+      return Promise.resolve(refused((error as Error).message));
     }
     let becameIdle: (at: number) => void = () => {};
     const idle = new Promise<number>((resolve) => {
       becameIdle = resolve;
     });
     return new Promise((resolve) => {
-      this.#current = { request, resolve, idle, becameIdle, deliveredAt: 0, answered: false };
+      this.#current = {
+        request,
+        headers,
+        resolve,
+        idle,
+        becameIdle,
+        deliveredAt: 0,
+        answered: false,
+      };
       this.#deliver();
     });
   }
@@ -139,20 +159,21 @@ export class RuntimeApiServer extends EventEmitter<RuntimeApiServerEvents> {
     const current = this.#current;
     const res = this.#waiting;
     if (!current || current.answered || current.deliveredAt || !res || res.writableEnded) return;
+    const deliveredAt = performance.now();
+    try {
+      res.writeHead(200, current.headers);
+    } catch (error) {
+      // The headers were checked in invoke(); should writing them fail anyway, the
+      // invocation is answered, and the runtime's `next` stays waiting for the one after it.
+      const { body } = refused((error as Error).message);
+      this.#answer({ kind: 'error', errorType: INVALID_REQUEST, body });
+      current.becameIdle(performance.now());
+      return;
+    }
+    // Only now is the event on its way: a failure above must leave nothing half-delivered.
     this.#waiting = undefined;
-    const { request } = current;
-    const headers: http.OutgoingHttpHeaders = {
-      'content-type': 'application/json',
-      'lambda-runtime-aws-request-id': request.requestId,
-      'lambda-runtime-deadline-ms': String(request.deadlineMs),
-      'lambda-runtime-invoked-function-arn': request.invokedFunctionArn,
-    };
-    if (request.traceId) headers['lambda-runtime-trace-id'] = request.traceId;
-    if (request.clientContext) headers['lambda-runtime-client-context'] = request.clientContext;
-    if (request.cognitoIdentity)
-      headers['lambda-runtime-cognito-identity'] = request.cognitoIdentity;
-    current.deliveredAt = performance.now();
-    res.writeHead(200, headers).end(request.payload);
+    current.deliveredAt = deliveredAt;
+    res.end(current.request.payload);
   }
 
   #answer(result: DistributiveOmit<RuntimeInvokeResult, keyof Timings>): void {
@@ -284,6 +305,42 @@ export class RuntimeApiServer extends EventEmitter<RuntimeApiServerEvents> {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+const INVALID_REQUEST = 'InvalidRequestContentException';
+
+/** The headers that carry an event to the runtime; throws if HTTP cannot carry one of them. */
+function eventHeaders(request: RuntimeInvokeRequest): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'lambda-runtime-aws-request-id': request.requestId,
+    'lambda-runtime-deadline-ms': String(request.deadlineMs),
+    'lambda-runtime-invoked-function-arn': request.invokedFunctionArn,
+  };
+  if (request.traceId) headers['lambda-runtime-trace-id'] = request.traceId;
+  if (request.clientContext) headers['lambda-runtime-client-context'] = request.clientContext;
+  if (request.cognitoIdentity) headers['lambda-runtime-cognito-identity'] = request.cognitoIdentity;
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      http.validateHeaderValue(name, value);
+    } catch (error) {
+      throw new Error(`${name} cannot be sent as an HTTP header: ${(error as Error).message}`);
+    }
+  }
+  return headers;
+}
+
+/** The answer to an invocation that could not be handed to the runtime at all. */
+function refused(message: string): RuntimeInvokeResult & { kind: 'error' } {
+  const now = performance.now();
+  return {
+    kind: 'error',
+    errorType: INVALID_REQUEST,
+    body: Buffer.from(JSON.stringify({ errorType: INVALID_REQUEST, errorMessage: message })),
+    deliveredAt: now,
+    answeredAt: now,
+    idle: Promise.resolve(now),
+  };
+}
 
 function headerValue(req: http.IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];

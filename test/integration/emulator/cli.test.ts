@@ -1,7 +1,8 @@
 // The emulator as users run it: `node dist/runtime/bootstrap.cjs <handler> --task-root DIR
 // --port 0`, invoked over its real HTTP Invoke API, with its stdout read as the function's log.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -103,6 +104,63 @@ describe('emulator CLI: a working handler', () => {
       clientContext: null,
       traceId: null,
     });
+  });
+
+  it.each([
+    ['a newline', '{\n"custom":{"tenant":"acme"}}', { custom: { tenant: 'acme' } }],
+    [
+      'characters outside ASCII and Latin-1',
+      '{"custom":{"city":"Zürich","price":"5 €","emoji":"🙂"}}',
+      { custom: { city: 'Zürich', price: '5 €', emoji: '🙂' } },
+    ],
+  ])(
+    'passes a client context with %s to the function, and keeps serving',
+    async (_label, text, parsed) => {
+      const answer = await emulator.invoke('{}', {
+        'X-Amz-Client-Context': Buffer.from(text).toString('base64'),
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.json).toMatchObject({ clientContext: parsed });
+      expect((await emulator.invoke('{"after":"context"}')).json).toMatchObject({
+        echo: { after: 'context' },
+        clientContext: null,
+      });
+    },
+  );
+
+  it.each([
+    ['not JSON', 'not json'],
+    ['JSON but not an object', '[1,2]'],
+  ])(
+    'refuses a client context that is %s with 400 InvalidRequestContentException',
+    async (_label, text) => {
+      const answer = await emulator.invoke('{}', {
+        'X-Amz-Client-Context': Buffer.from(text).toString('base64'),
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.headers.get('x-amzn-errortype')).toBe('InvalidRequestContentException');
+      expect(answer.json).toEqual({
+        Type: 'User',
+        message: 'Client context must be a valid Base64-encoded JSON object.',
+      });
+    },
+  );
+
+  it('refuses requests from web pages (with an Origin header) with 403, without running the function', async () => {
+    const starts = () => emulator.stdout().match(/^START /gm)?.length ?? 0;
+    const before = starts();
+    for (const contentType of ['application/json', 'text/plain']) {
+      const answer = await emulator.invoke('{}', {
+        Origin: 'https://attacker.example',
+        'Content-Type': contentType,
+      });
+      expect(answer.status).toBe(403);
+      expect(answer.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+    }
+    // A real invocation after them is the only new START.
+    const after = await emulator.invoke('{}');
+    await logOf(emulator, after.headers.get('x-amzn-requestid')!);
+    expect(starts()).toBe(before + 1);
   });
 
   it('returns the log tail for X-Amz-Log-Type: Tail, ending in the REPORT line', async () => {
@@ -351,6 +409,58 @@ describe('emulator CLI: a streaming handler', () => {
     ).toBe(true);
     // And the function goes on serving.
     expect((await emulator.invoke('{}')).text).toBe('hello world');
+  });
+});
+
+describe('emulator CLI: a streamed answer nobody reads to the end', () => {
+  let emulator: EmulatorCli;
+  beforeAll(async () => {
+    // Far beyond the test's own time limit: a stalled stream fails the test, not the function.
+    emulator = await start('big-stream.handler', { AWS_LAMBDA_FUNCTION_TIMEOUT: '600' });
+  });
+  afterAll(() => emulator.stop());
+
+  it('is dropped once the caller leaves: the handler writes to its end, the next one is served', async () => {
+    const controller = new AbortController();
+    // Far more than the sockets and stream buffers between the runtime and the caller hold.
+    const response = await fetch(emulator.url, {
+      method: 'POST',
+      body: '{"mb":48}',
+      signal: controller.signal,
+    });
+    const requestId = response.headers.get('x-amzn-requestid')!;
+    const reader = response.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    controller.abort();
+    const log = await logOf(emulator, requestId);
+    expect(log.body.some((line) => line.endsWith('\tINFO\tbig stream: all written'))).toBe(true);
+    expect(log.body.some((line) => line.includes('Task timed out'))).toBe(false);
+    const next = await emulator.invoke('{"mb":1}');
+    expect(next.status).toBe(200);
+    expect(next.text).toHaveLength(1024 * 1024);
+  });
+
+  it('is dropped by a warm-up, which nobody reads: the warm-up runs to its end', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lambdash-warmup-'));
+    try {
+      writeFileSync(path.join(dir, 'event.json'), '{"mb":48}');
+      const cli = spawnEmulator({
+        args: [
+          'big-stream.handler',
+          '--warmup',
+          path.join(dir, 'event.json'),
+          '--task-root',
+          taskRoot,
+        ],
+        env: { AWS_LAMBDA_FUNCTION_TIMEOUT: '600' },
+      });
+      expect(await cli.exited).toEqual({ code: 0, signal: null });
+      expect(cli.stdout()).toContain('\tINFO\tbig stream: all written\n');
+      expect(cli.stdout()).not.toContain('Task timed out');
+      expect(cli.stderr()).not.toContain('the handler failed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
