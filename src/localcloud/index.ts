@@ -28,6 +28,11 @@ export interface LocalCloudOptions {
   port?: number;
   /** Where state is kept; default `defaultDataDir()`. */
   dataDir?: string;
+  /**
+   * Lambda's containers: at most `maxContainers` per function (default 10; more invocations
+   * queue), each removed once idle for `idleMs` (default 5 minutes).
+   */
+  lambda?: { maxContainers?: number; idleMs?: number };
 }
 
 /** What the services publish for each other (Lambda looks roles up in IAM, and so on). */
@@ -43,6 +48,7 @@ export interface LocalCloudServices {
 /** What a service gets to start with. */
 export interface LocalCloudContext {
   readonly server: LocalCloudServer;
+  readonly options: LocalCloudOptions;
   readonly dataDir: string;
   readonly port: number;
   readonly endpoint: string;
@@ -88,6 +94,8 @@ const SERVICES: readonly StartService[] = [
     const lambda = await LambdaService.create({
       docker: new Docker(),
       region: LOCAL_REGION,
+      maxContainers: cloud.options.lambda?.maxContainers,
+      idleMs: cloud.options.lambda?.idleMs,
       persistence: {
         load: async () => store.values(),
         // Both changes are made before the Store writes, so they land in one atomic write.
@@ -214,6 +222,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const services: LocalCloudServices = {};
   const context: LocalCloudContext = {
     server,
+    options,
     dataDir,
     port,
     endpoint,

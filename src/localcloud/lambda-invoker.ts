@@ -51,7 +51,8 @@ interface Slot {
   readonly container: Docker.Container;
   readonly server: RuntimeApiServer;
   readonly stream: string;
-  readonly imageId: string;
+  /** The pool's generation (code and configuration) the container was started with. */
+  readonly generation: number;
   readonly startedAt: number;
   readonly exited: Promise<string>;
   initDurationMs: number | undefined;
@@ -72,7 +73,11 @@ export class FunctionPool {
   readonly #options: PoolOptions;
   #config: FunctionConfiguration;
   #imageId: string;
+  /** Bumped by every update: a container of an older generation has stale code or settings. */
+  #generation = 0;
   readonly #slots = new Set<Slot>();
+  /** Containers being started, which count against maxContainers before they join #slots. */
+  #starting = 0;
   readonly #waiting: (() => void)[] = [];
   readonly #reaper: NodeJS.Timeout;
   #closed = false;
@@ -89,6 +94,8 @@ export class FunctionPool {
   update(config: FunctionConfiguration, imageId: string): void {
     this.#config = config;
     this.#imageId = imageId;
+    // A configuration change keeps the image but changes the container's environment.
+    this.#generation++;
     for (const slot of this.#slots) if (!slot.busy) void this.#retire(slot);
   }
 
@@ -102,7 +109,7 @@ export class FunctionPool {
       slot.busy = false;
       slot.finishing = false;
       slot.lastUsed = Date.now();
-      if (slot.dead || slot.imageId !== this.#imageId) await this.#retire(slot);
+      if (slot.dead || slot.generation !== this.#generation) await this.#retire(slot);
       this.#waiting.shift()?.();
     };
     let result: InvokeResult;
@@ -126,7 +133,7 @@ export class FunctionPool {
     for (;;) {
       if (this.#closed) throw new Error('the function is being deleted');
       const idle = [...this.#slots].find(
-        (slot) => !slot.busy && !slot.dead && slot.imageId === this.#imageId,
+        (slot) => !slot.busy && !slot.dead && slot.generation === this.#generation,
       );
       if (idle) {
         idle.busy = true;
@@ -134,10 +141,23 @@ export class FunctionPool {
       }
       // One about to be free beats a cold start (sequential callers come back that fast).
       const finishing = [...this.#slots].some(
-        (slot) => slot.finishing && slot.imageId === this.#imageId,
+        (slot) => slot.finishing && slot.generation === this.#generation,
       );
-      if (!finishing && this.#slots.size < this.#options.maxContainers) {
-        const slot = await this.#start();
+      if (!finishing && this.#slots.size + this.#starting < this.#options.maxContainers) {
+        this.#starting++;
+        let slot: Slot;
+        try {
+          slot = await this.#start();
+        } catch (error) {
+          // The place is free again: someone waiting for it may try (and fail on their own).
+          this.#waiting.shift()?.();
+          throw new Error(
+            `Lambda could not start a container for ${this.#config.FunctionName}: ${(error as Error).message}`,
+            { cause: error },
+          );
+        } finally {
+          this.#starting--;
+        }
         slot.busy = true;
         return slot;
       }
@@ -190,7 +210,7 @@ export class FunctionPool {
       container,
       server,
       stream,
-      imageId: this.#imageId,
+      generation: this.#generation,
       startedAt: performance.now(),
       // next-exit: waiting before start() with the default condition would return at once.
       exited: container.wait({ condition: 'next-exit' }).then(
@@ -214,21 +234,29 @@ export class FunctionPool {
     server.on('next', (at) => {
       slot.initDurationMs ??= at - slot.startedAt;
     });
-    const output = (await container.attach({
-      stream: true,
-      stdout: true,
-      stderr: true,
-    })) as NodeJS.ReadWriteStream;
-    const text: PassThrough = new Pass();
-    container.modem.demuxStream(output, text, text);
-    let partial = '';
-    text.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) this.#write(slot, line);
-    });
-    await container.start();
-    slot.pid = (await container.inspect()).State.Pid;
+    try {
+      const output = (await container.attach({
+        stream: true,
+        stdout: true,
+        stderr: true,
+      })) as NodeJS.ReadWriteStream;
+      const text: PassThrough = new Pass();
+      container.modem.demuxStream(output, text, text);
+      let partial = '';
+      text.on('data', (chunk: Buffer) => {
+        const lines = (partial + chunk.toString('utf8')).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) this.#write(slot, line);
+      });
+      await container.start();
+      slot.pid = (await container.inspect()).State.Pid;
+    } catch (error) {
+      // Half started (the engine went away, say): leave nothing behind that no slot tracks.
+      slot.dead = true;
+      await container.remove({ force: true }).catch(() => undefined);
+      await server.close();
+      throw error;
+    }
     this.#slots.add(slot);
     return slot;
   }

@@ -52,6 +52,11 @@ export class LambdaService {
   }
 
   static async create(options: LambdaServiceOptions): Promise<LambdaService> {
+    const { maxContainers, idleMs } = options;
+    if (maxContainers !== undefined && !(Number.isInteger(maxContainers) && maxContainers >= 1))
+      throw new RangeError(`maxContainers must be a whole number from 1, not ${maxContainers}.`);
+    if (idleMs !== undefined && !(Number.isFinite(idleMs) && idleMs >= 1))
+      throw new RangeError(`idleMs must be a number of milliseconds from 1, not ${idleMs}.`);
     const service = new LambdaService(options);
     for (const record of (await options.persistence.load()) ?? []) {
       // A function caught mid-update when the cloud stopped is resolved again.
@@ -263,7 +268,9 @@ export class LambdaService {
         delete config.LastUpdateStatusReasonCode;
       } catch (error) {
         const reason = `Lambda could not pull the image ${record.imageUri}: ${(error as Error).message}`;
-        if (config.State === 'Pending') {
+        // A function that never became Active (Pending, or Failed and given new code) stays
+        // Failed, with the reason for the image it was last given.
+        if (config.State !== 'Active') {
           Object.assign(config, {
             State: 'Failed',
             StateReason: reason,
