@@ -113,10 +113,7 @@ const SERVICES: readonly StartService[] = [
       roleAssumable: iam
         ? async (arn) => {
             const role = iam.findRole(arn);
-            return (
-              role !== undefined &&
-              decodeURIComponent(role.AssumeRolePolicyDocument).includes('lambda.amazonaws.com')
-            );
+            return role !== undefined && trustsLambda(role.AssumeRolePolicyDocument);
           }
         : undefined,
     });
@@ -126,6 +123,48 @@ const SERVICES: readonly StartService[] = [
     cloud.onStop(() => lambda.close());
   },
 ];
+
+/**
+ * Whether a trust policy lets Lambda assume the role: an Allow statement for the principal
+ * `lambda.amazonaws.com` with `sts:AssumeRole` (or `sts:*`, `*`), and no Deny of it.
+ */
+export function trustsLambda(document: string): boolean {
+  let policy: { Statement?: unknown };
+  try {
+    policy = JSON.parse(safeDecode(document)) as { Statement?: unknown };
+  } catch {
+    return false;
+  }
+  const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+  const matches = (effect: string) =>
+    statements.some((statement) => {
+      if (typeof statement !== 'object' || statement === null) return false;
+      const { Effect, Principal, Action } = statement as {
+        Effect?: unknown;
+        Principal?: unknown;
+        Action?: unknown;
+      };
+      const services = (Principal as { Service?: unknown } | undefined)?.Service;
+      const serviceList = Array.isArray(services) ? services : [services];
+      const actions = Array.isArray(Action) ? Action : [Action];
+      return (
+        Effect === effect &&
+        (Principal === '*' || serviceList.includes('lambda.amazonaws.com')) &&
+        actions.some(
+          (action) => action === 'sts:AssumeRole' || action === 'sts:*' || action === '*',
+        )
+      );
+    });
+  return matches('Allow') && !matches('Deny');
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
 
 /**
  * Function output goes to CloudWatch Logs in the order it was written. Lines that arrive while
