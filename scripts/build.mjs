@@ -3,10 +3,17 @@
 // read. Code only the emulator or streaming handlers need is bundled but evaluated lazily.
 // The helpers handler code imports (`lambdash/runtime`) are an ES module of their own, and so
 // is the library (`lambdash`), with its npm dependencies left to the package's node_modules.
-import { rm } from 'node:fs/promises';
-import { build } from 'esbuild';
+//
+// Each output file is replaced atomically (written beside it, then renamed over it) and only
+// when it changed: tests or an emulator running from dist/ never see a file missing or half
+// written while someone rebuilds.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build as esbuild } from 'esbuild';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -14,11 +21,21 @@ const common = {
   target: 'node20',
   legalComments: 'none',
   logLevel: 'warning',
+  write: false,
 };
 
-await rm(`${root}dist/runtime`, { recursive: true, force: true });
-await rm(`${root}dist/core`, { recursive: true, force: true });
-await rm(`${root}dist/localcloud`, { recursive: true, force: true });
+async function build(options) {
+  const result = await esbuild(options);
+  for (const file of result.outputFiles) {
+    const current = await readFile(file.path).catch(() => undefined);
+    if (current?.equals(file.contents)) continue;
+    await mkdir(path.dirname(file.path), { recursive: true });
+    const temporary = `${file.path}.tmp-${randomBytes(4).toString('hex')}`;
+    await writeFile(temporary, file.contents);
+    await rename(temporary, file.path);
+  }
+}
+
 await Promise.all([
   build({
     ...common,

@@ -2,6 +2,7 @@
 // local registry, created and updated through the states the SDK's waiters expect, and
 // invoked in containers by FunctionPool.
 import type Docker from 'dockerode';
+import { clientContextHeader } from '../../runtime/emulator/invoke-server.js';
 import {
   type FunctionConfiguration,
   type FunctionInput,
@@ -331,10 +332,18 @@ export class LambdaService {
         502,
       );
     const encodedContext = request.headers['x-amz-client-context'];
-    const clientContext =
-      typeof encodedContext === 'string' && encodedContext
-        ? Buffer.from(encodedContext, 'base64').toString('utf8')
-        : undefined;
+    let clientContext: string | undefined;
+    if (typeof encodedContext === 'string' && encodedContext) {
+      // One line of ASCII JSON, as the Runtime API header needs it; anything else is refused.
+      clientContext = clientContextHeader(encodedContext);
+      if (clientContext === undefined) {
+        throw new ServiceError(
+          'InvalidRequestContentException',
+          'Client context must be a base64-encoded JSON object.',
+          400,
+        );
+      }
+    }
     if (type === 'Event') {
       void pool
         .invoke({ payload, clientContext, requestId: request.requestId })
