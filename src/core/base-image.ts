@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { dockerError, getDocker, getDockerEngine } from './docker.js';
 import { LambdashError, throwIfAborted } from './errors.js';
-import { emit, type OperationOptions } from './events.js';
+import { emit, type LambdashEvent, type OperationOptions } from './events.js';
 import { LABELS } from './labels.js';
 import { validateImageName } from './names.js';
 
@@ -315,8 +315,6 @@ async function followJsonStream(
 // ---------------------------------------------------------------------------------------------
 // The offline base: FROM scratch with the host's node
 
-const building = new Map<string, Promise<BaseImage>>();
-
 async function offlineBase(
   arch: string,
   engine: { readonly arch: string; readonly os: string },
@@ -349,14 +347,67 @@ async function offlineBase(
 
   const found = await inspectImage(getDocker(), image, options);
   if (found) return { image, id: found.Id, built: false, nodeVersion: version };
+  return joinOfflineBuild(image, version, options);
+}
 
-  // Two builds at once in one process (two responders) share one build.
-  let promise = building.get(image);
-  if (!promise) {
-    promise = buildOffline(image, version, options).finally(() => building.delete(image));
-    building.set(image, promise);
+/**
+ * One offline build per image at a time in a process, whoever asks: every caller hears its
+ * events and may cancel its own wait; the build itself is cancelled only when every caller
+ * waiting for it has cancelled.
+ */
+interface SharedBuild {
+  readonly promise: Promise<BaseImage>;
+  readonly controller: AbortController;
+  readonly listeners: Set<(event: LambdashEvent) => void>;
+  waiting: number;
+}
+
+const building = new Map<string, SharedBuild>();
+
+async function joinOfflineBuild(
+  image: string,
+  version: string,
+  options: OperationOptions,
+): Promise<BaseImage> {
+  let shared = building.get(image);
+  if (!shared) {
+    const controller = new AbortController();
+    const listeners = new Set<(event: LambdashEvent) => void>();
+    const promise = buildOffline(image, version, {
+      signal: controller.signal,
+      onEvent: (event) => {
+        for (const listener of listeners) listener(event);
+      },
+    }).finally(() => {
+      if (building.get(image) === shared) building.delete(image);
+    });
+    promise.catch(() => undefined); // each caller handles it; none must leave it unhandled
+    shared = { promise, controller, listeners, waiting: 0 };
+    building.set(image, shared);
   }
-  return promise;
+  const build = shared;
+  const listener = (event: LambdashEvent) => emit(options, event);
+  build.listeners.add(listener);
+  build.waiting++;
+  const signal = options.signal;
+  let onAbort: (() => void) | undefined;
+  try {
+    return await new Promise<BaseImage>((resolve, reject) => {
+      build.promise.then(resolve, reject);
+      if (!signal) return;
+      onAbort = () => reject(aborted(signal));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+  } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    build.listeners.delete(listener);
+    if (--build.waiting === 0 && signal?.aborted) {
+      // Nobody waits any more: stop the build, and let the next caller start afresh.
+      if (building.get(image) === build) building.delete(image);
+      build.controller.abort(signal.reason);
+    }
+  }
 }
 
 async function buildOffline(

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import type Docker from 'dockerode';
 import { dockerError, getDocker, getDockerEngine } from './docker.js';
-import { LambdashError } from './errors.js';
+import { LambdashError, throwIfAborted } from './errors.js';
 import { emit, type OperationOptions } from './events.js';
 import { LABEL_PREFIX, LABELS } from './labels.js';
 import type { LocalImage } from './local-images.js';
@@ -28,7 +28,10 @@ export interface Container {
 export interface RunOptions extends OperationOptions {
   /** Host port for the Invoke API; a free one when not given. */
   readonly port?: number;
-  /** Keep the container after it stops (default: removed). */
+  /**
+   * Keep the container after it stops. By default stopContainer removes it, and so does the
+   * next runImageLocally when it stopped by itself.
+   */
   readonly keep?: boolean;
   readonly environment?: Readonly<Record<string, string>>;
   /** Seconds before an invocation is killed (AWS_LAMBDA_FUNCTION_TIMEOUT). */
@@ -39,6 +42,8 @@ export interface RunOptions extends OperationOptions {
 export interface TestData {
   readonly payload: unknown;
   readonly expected: unknown;
+  /** Seconds the invocation may take before it counts as failed (default 30). */
+  readonly timeout?: number;
 }
 
 export interface LocalResponse {
@@ -61,7 +66,13 @@ export interface TestResult {
 }
 
 const PORT_LABEL = `${LABEL_PREFIX}port`;
+/** Set on containers not kept: removed once stopped (the engine's AutoRemove would lose their logs). */
+const REMOVE_LABEL = `${LABEL_PREFIX}remove-when-stopped`;
 const READY_TIMEOUT_MS = 30_000;
+/** A test's invocation timeout, so a handler that hangs fails a build in seconds, not minutes. */
+const DEFAULT_TEST_TIMEOUT_S = 30;
+/** How much longer than the function's timeout a test waits for a container it borrowed. */
+const TEST_GRACE_MS = 5_000;
 
 /** Starts the image's emulator in a container and waits until it answers. */
 export async function runImageLocally(
@@ -81,6 +92,7 @@ export async function runImageLocally(
       );
     }
   }
+  await removeStoppedContainers();
   const port = options.port ?? (await freePort());
   const env = Object.entries({
     ...options.environment,
@@ -96,7 +108,11 @@ export async function runImageLocally(
     created = await docker.createContainer({
       Image: imageRef,
       Env: env,
-      Labels: { [LABELS.generated]: 'true', [PORT_LABEL]: String(port) },
+      Labels: {
+        [LABELS.generated]: 'true',
+        [PORT_LABEL]: String(port),
+        ...(options.keep ? {} : { [REMOVE_LABEL]: 'true' }),
+      },
       ExposedPorts: engine.network === 'bridge' ? { '8080/tcp': {} } : undefined,
       HostConfig: {
         NetworkMode: engine.network === 'host' ? 'host' : undefined,
@@ -106,7 +122,8 @@ export async function runImageLocally(
             : undefined,
         ReadonlyRootfs: true,
         Tmpfs: { '/tmp': 'rw,exec,size=512m' },
-        AutoRemove: !options.keep,
+        // Never AutoRemove: a container that dies at start must keep its logs for the error.
+        AutoRemove: false,
       },
     });
   } catch (error) {
@@ -120,16 +137,19 @@ export async function runImageLocally(
     throw dockerError(error, `create a container of ${imageRef}`);
   }
   try {
+    // With host networking whoever holds the port answers the readiness check: it must be
+    // free as the container starts (the emulator then fails to bind if it is taken later).
+    if (engine.network === 'host') await checkPort(port, 'host');
     await created.start();
   } catch (error) {
-    // A container that never started is not auto-removed: it would stay behind.
     await created.remove({ force: true }).catch(() => undefined);
+    if (error instanceof LambdashError) throw error;
     throw dockerError(error, `start a container of ${imageRef}`);
   }
   emit(options, { type: 'container.start', id: created.id, port });
   const started = performance.now();
   try {
-    await waitUntilReady(created, port, options.signal);
+    await waitUntilReady(created, port, engine.network, options.signal);
   } catch (error) {
     await created.remove({ force: true }).catch(() => undefined);
     throw error;
@@ -138,62 +158,100 @@ export async function runImageLocally(
   return toContainer(await created.inspect());
 }
 
-/** Polls the Invoke API until it answers, failing early (with the logs) if the container dies. */
+/**
+ * Polls until the container's own emulator answers, failing early (with its logs) when the
+ * container dies. An HTTP answer alone proves nothing with host networking: any server on the
+ * port could give it. So the container must still run after the answer, and its log must say
+ * that its emulator listens on that port (the runtime prints "lambdash emulator: ... invoke
+ * with POST http://HOST:PORT/..." once it listens); an emulator that could not bind exits.
+ */
 async function waitUntilReady(
   container: Docker.Container,
   port: number,
+  network: 'host' | 'bridge',
   signal?: AbortSignal,
 ): Promise<void> {
   const deadline = performance.now() + READY_TIMEOUT_MS;
+  const listening = new RegExp(
+    `^lambdash emulator: .* invoke with POST http://\\S+:${network === 'host' ? port : 8080}/`,
+    'm',
+  );
   for (let attempt = 0; ; attempt++) {
-    if (signal?.aborted) throw new LambdashError('ABORTED', 'Starting the container was cancelled');
-    if (await answers(port)) return;
-    if (attempt % 5 === 4) {
+    throwIfAborted(signal, 'Starting the container');
+    const answered = await answers(port);
+    if (answered || attempt % 5 === 4) {
       const state = await container.inspect().catch(() => undefined);
       if (!state?.State.Running) {
-        const logs = await container
-          .logs({ stdout: true, stderr: true, tail: 20 })
-          .catch(() => Buffer.alloc(0));
         throw new LambdashError(
           'CONTAINER_FAILED',
-          `The container stopped before its emulator answered:\n${demux(logs).trim()}`,
-          'Check that the image is a lambdash image (its entry is /var/runtime/bootstrap.cjs).',
+          `The container stopped before its emulator answered:\n${await containerLogs(container)}`,
+          'Check that the image is a lambdash image (its entry is /var/runtime/bootstrap.cjs), and that nothing else listens on the port.',
         );
       }
+      if (answered && listening.test(await containerLogs(container))) return;
     }
     if (performance.now() > deadline) {
       throw new LambdashError(
         'CONTAINER_FAILED',
         `The container's emulator did not answer on port ${port} within ${READY_TIMEOUT_MS / 1000} s.`,
+        "Check the container's logs (docker logs), and that nothing else listens on the port.",
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
+/** The last lines a container wrote, as text ("" when the engine cannot give them). */
+async function containerLogs(container: Docker.Container): Promise<string> {
+  const logs = await container
+    .logs({ stdout: true, stderr: true, tail: 20 })
+    .catch(() => Buffer.alloc(0));
+  return demux(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs))).trim();
+}
+
 /**
- * Any HTTP answer (a GET gets 405) means the emulator listens. A bare TCP connect would not:
- * with published ports, Docker's proxy accepts connections before the container listens.
+ * The emulator answers a GET with 405 MethodNotAllowedException. A bare TCP connect would not
+ * do: with published ports, Docker's proxy accepts connections before the container listens.
  */
 async function answers(port: number): Promise<boolean> {
   try {
     const response = await fetch(
       `http://127.0.0.1:${port}/2015-03-31/functions/function/invocations`,
-      {
-        signal: AbortSignal.timeout(1000),
-      },
+      { signal: AbortSignal.timeout(1000) },
     );
     await response.arrayBuffer();
-    return true;
+    return (
+      response.status === 405 &&
+      response.headers.get('x-amzn-errortype') === 'MethodNotAllowedException'
+    );
   } catch {
     return false;
   }
 }
 
+/** Removes containers lambdash started without `keep` that have stopped since. */
+async function removeStoppedContainers(): Promise<void> {
+  const docker = getDocker();
+  const stopped = await docker
+    .listContainers({
+      all: true,
+      filters: JSON.stringify({ label: [`${REMOVE_LABEL}=true`], status: ['exited', 'dead'] }),
+    })
+    .catch(() => []);
+  await Promise.all(
+    stopped.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
+}
+
 /** Invokes the emulator listening on `port` (a container's, or any emulator's). */
 export async function sendLocalRequest(
   payload: unknown,
-  options: { port: number; log?: boolean; signal?: AbortSignal },
+  options: { port: number; log?: boolean; signal?: AbortSignal; timeoutMs?: number },
 ): Promise<LocalResponse> {
   let body: string;
   try {
@@ -206,7 +264,14 @@ export async function sendLocalRequest(
     );
   }
   const started = performance.now();
+  const timeout =
+    options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+  const signal =
+    timeout && options.signal
+      ? AbortSignal.any([options.signal, timeout])
+      : (timeout ?? options.signal);
   let response: Response;
+  let text: string;
   try {
     response = await fetch(
       `http://127.0.0.1:${options.port}/2015-03-31/functions/function/invocations`,
@@ -217,10 +282,20 @@ export async function sendLocalRequest(
           'content-type': 'application/json',
           ...(options.log ? { 'x-amz-log-type': 'Tail' } : {}),
         },
-        signal: options.signal,
+        signal,
       },
     );
+    text = await response.text();
   } catch (error) {
+    throwIfAborted(options.signal, 'The invocation');
+    if (timeout?.aborted) {
+      throw new LambdashError(
+        'CONTAINER_FAILED',
+        `The function on port ${options.port} did not answer within ${(options.timeoutMs ?? 0) / 1000} s.`,
+        'Look for a handler that never returns, or allow it more time.',
+        { cause: error },
+      );
+    }
     throw new LambdashError(
       'CONTAINER_FAILED',
       `Nothing answered on port ${options.port}: ${(error as Error).message}`,
@@ -228,7 +303,6 @@ export async function sendLocalRequest(
       { cause: error },
     );
   }
-  const text = await response.text();
   const seconds = (performance.now() - started) / 1000;
   const logResult = response.headers.get('x-amz-log-result');
   return {
@@ -252,13 +326,24 @@ export async function runLocalImageTest(
   testData?: TestData,
   options: OperationOptions = {},
 ): Promise<TestResult> {
+  const timeout = testData?.timeout ?? DEFAULT_TEST_TIMEOUT_S;
+  if (!(Number.isInteger(timeout) && timeout >= 1 && timeout <= 900)) {
+    throw new LambdashError(
+      'INVALID_OPTION',
+      `${String(timeout)} is not a test timeout.`,
+      "Give the test's timeout in whole seconds, from 1 to 900 (Lambda's limits).",
+    );
+  }
+  throwIfAborted(options.signal, 'The image test');
   const imageId = typeof image === 'string' ? (await inspectImage(image)).Id : image.id;
   const running = (await getAllContainers()).find((c) => c.image === imageId && c.running);
-  const container = running ?? (await runImageLocally(imageId, options));
+  const container = running ?? (await runImageLocally(imageId, { ...options, timeout }));
   try {
     const response = await sendLocalRequest(testData ? testData.payload : {}, {
       port: container.port,
       signal: options.signal,
+      // A container of our own times the function out itself; a borrowed one may allow more.
+      timeoutMs: timeout * 1000 + TEST_GRACE_MS,
     });
     const passed = testData
       ? response.statusCode === 200 &&
@@ -408,15 +493,20 @@ export async function isContainerRunning(container: Container | string): Promise
   }
 }
 
+/** Stops a container; one started without `keep` is removed as well. */
 export async function stopContainer(container: Container | string): Promise<void> {
   const id = typeof container === 'string' ? container : container.id;
+  const handle = getDocker().getContainer(id);
+  let remove = false;
   try {
-    await getDocker().getContainer(id).stop({ t: 2 });
+    remove = (await handle.inspect()).Config.Labels?.[REMOVE_LABEL] === 'true';
+    await handle.stop({ t: 2 });
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
-    if (status === 304 || status === 404) return; // already stopped, or gone (auto-removed)
-    throw dockerError(error, `stop the container ${id}`);
+    if (status === 404) return; // gone already
+    if (status !== 304) throw dockerError(error, `stop the container ${id}`); // 304: stopped
   }
+  if (remove) await deleteContainer(id);
 }
 
 export async function deleteContainer(container: Container | string): Promise<void> {

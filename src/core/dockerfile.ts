@@ -19,9 +19,14 @@ export interface DockerfileOptions {
   readonly dockerfileUpdate?: (dockerfile: string) => string;
 }
 
-/** Where the warm-up event sits in the build context and in the image. */
-export const WARMUP_EVENT = 'runtime/warmup-event.json';
-const WARMUP_EVENT_IN_IMAGE = '/var/runtime/warmup-event.json';
+/**
+ * Where the warm-up event sits in the build context and in the image. It has a layer of its
+ * own, after the code: a new payload rebuilds only that layer and the warm-up, and the payload
+ * never joins the runtime's layer. In the image it lies under /tmp, which Lambda (and
+ * runImageLocally) mount over at run time, so the function never sees it.
+ */
+export const WARMUP_EVENT = 'warmup/event.json';
+const WARMUP_EVENT_IN_IMAGE = '/tmp/lambdash-warmup/event.json';
 
 // An image reference: [registry[:port]/]path[:tag][@sha256:digest], nothing else.
 const IMAGE_REFERENCE =
@@ -82,7 +87,11 @@ export function getDockerfile(responder: Responder, options: DockerfileOptions):
     baseImage: options.baseImage,
     buildArgs: buildArgs.map((name) => `ARG ${name}`).join('\n'),
     warmup: options.warmup
-      ? `# Warm-up: run a sample event once and keep V8's compiled code beside the bundle.\nRUN ["node", "/var/runtime/bootstrap.cjs", ${JSON.stringify(handler)}, "--warmup", "${WARMUP_EVENT_IN_IMAGE}", "--task-root", "/var/task"]`
+      ? [
+          "# Warm-up: run a sample event once and keep V8's compiled code beside the bundle.",
+          `COPY ${WARMUP_EVENT} ${WARMUP_EVENT_IN_IMAGE}`,
+          `RUN ["node", "/var/runtime/bootstrap.cjs", ${JSON.stringify(handler)}, "--warmup", "${WARMUP_EVENT_IN_IMAGE}", "--task-root", "/var/task"]`,
+        ].join('\n')
       : '',
     handler: JSON.stringify(handler),
   };

@@ -7,7 +7,8 @@
 // the previous good image keeps it. The engine tags nothing itself: when the connection dies
 // mid-build, the engine may still finish the image, but leaves it untagged.
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,11 +31,15 @@ export interface LocalImageOptions extends OperationOptions {
   readonly name?: string;
   readonly tag?: string;
   readonly noCache?: boolean;
-  /** Keep the build context in this folder (it is emptied first) instead of a temporary one. */
+  /**
+   * Keep the build context in this folder instead of a temporary one. It must be empty, new, or
+   * a folder an earlier build used; only what lambdash writes there is replaced.
+   */
   readonly buildAt?: string;
   readonly userLabels?: Readonly<Record<string, string>>;
   readonly dockerfileUpdate?: (dockerfile: string) => string;
   readonly buildArgs?: Readonly<Record<string, string>>;
+  /** The image's platform; default `linux/amd64`, what Lambda runs unless told otherwise. */
   readonly platform?: Platform;
   /** Overrides the base image `ensureBaseImage()` would choose. */
   readonly baseImage?: string;
@@ -71,6 +76,15 @@ export interface LocalImage {
 }
 
 const STEPS = 6;
+/** Lambda's default architecture, and so the image's unless the caller picks arm64. */
+const DEFAULT_PLATFORM: Platform = 'linux/amd64';
+/** When the base image's Node version cannot be read (a foreign platform): the runtime's minimum. */
+const FALLBACK_NODE_MAJOR = 20;
+
+/** What lambdash writes into a build context, and all it sends to the engine. */
+const CONTEXT_ENTRIES = ['Dockerfile', 'runtime', 'node_modules', 'function', 'warmup'] as const;
+/** Marks a buildAt folder as lambdash's, so a later build may replace what it wrote there. */
+const CONTEXT_MARKER = '.lambdash-build-context';
 
 /**
  * tar-fs, as dockerode itself packs build contexts with it: resolved through dockerode, whose
@@ -88,6 +102,9 @@ export async function createLocalImage(
   const tag = validateTag(options.tag ?? 'latest');
   const userLabels = validateUserLabels(options.userLabels);
   validateBuildArgs(options.buildArgs);
+  checkRuntimeBuilt();
+  const platform = options.platform ?? DEFAULT_PLATFORM;
+  const buildAt = options.buildAt ? await checkBuildAt(options.buildAt, responder) : undefined;
   const step = (n: number, text: string) => {
     throwIfAborted(options.signal, 'The build');
     emit(options, { type: 'build.step', step: n, total: STEPS, text });
@@ -96,7 +113,7 @@ export async function createLocalImage(
   step(1, 'Choosing the base image');
   const base = await ensureBaseImage({
     baseImage: options.baseImage,
-    platform: options.platform,
+    platform,
     signal: options.signal,
     onEvent: options.onEvent,
   });
@@ -107,9 +124,9 @@ export async function createLocalImage(
     dockerfileUpdate: options.dockerfileUpdate,
   });
 
-  const context = options.buildAt
-    ? path.resolve(options.buildAt)
-    : await mkdtemp(path.join(os.tmpdir(), 'lambdash-build-'));
+  // A temporary folder is mkdtemp's own (mode 0700, nobody else's files in it) and is used
+  // as it comes; a buildAt folder only loses what an earlier build wrote there.
+  const context = buildAt ?? (await mkdtemp(path.join(os.tmpdir(), 'lambdash-build-')));
   const docker = getDocker();
   const temporaryTag = `lambdash-build-${randomBytes(6).toString('hex')}`;
   const temporary = `${name}:${temporaryTag}`;
@@ -125,11 +142,11 @@ export async function createLocalImage(
   };
   try {
     step(2, 'Bundling the code');
-    await rm(context, { recursive: true, force: true });
+    if (buildAt) await clearBuildAt(buildAt);
     await mkdir(path.join(context, 'node_modules'), { recursive: true });
     const bundle = await bundleResponder(responder, path.join(context, 'function'), {
       sourcemap: options.sourcemap,
-      nodeMajor: Number(base.nodeVersion.replace(/^v/, '').split('.')[0]),
+      nodeMajor: nodeMajorOf(base.nodeVersion),
       signal: options.signal,
       onEvent: options.onEvent,
     });
@@ -144,6 +161,7 @@ export async function createLocalImage(
     });
     if (options.warmup) {
       const payload = options.functionTestData ? options.functionTestData.payload : {};
+      await mkdir(path.join(context, path.dirname(WARMUP_EVENT)), { recursive: true });
       await writeFile(path.join(context, WARMUP_EVENT), JSON.stringify(payload ?? {}));
     }
     await writeFile(path.join(context, 'Dockerfile'), dockerfile);
@@ -158,7 +176,7 @@ export async function createLocalImage(
       [LABELS.hash]: responder.hash,
       [LABELS.runtimeVersion]: lambdashVersion,
     };
-    const id = await buildWithRetry(docker, context, labels, options);
+    const id = await buildWithRetry(docker, context, labels, { ...options, platform });
     // Marked first: a tag request whose answer is lost may still have tagged.
     tagged = true;
     try {
@@ -190,8 +208,82 @@ export async function createLocalImage(
     return image;
   } finally {
     await removeTemporary();
-    if (!options.buildAt) await rm(context, { recursive: true, force: true });
+    if (!buildAt) await rm(context, { recursive: true, force: true });
   }
+}
+
+/** The Node major version to bundle for: the base image's, or the runtime's minimum when unknown. */
+export function nodeMajorOf(nodeVersion: string): number {
+  const major = Number(nodeVersion.replace(/^v/, '').split('.')[0]);
+  return Number.isInteger(major) && major > 0 ? major : FALLBACK_NODE_MAJOR;
+}
+
+/** The runtime every image carries must have been built (`npm run build`) before any build. */
+function checkRuntimeBuilt(): void {
+  if (!existsSync(path.join(runtimeDistDir, 'bootstrap.cjs'))) {
+    throw new LambdashError(
+      'BUILD_FAILED',
+      `lambdash's runtime is not built: ${runtimeDistDir} has no bootstrap.cjs.`,
+      'Run `npm run build` in the lambdash folder, then build again.',
+    );
+  }
+}
+
+/**
+ * A buildAt folder must never cost the user a file: it may not hold the responder (its code,
+ * or the node_modules beside it, would be replaced), and it must be new, empty, or marked by an
+ * earlier build, since a build replaces its runtime/, node_modules/, function/ and Dockerfile.
+ */
+async function checkBuildAt(buildAt: string, responder: Responder): Promise<string> {
+  const wanted = path.resolve(buildAt);
+  const info = await stat(wanted).catch(() => undefined);
+  if (info && !info.isDirectory()) {
+    throw new LambdashError(
+      'INVALID_OPTION',
+      `buildAt ${wanted} is a file, not a folder.`,
+      'Give a folder for the build context (an empty one, or one lambdash built in before).',
+    );
+  }
+  const dir = info ? await realpath(wanted) : wanted;
+  const code = await Promise.all(
+    [responder.root, responder.entry].map((p) => realpath(p).catch(() => path.resolve(p))),
+  );
+  if (code.some((file) => isWithin(dir, file))) {
+    throw new LambdashError(
+      'INVALID_OPTION',
+      `buildAt ${wanted} holds the responder's own code (${responder.root}).`,
+      'Give a folder outside the code, such as a new "build" folder beside it: a build replaces what it writes there.',
+    );
+  }
+  if (info) {
+    const entries = await readdir(dir);
+    if (entries.length > 0 && !entries.includes(CONTEXT_MARKER)) {
+      throw new LambdashError(
+        'INVALID_OPTION',
+        `buildAt ${wanted} is not empty, and no earlier lambdash build used it.`,
+        'Give a new or empty folder for the build context: a build replaces its runtime/, node_modules/, function/ and Dockerfile.',
+      );
+    }
+  }
+  return dir;
+}
+
+/** Removes what an earlier build wrote into a buildAt folder, and nothing else. */
+async function clearBuildAt(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await Promise.all(
+    CONTEXT_ENTRIES.map((entry) => rm(path.join(dir, entry), { recursive: true, force: true })),
+  );
+  await writeFile(
+    path.join(dir, CONTEXT_MARKER),
+    'A lambdash build context: each build replaces Dockerfile, runtime/, node_modules/, function/ and warmup/ here.\n',
+  );
+}
+
+/** True when file is dir itself or lies below it. */
+function isWithin(dir: string, file: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 /**
@@ -206,7 +298,7 @@ async function buildWithRetry(
   docker: Docker,
   context: string,
   labels: Record<string, string>,
-  options: LocalImageOptions,
+  options: LocalImageOptions & { readonly platform: Platform },
 ): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -230,11 +322,13 @@ async function buildImage(
   docker: Docker,
   context: string,
   labels: Record<string, string>,
-  options: LocalImageOptions,
+  options: LocalImageOptions & { readonly platform: Platform },
 ): Promise<string> {
   // The context goes up as a tar stream of our own, so that when the request fails half-way
   // its errors (a file removed as the caller cleans up) land here instead of crashing the process.
-  const pack = tarFs.pack(context, { entries: await readdir(context) });
+  // Only what lambdash wrote goes to the engine, whatever else a buildAt folder holds.
+  const present = new Set(await readdir(context));
+  const pack = tarFs.pack(context, { entries: CONTEXT_ENTRIES.filter((e) => present.has(e)) });
   pack.on('error', () => undefined);
   let stream: NodeJS.ReadableStream;
   try {
@@ -410,8 +504,9 @@ export async function getAllLocalImages(
 }
 
 /**
- * Removes an image and every tag it has. Containers using it block this unless `force`,
- * which removes them first.
+ * Removes an image and every tag it has. Containers made from it block this unless `force`,
+ * which removes them first. An image other images are built on loses its tags; the engine
+ * keeps its layers for them.
  */
 export async function deleteLocalImage(
   image: LocalImage | string,
@@ -419,15 +514,17 @@ export async function deleteLocalImage(
 ): Promise<void> {
   const target = typeof image === 'string' ? await getLocalImage(image) : image;
   const docker = getDocker();
+  const what = target.ref || target.id;
   try {
-    const users = await docker.listContainers({
-      all: true,
-      filters: JSON.stringify({ ancestor: [target.id] }),
-    });
+    // The engine's `ancestor` filter also matches containers of images built on this one:
+    // only containers of this very image count.
+    const users = (await docker.listContainers({ all: true })).filter(
+      (container) => container.ImageID === target.id,
+    );
     if (users.length > 0 && !options.force) {
       throw new LambdashError(
         'DOCKER_FAILED',
-        `${users.length} container(s) use the image ${target.ref || target.id}.`,
+        `${users.length} container(s) use the image ${what}.`,
         'Stop and delete them first, or delete with force.',
       );
     }
@@ -435,7 +532,30 @@ export async function deleteLocalImage(
     await docker.getImage(target.id).remove({ force: true });
   } catch (error) {
     if (error instanceof LambdashError) throw error;
-    if ((error as { statusCode?: number }).statusCode === 404) return;
-    throw dockerError(error, `delete the image ${target.ref || target.id}`);
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 404) return;
+    if (status === 409 && /dependent child images/.test(dockerError(error, '').message)) {
+      await untagAll(target);
+      return;
+    }
+    throw dockerError(error, `delete the image ${what}`);
+  }
+}
+
+/** Removes every tag of an image the engine cannot delete (other images are built on it). */
+async function untagAll(target: LocalImage): Promise<void> {
+  const docker = getDocker();
+  const info = await docker
+    .getImage(target.id)
+    .inspect()
+    .catch(() => undefined);
+  for (const tag of info?.RepoTags ?? target.tags) {
+    try {
+      await docker.getImage(tag).remove({ noprune: true });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) {
+        throw dockerError(error, `remove the tag ${tag}`);
+      }
+    }
   }
 }

@@ -491,7 +491,13 @@ async function checkoutGit(
   return locatePackage('git', source, tree, repositoryName(url));
 }
 
-function checkGitUrl(url: string): void {
+/**
+ * Refuses a git URL that is not one, or that carries credentials: the source ends up in image
+ * labels and tags, where a password or token would be published. A password is refused in any
+ * scheme (ssh://user:pass@..., git://...); a user name alone only over http(s), where it is
+ * how tokens travel (https://TOKEN@host/...). An SSH user name such as git@ is no secret.
+ */
+export function checkGitUrl(url: string): void {
   if (url.startsWith('-') || /\s/.test(url) || hasControlCharacters(url)) {
     throw new LambdashError(
       'GIT_FAILED',
@@ -499,16 +505,18 @@ function checkGitUrl(url: string): void {
       'Use https://host/owner/repo.git, git@host:owner/repo.git or file:///path/to/repo.',
     );
   }
-  if (/^https?:\/\//i.test(url)) {
-    const parsed = URL.canParse(url) ? new URL(url) : undefined;
-    if (parsed?.username || parsed?.password) {
-      // The source ends up in image labels and tags: a token in it would be published.
-      throw new LambdashError(
-        'GIT_FAILED',
-        'The git URL carries credentials.',
-        'Leave tokens out of the URL: use a git credential helper or an SSH URL (git@host:owner/repo.git).',
-      );
-    }
+  // The userinfo of scheme://userinfo@host/..., read by hand: URL() refuses some forms git
+  // takes (ssh://host:path), and would then hide what they carry.
+  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(url)?.[1] ?? '';
+  const at = authority.lastIndexOf('@');
+  const userinfo = at >= 0 ? authority.slice(0, at) : '';
+  const web = /^(git\+)?https?:\/\//i.test(url);
+  if (userinfo.includes(':') || (web && userinfo !== '')) {
+    throw new LambdashError(
+      'GIT_FAILED',
+      'The git URL carries credentials.',
+      'Leave tokens out of the URL: use a git credential helper or an SSH URL (git@host:owner/repo.git).',
+    );
   }
 }
 

@@ -46,6 +46,7 @@ afterAll(async () => {
     derived('old-node'),
     derived('no-node'),
     `${offlineName}-cancelled:${process.versions.node}`,
+    `${offlineName}-shared:${process.versions.node}`,
     offlineImage,
   );
 });
@@ -66,10 +67,10 @@ describe('the offline base image', () => {
       nodeVersion: process.versions.node,
     });
     expect(b).toEqual(a);
-    const tagged = [...texts(first), ...texts(second)].filter(
-      (t) => t === `Successfully tagged ${offlineImage}`,
-    );
-    expect(tagged).toHaveLength(1);
+    // One build, which both callers heard from start to end.
+    expect(texts(first).filter((t) => t.startsWith('building '))).toHaveLength(1);
+    expect(texts(first).filter((t) => t === `Successfully tagged ${offlineImage}`)).toHaveLength(1);
+    expect(second).toEqual(first);
     expect(first.every((e) => e.type === 'base.build' && e.image === offlineImage)).toBe(true);
   });
 
@@ -291,6 +292,37 @@ describe('platforms and cancellation', () => {
       ensureBaseImage({ offlineName, pull: false, signal: AbortSignal.abort() }),
     );
     expect(error.code).toBe('ABORTED');
+  });
+
+  it('goes on for the callers still waiting when one of them cancels', async () => {
+    const name = `${offlineName}-shared`;
+    const controller = new AbortController();
+    const [cancelled, kept] = await Promise.allSettled([
+      ensureBaseImage({
+        offlineName: name,
+        pull: false,
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'base.build' && e.text.startsWith('building ')) {
+            setImmediate(() => controller.abort());
+          }
+        },
+      }),
+      ensureBaseImage({ offlineName: name, pull: false }),
+    ]);
+    expect(cancelled.status === 'rejected' && isLambdashError(cancelled.reason, 'ABORTED')).toBe(
+      true,
+    );
+    expect(kept).toEqual({
+      status: 'fulfilled',
+      value: {
+        image: `${name}:${process.versions.node}`,
+        id: expect.stringMatching(/^sha256:/),
+        built: true,
+        nodeVersion: process.versions.node,
+      },
+    });
+    expect(await imageExists(`${name}:${process.versions.node}`)).toBe(true);
   });
 
   it('cancels a build while its context uploads and leaves no image behind', async () => {

@@ -1,6 +1,7 @@
 // Containers of lambdash images on the real engine: the examples built, run and invoked
 // through the image's emulator, local tests, the container functions, and Lambda's read-only
 // file system. Every image is built under a name of this file's own and removed afterwards.
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
@@ -15,7 +16,12 @@ import {
   sendLocalRequest,
   stopContainer,
 } from '../../../src/core/containers.js';
-import { createLocalImage, type LocalImage } from '../../../src/core/local-images.js';
+import { getDockerEngine } from '../../../src/core/docker.js';
+import {
+  createLocalImage,
+  type LocalImage,
+  type LocalImageOptions,
+} from '../../../src/core/local-images.js';
 import { getResponder } from '../../../src/core/responder.js';
 import { awsEvent, withJsonBody } from '../../support/aws-events.js';
 import { testDocker } from '../../support/docker.js';
@@ -32,6 +38,7 @@ import {
   uniqueName,
 } from '../../support/images.js';
 import { handlersDir } from '../../support/paths.js';
+import { makeTempDir, removeTempDirs, writeTree } from '../../support/temp-tree.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const fixture = (file: string) => path.join(handlersDir, 'images', file);
@@ -42,14 +49,26 @@ const names = {
   echo: uniqueName('echo'),
   files: uniqueName('files'),
   picky: uniqueName('picky'),
+  slow: uniqueName('slow'),
+  dies: uniqueName('dies'),
 };
 const images = {} as Record<keyof typeof names, LocalImage>;
 /** Containers a test started itself, removed after it whatever happened. */
 const started: Container[] = [];
 
-async function build(what: keyof typeof names, source: string): Promise<void> {
-  images[what] = await createLocalImage(await getResponder(source, { name: names[what] }));
+async function build(
+  what: keyof typeof names,
+  source: string,
+  options: LocalImageOptions = {},
+): Promise<void> {
+  images[what] = await createLocalImage(await getResponder(source, { name: names[what] }), options);
 }
+
+/** A handler that answers after 20 s: longer than any test here lets it run. */
+const slowDir = writeTree(makeTempDir(), {
+  'slow.mjs':
+    "export const handler = () => new Promise((resolve) => setTimeout(() => resolve('late'), 20_000));\n",
+});
 
 beforeAll(async () => {
   await ensureExampleInstalled('http-api');
@@ -61,6 +80,12 @@ beforeAll(async () => {
     build('echo', fixture('echo.ts')),
     build('files', fixture('files.mjs')),
     build('picky', fixture('picky.mjs')),
+    build('slow', path.join(slowDir, 'slow.mjs')),
+    // An image whose entry is not the emulator: it says why on stderr and exits.
+    build('dies', fixture('echo.ts'), {
+      dockerfileUpdate: (text) =>
+        `${text}ENTRYPOINT ["node", "-e", "console.error('no emulator in here'); process.exit(3)"]\n`,
+    }),
   ]);
 }, 120_000);
 
@@ -70,6 +95,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await removeImagesNamed(...Object.values(names));
+  removeTempDirs();
 });
 
 /** A port a server of this test holds on loopback until the test ends. */
@@ -78,6 +104,18 @@ async function holdPort(): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return (server.address() as net.AddressInfo).port;
+}
+
+/** A server on loopback that answers every request as the emulator answers a GET (405). */
+function holdPortAsEmulator(port: number): void {
+  const server = http.createServer((_, res) =>
+    res
+      .writeHead(405, { 'x-amzn-errortype': 'MethodNotAllowedException' })
+      .end('{"Type":"User","message":"Invoke with POST"}'),
+  );
+  server.on('error', () => undefined); // the port went to the container first: the test says so
+  server.listen(port, '127.0.0.1');
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
 }
 
 async function run(image: LocalImage, options: Parameters<typeof runImageLocally>[1] = {}) {
@@ -282,6 +320,72 @@ describe('runLocalImageTest', () => {
     expect(await isContainerRunning(container)).toBe(true);
   });
 
+  it("fails a handler that outlives the test's timeout, as Lambda would", async () => {
+    const result = await runLocalImageTest(images.slow, {
+      payload: {},
+      expected: 'late',
+      timeout: 1,
+    });
+    expect(result.passed).toBe(false);
+    expect(result.response.functionError).toBe('Unhandled');
+    expect(result.response.body).toMatchObject({
+      errorType: 'Sandbox.Timedout',
+      errorMessage: expect.stringMatching(/Task timed out after 1\.00 seconds$/),
+    });
+    expect(await containersOf(images.slow.id)).toEqual([]);
+  });
+
+  it('fails a build whose test outlives its timeout, and keeps no image', async () => {
+    const imageName = uniqueName('slow-build');
+    try {
+      const error = await failure(
+        createLocalImage(await getResponder(path.join(slowDir, 'slow.mjs'), { name: imageName }), {
+          functionTestData: { payload: {}, expected: 'late', timeout: 1 },
+        }),
+      );
+      expect(error.code).toBe('TEST_FAILED');
+      expect(error.message).toContain('Task timed out after 1.00 seconds');
+    } finally {
+      await removeImagesNamed(imageName);
+    }
+  });
+
+  it.each([0, 1.5, 901])(
+    'refuses a test timeout of %s seconds, starting nothing',
+    async (timeout) => {
+      const { events, onEvent } = recorder();
+      const error = await failure(
+        runLocalImageTest(images.slow, { payload: {}, expected: 'late', timeout }, { onEvent }),
+      );
+      expect(error.code).toBe('INVALID_OPTION');
+      expect(error.message).toBe(`${timeout} is not a test timeout.`);
+      expect(events).toEqual([]);
+    },
+  );
+
+  it('is ABORTED when cancelled while the function runs, and removes its container', async () => {
+    const controller = new AbortController();
+    const { events, onEvent } = recorder();
+    const error = await failure(
+      runLocalImageTest(
+        images.slow,
+        { payload: {}, expected: 'late' },
+        {
+          signal: controller.signal,
+          onEvent: (event) => {
+            onEvent(event);
+            if (event.type === 'container.ready') setTimeout(() => controller.abort(), 300);
+          },
+        },
+      ),
+    );
+    expect(error.code).toBe('ABORTED');
+    expect(error.message).toBe('The invocation was cancelled');
+    const start = events.find((e) => e.type === 'container.start');
+    if (start?.type !== 'container.start') throw new Error('no container was started');
+    expect(await containerExists(start.id)).toBe(false);
+  });
+
   it('rejects an image that does not exist with IMAGE_NOT_FOUND', async () => {
     const error = await failure(runLocalImageTest(`${uniqueName('absent')}:latest`));
     expect(error.code).toBe('IMAGE_NOT_FOUND');
@@ -311,11 +415,23 @@ describe('containers', () => {
     await stopContainer(container.id);
   });
 
-  it('are removed when stopped unless kept', async () => {
+  it('are removed when stopped unless kept, by lambdash rather than by the engine', async () => {
     const container = await run(images.echo);
+    const inspect = await testDocker().getContainer(container.id).inspect();
+    // AutoRemove would take a container that dies at start away before its logs are read.
+    expect(inspect.HostConfig.AutoRemove).toBe(false);
+    expect(inspect.Config.Labels['dev.lambdash.remove-when-stopped']).toBe('true');
     await stopContainer(container);
     expect(await isContainerRunning(container)).toBe(false);
-    expect(await containerGone(container.id)).toBe(true);
+    expect(await containerExists(container.id)).toBe(false);
+  });
+
+  it('not kept that stopped by themselves are removed by the next run', async () => {
+    const first = await run(images.echo);
+    await testDocker().getContainer(first.id).stop({ t: 1 });
+    expect(await containerExists(first.id)).toBe(true);
+    await run(images.echo);
+    expect(await containerExists(first.id)).toBe(false);
   });
 
   it('run on a read-only root file system with a writable /tmp', async () => {
@@ -356,6 +472,43 @@ describe('containers', () => {
     expect(response.log).toMatch(
       /REPORT RequestId: \S+\tDuration: [\d.]+ ms\t.*Memory Size: 256 MB/,
     );
+  });
+
+  it('fail with CONTAINER_FAILED and the logs of a container that died at start', async () => {
+    const { events, onEvent } = recorder();
+    const error = await failure(runImageLocally(images.dies, { onEvent }));
+    expect(error.code).toBe('CONTAINER_FAILED');
+    expect(error.message).toBe(
+      'The container stopped before its emulator answered:\nno emulator in here',
+    );
+    const start = events.find((e) => e.type === 'container.start');
+    if (start?.type !== 'container.start') throw new Error('no container was started');
+    expect(await containerExists(start.id)).toBe(false);
+  });
+
+  it("are not taken for ready when another server answers on the container's port", async (context) => {
+    // With host networking the container's emulator and any other server share the port space.
+    if ((await getDockerEngine()).network !== 'host') context.skip();
+    const { events, onEvent } = recorder();
+    const error = await failure(
+      runImageLocally(images.echo, {
+        onEvent: (event) => {
+          onEvent(event);
+          // Takes the port as the container starts, answering as the emulator would.
+          if (event.type === 'container.start') holdPortAsEmulator(event.port);
+        },
+      }),
+    );
+    const start = events.find((e) => e.type === 'container.start');
+    if (start?.type !== 'container.start') throw new Error('no container was started');
+    expect(error.code).toBe('CONTAINER_FAILED');
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The container stopped before its emulator answered:\\n[^]*Cannot listen on 127\\.0\\.0\\.1:${start.port}: listen EADDRINUSE`,
+      ),
+    );
+    expect(events.some((e) => e.type === 'container.ready')).toBe(false);
+    expect(await containerExists(start.id)).toBe(false);
   });
 
   it('fail with CONTAINER_FAILED and the logs when the image is not a lambdash image', async () => {

@@ -1,7 +1,8 @@
 // createLocalImage's options and the local image functions, against the real engine. Every
 // image is built under a name of this file's own (test-<what>-<random>) and removed afterwards.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type BaseImage, ensureBaseImage } from '../../../src/core/base-image.js';
@@ -21,11 +22,13 @@ import {
 } from '../../../src/core/local-images.js';
 import { getResponder, type Responder } from '../../../src/core/responder.js';
 import { testDocker } from '../../support/docker.js';
+import { startDockerProxy } from '../../support/docker-proxy.js';
 import { ensureExampleInstalled, examplesDir } from '../../support/examples.js';
 import {
   containerExists,
   containerGone,
   containersOf,
+  dockerCli,
   failure,
   imagesLabelled,
   labelsByCli,
@@ -204,8 +207,7 @@ describe('createLocalImage', () => {
 
   it('with buildAt, keeps the build context there, with the very Dockerfile getDockerfile gives', async () => {
     const responder = await responderFor(echo, 'build-at');
-    const at = makeTempDir();
-    writeFileSync(path.join(at, 'stale.txt'), 'from an earlier build');
+    const at = path.join(makeTempDir(), 'context');
     const options = {
       buildArgs: { APP_MODE: 'test' },
       warmup: true,
@@ -213,12 +215,17 @@ describe('createLocalImage', () => {
     };
     const image = await createLocalImage(responder, { ...options, buildAt: at, sourcemap: true });
 
-    expect(readdirSync(at).sort()).toEqual(['Dockerfile', 'function', 'node_modules', 'runtime']);
+    expect(readdirSync(at).sort()).toEqual([
+      '.lambdash-build-context',
+      'Dockerfile',
+      'function',
+      'node_modules',
+      'runtime',
+      'warmup',
+    ]);
     expect(readdirSync(path.join(at, 'function')).sort()).toEqual(['index.js', 'index.js.map']);
-    expect(existsSync(path.join(at, 'runtime', 'bootstrap.cjs'))).toBe(true);
-    expect(JSON.parse(readFileSync(path.join(at, 'runtime', 'warmup-event.json'), 'utf8'))).toEqual(
-      {},
-    );
+    expect(readdirSync(path.join(at, 'runtime')).sort()).toEqual(['bootstrap.cjs']);
+    expect(JSON.parse(readFileSync(path.join(at, 'warmup', 'event.json'), 'utf8'))).toEqual({});
     const used = readFileSync(path.join(at, 'Dockerfile'), 'utf8');
     expect(used).toBe(getDockerfile(responder, { ...options, baseImage: base.image }));
     expect(used).toContain(`\nFROM ${base.image}\n`);
@@ -227,19 +234,152 @@ describe('createLocalImage', () => {
     expect(image.labels['com.example.updated']).toBe('yes');
   });
 
-  it('builds the context in a temporary folder otherwise, and removes it', async () => {
+  it('with buildAt, replaces only what an earlier build wrote there', async () => {
+    const responder = await responderFor(echo, 'build-at-again');
+    const at = makeTempDir();
+    await createLocalImage(responder, { buildAt: at });
+    writeTree(at, { 'notes.txt': 'mine', 'function/stale.js': 'old', 'warmup/event.json': '{}' });
+    const { events, onEvent } = recorder();
+    await createLocalImage(responder, { buildAt: at, onEvent });
+    expect(readFileSync(path.join(at, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(readdirSync(path.join(at, 'function'))).toEqual(['index.js']);
+    expect(existsSync(path.join(at, 'warmup'))).toBe(false);
+    // Only what lambdash wrote went to the engine: the context holds no notes.txt.
+    const dockerfile = readFileSync(path.join(at, 'Dockerfile'), 'utf8');
+    expect(dockerfile).not.toContain('notes');
+    expect(events.some((e) => e.type === 'image.built')).toBe(true);
+  });
+
+  it.each([
+    {
+      what: "the responder's own folder",
+      at: (code: string) => code,
+      message: (code: string) => `buildAt ${code} holds the responder's own code (${code}).`,
+    },
+    {
+      what: 'a folder above the responder',
+      at: (code: string) => path.dirname(code),
+      message: (code: string) =>
+        `buildAt ${path.dirname(code)} holds the responder's own code (${code}).`,
+    },
+    {
+      what: 'a folder of the user with files in it',
+      at: (code: string) => writeTree(path.join(code, '..', 'docs'), { 'guide.md': '# keep' }),
+      message: (code: string) =>
+        `buildAt ${path.join(code, '..', 'docs')} is not empty, and no earlier lambdash build used it.`,
+    },
+    {
+      what: 'a file',
+      at: (code: string) => path.join(code, 'handler.mjs'),
+      message: (code: string) =>
+        `buildAt ${path.join(code, 'handler.mjs')} is a file, not a folder.`,
+    },
+  ])('refuses a buildAt that is $what, touching nothing', async ({ at, message }) => {
+    const top = makeTempDir();
+    const code = writeTree(path.join(top, 'code'), {
+      'handler.mjs': 'export const handler = async () => 1;\n',
+      'node_modules/dep/index.js': 'module.exports = 1;\n',
+      Dockerfile: 'FROM mine\n',
+    });
+    const responder = await getResponder(path.join(code, 'handler.mjs'), {
+      name: name('build-at-refused'),
+    });
+    const buildAt = at(code);
+    const listing = () => execFileSync('find', [top], { encoding: 'utf8' });
+    const before = listing();
+    const { events, onEvent } = recorder();
+    const error = await failure(createLocalImage(responder, { buildAt, onEvent }));
+    expect(error.code).toBe('INVALID_OPTION');
+    expect(error.message).toBe(message(code));
+    expect(error.hint).toEqual(expect.any(String));
+    expect(events).toEqual([]);
+    expect(listing()).toBe(before);
+  });
+
+  it('builds the context in a temporary folder of mode 0700 otherwise, and removes it', async () => {
     const responder = await responderFor(echo, 'temp-context');
     // os.tmpdir() follows TMPDIR: a folder of this test's own shows what the build left.
     const tmp = makeTempDir();
     vi.stubEnv('TMPDIR', tmp);
     try {
-      const { events, onEvent } = recorder();
-      await createLocalImage(responder, { onEvent });
-      expect(events.some((e) => e.type === 'build.step' && e.step === 4)).toBe(true);
+      const modes: string[] = [];
+      await createLocalImage(responder, {
+        onEvent: (event) => {
+          // While the engine builds, the context is mkdtemp's folder as it came: owner only.
+          if (event.type !== 'build.step' || event.step !== 5) return;
+          for (const entry of readdirSync(tmp)) {
+            modes.push(
+              `${entry.replace(/-\w+$/, '-*')} ${(statSync(path.join(tmp, entry)).mode & 0o777).toString(8)}`,
+            );
+          }
+        },
+      });
+      expect(modes).toEqual(['lambdash-build-* 700']);
       expect(readdirSync(tmp)).toEqual([]);
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+
+  it('keeps the warm-up event out of the runtime, package and code layers, and out of sight', async () => {
+    const responder = await responderFor(warm, 'warm-layers');
+    const build = (n: number) =>
+      createLocalImage(responder, {
+        tag: `n${n}`,
+        warmup: true,
+        functionTestData: { payload: { n }, expected: { loadedByRequire: false, echo: { n } } },
+      });
+    const layers = async (image: LocalImage) =>
+      (await testDocker().getImage(image.id).inspect()).RootFS.Layers ?? [];
+    const [one, two] = [await layers(await build(1)), await layers(await build(2))];
+    // Base, runtime, packages and code are the same layers; the event's and the warm-up's differ.
+    expect(one.length).toBe(two.length);
+    const shared = one.filter((layer, i) => layer === two[i]).length;
+    expect(shared).toBe(one.length - 2);
+    expect(one.slice(-2)).not.toEqual(two.slice(-2));
+    // The runtime's folder holds the runtime only; at run time /tmp is Lambda's own, empty.
+    const seen = await runNodeInImage(
+      `${responder.name}:n2`,
+      "console.log(require('fs').readdirSync('/var/runtime').join(','))",
+    );
+    expect(seen).toBe('bootstrap.cjs\n');
+    const result = await runLocalImageTest(`${responder.name}:n2`, {
+      payload: { n: 3 },
+      expected: { loadedByRequire: false, echo: { n: 3 } },
+    });
+    expect(result.passed).toBe(true);
+  });
+
+  it('builds for linux/amd64 unless asked otherwise', async () => {
+    const proxy = await startDockerProxy();
+    vi.stubEnv('DOCKER_HOST', proxy.host);
+    try {
+      const image = await createLocalImage(await responderFor(echo, 'amd64'));
+      const builds = proxy.requests.filter((l) => /^POST (\/v[\d.]+)?\/build\?/.test(l));
+      expect(builds).toHaveLength(1);
+      expect(new URL(builds[0]!.split(' ')[1]!, 'http://x').searchParams.get('platform')).toBe(
+        'linux/amd64',
+      );
+      expect((await testDocker().getImage(image.id).inspect()).Architecture).toBe('amd64');
+    } finally {
+      vi.unstubAllEnvs();
+      await proxy.kill();
+    }
+  });
+
+  it('builds for linux/arm64 on a base whose Node version cannot be asked here', async () => {
+    // An arm64 image with no layers and no NODE_VERSION: node cannot run on this amd64 engine,
+    // so its version is unknown and the bundle targets the runtime's minimum, Node 20.
+    const baseName = name('arm-base');
+    await loadLayerlessImage(`${baseName}:1`, 'arm64');
+    const responder = await responderFor(echo, 'arm64');
+    const image = await createLocalImage(responder, {
+      platform: 'linux/arm64',
+      baseImage: `${baseName}:1`,
+    });
+    const info = await testDocker().getImage(image.id).inspect();
+    expect(info.Architecture).toBe('arm64');
+    expect(info.Config.Cmd).toEqual(['index.handler']);
   });
 
   it('installs the packages kept out of the bundle into the image', async () => {
@@ -506,6 +646,23 @@ describe('local images', () => {
     expect(error.code).toBe('IMAGE_NOT_FOUND');
   });
 
+  it('are deleted while containers of images built on them run, which keep running', async () => {
+    const parent = await createLocalImage(await responderFor(echo, 'parent'));
+    const child = await createLocalImage(await responderFor(echo, 'child'), {
+      baseImage: parent.ref,
+    });
+    const container = await runImageLocally(child, { keep: true });
+    try {
+      // The engine's `ancestor` filter counts this container as the parent's too: it is not.
+      await deleteLocalImage(parent);
+      expect(await tagsNamed(parent.name)).toEqual([]);
+      expect(await containerExists(container.id)).toBe(true);
+      expect((await getLocalImage(child.ref)).id).toBe(child.id);
+    } finally {
+      await deleteContainer(container);
+    }
+  });
+
   it('are not deleted while a container uses them, unless forced', async () => {
     const responder = await responderFor(echo, 'delete-used');
     const used = await createLocalImage(responder);
@@ -536,6 +693,27 @@ describe('local images', () => {
     expect(error.code).toBe('IMAGE_NOT_FOUND');
   });
 });
+
+/** Loads an image of another architecture with no layers (nothing in it can run here). */
+async function loadLayerlessImage(tag: string, architecture: string): Promise<void> {
+  const config = JSON.stringify({
+    architecture,
+    os: 'linux',
+    config: { Labels: { 'test.lambdash.layerless': tag } },
+    rootfs: { type: 'layers', diff_ids: [] },
+  });
+  const dir = makeTempDir();
+  writeTree(dir, {
+    'config.json': config,
+    'manifest.json': JSON.stringify([{ Config: 'config.json', RepoTags: [tag], Layers: [] }]),
+  });
+  execFileSync('tar', ['-cf', `${dir}.tar`, '-C', dir, '.']);
+  try {
+    await dockerCli('load', '--quiet', '--input', `${dir}.tar`);
+  } finally {
+    rmSync(`${dir}.tar`, { force: true });
+  }
+}
 
 /** A 12-character id prefix no image has. */
 async function unusedIdPrefix(): Promise<string> {

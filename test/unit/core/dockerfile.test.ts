@@ -42,11 +42,21 @@ describe('getDockerfile', () => {
     expect(text).not.toContain('rm -rf');
   });
 
-  it('adds the warm-up step when asked', () => {
+  it('adds the warm-up step when asked, its event in a layer of its own after the code', () => {
     const text = getDockerfile(responder, { baseImage: 'node:20-slim', warmup: true });
+    // The event is copied right before the RUN that reads it: a new payload leaves the
+    // runtime, packages and code layers as they were, and never joins the runtime's layer.
     expect(text).toContain(
-      'RUN ["node", "/var/runtime/bootstrap.cjs", "index.handler", "--warmup", "/var/runtime/warmup-event.json", "--task-root", "/var/task"]',
+      [
+        'COPY function/ /var/task/',
+        'WORKDIR /var/task',
+        "# Warm-up: run a sample event once and keep V8's compiled code beside the bundle.",
+        'COPY warmup/event.json /tmp/lambdash-warmup/event.json',
+        'RUN ["node", "/var/runtime/bootstrap.cjs", "index.handler", "--warmup", "/tmp/lambdash-warmup/event.json", "--task-root", "/var/task"]',
+        '',
+      ].join('\n'),
     );
+    expect(text.match(/warmup/g)).toHaveLength(4);
   });
 
   it('lets dockerfileUpdate have the last word', () => {

@@ -5,6 +5,7 @@ import { LambdashError } from '../../../src/core/errors.js';
 import type { LambdashEvent } from '../../../src/core/events.js';
 import { sha256Hex } from '../../../src/core/hash.js';
 import {
+  checkGitUrl,
   getResponder,
   parseGitSource,
   type Responder,
@@ -512,10 +513,31 @@ describe('git URLs', () => {
     expect(error.message).toContain(message);
   });
 
-  it('refuses credentials in an https URL (they would end up in image labels)', async () => {
-    const error = await failure(getResponder('https://user:token@git.example.com/acme/orders.git'));
+  // They would end up in image labels. Refused before git runs, so nothing here is contacted.
+  it.each([
+    'https://user:token@git.example.com/acme/orders.git',
+    'https://ghp_token@git.example.com/acme/orders.git',
+    'git+https://user:token@git.example.com/acme/orders.git',
+    'http://user:token@git.example.com/acme/orders.git#main',
+    'ssh://git:secret@git.example.com/acme/orders.git',
+    'git+ssh://git:secret@git.example.com/acme/orders.git',
+    'ssh://git:secret@git.example.com:acme/orders.git',
+    'git://anon:secret@git.example.com/acme/orders.git',
+    'file://user:secret@/srv/orders.git',
+  ])('refuses credentials in %s', async (source) => {
+    const error = await failure(getResponder(source));
     expect(error.code).toBe('GIT_FAILED');
     expect(error.message).toBe('The git URL carries credentials.');
+    expect(error.hint).toMatch(/credential helper/);
+  });
+
+  it.each([
+    'ssh://git@git.example.com/acme/orders.git',
+    'git@git.example.com:acme/orders.git',
+    'https://git.example.com/acme/orders.git',
+    'file:///srv/orders.git',
+  ])('takes %s, whose user name (if any) is no secret', (url) => {
+    expect(() => checkGitUrl(url)).not.toThrow();
   });
 
   it('shows a syntax error in a clone by its place in the repository', async () => {

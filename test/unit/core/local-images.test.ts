@@ -1,0 +1,56 @@
+// What createLocalImage decides before it asks the engine anything: no Docker here.
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { isLambdashError } from '../../../src/core/errors.js';
+import { createLocalImage, nodeMajorOf } from '../../../src/core/local-images.js';
+import type { Responder } from '../../../src/core/responder.js';
+import { makeTempDir } from '../../support/temp-tree.js';
+
+// The runtime every image carries, as if `npm run build` had never run.
+const missingRuntime = vi.hoisted(() => ({ dir: '' }));
+vi.mock('../../../src/core/paths.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../../src/core/paths.js')>();
+  return {
+    ...original,
+    get runtimeDistDir() {
+      return missingRuntime.dir || original.runtimeDistDir;
+    },
+  };
+});
+
+describe('nodeMajorOf', () => {
+  it.each([
+    ['20.20.2', 20],
+    ['v22.1.0', 22],
+    ['24', 24],
+    // A base image of a foreign platform cannot be asked: the runtime's minimum, not NaN.
+    ['unknown', 20],
+    ['', 20],
+  ])('reads %j as %i', (version, major) => {
+    expect(nodeMajorOf(version)).toBe(major);
+  });
+});
+
+describe('createLocalImage without a built runtime', () => {
+  it('says to run npm run build, before any step', async () => {
+    missingRuntime.dir = path.join(makeTempDir(), 'dist', 'runtime');
+    const events: unknown[] = [];
+    const responder = { name: 'orders', handler: 'handler' } as Responder;
+    try {
+      const error = await createLocalImage(responder, { onEvent: (e) => events.push(e) }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isLambdashError(error, 'BUILD_FAILED')).toBe(true);
+      expect((error as Error).message).toBe(
+        `lambdash's runtime is not built: ${missingRuntime.dir} has no bootstrap.cjs.`,
+      );
+      expect((error as { hint?: string }).hint).toBe(
+        'Run `npm run build` in the lambdash folder, then build again.',
+      );
+      expect(events).toEqual([]);
+    } finally {
+      missingRuntime.dir = '';
+    }
+  });
+});
