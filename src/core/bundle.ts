@@ -13,10 +13,10 @@ import * as esbuild from 'esbuild';
 import { LambdashError, throwIfAborted } from './errors.js';
 import { emit, type OperationOptions } from './events.js';
 import { canonicalJson, relativePath, sha256Hex } from './hash.js';
+import { lambdashCacheDir } from './paths.js';
 import {
   bundleError,
   describeEntry,
-  lambdashCacheDir,
   NESTED_RESOLVE,
   packageDirOf,
   packageName,

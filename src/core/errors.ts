@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'CONTAINER_FAILED'
   | 'TEST_FAILED'
   | 'INVALID_PAYLOAD'
+  | 'TYPECHECK_FAILED'
   | 'ABORTED';
 
 export class LambdashError extends Error {
@@ -42,11 +43,28 @@ export function isLambdashError(error: unknown, code?: ErrorCode): error is Lamb
   return error instanceof LambdashError && (code === undefined || error.code === code);
 }
 
+/** The error of an operation the caller cancelled: "<what> was cancelled". */
+export function abortedError(what: string, cause?: unknown): LambdashError {
+  return new LambdashError('ABORTED', `${what} was cancelled`, undefined, { cause });
+}
+
 /** Throws the signal's reason as an ABORTED error when the caller cancelled. */
 export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
-  if (signal?.aborted) {
-    throw new LambdashError('ABORTED', `${what} was cancelled`, undefined, {
-      cause: signal.reason,
-    });
-  }
+  if (signal?.aborted) throw abortedError(what, signal.reason);
+}
+
+/**
+ * The ABORTED error when a failure is a cancellation (the caller's signal fired, or the error
+ * is an AbortError, as child_process and fetch raise), else undefined: the caller then reports
+ * the failure as what it is.
+ */
+export function abortedBy(
+  error: unknown,
+  signal: AbortSignal | undefined,
+  what: string,
+): LambdashError | undefined {
+  if (error instanceof LambdashError) return error.code === 'ABORTED' ? error : undefined;
+  if (signal?.aborted) return abortedError(what, signal.reason);
+  if ((error as { name?: unknown } | null)?.name === 'AbortError') return abortedError(what, error);
+  return undefined;
 }

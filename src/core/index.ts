@@ -37,3 +37,4 @@ export {
 } from './local-images.js';
 export { toImageName, validateImageName, validateTag } from './names.js';
 export { getResponder, type Responder, type ResponderOptions } from './responder.js';
+export { type TypeDiagnostic, typecheckResponder } from './typecheck.js';

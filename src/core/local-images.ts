@@ -25,6 +25,7 @@ import { LABELS, validateUserLabels } from './labels.js';
 import { validateImageName, validateTag } from './names.js';
 import { lambdashVersion, runtimeDistDir } from './paths.js';
 import type { Responder } from './responder.js';
+import { isTypeScriptEntry, typecheckResponder } from './typecheck.js';
 
 export interface LocalImageOptions extends OperationOptions {
   /** Image name; by default the responder's. */
@@ -51,6 +52,11 @@ export interface LocalImageOptions extends OperationOptions {
    */
   readonly warmup?: boolean;
   readonly sourcemap?: boolean;
+  /**
+   * Type-check the code with the TypeScript compiler while it is bundled and built; type errors
+   * fail the build (TYPECHECK_FAILED). Default: true for .ts, .mts and .cts entries.
+   */
+  readonly typecheck?: boolean;
 }
 
 export interface LocalImage {
@@ -105,8 +111,54 @@ export async function createLocalImage(
   checkRuntimeBuilt();
   const platform = options.platform ?? DEFAULT_PLATFORM;
   const buildAt = options.buildAt ? await checkBuildAt(options.buildAt, responder) : undefined;
+  // The type check runs beside everything else; when it finds errors, it stops the build.
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let typeErrors: unknown;
+  const typecheck =
+    (options.typecheck ?? isTypeScriptEntry(responder))
+      ? typecheckResponder(responder, { signal }).catch((error: unknown) => {
+          typeErrors ??= error;
+          stop.abort(error);
+        })
+      : Promise.resolve();
+  try {
+    return await buildLocalImage(responder, options, {
+      name,
+      tag,
+      userLabels,
+      platform,
+      buildAt,
+      signal,
+      typecheck,
+    });
+  } catch (error) {
+    await typecheck;
+    // Type errors explain the build's end better than the cancellation they caused.
+    throw typeErrors && !options.signal?.aborted ? typeErrors : error;
+  }
+}
+
+interface BuildPlan {
+  readonly name: string;
+  readonly tag: string;
+  readonly userLabels: Record<string, string>;
+  readonly platform: Platform;
+  readonly buildAt: string | undefined;
+  /** The caller's signal, or the type check's when it failed first. */
+  readonly signal: AbortSignal;
+  /** Settles when the type check has passed (or was not asked for). */
+  readonly typecheck: Promise<void>;
+}
+
+async function buildLocalImage(
+  responder: Responder,
+  options: LocalImageOptions,
+  plan: BuildPlan,
+): Promise<LocalImage> {
+  const { name, tag, userLabels, platform, buildAt, signal } = plan;
   const step = (n: number, text: string) => {
-    throwIfAborted(options.signal, 'The build');
+    throwIfAborted(signal, 'The build');
     emit(options, { type: 'build.step', step: n, total: STEPS, text });
   };
 
@@ -114,7 +166,7 @@ export async function createLocalImage(
   const base = await ensureBaseImage({
     baseImage: options.baseImage,
     platform,
-    signal: options.signal,
+    signal,
     onEvent: options.onEvent,
   });
   const dockerfile = getDockerfile(responder, {
@@ -147,12 +199,15 @@ export async function createLocalImage(
     const bundle = await bundleResponder(responder, path.join(context, 'function'), {
       sourcemap: options.sourcemap,
       nodeMajor: nodeMajorOf(base.nodeVersion),
-      signal: options.signal,
+      signal,
       onEvent: options.onEvent,
     });
 
     step(3, 'Installing packages kept out of the bundle');
-    await installExternals(bundle, path.join(context, 'node_modules'), options);
+    await installExternals(bundle, path.join(context, 'node_modules'), {
+      signal,
+      onEvent: options.onEvent,
+    });
 
     step(4, 'Writing the build context');
     await cp(runtimeDistDir, path.join(context, 'runtime'), {
@@ -176,7 +231,7 @@ export async function createLocalImage(
       [LABELS.hash]: responder.hash,
       [LABELS.runtimeVersion]: lambdashVersion,
     };
-    const id = await buildWithRetry(docker, context, labels, { ...options, platform });
+    const id = await buildWithRetry(docker, context, labels, { ...options, platform, signal });
     // Marked first: a tag request whose answer is lost may still have tagged.
     tagged = true;
     try {
@@ -184,10 +239,16 @@ export async function createLocalImage(
     } catch (error) {
       throw dockerError(error, `tag the image ${temporary}`);
     }
+    // Under the temporary tag, so that type errors found now take the image away with it.
+    await plan.typecheck;
+    throwIfAborted(signal, 'The build');
 
     step(6, options.functionTestData ? 'Testing the image' : 'Tagging the image');
     if (options.functionTestData) {
-      const result = await runLocalImageTest(temporary, options.functionTestData, options);
+      const result = await runLocalImageTest(temporary, options.functionTestData, {
+        signal,
+        onEvent: options.onEvent,
+      });
       if (!result.passed) {
         throw new LambdashError(
           'TEST_FAILED',
@@ -298,7 +359,7 @@ async function buildWithRetry(
   docker: Docker,
   context: string,
   labels: Record<string, string>,
-  options: LocalImageOptions & { readonly platform: Platform },
+  options: LocalImageOptions & { readonly platform: Platform; readonly signal: AbortSignal },
 ): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -322,7 +383,7 @@ async function buildImage(
   docker: Docker,
   context: string,
   labels: Record<string, string>,
-  options: LocalImageOptions & { readonly platform: Platform },
+  options: LocalImageOptions & { readonly platform: Platform; readonly signal: AbortSignal },
 ): Promise<string> {
   // The context goes up as a tar stream of our own, so that when the request fails half-way
   // its errors (a file removed as the caller cleans up) land here instead of crashing the process.

@@ -1,6 +1,7 @@
 // Where lambdash's own files are: found from this module's location, so it works from the
 // sources (tests), from a build, and from an installed package alike.
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,3 +28,9 @@ export const templatesDir = path.join(packageRoot, 'templates');
 export const lambdashVersion = (
   JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }
 ).version;
+
+/** Where lambdash keeps what it can make again: $XDG_CACHE_HOME/lambdash or ~/.cache/lambdash. */
+export function lambdashCacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'lambdash');
+}

@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { LambdashError, throwIfAborted } from './errors.js';
 import { emit, type OperationOptions } from './events.js';
 import { hashResponderInputs, relativePath, sha256Hex } from './hash.js';
 import { toImageName, validateImageName } from './names.js';
+import { lambdashCacheDir } from './paths.js';
 
 export interface ResponderOptions extends OperationOptions {
   /** The export that handles events; nested paths such as `api.handler` are allowed. Default `handler`. */
@@ -412,12 +412,6 @@ export function parseGitSource(
   return undefined;
 }
 
-/** Where lambdash keeps what it can make again: $XDG_CACHE_HOME/lambdash or ~/.cache/lambdash. */
-export function lambdashCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'lambdash');
-}
-
 const REF = /^[A-Za-z0-9_][A-Za-z0-9._/+-]*$/;
 
 async function checkoutGit(
@@ -800,7 +794,7 @@ export async function packageVersion(dir: string): Promise<string> {
 }
 
 /** tsconfig.json is read from a package's root only; a lone file ignores the folders above it. */
-function tsconfigPath(kind: Responder['kind'], root: string): string | undefined {
+export function tsconfigPath(kind: Responder['kind'], root: string): string | undefined {
   const file = path.join(root, 'tsconfig.json');
   return kind !== 'file' && existsSync(file) ? file : undefined;
 }

@@ -148,6 +148,38 @@ describe('bad code', () => {
     expect(await tagsNamed(image)).toEqual([]);
   });
 
+  it('a type error is TYPECHECK_FAILED with the file, line and column, and no image is kept', async () => {
+    const dir = writeTree(makeTempDir(), {
+      'lib/price.ts': 'export const price = (n: number): number => n * 2;\n',
+      'handler.ts': [
+        "import { price } from './lib/price.js';",
+        'export const handler = async () => {',
+        "  const x: number = 'a';",
+        '  return price(x);',
+        '};',
+        '',
+      ].join('\n'),
+    });
+    const image = name('types');
+    const responder = await getResponder(path.join(dir, 'handler.ts'), { name: image });
+    const { error, events } = await failedBuild(responder, {});
+    expect(error.code).toBe('TYPECHECK_FAILED');
+    expect(error.message).toBe(
+      `Type errors in ${path.join(dir, 'handler.ts')}:\nhandler.ts:3:9: Type 'string' is not assignable to type 'number'.`,
+    );
+    expect(error.hint).toMatch(/typecheck: false/);
+    expect(events.some((e) => e.type === 'image.built')).toBe(false);
+    expect(await tagsNamed(image)).toEqual([]);
+    expect(await imagesLabelled(LABELS.name, image)).toEqual([]);
+
+    // Unchecked, the same code builds (esbuild only strips the types) and runs.
+    const built = await createLocalImage(responder, {
+      typecheck: false,
+      functionTestData: { payload: {}, expected: null }, // 'a' * 2 is NaN, JSON's null
+    });
+    expect(built.ref).toBe(`${image}:latest`);
+  });
+
   it('a syntax error is BUNDLE_FAILED with the file, line and column', async () => {
     const dir = writeTree(makeTempDir(), {
       'handler.ts': 'export const handler = async () => {\n  return 1 +;\n};\n',
