@@ -3,28 +3,20 @@
 // top-level await cannot be CommonJS, so it becomes index.mjs. Packages that cannot be bundled
 // (native addons, and the ones the user names) stay outside; their exact versions go into a
 // package.json beside the bundle, for the image build to install.
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { isBuiltin } from 'node:module';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { describeEntry } from './entry-analysis.js';
 import { LambdashError, throwIfAborted } from './errors.js';
+import { bundleError, tsconfigOptions } from './esbuild-config.js';
 import { emit, type OperationOptions } from './events.js';
-import { canonicalJson, relativePath, sha256Hex } from './hash.js';
-import { lambdashCacheDir } from './paths.js';
-import {
-  bundleError,
-  describeEntry,
-  NESTED_RESOLVE,
-  packageDirOf,
-  packageName,
-  packageVersion,
-  type Responder,
-  readPackageJson,
-  tsconfigOptions,
-} from './responder.js';
+import { externalsPlugin } from './externals.js';
+import { relativePath } from './hash.js';
+import { installDependencies, installGitDependencies } from './npm.js';
+import { readPackageJson } from './package-json.js';
+import type { Responder } from './responder.js';
+import type { Registry } from './responder-options.js';
 
 export interface BundleOptions extends OperationOptions {
   /** Write index.js.map beside the bundle (sources relative to the responder's root). */
@@ -179,97 +171,11 @@ function rootRelativeSourceMap(text: string, outDir: string, root: string): stri
   return JSON.stringify(map);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Externals
-
-function externalsPlugin(
-  explicit: ReadonlySet<string>,
-  found: Map<string, string>,
-): esbuild.Plugin {
-  const native = new Map<string, Promise<boolean>>();
-  return {
-    name: 'lambdash-externals',
-    setup(build) {
-      build.onResolve({ filter: /^[^./#]/ }, async (args) => {
-        if (args.pluginData === NESTED_RESOLVE || isBuiltin(args.path)) return undefined;
-        if (args.namespace !== 'file') return undefined;
-        const name = packageName(args.path);
-        const resolved = await build.resolve(args.path, {
-          kind: args.kind,
-          resolveDir: args.resolveDir,
-          importer: args.importer,
-          pluginData: NESTED_RESOLVE,
-        });
-        if (resolved.errors.length > 0 || !resolved.path) {
-          if (!explicit.has(name)) return undefined; // esbuild reports it, with its place
-          throw new LambdashError(
-            'BUNDLE_FAILED',
-            `The external package ${name} is not installed, so its version is unknown.`,
-            `Install it where the code lives (npm install ${name}), or for a lone file add it to the dependencies option.`,
-          );
-        }
-        const dir = packageDirOf(resolved.path, name) ?? (await findPackageRoot(resolved.path));
-        if (!dir) return undefined;
-        if (!explicit.has(name)) {
-          if (!native.has(dir)) native.set(dir, isNativePackage(dir));
-          if (!(await native.get(dir))) return undefined;
-        }
-        const version = await packageVersion(dir);
-        if (!version) {
-          throw new LambdashError(
-            'BUNDLE_FAILED',
-            `The external package ${name} (${dir}) has no version in its package.json.`,
-            'Install it from a registry so the image can install the same version.',
-          );
-        }
-        if (!found.has(name)) found.set(name, version);
-        return { path: args.path, external: true };
-      });
-    },
-  };
-}
-
-/** A native addon: node-gyp builds it (binding.gyp, "gypfile"), or it ships compiled .node files. */
-export async function isNativePackage(dir: string): Promise<boolean> {
-  if (existsSync(path.join(dir, 'binding.gyp'))) return true;
-  const manifest = await readPackageJson(dir).catch(() => undefined);
-  if (manifest?.gypfile === true) return true;
-  return (await listFiles(dir, 5000)).some((file) => file.endsWith('.node'));
-}
-
-/** The nearest folder above a resolved file that holds a package.json. */
-async function findPackageRoot(file: string): Promise<string | undefined> {
-  for (let dir = path.dirname(file); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-  }
-  return undefined;
-}
-
-/** Every file under dir, skipping nested node_modules, up to a limit. */
-async function listFiles(dir: string, limit: number): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (current: string, depth: number): Promise<void> => {
-    if (found.length >= limit || depth > 8) return;
-    const entries = await readdir(current, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
-      if (found.length >= limit) return;
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== 'node_modules') await walk(full, depth + 1);
-      } else {
-        found.push(full);
-      }
-    }
-  };
-  await walk(dir, 0);
-  return found;
-}
-
 /** package.json (and .npmrc for private registries: URLs and scopes, never tokens). */
 async function writeInstallFiles(
   dir: string,
   dependencies: Record<string, string>,
-  registries: readonly { url: string; scope?: string }[],
+  registries: readonly Registry[],
 ): Promise<void> {
   const manifest = { private: true, type: 'commonjs', dependencies };
   await writeFile(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -298,24 +204,15 @@ async function prepareDependencies(
   if (responder.kind === 'file') return nodePaths;
 
   const manifest = await readPackageJson(responder.root);
+  if (responder.kind === 'git') {
+    // getResponder installed them; this is for a responder whose checkout lost its packages.
+    await installGitDependencies(responder.root, manifest, registries, options);
+    return nodePaths;
+  }
   const count = (field: string) =>
     Object.keys((manifest?.[field] as Record<string, unknown> | undefined) ?? {}).length;
   const runtimeDependencies = count('dependencies') + count('optionalDependencies');
-  if (existsSync(path.join(responder.root, 'node_modules'))) return nodePaths;
-  if (responder.kind === 'git') {
-    // A clone has no node_modules. Install without running the packages' scripts: bundling
-    // needs their files, not their builds (native addons are installed again in the image).
-    if (runtimeDependencies + count('devDependencies') > 0) {
-      const lock = ['package-lock.json', 'npm-shrinkwrap.json'].some((f) =>
-        existsSync(path.join(responder.root, f)),
-      );
-      await npm(
-        [lock ? 'ci' : 'install', '--ignore-scripts', ...registryArguments(registries)],
-        responder.root,
-        options,
-      );
-    }
-  } else if (runtimeDependencies > 0) {
+  if (runtimeDependencies > 0 && !existsSync(path.join(responder.root, 'node_modules'))) {
     throw new LambdashError(
       'BUNDLE_FAILED',
       `The dependencies of ${responder.root} are not installed (there is no node_modules).`,
@@ -323,92 +220,4 @@ async function prepareDependencies(
     );
   }
   return nodePaths;
-}
-
-/**
- * A lone file's extra dependencies, installed once per set of dependencies and registries into
- * lambdash's cache, and reused.
- */
-async function installDependencies(
-  dependencies: Record<string, string>,
-  registries: readonly { url: string; scope?: string }[],
-  options: OperationOptions,
-): Promise<string> {
-  const dir = path.join(
-    lambdashCacheDir(),
-    'deps',
-    sha256Hex(canonicalJson({ dependencies, registries })),
-  );
-  // Only a finished install is renamed into place, so the folder's presence means complete.
-  if (!existsSync(dir)) {
-    await mkdir(path.dirname(dir), { recursive: true });
-    const temporary = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    try {
-      await mkdir(temporary);
-      await writeFile(
-        path.join(temporary, 'package.json'),
-        JSON.stringify({ private: true, dependencies }, null, 2),
-      );
-      await npm(
-        ['install', '--ignore-scripts', ...registryArguments(registries)],
-        temporary,
-        options,
-      );
-      try {
-        await rename(temporary, dir);
-      } catch (error) {
-        if (!existsSync(dir)) throw error;
-      }
-    } finally {
-      await rm(temporary, { recursive: true, force: true });
-    }
-  }
-  return path.join(dir, 'node_modules');
-}
-
-function registryArguments(registries: readonly { url: string; scope?: string }[]): string[] {
-  return registries.map((r) =>
-    r.scope ? `--${r.scope}:registry=${r.url}` : `--registry=${r.url}`,
-  );
-}
-
-/** Runs npm (never through a shell) in dir; failures carry npm's own message. */
-function npm(args: string[], cwd: string, options: OperationOptions): Promise<void> {
-  const full = [...args, '--no-audit', '--no-fund', '--loglevel=error'];
-  emit(options, { type: 'npm.install', dir: cwd, command: `npm ${full.join(' ')}` });
-  // Variables npm sets for a running script (npm test...) would point the child at our project.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) =>
-        !/^(npm_config_local_prefix|npm_package_|npm_lifecycle_|npm_command$|INIT_CWD$)/i.test(key),
-    ),
-  );
-  return new Promise((resolve, reject) => {
-    execFile(
-      'npm',
-      full,
-      { cwd, env, signal: options.signal, maxBuffer: 16 * 1024 * 1024 },
-      (error, _stdout, stderr) => {
-        if (!error) return resolve();
-        if (error.name === 'AbortError') {
-          return reject(
-            new LambdashError('ABORTED', 'npm was cancelled', undefined, { cause: error }),
-          );
-        }
-        const detail = String(stderr)
-          .split('\n')
-          .filter((line) => line.trim() && !/Unknown (user|env) config/.test(line))
-          .slice(-15)
-          .join('\n');
-        reject(
-          new LambdashError(
-            'INSTALL_FAILED',
-            `npm ${args[0]} failed in ${cwd}:\n${detail || error.message}`,
-            'Check the package names and versions, and that the registry is reachable (npm ping).',
-            { cause: error },
-          ),
-        );
-      },
-    );
-  });
 }

@@ -5,7 +5,6 @@
 // with a writable /tmp.
 
 import net from 'node:net';
-import { isDeepStrictEqual } from 'node:util';
 import type Docker from 'dockerode';
 import { dockerError, getDocker, getDockerEngine } from './docker.js';
 import { LambdashError, throwIfAborted } from './errors.js';
@@ -39,13 +38,6 @@ export interface RunOptions extends OperationOptions {
   readonly memorySize?: number;
 }
 
-export interface TestData {
-  readonly payload: unknown;
-  readonly expected: unknown;
-  /** Seconds the invocation may take before it counts as failed (default 30). */
-  readonly timeout?: number;
-}
-
 export interface LocalResponse {
   readonly statusCode: number;
   /** `Unhandled` for function errors, crashes and timeouts. */
@@ -57,22 +49,10 @@ export interface LocalResponse {
   readonly seconds: number;
 }
 
-export interface TestResult {
-  readonly passed: boolean;
-  readonly seconds: number;
-  readonly response: LocalResponse;
-  /** For a failed test with expected data: what differs, line by line. */
-  readonly diff?: string;
-}
-
 const PORT_LABEL = `${LABEL_PREFIX}port`;
 /** Set on containers not kept: removed once stopped (the engine's AutoRemove would lose their logs). */
 const REMOVE_LABEL = `${LABEL_PREFIX}remove-when-stopped`;
 const READY_TIMEOUT_MS = 30_000;
-/** A test's invocation timeout, so a handler that hangs fails a build in seconds, not minutes. */
-const DEFAULT_TEST_TIMEOUT_S = 30;
-/** How much longer than the function's timeout a test waits for a container it borrowed. */
-const TEST_GRACE_MS = 5_000;
 
 /** Starts the image's emulator in a container and waits until it answers. */
 export async function runImageLocally(
@@ -312,144 +292,6 @@ export async function sendLocalRequest(
     ...(logResult ? { log: Buffer.from(logResult, 'base64').toString('utf8') } : {}),
     seconds,
   };
-}
-
-/**
- * Tests an image: invokes a running container of it, or one started for the test and removed
- * afterwards. With test data, passes when the answer equals `expected`; without, sends a
- * health invocation (`{}`) and passes when the runtime answered with the handler loaded (a
- * handler may reject an empty event; the loop still proved it works, but an init error such as
- * a missing export means no invocation can work).
- */
-export async function runLocalImageTest(
-  image: LocalImage | string,
-  testData?: TestData,
-  options: OperationOptions = {},
-): Promise<TestResult> {
-  const timeout = testData?.timeout ?? DEFAULT_TEST_TIMEOUT_S;
-  if (!(Number.isInteger(timeout) && timeout >= 1 && timeout <= 900)) {
-    throw new LambdashError(
-      'INVALID_OPTION',
-      `${String(timeout)} is not a test timeout.`,
-      "Give the test's timeout in whole seconds, from 1 to 900 (Lambda's limits).",
-    );
-  }
-  throwIfAborted(options.signal, 'The image test');
-  const imageId = typeof image === 'string' ? (await inspectImage(image)).Id : image.id;
-  const running = (await getAllContainers()).find((c) => c.image === imageId && c.running);
-  const container = running ?? (await runImageLocally(imageId, { ...options, timeout }));
-  try {
-    const response = await sendLocalRequest(testData ? testData.payload : {}, {
-      port: container.port,
-      signal: options.signal,
-      // A container of our own times the function out itself; a borrowed one may allow more.
-      timeoutMs: timeout * 1000 + TEST_GRACE_MS,
-    });
-    const passed = testData
-      ? response.statusCode === 200 &&
-        !response.functionError &&
-        isDeepStrictEqual(response.body, testData.expected)
-      : response.statusCode === 200 && !INIT_ERRORS.has(errorTypeOf(response) ?? '');
-    const result: TestResult = {
-      passed,
-      seconds: response.seconds,
-      response,
-      ...(testData && !passed ? { diff: describeDifference(testData.expected, response) } : {}),
-    };
-    emit(options, { type: 'image.test', passed, seconds: response.seconds });
-    return result;
-  } finally {
-    if (!running) await deleteContainer(container).catch(() => undefined);
-  }
-}
-
-/** Error types of a handler that never loaded (the runtime's init errors). */
-const INIT_ERRORS = new Set([
-  'Runtime.UserCodeSyntaxError',
-  'Runtime.ImportModuleError',
-  'Runtime.HandlerNotFound',
-  'Runtime.MalformedHandlerName',
-]);
-
-function errorTypeOf(response: LocalResponse): string | undefined {
-  if (!response.functionError) return undefined;
-  const type = (response.body as { errorType?: unknown } | null)?.errorType;
-  return typeof type === 'string' ? type : undefined;
-}
-
-async function inspectImage(ref: string): Promise<Docker.ImageInspectInfo> {
-  try {
-    return await getDocker().getImage(ref).inspect();
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) {
-      throw new LambdashError(
-        'IMAGE_NOT_FOUND',
-        `There is no local image ${ref}.`,
-        'Build it first.',
-      );
-    }
-    throw dockerError(error, `inspect the image ${ref}`);
-  }
-}
-
-/** A readable account of how the answer differs from the expected one. */
-export function describeDifference(expected: unknown, response: LocalResponse): string {
-  if (response.functionError) {
-    return `expected ${JSON.stringify(expected)}\nbut the function failed (${response.functionError}): ${JSON.stringify(response.body)}`;
-  }
-  const want = (JSON.stringify(expected, null, 2) ?? 'undefined').split('\n');
-  const got = (JSON.stringify(response.body, null, 2) ?? 'undefined').split('\n');
-  return `(- expected, + actual)\n${diffLines(want, got).join('\n')}`;
-}
-
-/** Cells of the longest-common-subsequence table beyond which a plain line-by-line pairing is used. */
-const MAX_DIFF_CELLS = 4_000_000;
-
-/**
- * A line diff of two pretty-printed JSON texts: lines both share are kept once, so a key the
- * answer adds shows as one added line. Lines compare without their trailing comma, which
- * only says whether another key follows.
- */
-function diffLines(want: readonly string[], got: readonly string[]): string[] {
-  const key = (line: string) => line.replace(/,$/, '');
-  const n = want.length;
-  const m = got.length;
-  const lines: string[] = [];
-  if ((n + 1) * (m + 1) > MAX_DIFF_CELLS) {
-    for (let i = 0; i < Math.max(n, m); i++) {
-      if (want[i] === got[i]) lines.push(`  ${got[i]}`);
-      else {
-        if (want[i] !== undefined) lines.push(`- ${want[i]}`);
-        if (got[i] !== undefined) lines.push(`+ ${got[i]}`);
-      }
-    }
-    return lines;
-  }
-  // common[i * (m + 1) + j]: length of the longest common subsequence of want[i..] and got[j..].
-  const common = new Uint32Array((n + 1) * (m + 1));
-  const at = (i: number, j: number) => common[i * (m + 1) + j]!;
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      common[i * (m + 1) + j] =
-        key(want[i]!) === key(got[j]!)
-          ? at(i + 1, j + 1) + 1
-          : Math.max(at(i + 1, j), at(i, j + 1));
-    }
-  }
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && key(want[i]!) === key(got[j]!)) {
-      lines.push(`  ${got[j]}`);
-      i++;
-      j++;
-    } else if (j >= m || (i < n && at(i + 1, j) >= at(i, j + 1))) {
-      lines.push(`- ${want[i++]}`);
-    } else {
-      lines.push(`+ ${got[j++]}`);
-    }
-  }
-  return lines;
 }
 
 export async function getAllContainers(

@@ -1,7 +1,7 @@
 // The Docker engine connection: DOCKER_HOST or the usual socket, one client per process, and
 // errors that say how to get an engine running instead of a bare ECONNREFUSED.
 import Docker from 'dockerode';
-import { LambdashError } from './errors.js';
+import { abortedBy, LambdashError } from './errors.js';
 
 let client: Docker | undefined;
 let clientHost: string | undefined;
@@ -98,4 +98,23 @@ export function dockerError(error: unknown, doing: string): LambdashError {
     undefined,
     { cause: error },
   );
+}
+
+/**
+ * An image's details, or undefined when the engine has none by that reference (404, or 400 for
+ * a reference it cannot parse: either way there is no such image).
+ */
+export async function inspectImage(
+  reference: string,
+  signal?: AbortSignal,
+): Promise<Docker.ImageInspectInfo | undefined> {
+  try {
+    return await getDocker().getImage(reference).inspect();
+  } catch (error) {
+    const aborted = abortedBy(error, signal, `Looking up the image ${reference}`);
+    if (aborted) throw aborted;
+    const status = (error as { statusCode?: unknown } | null)?.statusCode;
+    if (status === 404 || status === 400) return undefined;
+    throw dockerError(error, `look up the image ${reference}`);
+  }
 }

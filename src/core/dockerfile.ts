@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LambdashError } from './errors.js';
+import { validateImageReference } from './names.js';
 import { lambdashVersion, templatesDir } from './paths.js';
 import type { Responder } from './responder.js';
 
@@ -28,9 +29,6 @@ export interface DockerfileOptions {
 export const WARMUP_EVENT = 'warmup/event.json';
 const WARMUP_EVENT_IN_IMAGE = '/tmp/lambdash-warmup/event.json';
 
-// An image reference: [registry[:port]/]path[:tag][@sha256:digest], nothing else.
-const IMAGE_REFERENCE =
-  /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HANDLER = /^[A-Za-z0-9_$][A-Za-z0-9_$./-]*$/;
 
@@ -65,13 +63,7 @@ export function validateBuildArgs(buildArgs: Readonly<Record<string, string>> = 
 }
 
 export function getDockerfile(responder: Responder, options: DockerfileOptions): string {
-  if (!IMAGE_REFERENCE.test(options.baseImage)) {
-    throw new LambdashError(
-      'INVALID_NAME',
-      `"${options.baseImage}" is not an image reference lambdash can put in a FROM line.`,
-      'Name an image such as "node:20-slim" or "registry.example.com/team/base:1.2".',
-    );
-  }
+  validateImageReference(options.baseImage);
   const handler = imageHandler(responder);
   if (!HANDLER.test(handler) || handler.includes('..')) {
     throw new LambdashError(

@@ -68,3 +68,30 @@ export function abortedBy(
   if ((error as { name?: unknown } | null)?.name === 'AbortError') return abortedError(what, error);
   return undefined;
 }
+
+/**
+ * Waits for work that others may share (it goes on when this caller leaves): settles as it
+ * does, or rejects with ABORTED as soon as this caller's signal fires.
+ */
+export function raceAbort<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  what: string,
+): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortedError(what, signal.reason));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -16,11 +16,8 @@ export {
   type LocalResponse,
   type RunOptions,
   runImageLocally,
-  runLocalImageTest,
   sendLocalRequest,
   stopContainer,
-  type TestData,
-  type TestResult,
 } from './containers.js';
 export { type DockerEngineInfo, getDockerEngine } from './docker.js';
 export { type DockerfileOptions, getDockerfile } from './dockerfile.js';
@@ -35,6 +32,7 @@ export {
   type LocalImage,
   type LocalImageOptions,
 } from './local-images.js';
+export { runLocalImageTest, type TestData, type TestResult } from './local-test.js';
 export { toImageName, validateImageName, validateTag } from './names.js';
 export { getResponder, type Responder, type ResponderOptions } from './responder.js';
 export { type TypeDiagnostic, typecheckResponder } from './typecheck.js';

@@ -1,5 +1,6 @@
 // lambdash marks what it makes with labels under one reverse-DNS prefix (the OCI convention).
 // User labels live beside them and may not use the prefix, so the two never mix.
+import { hasControlCharacters } from './control-characters.js';
 import { LambdashError } from './errors.js';
 
 export const LABEL_PREFIX = 'dev.lambdash.';
@@ -36,19 +37,15 @@ export function validateUserLabels(
         'Use lower-case letters, digits, dots, dashes and slashes, starting and ending with a letter or digit (at most 128 characters).',
       );
     }
-    if (typeof value !== 'string' || value.length > MAX_VALUE || hasControlCharacter(value)) {
+    if (typeof value !== 'string' || value.length > MAX_VALUE || hasControlCharacters(value)) {
       throw new LambdashError(
         'INVALID_LABEL',
         `The value of label "${key}" must be a single-line string of at most ${MAX_VALUE} characters.`,
+        'Give the label a short text on one line, without tabs or other control characters: put longer notes elsewhere and link to them.',
       );
     }
   }
   return { ...labels };
-}
-
-function hasControlCharacter(value: string): boolean {
-  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) < 0x20) return true;
-  return false;
 }
 
 /** The user's labels of a resource: everything not under lambdash's prefix. */

@@ -7,21 +7,21 @@
 // the previous good image keeps it. The engine tags nothing itself: when the connection dies
 // mid-build, the engine may still finish the image, but leaves it untagged.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { ensureBaseImage, type Platform } from './base-image.js';
+import { checkBuildAt, checkRuntimeBuilt, clearBuildAt } from './build-context.js';
 import { bundleResponder } from './bundle.js';
-import { runLocalImageTest, type TestData } from './containers.js';
-import { dockerError, getDocker } from './docker.js';
+import { dockerError, getDocker, inspectImage } from './docker.js';
 import { getDockerfile, imageHandler, validateBuildArgs, WARMUP_EVENT } from './dockerfile.js';
 import { LambdashError, throwIfAborted } from './errors.js';
 import { emit, type OperationOptions } from './events.js';
+import { buildWithRetry } from './image-build.js';
 import { installExternals } from './install-externals.js';
 import { LABELS, validateUserLabels } from './labels.js';
+import { runLocalImageTest, type TestData } from './local-test.js';
 import { validateImageName, validateTag } from './names.js';
 import { lambdashVersion, runtimeDistDir } from './paths.js';
 import type { Responder } from './responder.js';
@@ -86,19 +86,6 @@ const STEPS = 6;
 const DEFAULT_PLATFORM: Platform = 'linux/amd64';
 /** When the base image's Node version cannot be read (a foreign platform): the runtime's minimum. */
 const FALLBACK_NODE_MAJOR = 20;
-
-/** What lambdash writes into a build context, and all it sends to the engine. */
-const CONTEXT_ENTRIES = ['Dockerfile', 'runtime', 'node_modules', 'function', 'warmup'] as const;
-/** Marks a buildAt folder as lambdash's, so a later build may replace what it wrote there. */
-const CONTEXT_MARKER = '.lambdash-build-context';
-
-/**
- * tar-fs, as dockerode itself packs build contexts with it: resolved through dockerode, whose
- * dependency it is, so it is always there in the version dockerode was made with.
- */
-const tarFs = createRequire(createRequire(import.meta.url).resolve('dockerode'))('tar-fs') as {
-  pack(dir: string, options: { entries: string[] }): NodeJS.ReadableStream & { destroy(): void };
-};
 
 export async function createLocalImage(
   responder: Responder,
@@ -279,188 +266,6 @@ export function nodeMajorOf(nodeVersion: string): number {
   return Number.isInteger(major) && major > 0 ? major : FALLBACK_NODE_MAJOR;
 }
 
-/** The runtime every image carries must have been built (`npm run build`) before any build. */
-function checkRuntimeBuilt(): void {
-  if (!existsSync(path.join(runtimeDistDir, 'bootstrap.cjs'))) {
-    throw new LambdashError(
-      'BUILD_FAILED',
-      `lambdash's runtime is not built: ${runtimeDistDir} has no bootstrap.cjs.`,
-      'Run `npm run build` in the lambdash folder, then build again.',
-    );
-  }
-}
-
-/**
- * A buildAt folder must never cost the user a file: it may not hold the responder (its code,
- * or the node_modules beside it, would be replaced), and it must be new, empty, or marked by an
- * earlier build, since a build replaces its runtime/, node_modules/, function/ and Dockerfile.
- */
-async function checkBuildAt(buildAt: string, responder: Responder): Promise<string> {
-  const wanted = path.resolve(buildAt);
-  const info = await stat(wanted).catch(() => undefined);
-  if (info && !info.isDirectory()) {
-    throw new LambdashError(
-      'INVALID_OPTION',
-      `buildAt ${wanted} is a file, not a folder.`,
-      'Give a folder for the build context (an empty one, or one lambdash built in before).',
-    );
-  }
-  const dir = info ? await realpath(wanted) : wanted;
-  const code = await Promise.all(
-    [responder.root, responder.entry].map((p) => realpath(p).catch(() => path.resolve(p))),
-  );
-  if (code.some((file) => isWithin(dir, file))) {
-    throw new LambdashError(
-      'INVALID_OPTION',
-      `buildAt ${wanted} holds the responder's own code (${responder.root}).`,
-      'Give a folder outside the code, such as a new "build" folder beside it: a build replaces what it writes there.',
-    );
-  }
-  if (info) {
-    const entries = await readdir(dir);
-    if (entries.length > 0 && !entries.includes(CONTEXT_MARKER)) {
-      throw new LambdashError(
-        'INVALID_OPTION',
-        `buildAt ${wanted} is not empty, and no earlier lambdash build used it.`,
-        'Give a new or empty folder for the build context: a build replaces its runtime/, node_modules/, function/ and Dockerfile.',
-      );
-    }
-  }
-  return dir;
-}
-
-/** Removes what an earlier build wrote into a buildAt folder, and nothing else. */
-async function clearBuildAt(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await Promise.all(
-    CONTEXT_ENTRIES.map((entry) => rm(path.join(dir, entry), { recursive: true, force: true })),
-  );
-  await writeFile(
-    path.join(dir, CONTEXT_MARKER),
-    'A lambdash build context: each build replaces Dockerfile, runtime/, node_modules/, function/ and warmup/ here.\n',
-  );
-}
-
-/** True when file is dir itself or lies below it. */
-function isWithin(dir: string, file: string): boolean {
-  const relative = path.relative(dir, file);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
-
-/**
- * The classic builder reuses cached layers that belong to other images; when one of those is
- * removed while this build runs (another build's clean-up, a user deleting an old image), the
- * engine fails the build on a parent it no longer has. Building again picks other layers.
- */
-const VANISHED_PARENT = /unknown parent image ID|failed to set parent|No such image: sha256:/;
-const BUILD_ATTEMPTS = 3;
-
-async function buildWithRetry(
-  docker: Docker,
-  context: string,
-  labels: Record<string, string>,
-  options: LocalImageOptions & { readonly platform: Platform; readonly signal: AbortSignal },
-): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await buildImage(docker, context, labels, options);
-    } catch (error) {
-      const vanished =
-        error instanceof LambdashError &&
-        error.code === 'BUILD_FAILED' &&
-        VANISHED_PARENT.test(error.message);
-      if (!vanished || attempt === BUILD_ATTEMPTS) throw error;
-      emit(options, {
-        type: 'build.log',
-        text: `A cached layer was removed during the build; building again (attempt ${attempt + 1} of ${BUILD_ATTEMPTS}).`,
-      });
-    }
-  }
-}
-
-/** Streams the build, turning its step lines into events and its errors into LambdashErrors. */
-async function buildImage(
-  docker: Docker,
-  context: string,
-  labels: Record<string, string>,
-  options: LocalImageOptions & { readonly platform: Platform; readonly signal: AbortSignal },
-): Promise<string> {
-  // The context goes up as a tar stream of our own, so that when the request fails half-way
-  // its errors (a file removed as the caller cleans up) land here instead of crashing the process.
-  // Only what lambdash wrote goes to the engine, whatever else a buildAt folder holds.
-  const present = new Set(await readdir(context));
-  const pack = tarFs.pack(context, { entries: CONTEXT_ENTRIES.filter((e) => present.has(e)) });
-  pack.on('error', () => undefined);
-  let stream: NodeJS.ReadableStream;
-  try {
-    stream = await docker.buildImage(pack, {
-      labels,
-      buildargs: { ...options.buildArgs },
-      nocache: options.noCache ?? false,
-      platform: options.platform,
-      // Everything the image needs is in the context: nothing in the build goes online.
-      networkmode: 'none',
-      rm: true,
-      forcerm: true,
-      abortSignal: options.signal,
-    });
-  } catch (error) {
-    pack.destroy();
-    throwIfAborted(options.signal, 'The build');
-    throw dockerError(error, 'start the image build');
-  }
-  const abort = () => (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-  options.signal?.addEventListener('abort', abort, { once: true });
-  try {
-    let id = '';
-    const output: string[] = [];
-    await new Promise<void>((resolve, reject) => {
-      docker.modem.followProgress(
-        stream,
-        (error) => (error ? reject(error) : resolve()),
-        (event: { stream?: string; error?: string; aux?: { ID?: string } }) => {
-          if (event.error)
-            reject(
-              new LambdashError(
-                'BUILD_FAILED',
-                `The image build failed: ${event.error.trim()}`,
-                buildHint(output),
-              ),
-            );
-          if (event.aux?.ID) id = event.aux.ID;
-          const text = event.stream?.trimEnd();
-          if (text) {
-            output.push(text);
-            emit(options, { type: 'build.log', text });
-          }
-        },
-      );
-    });
-    throwIfAborted(options.signal, 'The build');
-    if (!id)
-      throw new LambdashError(
-        'BUILD_FAILED',
-        'The image build ended without an image.',
-        buildHint(output),
-      );
-    return id;
-  } catch (error) {
-    if (error instanceof LambdashError) throw error;
-    throwIfAborted(options.signal, 'The build');
-    throw dockerError(error, 'build the image');
-  } finally {
-    options.signal?.removeEventListener('abort', abort);
-    pack.destroy();
-  }
-}
-
-function buildHint(output: readonly string[]): string {
-  const tail = output.slice(-8).join('\n');
-  return tail
-    ? `The build's last lines:\n${tail}`
-    : 'Run with a build log listener (onEvent) to see every step.';
-}
-
 export function toLocalImage(
   info: Docker.ImageInfo | Docker.ImageInspectInfo,
   wanted?: string,
@@ -531,12 +336,8 @@ export async function getLocalImage(nameOrId: string): Promise<LocalImage> {
     }
   }
   const ref = nameOrId.includes(':') ? nameOrId : `${nameOrId}:latest`;
-  try {
-    return toLocalImage(await docker.getImage(ref).inspect(), ref);
-  } catch (error) {
-    const status = (error as { statusCode?: number }).statusCode;
-    // 400: not a reference at all (the engine's parser refused it).
-    if (status !== 404 && status !== 400) throw dockerError(error, `inspect the image ${ref}`);
+  const info = await inspectImage(ref);
+  if (!info) {
     throw new LambdashError(
       'IMAGE_NOT_FOUND',
       idLike
@@ -545,6 +346,7 @@ export async function getLocalImage(nameOrId: string): Promise<LocalImage> {
       'Build it first, or list the images lambdash made.',
     );
   }
+  return toLocalImage(info, ref);
 }
 
 export async function getAllLocalImages(

@@ -6,6 +6,10 @@ import { LambdashError } from './errors.js';
 const REPOSITORY = /^(?=.{2,256}$)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 // Docker tags: 1–128 characters of letters, digits, '_', '.', '-', not starting with '.' or '-'.
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+// Any image reference: [registry[:port]/]path[:tag][@sha256:digest], nothing else. It goes into
+// a FROM line and into the engine's URLs, so nothing else may reach either.
+const IMAGE_REFERENCE =
+  /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
 export function validateImageName(name: string): string {
   if (!REPOSITORY.test(name)) {
@@ -27,6 +31,18 @@ export function validateTag(tag: string): string {
     );
   }
   return tag;
+}
+
+/** Checks an image reference of the user's (a base image: `node:20-slim`, `host:5000/team/base:1`). */
+export function validateImageReference(reference: string): string {
+  if (typeof reference !== 'string' || !IMAGE_REFERENCE.test(reference)) {
+    throw new LambdashError(
+      'INVALID_NAME',
+      `"${reference}" is not a valid image reference.`,
+      'Name an image such as "node:20-slim" or "registry.example.com/team/base:1.2".',
+    );
+  }
+  return reference;
 }
 
 /** A name for an image made from any text (a file name, a package name). */

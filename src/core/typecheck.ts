@@ -9,12 +9,13 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { abortedError, LambdashError, throwIfAborted } from './errors.js';
+import { describeEntry } from './entry-analysis.js';
+import { LambdashError, raceAbort, throwIfAborted } from './errors.js';
+import { tsconfigPath } from './esbuild-config.js';
 import type { OperationOptions } from './events.js';
 import { sha256Hex } from './hash.js';
 import { lambdashCacheDir, packageRoot } from './paths.js';
 import type { Responder } from './responder.js';
-import { describeEntry, tsconfigPath } from './responder.js';
 import {
   type TypecheckAnswer,
   type TypecheckRequest,
@@ -111,7 +112,7 @@ async function cachedCheck(
     })().finally(() => underWay.delete(key));
     underWay.set(key, work);
   }
-  return raceSignal(work, signal);
+  return raceAbort(work, signal, 'The type check');
 }
 
 async function readCache(key: string): Promise<readonly TypeDiagnostic[] | undefined> {
@@ -155,25 +156,6 @@ function typeRoots(responder: Responder): string[] {
   const own = path.join(packageRoot, 'node_modules', '@types');
   if (existsSync(own) && !roots.includes(own)) roots.push(own);
   return roots;
-}
-
-function raceSignal<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError('The type check', signal.reason));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 // ---------------------------------------------------------------------------------------------

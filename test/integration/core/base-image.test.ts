@@ -254,12 +254,15 @@ describe('a named base image', () => {
     }
   });
 
-  it.each(['Not/Valid:Ref', 'has space'])(
-    '"%s", not a valid reference, fails clearly',
+  it.each(['Not/Valid:Ref', 'has space', 'node:20\nRUN id'])(
+    '%j, not a valid reference, fails clearly before the engine is asked',
     async (baseImage) => {
       const error = await failure(ensureBaseImage({ baseImage, pull: false }));
-      expect(error.code).toBe('BASE_IMAGE_FAILED');
+      expect(error.code).toBe('INVALID_NAME');
       expect(error.message).toBe(`"${baseImage}" is not a valid image reference.`);
+      expect(error.hint).toBe(
+        'Name an image such as "node:20-slim" or "registry.example.com/team/base:1.2".',
+      );
     },
   );
 });

@@ -6,11 +6,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type BaseImage, ensureBaseImage } from '../../../src/core/base-image.js';
-import {
-  deleteContainer,
-  runImageLocally,
-  runLocalImageTest,
-} from '../../../src/core/containers.js';
+import { deleteContainer, runImageLocally } from '../../../src/core/containers.js';
 import { getDockerfile } from '../../../src/core/dockerfile.js';
 import { getUserLabels, LABELS } from '../../../src/core/labels.js';
 import {
@@ -20,6 +16,7 @@ import {
   getLocalImage,
   type LocalImage,
 } from '../../../src/core/local-images.js';
+import { runLocalImageTest } from '../../../src/core/local-test.js';
 import { getResponder, type Responder } from '../../../src/core/responder.js';
 import { testDocker } from '../../support/docker.js';
 import { startDockerProxy } from '../../support/docker-proxy.js';
@@ -180,14 +177,26 @@ describe('createLocalImage', () => {
     const responder = await responderFor(warm, 'warm');
     const testData = { payload: { n: 1 }, expected: { loadedByRequire: false, echo: { n: 1 } } };
     // The image's own test is its first invocation: it must load the bundle from the cache.
-    const image = await createLocalImage(responder, { warmup: true, functionTestData: testData });
+    const { events, onEvent } = recorder();
+    const image = await createLocalImage(responder, {
+      warmup: true,
+      functionTestData: testData,
+      noCache: true, // the warm-up step runs (a cached step prints nothing)
+      onEvent,
+    });
     const files = await runNodeInImage(
       image.ref,
       `const fs = require('fs');
        console.log(fs.readdirSync('/var/task').sort().join(','));
-       console.log(String(fs.statSync('/var/task/index.js.v8cache').size > 0));`,
+       console.log(String(fs.statSync('/var/task/index.js.v8cache').size));`,
     );
-    expect(files).toBe('index.js,index.js.v8cache,node_modules\ntrue\n');
+    const [listing, size] = files.trim().split('\n');
+    expect(listing).toBe('index.js,index.js.v8cache,node_modules');
+    expect(Number(size)).toBeGreaterThan(0);
+    // The build said so, with the cache's size.
+    expect(events.filter((e) => e.type === 'warmup.done')).toEqual([
+      { type: 'warmup.done', cacheBytes: Number(size), ms: expect.any(Number) },
+    ]);
   });
 
   it('without warmup, writes no code cache and the bundle loads by require()', async () => {

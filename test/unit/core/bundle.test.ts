@@ -35,9 +35,13 @@ async function bundle(
   options: ResponderOptions & Parameters<typeof bundleResponder>[2] = {},
 ) {
   const { sourcemap, minify, nodeMajor, ...responderOptions } = options;
-  const responder = await getResponder(source, responderOptions);
-  const out = path.join(makeTempDir('lambdash-bundle-'), 'out');
   const events: LambdashEvent[] = [];
+  // Events of both: a git source's packages are installed as the responder is read.
+  const responder = await getResponder(source, {
+    ...responderOptions,
+    onEvent: (event) => events.push(event),
+  });
+  const out = path.join(makeTempDir('lambdash-bundle-'), 'out');
   const result = await bundleResponder(responder, out, {
     sourcemap,
     minify,

@@ -21,19 +21,25 @@ describe('labels', () => {
   });
 
   it.each([
-    [{ 'dev.lambdash.hash': 'x' }, /lambdash's own prefix/],
-    [{ 'Bad Key': 'x' }, /not a valid label key/],
-    [{ team: 'line\nbreak' }, /single-line/],
-    [{ team: 'x'.repeat(5000) }, /at most 4096/],
-  ])('refuses %j', (labels, message) => {
-    try {
-      validateUserLabels(labels);
-      expect.unreachable();
-    } catch (error) {
-      expect(isLambdashError(error, 'INVALID_LABEL')).toBe(true);
-      expect((error as Error).message).toMatch(message);
-    }
-  });
+    { what: 'our prefix', labels: { 'dev.lambdash.hash': 'x' }, message: /lambdash's own prefix/ },
+    { what: 'a bad key', labels: { 'Bad Key': 'x' }, message: /not a valid label key/ },
+    { what: 'a newline', labels: { team: 'line\nbreak' }, message: /single-line/ },
+    { what: 'a tab', labels: { team: 'tab\there' }, message: /single-line/ },
+    { what: 'a DEL', labels: { team: 'del\u007f' }, message: /single-line/ },
+    { what: '5000 characters', labels: { team: 'x'.repeat(5000) }, message: /at most 4096/ },
+  ] as { what: string; labels: Record<string, string>; message: RegExp }[])(
+    'refuses a label with $what, with a hint',
+    ({ labels, message }) => {
+      try {
+        validateUserLabels(labels);
+        expect.unreachable();
+      } catch (error) {
+        expect(isLambdashError(error, 'INVALID_LABEL')).toBe(true);
+        expect((error as Error).message).toMatch(message);
+        expect((error as { hint?: string }).hint).toEqual(expect.stringMatching(/\S/));
+      }
+    },
+  );
 
   it('tells user labels apart from lambdash’s', () => {
     expect(

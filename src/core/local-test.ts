@@ -1,0 +1,119 @@
+// Local image tests: an image invoked once (in a running container of it, or one started for
+// the test and removed afterwards) and its answer compared with what the test data expects.
+import { isDeepStrictEqual } from 'node:util';
+import {
+  deleteContainer,
+  getAllContainers,
+  type LocalResponse,
+  runImageLocally,
+  sendLocalRequest,
+} from './containers.js';
+import { inspectImage } from './docker.js';
+import { LambdashError, throwIfAborted } from './errors.js';
+import { emit, type OperationOptions } from './events.js';
+import { diffJson } from './json-diff.js';
+import type { LocalImage } from './local-images.js';
+
+export interface TestData {
+  readonly payload: unknown;
+  readonly expected: unknown;
+  /** Seconds the invocation may take before it counts as failed (default 30). */
+  readonly timeout?: number;
+}
+
+export interface TestResult {
+  readonly passed: boolean;
+  readonly seconds: number;
+  readonly response: LocalResponse;
+  /** For a failed test with expected data: what differs, line by line. */
+  readonly diff?: string;
+}
+
+/** A test's invocation timeout, so a handler that hangs fails a build in seconds, not minutes. */
+const DEFAULT_TEST_TIMEOUT_S = 30;
+/** How much longer than the function's timeout a test waits for a container it borrowed. */
+const TEST_GRACE_MS = 5_000;
+
+/**
+ * Tests an image: invokes a running container of it, or one started for the test and removed
+ * afterwards. With test data, passes when the answer equals `expected`; without, sends a
+ * health invocation (`{}`) and passes when the runtime answered with the handler loaded (a
+ * handler may reject an empty event; the loop still proved it works, but an init error such as
+ * a missing export means no invocation can work).
+ */
+export async function runLocalImageTest(
+  image: LocalImage | string,
+  testData?: TestData,
+  options: OperationOptions = {},
+): Promise<TestResult> {
+  const timeout = testData?.timeout ?? DEFAULT_TEST_TIMEOUT_S;
+  if (!(Number.isInteger(timeout) && timeout >= 1 && timeout <= 900)) {
+    throw new LambdashError(
+      'INVALID_OPTION',
+      `${String(timeout)} is not a test timeout.`,
+      "Give the test's timeout in whole seconds, from 1 to 900 (Lambda's limits).",
+    );
+  }
+  throwIfAborted(options.signal, 'The image test');
+  const imageId = typeof image === 'string' ? await imageIdOf(image, options.signal) : image.id;
+  const running = (await getAllContainers()).find((c) => c.image === imageId && c.running);
+  const container = running ?? (await runImageLocally(imageId, { ...options, timeout }));
+  try {
+    const response = await sendLocalRequest(testData ? testData.payload : {}, {
+      port: container.port,
+      signal: options.signal,
+      // A container of our own times the function out itself; a borrowed one may allow more.
+      timeoutMs: timeout * 1000 + TEST_GRACE_MS,
+    });
+    const passed = testData
+      ? response.statusCode === 200 &&
+        !response.functionError &&
+        isDeepStrictEqual(response.body, testData.expected)
+      : response.statusCode === 200 && !INIT_ERRORS.has(errorTypeOf(response) ?? '');
+    const result: TestResult = {
+      passed,
+      seconds: response.seconds,
+      response,
+      ...(testData && !passed ? { diff: describeDifference(testData.expected, response) } : {}),
+    };
+    emit(options, { type: 'image.test', passed, seconds: response.seconds });
+    return result;
+  } finally {
+    if (!running) await deleteContainer(container).catch(() => undefined);
+  }
+}
+
+/** Error types of a handler that never loaded (the runtime's init errors). */
+const INIT_ERRORS = new Set([
+  'Runtime.UserCodeSyntaxError',
+  'Runtime.ImportModuleError',
+  'Runtime.HandlerNotFound',
+  'Runtime.MalformedHandlerName',
+]);
+
+function errorTypeOf(response: LocalResponse): string | undefined {
+  if (!response.functionError) return undefined;
+  const type = (response.body as { errorType?: unknown } | null)?.errorType;
+  return typeof type === 'string' ? type : undefined;
+}
+
+/** The image's id, or IMAGE_NOT_FOUND. */
+async function imageIdOf(ref: string, signal: AbortSignal | undefined): Promise<string> {
+  const info = await inspectImage(ref, signal);
+  if (!info) {
+    throw new LambdashError(
+      'IMAGE_NOT_FOUND',
+      `There is no local image ${ref}.`,
+      'Build it first.',
+    );
+  }
+  return info.Id;
+}
+
+/** A readable account of how the answer differs from the expected one. */
+export function describeDifference(expected: unknown, response: LocalResponse): string {
+  if (response.functionError) {
+    return `expected ${JSON.stringify(expected)}\nbut the function failed (${response.functionError}): ${JSON.stringify(response.body)}`;
+  }
+  return `(- expected, + actual)\n${diffJson(expected, response.body).join('\n')}`;
+}
