@@ -3,10 +3,15 @@
 // bundle wrote, then copied into the build context. Installing here rather than in a RUN
 // step keeps registry credentials (the user's own npm config) out of every image layer and
 // needs no network inside the build; the .npmrc itself stays out of the image too.
+//
+// npm picks platform-specific optional packages for the image's platform (--os, --cpu), but an
+// addon compiled at install time is compiled for this machine: when this machine is not the
+// image's platform, such an addon is refused rather than shipped for the wrong one.
 import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Platform } from './base-image.js';
 import type { Bundle } from './bundle.js';
 import { LambdashError } from './errors.js';
 import type { OperationOptions } from './events.js';
@@ -22,11 +27,17 @@ const COMMAND = [
   '--loglevel=error',
 ];
 
+export interface InstallExternalsOptions extends OperationOptions {
+  /** The image's platform, whose addons npm installs; default linux/amd64. */
+  readonly platform?: Platform;
+}
+
 export async function installExternals(
   bundle: Bundle,
   nodeModules: string,
-  options: OperationOptions = {},
+  options: InstallExternalsOptions = {},
 ): Promise<void> {
+  const cpu = options.platform === 'linux/arm64' ? 'arm64' : 'x64';
   const npmrc = path.join(bundle.dir, '.npmrc');
   const names = Object.keys(bundle.externals);
   if (names.length === 0) return;
@@ -35,7 +46,7 @@ export async function installExternals(
     await copyFile(path.join(bundle.dir, 'package.json'), path.join(workdir, 'package.json'));
     if (existsSync(npmrc)) await copyFile(npmrc, path.join(workdir, '.npmrc'));
     try {
-      await runNpm(COMMAND, workdir, options);
+      await runNpm([...COMMAND, '--os=linux', `--cpu=${cpu}`], workdir, options);
     } catch (error) {
       if (!(error instanceof ToolFailure)) throw error; // ABORTED
       throw new LambdashError(
@@ -49,6 +60,7 @@ export async function installExternals(
     // lockfile (which names the registries) is of no use at run time and stays out.
     const installed = path.join(workdir, 'node_modules');
     const hiddenLockfile = path.join(installed, '.package-lock.json');
+    await checkAddonsFitTarget(installed, { os: 'linux', cpu });
     if (existsSync(installed)) {
       await cp(installed, nodeModules, {
         recursive: true,
@@ -59,4 +71,58 @@ export async function installExternals(
     await rm(workdir, { recursive: true, force: true });
     await rm(npmrc, { force: true });
   }
+}
+
+interface Target {
+  readonly os: string;
+  readonly cpu: string;
+}
+
+/**
+ * Refuses installed packages that were compiled as they installed (a binding.gyp or
+ * "gypfile", and no prebuilt binaries) when this machine is not the image's platform: their
+ * addon was built for this machine and would not load in the image.
+ */
+export async function checkAddonsFitTarget(
+  nodeModules: string,
+  target: Target,
+  host: Target = { os: process.platform, cpu: process.arch },
+): Promise<void> {
+  if (host.os === target.os && host.cpu === target.cpu) return;
+  const compiled: string[] = [];
+  for (const dir of await packageDirs(nodeModules)) {
+    const manifest = await readFile(path.join(dir, 'package.json'), 'utf8')
+      .then((text) => JSON.parse(text) as { name?: unknown; gypfile?: unknown })
+      .catch(() => undefined);
+    const built = existsSync(path.join(dir, 'binding.gyp')) || manifest?.gypfile === true;
+    if (built && !existsSync(path.join(dir, 'prebuilds'))) {
+      compiled.push(typeof manifest?.name === 'string' ? manifest.name : path.basename(dir));
+    }
+  }
+  if (compiled.length === 0) return;
+  compiled.sort();
+  const image = `${target.os}/${target.cpu}`;
+  throw new LambdashError(
+    'INSTALL_FAILED',
+    `${compiled.join(', ')} ${compiled.length === 1 ? 'is a native addon' : 'are native addons'} compiled as ${compiled.length === 1 ? 'it installs' : 'they install'}, and this machine (${host.os}/${host.cpu}) would compile ${compiled.length === 1 ? 'it' : 'them'} for itself, not for the image (${image}).`,
+    `Build the image on a ${image} machine (or in a ${image} container), or use a version that ships prebuilt binaries for ${image}.`,
+  );
+}
+
+/** The package folders directly in node_modules (scoped ones included). */
+async function packageDirs(nodeModules: string): Promise<string[]> {
+  const dirs: string[] = [];
+  for (const entry of await readdir(nodeModules).catch(() => [] as string[])) {
+    if (entry.startsWith('.')) continue;
+    if (entry.startsWith('@')) {
+      for (const scoped of await readdir(path.join(nodeModules, entry)).catch(
+        () => [] as string[],
+      )) {
+        dirs.push(path.join(nodeModules, entry, scoped));
+      }
+    } else {
+      dirs.push(path.join(nodeModules, entry));
+    }
+  }
+  return dirs;
 }

@@ -192,6 +192,7 @@ async function buildLocalImage(
 
     step(3, 'Installing packages kept out of the bundle');
     await installExternals(bundle, path.join(context, 'node_modules'), {
+      platform,
       signal,
       onEvent: options.onEvent,
     });

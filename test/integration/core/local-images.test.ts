@@ -402,7 +402,9 @@ describe('createLocalImage', () => {
     expect(events).toContainEqual({
       type: 'npm.install',
       dir: expect.any(String),
-      command: 'npm install --omit=dev --no-audit --no-fund --no-package-lock --loglevel=error',
+      // Platform packages for the image's platform (linux/amd64 by default).
+      command:
+        'npm install --omit=dev --no-audit --no-fund --no-package-lock --loglevel=error --os=linux --cpu=x64',
     });
     const zodVersion = (
       JSON.parse(
