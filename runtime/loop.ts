@@ -12,11 +12,11 @@ import { RuntimeClient } from './runtime-client.js';
 export const EXIT_UNCAUGHT = 129;
 export const EXIT_UNHANDLED_REJECTION = 128;
 
-/** Where the process is: crash reports go to /init/error, to the invocation, or nowhere. */
-const state: { phase: 'init' | 'waiting' | 'invoking'; requestId: string } = {
-  phase: 'init',
-  requestId: '',
-};
+/**
+ * Where the process is: crash reports go to /init/error, to the invocation in flight (whose id
+ * is currentRequest.id, as on the log lines), or nowhere.
+ */
+const state: { phase: 'init' | 'waiting' | 'invoking' } = { phase: 'init' };
 let runtimeApi = '';
 let exiting = false;
 
@@ -26,7 +26,6 @@ export async function runLoop(deps: InvokeDeps): Promise<never> {
     // rejection the module's top level left behind surfaces only after loading finished.
     const invocation = await deps.client.next();
     state.phase = 'invoking';
-    state.requestId = invocation.requestId;
     currentRequest.id = invocation.requestId;
     applyTraceId(invocation.headers);
     await handleInvocation(invocation, deps);
@@ -55,7 +54,7 @@ export async function exitWithError(
       // a report queued behind it would never leave.
       const client = new RuntimeClient(runtimeApi);
       if (state.phase === 'init') await client.postInitError(body, type);
-      else if (state.phase === 'invoking') await client.postError(state.requestId, body, type);
+      else if (state.phase === 'invoking') await client.postError(currentRequest.id, body, type);
     } catch {
       // The exit below is what matters; the Runtime API may be gone too.
     }
