@@ -2,7 +2,7 @@
 // with its token, a role, a function created from the image and waited for with the SDK's
 // waiter, invocations of every kind, the log of one request, an update, and deletion.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -128,12 +128,16 @@ beforeAll(async () => {
     }),
     { tag: 'v1' },
   );
-  imageV2 = await createLocalImage(
-    await getResponder(path.join(repoRoot, 'test/fixtures/localcloud/function-v2.ts'), {
-      name: `lc-fn-${suffix}`,
-    }),
-    { tag: 'v2' },
+  // The second version is the first with another VERSION: derived, not kept as a copy.
+  const fixture = path.join(repoRoot, 'test/fixtures/localcloud/function.ts');
+  const v2File = path.join(dataDir, 'function-v2.ts');
+  writeFileSync(
+    v2File,
+    readFileSync(fixture, 'utf8').replace("const VERSION = 'v1';", "const VERSION = 'v2';"),
   );
+  imageV2 = await createLocalImage(await getResponder(v2File, { name: `lc-fn-${suffix}` }), {
+    tag: 'v2',
+  });
   const repo = await c.ecr.send(new CreateRepositoryCommand({ repositoryName: `lc-fn-${suffix}` }));
   const auth = await c.ecr.send(new GetAuthorizationTokenCommand({}));
   const data = auth.authorizationData![0]!;
