@@ -67,4 +67,13 @@ await Promise.all([
     format: 'esm',
     packages: 'external',
   }),
+  // The `lambdash` command (bin/lambdash.js): the command line, and the terminal app it opens.
+  build({
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli/main.js',
+    format: 'esm',
+    packages: 'external',
+    jsx: 'automatic',
+  }),
 ]);

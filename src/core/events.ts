@@ -28,7 +28,41 @@ export type LambdashEvent =
   | { readonly type: 'image.test'; readonly passed: boolean; readonly seconds: number }
   | { readonly type: 'container.start'; readonly id: string; readonly port: number }
   | { readonly type: 'container.ready'; readonly id: string; readonly ms: number }
-  | { readonly type: 'warmup.done'; readonly cacheBytes: number; readonly ms: number };
+  | { readonly type: 'warmup.done'; readonly cacheBytes: number; readonly ms: number }
+  /** Where AWS calls go: real AWS, or the local cloud (`started` when this process runs it). */
+  | {
+      readonly type: 'aws.target';
+      readonly kind: 'aws' | 'local';
+      readonly region: string;
+      readonly accountId: string;
+      readonly endpoint: string | undefined;
+      readonly started: boolean;
+    }
+  /** One AWS API call, as it is sent (`Lambda` `CreateFunction`). */
+  | { readonly type: 'aws.call'; readonly service: string; readonly operation: string }
+  /** A layer of a push: `bytes` of `total` sent (`total` 0 while unknown); `status` as the engine says. */
+  | {
+      readonly type: 'push.progress';
+      readonly layer: string;
+      readonly status: string;
+      readonly bytes: number;
+      readonly total: number;
+    }
+  /** Waiting for a resource to settle (a function becoming Active); `state` as last seen. */
+  | {
+      readonly type: 'wait';
+      readonly what: string;
+      readonly state: string;
+      readonly seconds: number;
+    }
+  /** A call that will be tried again (IAM's propagation delay, throttling). */
+  | {
+      readonly type: 'retry';
+      readonly what: string;
+      readonly reason: string;
+      readonly attempt: number;
+      readonly delayMs: number;
+    };
 
 export interface OperationOptions {
   /** Cancels the operation; what was half-made is cleaned up. */
