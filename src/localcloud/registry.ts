@@ -65,7 +65,7 @@ const MAX_BACKOFF_MS = 5_000;
 const HEALTHY_AFTER_MS = 10_000;
 
 export async function startRegistry(options: RegistryOptions): Promise<Registry> {
-  if (options.url) return useExistingRegistry(options.url, options.readyTimeoutMs ?? 15_000);
+  if (options.url) return attachExistingRegistry(options.url, options.readyTimeoutMs ?? 15_000);
   if (!options.dataDir)
     throw new RegistryError('startRegistry needs a dataDir (or the url of a running registry).');
   const registry = new SupervisedRegistry(options, options.dataDir);
@@ -73,7 +73,7 @@ export async function startRegistry(options: RegistryOptions): Promise<Registry>
   return registry;
 }
 
-async function useExistingRegistry(url: string, timeoutMs: number): Promise<Registry> {
+async function attachExistingRegistry(url: string, timeoutMs: number): Promise<Registry> {
   const parsed = new URL(url);
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     throw new RegistryError(`The registry URL ${url} is not http(s).`);
