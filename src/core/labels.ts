@@ -12,6 +12,8 @@ export const LABELS = {
   handler: `${LABEL_PREFIX}handler`,
   hash: `${LABEL_PREFIX}hash`,
   runtimeVersion: `${LABEL_PREFIX}runtime-version`,
+  /** The responder's options (JSON), so its state can be worked out again with the same ones. */
+  options: `${LABEL_PREFIX}options`,
 } as const;
 
 /** Label keys as Docker accepts them: lower-case DNS-ish, dots, dashes, slashes. */

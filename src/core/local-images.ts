@@ -218,6 +218,7 @@ async function buildLocalImage(
       [LABELS.handler]: imageHandler(responder),
       [LABELS.hash]: responder.hash,
       [LABELS.runtimeVersion]: lambdashVersion,
+      [LABELS.options]: JSON.stringify(responder.options),
     };
     const id = await buildWithRetry(docker, context, labels, { ...options, platform, signal });
     // Marked first: a tag request whose answer is lost may still have tagged.

@@ -80,6 +80,7 @@ describe('createLocalImage', () => {
       [LABELS.handler]: 'index.handler',
       [LABELS.hash]: responder.hash,
       [LABELS.runtimeVersion]: version,
+      [LABELS.options]: JSON.stringify({ handler: 'handler', name: responder.name }),
     };
     expect(await labelsByCli(`${responder.name}:latest`)).toEqual(lineage);
     expect(image.labels).toEqual(lineage);
