@@ -58,3 +58,30 @@ export function toImageName(text: string): string {
   const name = cleaned.length >= 2 ? cleaned.slice(0, 200) : `fn-${cleaned || 'responder'}`;
   return validateImageName(name);
 }
+
+// Lambda function names: 1–64 letters, digits, '-' and '_' (Lambda also takes ARNs, we do not).
+const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+// IAM role names: 1–64 letters, digits and '+=,.@_-'.
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+export function validateFunctionName(name: string): string {
+  if (typeof name !== 'string' || !FUNCTION_NAME.test(name)) {
+    throw new LambdashError(
+      'INVALID_NAME',
+      `"${String(name)}" is not a valid Lambda function name.`,
+      'Use 1 to 64 letters, digits, "-" or "_", as Lambda requires (for example "orders-api").',
+    );
+  }
+  return name;
+}
+
+export function validateRoleName(name: string): string {
+  if (typeof name !== 'string' || !ROLE_NAME.test(name)) {
+    throw new LambdashError(
+      'INVALID_NAME',
+      `"${String(name)}" is not a valid IAM role name.`,
+      'Use 1 to 64 letters, digits or "+=,.@_-", as IAM requires (for example "orders-api-role").',
+    );
+  }
+  return name;
+}
