@@ -1,0 +1,49 @@
+// Whether what was built from a responder is still what its source says: the source is hashed
+// again (with the options it was built with) and compared with the hash the image carries.
+import { existsSync } from 'node:fs';
+import { isLambdashError } from './errors.js';
+import type { OperationOptions } from './events.js';
+import { parseGitSource } from './git-source.js';
+import { getResponder, type ResponderOptions } from './responder.js';
+
+/**
+ * - `current`: the source hashes to what was built;
+ * - `changed`: the source exists but differs (or nothing was built from it yet);
+ * - `missing`: the source is gone;
+ * - `remote`: a git URL, not re-fetched to compare.
+ */
+export type ResponderState = 'current' | 'changed' | 'missing' | 'remote';
+
+export interface ResponderIdentity {
+  readonly name: string;
+  /** The absolute path or git URL it was built from. */
+  readonly source: string;
+  /** The export's name (`handler`, `api.handler`). */
+  readonly handler: string;
+  /** The hash of what was built; undefined when nothing was. */
+  readonly hash: string | undefined;
+  /** The options it was built with (dependencies, externals...), when known. */
+  readonly options?: Readonly<ResponderOptions>;
+}
+
+export async function getResponderState(
+  identity: ResponderIdentity,
+  options: OperationOptions = {},
+): Promise<ResponderState> {
+  if (parseGitSource(identity.source)) return 'remote';
+  if (!existsSync(identity.source)) return 'missing';
+  try {
+    const responder = await getResponder(identity.source, {
+      ...identity.options,
+      handler: identity.handler,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return responder.hash === identity.hash ? 'current' : 'changed';
+  } catch (error) {
+    if (isLambdashError(error, 'ABORTED')) throw error;
+    // The folder is there but holds no responder any more (its entry file went away).
+    if (isLambdashError(error, 'RESPONDER_NOT_FOUND')) return 'missing';
+    // A handler export that went away, code that no longer parses: the source changed.
+    return 'changed';
+  }
+}
