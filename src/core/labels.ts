@@ -58,3 +58,19 @@ export function getUserLabels(resource: {
     Object.entries(resource.labels).filter(([key]) => !key.startsWith(LABEL_PREFIX)),
   );
 }
+
+/** AWS's limit on a tag's value (ECR and Lambda alike). */
+const MAX_TAG_VALUE = 256;
+
+/**
+ * lambdash's lineage labels of an image, as tags for its repository and function. A value AWS
+ * would refuse (longer than 256 characters, say a deep source path) is left out, not cut:
+ * a cut path would name another file.
+ */
+export function lineageTagsOf(labels: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(labels).filter(
+      ([key, value]) => key.startsWith(LABEL_PREFIX) && value.length <= MAX_TAG_VALUE,
+    ),
+  );
+}
