@@ -1,0 +1,200 @@
+// The lineage table's columns: responder (coloured by its state), local image, remote image,
+// function, and, while something runs, the operation's progress. Each cell picks the longest
+// form that fits its width (`id tag age size`, then `id age size`...), so a narrow terminal
+// loses detail before it loses the id.
+import type { LineageRow } from '../core/lineage.js';
+import { formatAge, formatBytes, shortHash } from './format.js';
+import { textWidth } from './text-width.js';
+import type { Theme } from './theme.js';
+import type { TableCell, TableColumn } from './windowed-table.js';
+
+export type ResponderStateName = 'current' | 'changed' | 'missing' | 'remote';
+
+/** A mark beside the name, so the state reads without colour too. */
+export const STATE_MARKS: Readonly<Record<ResponderStateName | 'unknown', string>> = {
+  current: '●',
+  changed: '▲',
+  missing: '✗',
+  remote: '◆',
+  unknown: '·',
+};
+
+export interface LineageColumnsInput {
+  readonly theme: Theme;
+  readonly now: Date;
+  /** Progress text of the operation running on a row, by row key. */
+  readonly activity: ReadonlyMap<string, string>;
+  /** When each function (by name) was last invoked from this app. */
+  readonly lastInvoked: ReadonlyMap<string, Date>;
+}
+
+const NONE: TableCell = { text: '—', dim: true };
+
+function firstFitting(forms: readonly string[], width: number): string {
+  return forms.find((form) => textWidth(form) <= width) ?? forms[forms.length - 1] ?? '';
+}
+
+function join(...parts: (string | undefined)[]): string {
+  return parts.filter((part) => part).join(' ');
+}
+
+/** The name a row goes by: its responder's, else its repository's or function's. */
+export function rowName(row: LineageRow): string {
+  return (
+    row.responder?.name ??
+    row.repo?.name ??
+    row.remoteImage?.repo ??
+    row.lambdaFunction?.name ??
+    row.localImage?.name ??
+    row.key
+  );
+}
+
+export function lineageColumns(input: LineageColumnsInput): TableColumn<LineageRow>[] {
+  const { theme, now, activity, lastInvoked } = input;
+  const columns: TableColumn<LineageRow>[] = [
+    {
+      id: 'responder',
+      title: 'RESPONDER',
+      minWidth: 10,
+      grow: 2,
+      maxWidth: 36,
+      cell: (row) => {
+        const state = row.responder?.state ?? 'unknown';
+        return {
+          text: `${STATE_MARKS[state]} ${rowName(row)}`,
+          color: state === 'unknown' ? theme.lineage.unknown : theme.lineage[state],
+        };
+      },
+    },
+    {
+      id: 'local',
+      title: 'LOCAL IMAGE',
+      minWidth: 12,
+      grow: 3,
+      maxWidth: 42,
+      cell: (row, width) => {
+        const image = row.localImage;
+        if (!image) return NONE;
+        const id = shortHash(image.id);
+        const age = formatAge(image.created, now);
+        const size = formatBytes(image.size);
+        return {
+          text: firstFitting(
+            [join(id, image.tag, age, size), join(id, age, size), join(id, age), id],
+            width,
+          ),
+        };
+      },
+    },
+    {
+      id: 'remote',
+      title: 'REMOTE IMAGE',
+      minWidth: 12,
+      grow: 2,
+      maxWidth: 34,
+      cell: (row, width) => {
+        const image = row.remoteImage;
+        if (!image) return row.repo ? { text: `${row.repo.name} (empty)`, dim: true } : NONE;
+        const digest = shortHash(image.digest);
+        const tags = image.tags.join(',');
+        return {
+          text: firstFitting(
+            [join(digest, tags, formatAge(image.pushed, now)), join(digest, tags), digest],
+            width,
+          ),
+        };
+      },
+    },
+    {
+      id: 'function',
+      title: 'FUNCTION',
+      minWidth: 12,
+      grow: 3,
+      maxWidth: 48,
+      cell: (row, width) => {
+        const fn = row.lambdaFunction;
+        if (!fn) return NONE;
+        const invoked = lastInvoked.get(fn.name);
+        const state = fn.lastUpdateStatus === 'InProgress' ? 'Updating' : fn.state;
+        const last = invoked ? `invoked ${formatAge(invoked, now)} ago` : undefined;
+        return {
+          text: firstFitting([join(fn.name, state, last), join(fn.name, state), fn.name], width),
+          color:
+            fn.state === 'Failed' || fn.lastUpdateStatus === 'Failed'
+              ? theme.status.error
+              : fn.state === 'Active' && state !== 'Updating'
+                ? undefined
+                : theme.status.busy,
+        };
+      },
+    },
+  ];
+  if (activity.size > 0) {
+    columns.push({
+      id: 'activity',
+      title: 'ACTIVITY',
+      minWidth: 14,
+      grow: 1,
+      maxWidth: 28,
+      cell: (row) => {
+        const text = activity.get(row.key);
+        return text ? { text, color: theme.status.busy } : { text: '' };
+      },
+    });
+  }
+  return columns;
+}
+
+export type SortKey = 'responder' | 'local' | 'remote' | 'function';
+export const SORT_KEYS: readonly SortKey[] = ['responder', 'local', 'remote', 'function'];
+
+/** Rows in the chosen order: names alphabetically, images newest first (reversed on demand). */
+export function sortRows(
+  rows: readonly LineageRow[],
+  key: SortKey,
+  reverse: boolean,
+): LineageRow[] {
+  const time = (date: Date | undefined) => -(date?.getTime() ?? -Infinity);
+  const compare: (a: LineageRow, b: LineageRow) => number = {
+    responder: (a: LineageRow, b: LineageRow) => rowName(a).localeCompare(rowName(b)),
+    local: (a: LineageRow, b: LineageRow) =>
+      time(a.localImage?.created) - time(b.localImage?.created),
+    remote: (a: LineageRow, b: LineageRow) =>
+      time(a.remoteImage?.pushed) - time(b.remoteImage?.pushed),
+    function: (a: LineageRow, b: LineageRow) =>
+      (a.lambdaFunction?.name ?? '\uffff').localeCompare(b.lambdaFunction?.name ?? '\uffff'),
+  }[key];
+  const sorted = rows
+    .map((row, index) => ({ row, index }))
+    .sort((a, b) => {
+      const order = compare(a.row, b.row);
+      // Equal rows keep their order; NaN (both missing) counts as equal.
+      return (Number.isNaN(order) ? 0 : order) || a.index - b.index;
+    })
+    .map(({ row }) => row);
+  return reverse ? sorted.reverse() : sorted;
+}
+
+/** Rows whose names, images or function match every word of the filter (case-insensitive). */
+export function filterRows(rows: readonly LineageRow[], filter: string): readonly LineageRow[] {
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return rows;
+  return rows.filter((row) => {
+    const haystack = [
+      rowName(row),
+      row.responder?.source,
+      row.responder?.state,
+      row.localImage?.ref,
+      shortHash(row.localImage?.id),
+      row.remoteImage?.repo,
+      shortHash(row.remoteImage?.digest),
+      row.lambdaFunction?.name,
+      row.lambdaFunction?.state,
+    ]
+      .filter(Boolean)
+      .join(' ')
+      .toLowerCase();
+    return words.every((word) => haystack.includes(word));
+  });
+}
