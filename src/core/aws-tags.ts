@@ -1,0 +1,45 @@
+// AWS's tag rules, checked before any call: keys of 1–128 characters not starting with `aws:`,
+// values of at most 256, at most 50 tags per resource (ECR and Lambda alike). Docker labels
+// allow longer values, so an image's labels are checked again when they become tags.
+import { LambdashError } from './errors.js';
+import { validateUserLabels } from './labels.js';
+
+const MAX_TAG_KEY = 128;
+const MAX_TAG_VALUE = 256;
+const MAX_TAGS = 50;
+
+/**
+ * lambdash's lineage tags and the user's labels as one tag set AWS accepts: user labels are
+ * checked as labels (no dev.lambdash. prefix), both against AWS's limits (INVALID_LABEL).
+ */
+export function resourceTags(
+  lineageTags: Readonly<Record<string, string>> = {},
+  userLabels: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+  const tags = { ...validateUserLabels(userLabels), ...lineageTags };
+  for (const [key, value] of Object.entries(tags)) {
+    if (key.length < 1 || key.length > MAX_TAG_KEY || /^aws:/i.test(key)) {
+      throw new LambdashError(
+        'INVALID_LABEL',
+        `"${key}" cannot be an AWS tag key.`,
+        `Use 1 to ${MAX_TAG_KEY} characters, not starting with "aws:".`,
+      );
+    }
+    if (typeof value !== 'string' || value.length > MAX_TAG_VALUE) {
+      throw new LambdashError(
+        'INVALID_LABEL',
+        `The value of "${key}" is longer than the ${MAX_TAG_VALUE} characters AWS allows in a tag.`,
+        `Shorten it to at most ${MAX_TAG_VALUE} characters: labels become tags of the repository and the function.`,
+      );
+    }
+  }
+  const count = Object.keys(tags).length;
+  if (count > MAX_TAGS) {
+    throw new LambdashError(
+      'INVALID_LABEL',
+      `${count} tags are more than the ${MAX_TAGS} AWS allows on a resource.`,
+      `Give fewer labels of your own: lambdash adds ${Object.keys(lineageTags).length} of its own.`,
+    );
+  }
+  return tags;
+}

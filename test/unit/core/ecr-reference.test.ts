@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { parseEcrReference, registryOf } from '../../../src/core/ecr-reference.js';
+import { LambdashError } from '../../../src/core/errors.js';
+
+const digest = `sha256:${'ab'.repeat(32)}`;
+
+function invalid(text: string): LambdashError {
+  try {
+    parseEcrReference(text);
+  } catch (error) {
+    if (error instanceof LambdashError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${text} to be refused`);
+}
+
+describe('parseEcrReference', () => {
+  it('reads bare names, tags and digests', () => {
+    expect(parseEcrReference('orders-api')).toEqual({ repo: 'orders-api' });
+    expect(parseEcrReference('team/orders-api:v1.2')).toEqual({
+      repo: 'team/orders-api',
+      tag: 'v1.2',
+    });
+    expect(parseEcrReference(`orders-api@${digest}`)).toEqual({ repo: 'orders-api', digest });
+    expect(parseEcrReference(`orders-api:v1@${digest}`)).toEqual({
+      repo: 'orders-api',
+      tag: 'v1',
+      digest,
+    });
+  });
+
+  it('reads the registry of full URIs: ECR hosts, hosts with a port, IP addresses', () => {
+    expect(
+      parseEcrReference('123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/fn:latest'),
+    ).toEqual({
+      registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+      repo: 'team/fn',
+      tag: 'latest',
+    });
+    expect(parseEcrReference(`127.0.0.1:41855/fn@${digest}`)).toEqual({
+      registry: '127.0.0.1:41855',
+      repo: 'fn',
+      digest,
+    });
+    expect(parseEcrReference('localhost/fn')).toEqual({ registry: 'localhost', repo: 'fn' });
+  });
+
+  it('keeps a dotted first part as part of the repository name (ECR allows dots)', () => {
+    expect(parseEcrReference('team.a/fn:v1')).toEqual({ repo: 'team.a/fn', tag: 'v1' });
+  });
+
+  it('refuses names, tags and digests ECR would refuse, with INVALID_NAME', () => {
+    expect(invalid('Orders').message).toBe('"Orders" is not a valid image name.');
+    expect(invalid('fn:-bad').message).toBe('"-bad" is not a valid image tag.');
+    expect(invalid('fn@sha256:abc').message).toBe('"sha256:abc" is not an image digest.');
+    expect(invalid('').code).toBe('INVALID_NAME');
+    expect(invalid('127.0.0.1:5000/').code).toBe('INVALID_NAME');
+  });
+});
+
+describe('registryOf', () => {
+  it('is the host part of a repository URI', () => {
+    expect(registryOf('127.0.0.1:41855/team/fn')).toBe('127.0.0.1:41855');
+    expect(registryOf('fn')).toBe('');
+  });
+});
