@@ -1,0 +1,168 @@
+// What createLambdaFunction is given, checked before any call: names, limits, environment and
+// tags as Lambda would refuse them, with the rule that applies.
+import type { Architecture } from './aws-resources.js';
+import { LambdashError } from './errors.js';
+import { LABEL_PREFIX, LABELS, validateUserLabels } from './labels.js';
+import { validateImageName, validateImageReference, validateTag } from './names.js';
+
+// Lambda's pattern for variable names; the reserved ones are set by Lambda itself.
+const ENV_KEY = /^[a-zA-Z][a-zA-Z0-9_]+$/;
+const RESERVED_ENV = new Set([
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
+]);
+/** Lambda's limit on all variables together (names and values). */
+const MAX_ENV_BYTES = 4096;
+/** Lambda's limit on a tag's value. */
+const MAX_TAG_VALUE = 256;
+
+/** The function name for an image repository: `team/api` → `team-api` (dots become dashes too). */
+export function functionNameOf(repo: string): string {
+  return repo.replace(/[/.]/g, '-');
+}
+
+export function checkTimeout(timeout: number | undefined): void {
+  if (timeout === undefined || (Number.isInteger(timeout) && timeout >= 1 && timeout <= 900)) {
+    return;
+  }
+  throw new LambdashError(
+    'INVALID_OPTION',
+    `${String(timeout)} is not a Lambda timeout.`,
+    'Give the timeout in whole seconds, from 1 to 900 (15 minutes, Lambda’s limit).',
+  );
+}
+
+export function checkMemorySize(memorySize: number | undefined): void {
+  if (
+    memorySize === undefined ||
+    (Number.isInteger(memorySize) && memorySize >= 128 && memorySize <= 10240)
+  ) {
+    return;
+  }
+  throw new LambdashError(
+    'INVALID_OPTION',
+    `${String(memorySize)} is not a Lambda memory size.`,
+    'Give the memory in whole MB, from 128 to 10240, as Lambda allows.',
+  );
+}
+
+export function checkArchitecture(architecture: Architecture | undefined): void {
+  if (architecture === undefined || architecture === 'x86_64' || architecture === 'arm64') return;
+  throw new LambdashError(
+    'INVALID_OPTION',
+    `"${String(architecture)}" is not a Lambda architecture.`,
+    'Use "x86_64" (the default, for linux/amd64 images) or "arm64" (for linux/arm64 images).',
+  );
+}
+
+export function checkWaitSeconds(seconds: number | undefined, option: string): void {
+  if (seconds === undefined || (Number.isFinite(seconds) && seconds > 0)) return;
+  throw new LambdashError(
+    'INVALID_OPTION',
+    `${String(seconds)} is not a number of seconds for ${option}.`,
+    `Give ${option} as a positive number of seconds.`,
+  );
+}
+
+export function checkEnvironment(
+  environment: Readonly<Record<string, string>> | undefined,
+): Record<string, string> | undefined {
+  if (environment === undefined) return undefined;
+  for (const [key, value] of Object.entries(environment)) {
+    if (!ENV_KEY.test(key)) {
+      throw new LambdashError(
+        'INVALID_OPTION',
+        `"${key}" is not a name Lambda accepts for an environment variable.`,
+        'Start with a letter, then letters, digits or "_" (at least two characters), for example "TABLE_NAME".',
+      );
+    }
+    if (RESERVED_ENV.has(key)) {
+      throw new LambdashError(
+        'INVALID_OPTION',
+        `${key} is set by Lambda itself and cannot be given to a function.`,
+        'Choose another name for the variable.',
+      );
+    }
+    if (typeof value !== 'string') {
+      throw new LambdashError(
+        'INVALID_OPTION',
+        `The value of environment variable ${key} is not a string.`,
+        'Give every variable a string value (String(value)).',
+      );
+    }
+  }
+  if (Buffer.byteLength(Object.entries(environment).flat().join('')) > MAX_ENV_BYTES) {
+    throw new LambdashError(
+      'INVALID_OPTION',
+      'The environment variables exceed 4 KB together, more than Lambda allows.',
+      'Keep large settings elsewhere (SSM Parameter Store, S3) and pass their names instead.',
+    );
+  }
+  return { ...environment };
+}
+
+/** lambdash's own tags: keys under `dev.lambdash.`, values strings. */
+export function checkLineageTags(
+  tags: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  for (const [key, value] of Object.entries(tags ?? {})) {
+    if (!key.startsWith(LABEL_PREFIX) || typeof value !== 'string') {
+      throw new LambdashError(
+        'INVALID_LABEL',
+        `"${key}" is not one of lambdash's lineage tags.`,
+        `Lineage tags use the "${LABEL_PREFIX}" prefix; give other tags as userLabels.`,
+      );
+    }
+  }
+  return { ...tags };
+}
+
+/** The tags a function gets: the user's, the lineage's, and lambdash's mark. */
+export function functionTags(
+  userLabels: Readonly<Record<string, string>> | undefined,
+  lineageTags: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  const tags = {
+    ...validateUserLabels(userLabels),
+    ...checkLineageTags(lineageTags),
+    [LABELS.generated]: 'true',
+  };
+  for (const [key, value] of Object.entries(tags)) {
+    if (value.length > MAX_TAG_VALUE) {
+      throw new LambdashError(
+        'INVALID_LABEL',
+        `The value of tag "${key}" is ${value.length} characters, more than Lambda's ${MAX_TAG_VALUE}.`,
+        'Shorten it: Lambda keeps tag values of at most 256 characters.',
+      );
+    }
+  }
+  return tags;
+}
+
+/** Checks a `{ repo, tag }` image reference. */
+export function checkImageReference(
+  image: { readonly repo: string; readonly tag: string } | { readonly uri: string },
+): void {
+  if ('uri' in image) {
+    validateImageReference(image.uri);
+    return;
+  }
+  validateImageName(image.repo);
+  validateTag(image.tag);
+}

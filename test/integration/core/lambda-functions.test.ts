@@ -1,0 +1,476 @@
+// Lambda functions against a local cloud of this file's own, through the real SDK clients and
+// Docker: created from a pushed image (the tag resolved to its digest), updated in place,
+// tagged, listed, a Failed state reported with Lambda's reason, roles Lambda cannot assume (or
+// not yet: IAM's propagation), bad input refused before any call, and deletion with the role.
+import { randomBytes } from 'node:crypto';
+import { GetRoleCommand } from '@aws-sdk/client-iam';
+import {
+  CreateFunctionCommand,
+  GetFunctionCommand,
+  ListTagsCommand,
+  waitUntilFunctionActiveV2,
+} from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LambdaRole, RemoteImage } from '../../../src/core/aws-resources.js';
+import type { LambdashEvent } from '../../../src/core/events.js';
+import { invokeFunction } from '../../../src/core/invoke.js';
+import {
+  createLambdaFunction,
+  deleteLambdaFunction,
+  getAllLambdaFunctions,
+  getLambdaFunction,
+} from '../../../src/core/lambda-functions.js';
+import { createLambdaRole, DEFAULT_ROLE_NAME } from '../../../src/core/lambda-roles.js';
+import { type FunctionImages, pushFunctionImages } from '../../support/function-images.js';
+import { failure, recorder } from '../../support/images.js';
+import { createServiceRole, removeFunctionContainers } from '../../support/localcloud.js';
+import { startTestTarget, type TestTarget } from '../../support/target.js';
+
+const suffix = randomBytes(4).toString('hex');
+const repo = `lambdash-test/fn-${suffix}`;
+/** The function named after the repository. */
+const fnName = `lambdash-test-fn-${suffix}`;
+const made = new Set<string>([fnName]);
+let test: TestTarget;
+let images: FunctionImages;
+
+beforeAll(async () => {
+  test = await startTestTarget();
+  images = await pushFunctionImages(test.target, repo, ['v1', 'v2']);
+}, 300_000);
+
+afterAll(async () => {
+  await test?.stop();
+  await removeFunctionContainers(...made);
+  await images?.remove();
+}, 120_000);
+
+const calls = (events: readonly LambdashEvent[]) =>
+  events.flatMap((event) => (event.type === 'aws.call' ? [event.operation] : []));
+const roleExists = (name: string) =>
+  test.target.clients.iam.send(new GetRoleCommand({ RoleName: name })).then(
+    () => true,
+    (error: Error) => {
+      if (error.name === 'NoSuchEntityException') return false;
+      throw error;
+    },
+  );
+const functionExists = (name: string) =>
+  test.target.clients.lambda.send(new GetFunctionCommand({ FunctionName: name })).then(
+    () => true,
+    (error: Error) => {
+      if (error.name === 'ResourceNotFoundException') return false;
+      throw error;
+    },
+  );
+
+describe('createLambdaFunction: bad input', () => {
+  it('refuses names, limits and settings Lambda would refuse, before any call', async () => {
+    const { events, onEvent } = recorder();
+    const image = { repo, tag: 'v1' };
+    const refused = async (options: Parameters<typeof createLambdaFunction>[1]) =>
+      failure(createLambdaFunction(image, { target: test.target, onEvent, ...options }));
+    const badName = await refused({ name: 'has space!' });
+    expect(badName.code).toBe('INVALID_NAME');
+    expect(badName.message).toBe('"has space!" is not a valid Lambda function name.');
+    expect((await refused({ name: 'f'.repeat(65) })).code).toBe('INVALID_NAME');
+    expect((await refused({ timeout: 0 })).message).toBe('0 is not a Lambda timeout.');
+    expect((await refused({ timeout: 901 })).code).toBe('INVALID_OPTION');
+    expect((await refused({ memorySize: 127 })).message).toBe('127 is not a Lambda memory size.');
+    expect((await refused({ memorySize: 10241 })).code).toBe('INVALID_OPTION');
+    expect((await refused({ environment: { AWS_REGION: 'x' } })).message).toBe(
+      'AWS_REGION is set by Lambda itself and cannot be given to a function.',
+    );
+    expect((await refused({ environment: { '1BAD': 'x' } })).code).toBe('INVALID_OPTION');
+    expect((await refused({ userLabels: { 'dev.lambdash.x': 'y' } })).code).toBe('INVALID_LABEL');
+    expect((await refused({ userLabels: { team: 'x'.repeat(257) } })).code).toBe('INVALID_LABEL');
+    expect((await refused({ lineageTags: { team: 'core' } })).code).toBe('INVALID_LABEL');
+    expect((await refused({ role: 'no spaces allowed' })).code).toBe('INVALID_NAME');
+    expect(
+      (
+        await failure(
+          createLambdaFunction({ repo: 'Bad/Repo', tag: 'v1' }, { target: test.target, onEvent }),
+        )
+      ).code,
+    ).toBe('INVALID_NAME');
+    expect(events).toEqual([]);
+  });
+
+  it('takes back the role it made when the first deployment is cancelled before the function exists', async () => {
+    const controller = new AbortController();
+    const { events, onEvent } = recorder();
+    const error = await failure(
+      createLambdaFunction(
+        { repo, tag: 'v1' },
+        {
+          target: test.target,
+          signal: controller.signal,
+          onEvent: (event) => {
+            onEvent(event);
+            if (event.type === 'aws.call' && event.operation === 'CreateFunction') {
+              controller.abort();
+            }
+          },
+        },
+      ),
+    );
+    expect(error.code).toBe('ABORTED');
+    expect(calls(events)).toContain('CreateRole');
+    expect(await roleExists(DEFAULT_ROLE_NAME)).toBe(false);
+    expect(await functionExists(fnName)).toBe(false);
+  });
+
+  it('says REPO_NOT_FOUND and REMOTE_IMAGE_NOT_FOUND for an image ECR does not have', async () => {
+    const noRepo = await failure(
+      createLambdaFunction({ repo: `none-${suffix}`, tag: 'v1' }, { target: test.target }),
+    );
+    expect(noRepo.code).toBe('REPO_NOT_FOUND');
+    const noTag = await failure(
+      createLambdaFunction({ repo, tag: 'never-pushed' }, { target: test.target }),
+    );
+    expect(noTag.code).toBe('REMOTE_IMAGE_NOT_FOUND');
+    expect(noTag.message).toBe(`Repository ${repo} has no image tagged never-pushed.`);
+  });
+});
+
+describe('createLambdaFunction', () => {
+  let arn: string;
+
+  it('creates the function from {repo, tag}: named after the repository, the tag resolved to its digest, the default role made', async () => {
+    const v1 = images.versions.v1!;
+    const { events, onEvent } = recorder();
+    const fn = await createLambdaFunction(
+      { repo, tag: 'v1' },
+      { target: test.target, onEvent, userLabels: { team: 'core' } },
+    );
+    arn = fn.arn;
+    expect(fn).toMatchObject({
+      name: fnName,
+      arn: `arn:aws:lambda:us-east-1:000000000000:function:${fnName}`,
+      state: 'Active',
+      lastUpdateStatus: 'Successful',
+      imageUri: `${v1.repoUri}@${v1.digest}`,
+      resolvedImageUri: `${v1.repoUri}@${v1.digest}`,
+      role: `arn:aws:iam::000000000000:role/${DEFAULT_ROLE_NAME}`,
+      timeout: 3,
+      memorySize: 128,
+      architecture: 'x86_64',
+      environment: {},
+      tags: { team: 'core', 'dev.lambdash.generated': 'true' },
+    });
+    expect(calls(events)).toEqual(
+      expect.arrayContaining(['DescribeImages', 'CreateRole', 'CreateFunction', 'GetFunction']),
+    );
+    expect(await invokeFunction({ value: 1 }, fn, { target: test.target })).toEqual({
+      version: 'v1',
+      echo: 1,
+    });
+  }, 120_000);
+
+  it('updates the function in place: same ARN, the new digest, configuration and tags, never deleted and made again', async () => {
+    const v2 = images.versions.v2!;
+    const before = await test.target.clients.lambda.send(
+      new GetFunctionCommand({ FunctionName: fnName }),
+    );
+    const { events, onEvent } = recorder();
+    const fn = await createLambdaFunction(
+      { repo, tag: 'v2' },
+      {
+        target: test.target,
+        onEvent,
+        timeout: 20,
+        memorySize: 512,
+        environment: { GREETING: 'hi' },
+        userLabels: { team: 'core' },
+        lineageTags: { 'dev.lambdash.name': 'app', 'dev.lambdash.hash': 'abc' },
+      },
+    );
+    expect(fn).toMatchObject({
+      name: fnName,
+      arn,
+      state: 'Active',
+      lastUpdateStatus: 'Successful',
+      resolvedImageUri: `${v2.repoUri}@${v2.digest}`,
+      timeout: 20,
+      memorySize: 512,
+      environment: { GREETING: 'hi' },
+      tags: {
+        team: 'core',
+        'dev.lambdash.generated': 'true',
+        'dev.lambdash.name': 'app',
+        'dev.lambdash.hash': 'abc',
+      },
+    });
+    const operations = calls(events);
+    expect(operations).toEqual(
+      expect.arrayContaining(['UpdateFunctionCode', 'UpdateFunctionConfiguration', 'TagResource']),
+    );
+    expect(operations).not.toContain('CreateFunction');
+    expect(operations).not.toContain('DeleteFunction');
+    expect(operations).not.toContain('CreateRole');
+    expect(operations.indexOf('UpdateFunctionCode')).toBeLessThan(
+      operations.indexOf('UpdateFunctionConfiguration'),
+    );
+    const after = await test.target.clients.lambda.send(
+      new GetFunctionCommand({ FunctionName: fnName }),
+    );
+    expect(after.Configuration?.FunctionArn).toBe(before.Configuration?.FunctionArn);
+    expect(after.Configuration?.RevisionId).not.toBe(before.Configuration?.RevisionId);
+    expect(await invokeFunction({}, fn, { target: test.target })).toEqual({
+      version: 'v2',
+      echo: null,
+    });
+    expect(await invokeFunction({ action: 'env' }, fn, { target: test.target })).toEqual({
+      greeting: 'hi',
+    });
+  }, 120_000);
+
+  it('removes lineage tags no longer wanted, and changes nothing that is already right', async () => {
+    const { events, onEvent } = recorder();
+    const fn = await createLambdaFunction(
+      { repo, tag: 'v2' },
+      {
+        target: test.target,
+        onEvent,
+        timeout: 20,
+        lineageTags: { 'dev.lambdash.name': 'app' },
+      },
+    );
+    expect(calls(events)).toEqual([
+      'DescribeRepositories',
+      'DescribeImages',
+      'GetFunction',
+      'UntagResource',
+      'GetFunction',
+    ]);
+    const tags = await test.target.clients.lambda.send(new ListTagsCommand({ Resource: fn.arn }));
+    // The user's own tag stays; lambdash's stale one goes.
+    expect(tags.Tags).toEqual({
+      team: 'core',
+      'dev.lambdash.generated': 'true',
+      'dev.lambdash.name': 'app',
+    });
+  }, 60_000);
+
+  it('creates from a RemoteImage by its digest, under a name and a role given by name', async () => {
+    const v1 = images.versions.v1!;
+    const remote: RemoteImage = {
+      repo,
+      repoUri: v1.repoUri,
+      digest: v1.digest,
+      uri: `${v1.repoUri}@${v1.digest}`,
+      tags: ['v1'],
+      pushed: new Date(),
+      size: 0,
+      mediaType: undefined,
+    };
+    const name = `named-${suffix}`;
+    made.add(name);
+    const role = await createLambdaRole({ target: test.target, name: `named-role-${suffix}` });
+    const { events, onEvent } = recorder();
+    const fn = await createLambdaFunction(remote, {
+      target: test.target,
+      name,
+      role: role.name,
+      onEvent,
+      architecture: 'x86_64',
+    });
+    expect(fn).toMatchObject({
+      name,
+      role: role.arn,
+      resolvedImageUri: remote.uri,
+      state: 'Active',
+    });
+    expect(calls(events)).not.toContain('DescribeImages');
+  }, 120_000);
+});
+
+describe('getLambdaFunction and getAllLambdaFunctions', () => {
+  it('finds a function by its name or its repository', async () => {
+    const byName = await getLambdaFunction(fnName, { target: test.target });
+    expect(byName.name).toBe(fnName);
+    expect(await getLambdaFunction(repo, { target: test.target })).toEqual(byName);
+    const missing = await failure(getLambdaFunction(`none-${suffix}`, { target: test.target }));
+    expect(missing.code).toBe('FUNCTION_NOT_FOUND');
+    expect(missing.message).toBe(`There is no Lambda function none-${suffix}.`);
+  });
+
+  it('lists every function, or with generatedOnly only lambdash’s, reading only those', async () => {
+    const v1 = images.versions.v1!;
+    const foreign = `foreign-${suffix}`;
+    made.add(foreign);
+    const lambda = test.target.clients.lambda;
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: foreign,
+        PackageType: 'Image',
+        Code: { ImageUri: v1.uri },
+        Role: await createServiceRole(test.target.clients.iam, `foreign-role-${suffix}`),
+      }),
+    );
+    await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 60 }, { FunctionName: foreign });
+    const all = await getAllLambdaFunctions({ target: test.target });
+    expect(all.map((fn) => fn.name).sort()).toEqual([foreign, fnName, `named-${suffix}`].sort());
+    expect(all.find((fn) => fn.name === foreign)?.resolvedImageUri).toBe(
+      `${v1.repoUri}@${v1.digest}`,
+    );
+    const { events, onEvent } = recorder();
+    const ours = await getAllLambdaFunctions({ target: test.target, generatedOnly: true, onEvent });
+    expect(ours.map((fn) => fn.name).sort()).toEqual([fnName, `named-${suffix}`].sort());
+    expect(calls(events)).toEqual(['ListFunctions', 'GetFunction', 'GetFunction']);
+    expect(ours.find((fn) => fn.name === fnName)).toEqual(
+      await getLambdaFunction(fnName, { target: test.target }),
+    );
+  }, 120_000);
+});
+
+describe('states and roles', () => {
+  it('reports a function that goes Failed with Lambda’s reason, and recovers by a deployment of a good image', async () => {
+    const v1 = images.versions.v1!;
+    const name = `failing-${suffix}`;
+    made.add(name);
+    const missing = `${v1.repoUri}@sha256:${'0'.repeat(64)}`;
+    const broken: RemoteImage = {
+      repo,
+      repoUri: v1.repoUri,
+      digest: `sha256:${'0'.repeat(64)}`,
+      uri: missing,
+      tags: [],
+      pushed: new Date(),
+      size: 0,
+      mediaType: undefined,
+    };
+    const error = await failure(createLambdaFunction(broken, { target: test.target, name }));
+    expect(error.code).toBe('FUNCTION_FAILED');
+    expect(error.message).toContain(
+      `Function ${name} is Failed: Lambda could not pull the image ${missing}`,
+    );
+    expect(error.message).toContain('(ImageAccessDenied)');
+    expect(error.hint).toContain(`deleteLambdaFunction('${name}', { deleteRole: true })`);
+    expect((await getLambdaFunction(name, { target: test.target })).state).toBe('Failed');
+    const fixed = await createLambdaFunction({ repo, tag: 'v1' }, { target: test.target, name });
+    expect(fixed).toMatchObject({ state: 'Active', lastUpdateStatus: 'Successful' });
+    expect(await invokeFunction({ value: 'ok' }, fixed, { target: test.target })).toEqual({
+      version: 'v1',
+      echo: 'ok',
+    });
+  }, 120_000);
+
+  it('refuses a role Lambda cannot assume before CreateFunction', async () => {
+    const roleName = `ec2-${suffix}`;
+    await createServiceRole(test.target.clients.iam, roleName, 'ec2.amazonaws.com');
+    const name = `ec2-fn-${suffix}`;
+    const { events, onEvent } = recorder();
+    const error = await failure(
+      createLambdaFunction(
+        { repo, tag: 'v1' },
+        { target: test.target, name, role: roleName, onEvent },
+      ),
+    );
+    expect(error.code).toBe('INVALID_ROLE');
+    expect(error.message).toContain(`Role ${roleName} does not let Lambda assume it`);
+    expect(calls(events)).not.toContain('CreateFunction');
+    expect(await functionExists(name)).toBe(false);
+  });
+
+  it('retries CreateFunction while Lambda cannot assume a role IAM is still making known', async () => {
+    // A role known to the caller before Lambda can assume it, as just after CreateRole on AWS:
+    // here it exists in IAM only once the first retry was announced.
+    const roleName = `late-${suffix}`;
+    const role: LambdaRole = {
+      name: roleName,
+      arn: `arn:aws:iam::000000000000:role/${roleName}`,
+      created: new Date(),
+      policies: [],
+      tags: {},
+    };
+    const name = `late-fn-${suffix}`;
+    made.add(name);
+    const { events, onEvent } = recorder();
+    let roleMade: Promise<unknown> | undefined;
+    const fn = await createLambdaFunction(
+      { repo, tag: 'v1' },
+      {
+        target: test.target,
+        name,
+        role,
+        onEvent: (event) => {
+          onEvent(event);
+          if (event.type === 'retry' && !roleMade) {
+            roleMade = createLambdaRole({ target: test.target, name: roleName });
+          }
+        },
+      },
+    );
+    expect(fn).toMatchObject({ name, role: role.arn, state: 'Active' });
+    const retries = events.filter((event) => event.type === 'retry');
+    expect(retries[0]).toEqual({
+      type: 'retry',
+      what: `Lambda CreateFunction ${name}`,
+      reason: 'Lambda cannot assume the role yet (IAM is still propagating it)',
+      attempt: 1,
+      delayMs: 1000,
+    });
+    expect(calls(events).filter((op) => op === 'CreateFunction').length).toBeGreaterThanOrEqual(2);
+  }, 120_000);
+
+  it('gives up on a role Lambda never can assume after roleWaitSeconds, with INVALID_ROLE', async () => {
+    const roleName = `never-${suffix}`;
+    const role: LambdaRole = {
+      name: roleName,
+      arn: `arn:aws:iam::000000000000:role/${roleName}`,
+      created: new Date(),
+      policies: [],
+      tags: {},
+    };
+    const name = `never-fn-${suffix}`;
+    const error = await failure(
+      createLambdaFunction(
+        { repo, tag: 'v1' },
+        { target: test.target, name, role, roleWaitSeconds: 2 },
+      ),
+    );
+    expect(error.code).toBe('INVALID_ROLE');
+    expect(error.message).toMatch(
+      new RegExp(`^Lambda cannot assume the role ${role.arn} \\(still refused after \\d+ s\\)\\.$`),
+    );
+    expect(await functionExists(name)).toBe(false);
+  }, 60_000);
+});
+
+describe('deleteLambdaFunction', () => {
+  it('deletes functions, and with deleteRole their role once no other function runs as it', async () => {
+    const second = `second-${suffix}`;
+    made.add(second);
+    await createLambdaFunction({ repo, tag: 'v1' }, { target: test.target, name: second });
+    const failing = `failing-${suffix}`;
+    // Every function running as the default role, but the two deleted here, goes first.
+    for (const other of await getAllLambdaFunctions({ target: test.target })) {
+      if (other.role.endsWith(`/${DEFAULT_ROLE_NAME}`) && ![fnName, second].includes(other.name)) {
+        await deleteLambdaFunction(other, { target: test.target });
+      }
+    }
+    expect(await functionExists(failing)).toBe(false);
+
+    await deleteLambdaFunction(second, { target: test.target, deleteRole: true });
+    expect(await functionExists(second)).toBe(false);
+    // fnName still runs as it.
+    expect(await roleExists(DEFAULT_ROLE_NAME)).toBe(true);
+
+    const fn = await getLambdaFunction(fnName, { target: test.target });
+    const { events, onEvent } = recorder();
+    await deleteLambdaFunction(fn, { target: test.target, deleteRole: true, onEvent });
+    expect(await functionExists(fnName)).toBe(false);
+    expect(await roleExists(DEFAULT_ROLE_NAME)).toBe(false);
+    expect(calls(events)).toEqual([
+      'DeleteFunction',
+      'ListFunctions',
+      'ListAttachedRolePolicies',
+      'DetachRolePolicy',
+      'DeleteRole',
+    ]);
+
+    const missing = await failure(deleteLambdaFunction(fnName, { target: test.target }));
+    expect(missing.code).toBe('FUNCTION_NOT_FOUND');
+  }, 120_000);
+});
