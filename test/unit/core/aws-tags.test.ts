@@ -1,33 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { resourceTags } from '../../../src/core/aws-tags.js';
-import { LambdashError } from '../../../src/core/errors.js';
+import { failure } from '../../support/images.js';
 
-function refusal(run: () => unknown): LambdashError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof LambdashError) return error;
-    throw error;
-  }
-  throw new Error('expected INVALID_LABEL');
-}
+const refusal = (run: () => unknown) => failure(Promise.resolve().then(run));
 
 describe('resourceTags', () => {
-  it('merges lineage tags and user labels', () => {
+  it('merges lineage tags and user labels', async () => {
     expect(resourceTags({ 'dev.lambdash.generated': 'true' }, { team: 'orders' })).toEqual({
       team: 'orders',
       'dev.lambdash.generated': 'true',
     });
   });
 
-  it("refuses user labels under lambdash's prefix", () => {
-    expect(refusal(() => resourceTags({}, { 'dev.lambdash.name': 'x' })).message).toContain(
+  it("refuses user labels under lambdash's prefix", async () => {
+    expect((await refusal(() => resourceTags({}, { 'dev.lambdash.name': 'x' }))).message).toContain(
       "lambdash's own prefix",
     );
   });
 
-  it('refuses values over 256 characters, which Docker labels allow and AWS tags do not', () => {
-    const error = refusal(() => resourceTags({}, { note: 'x'.repeat(257) }));
+  it('refuses values over 256 characters, which Docker labels allow and AWS tags do not', async () => {
+    const error = await refusal(() => resourceTags({}, { note: 'x'.repeat(257) }));
     expect(error.code).toBe('INVALID_LABEL');
     expect(error.message).toBe(
       'The value of "note" is longer than the 256 characters AWS allows in a tag.',
@@ -35,15 +27,15 @@ describe('resourceTags', () => {
     expect(resourceTags({}, { note: 'x'.repeat(256) }).note).toHaveLength(256);
   });
 
-  it('refuses aws: keys and more than 50 tags', () => {
-    expect(refusal(() => resourceTags({ 'aws:x': 'y' })).message).toBe(
+  it('refuses aws: keys and more than 50 tags', async () => {
+    expect((await refusal(() => resourceTags({ 'aws:x': 'y' }))).message).toBe(
       '"aws:x" cannot be an AWS tag key.',
     );
     const many = Object.fromEntries(Array.from({ length: 46 }, (_, i) => [`label${i}`, 'v']));
     const lineage = Object.fromEntries(
       Array.from({ length: 5 }, (_, i) => [`dev.lambdash.k${i}`, 'v']),
     );
-    const error = refusal(() => resourceTags(lineage, many));
+    const error = await refusal(() => resourceTags(lineage, many));
     expect(error.message).toBe('51 tags are more than the 50 AWS allows on a resource.');
     expect(error.hint).toBe('Give fewer labels of your own: lambdash adds 5 of its own.');
   });

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseEcrReference, registryOf } from '../../../src/core/ecr-reference.js';
-import { LambdashError } from '../../../src/core/errors.js';
+import { failure } from '../../support/images.js';
 
 const digest = `sha256:${'ab'.repeat(32)}`;
 
-function invalid(text: string): LambdashError {
-  try {
-    parseEcrReference(text);
-  } catch (error) {
-    if (error instanceof LambdashError) return error;
-    throw error;
-  }
-  throw new Error(`expected ${text} to be refused`);
-}
+const invalid = (text: string) => failure(Promise.resolve().then(() => parseEcrReference(text)));
 
 describe('parseEcrReference', () => {
-  it('reads bare names, tags and digests', () => {
+  it('reads bare names, tags and digests', async () => {
     expect(parseEcrReference('orders-api')).toEqual({ repo: 'orders-api' });
     expect(parseEcrReference('team/orders-api:v1.2')).toEqual({
       repo: 'team/orders-api',
@@ -29,7 +21,7 @@ describe('parseEcrReference', () => {
     });
   });
 
-  it('reads the registry of full URIs: ECR hosts, hosts with a port, IP addresses', () => {
+  it('reads the registry of full URIs: ECR hosts, hosts with a port, IP addresses', async () => {
     expect(
       parseEcrReference('123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/fn:latest'),
     ).toEqual({
@@ -45,21 +37,21 @@ describe('parseEcrReference', () => {
     expect(parseEcrReference('localhost/fn')).toEqual({ registry: 'localhost', repo: 'fn' });
   });
 
-  it('keeps a dotted first part as part of the repository name (ECR allows dots)', () => {
+  it('keeps a dotted first part as part of the repository name (ECR allows dots)', async () => {
     expect(parseEcrReference('team.a/fn:v1')).toEqual({ repo: 'team.a/fn', tag: 'v1' });
   });
 
-  it('refuses names, tags and digests ECR would refuse, with INVALID_NAME', () => {
-    expect(invalid('Orders').message).toBe('"Orders" is not a valid image name.');
-    expect(invalid('fn:-bad').message).toBe('"-bad" is not a valid image tag.');
-    expect(invalid('fn@sha256:abc').message).toBe('"sha256:abc" is not an image digest.');
-    expect(invalid('').code).toBe('INVALID_NAME');
-    expect(invalid('127.0.0.1:5000/').code).toBe('INVALID_NAME');
+  it('refuses names, tags and digests ECR would refuse, with INVALID_NAME', async () => {
+    expect((await invalid('Orders')).message).toBe('"Orders" is not a valid image name.');
+    expect((await invalid('fn:-bad')).message).toBe('"-bad" is not a valid image tag.');
+    expect((await invalid('fn@sha256:abc')).message).toBe('"sha256:abc" is not an image digest.');
+    expect((await invalid('')).code).toBe('INVALID_NAME');
+    expect((await invalid('127.0.0.1:5000/')).code).toBe('INVALID_NAME');
   });
 });
 
 describe('registryOf', () => {
-  it('is the host part of a repository URI', () => {
+  it('is the host part of a repository URI', async () => {
     expect(registryOf('127.0.0.1:41855/team/fn')).toBe('127.0.0.1:41855');
     expect(registryOf('fn')).toBe('');
   });

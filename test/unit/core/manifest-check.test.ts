@@ -1,13 +1,16 @@
 // The manifest check on real manifest shapes: what `docker push` (schema 2), BuildKit (OCI
 // manifests, indexes with attestations), old engines (schema 1) and Helm (an artifact) write.
 import { describe, expect, it } from 'vitest';
-import { LambdashError } from '../../../src/core/errors.js';
 import {
   checkLambdaManifest,
   checkLambdaPlatform,
   LAMBDA_MAX_IMAGE_BYTES,
   MEDIA_TYPES,
 } from '../../../src/core/manifest-check.js';
+import { failure } from '../../support/images.js';
+
+/** The error `run` throws, which must be a LambdashError. */
+const refusal = (run: () => unknown) => failure(Promise.resolve().then(run));
 
 const hex = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -81,18 +84,8 @@ const schema1 = JSON.stringify({
 
 const linuxAmd64 = { os: 'linux', architecture: 'amd64', size: 104_648_684 };
 
-function refusal(run: () => unknown): LambdashError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof LambdashError) return error;
-    throw error;
-  }
-  throw new Error('expected INVALID_MANIFEST');
-}
-
 describe('checkLambdaManifest', () => {
-  it('accepts a Docker schema 2 manifest of a linux/amd64 image and sums its layers', () => {
+  it('accepts a Docker schema 2 manifest of a linux/amd64 image and sums its layers', async () => {
     expect(checkLambdaManifest(schema2, MEDIA_TYPES.dockerSchema2, linuxAmd64)).toEqual({
       mediaType: MEDIA_TYPES.dockerSchema2,
       configDigest: hex('a'),
@@ -101,7 +94,7 @@ describe('checkLambdaManifest', () => {
     });
   });
 
-  it('accepts an OCI manifest of a linux/arm64 image, its media type read from the body', () => {
+  it('accepts an OCI manifest of a linux/arm64 image, its media type read from the body', async () => {
     const checked = checkLambdaManifest(ociManifest(), undefined, {
       os: 'linux',
       architecture: 'arm64',
@@ -114,7 +107,7 @@ describe('checkLambdaManifest', () => {
     });
   });
 
-  it('takes an OCI manifest without mediaType by its shape', () => {
+  it('takes an OCI manifest without mediaType by its shape', async () => {
     const body = JSON.parse(ociManifest()) as Record<string, unknown>;
     delete body.mediaType;
     expect(checkLambdaManifest(JSON.stringify(body), undefined).mediaType).toBe(
@@ -122,9 +115,9 @@ describe('checkLambdaManifest', () => {
     );
   });
 
-  it('refuses schema 1, signed or not, saying what Lambda accepts', () => {
+  it('refuses schema 1, signed or not, saying what Lambda accepts', async () => {
     for (const type of [MEDIA_TYPES.dockerSchema1Signed, undefined]) {
-      const error = refusal(() => checkLambdaManifest(schema1, type, linuxAmd64));
+      const error = await refusal(() => checkLambdaManifest(schema1, type, linuxAmd64));
       expect(error.code).toBe('INVALID_MANIFEST');
       expect(error.message).toContain('Docker schema 1 manifest');
       expect(error.message).toContain('Docker image manifest V2 schema 2 or an OCI image manifest');
@@ -132,8 +125,10 @@ describe('checkLambdaManifest', () => {
     }
   });
 
-  it('refuses an OCI index of linux/amd64 and linux/arm64 (Lambda runs single-platform images), naming its platforms', () => {
-    const error = refusal(() => checkLambdaManifest(ociIndex, MEDIA_TYPES.ociIndex, linuxAmd64));
+  it('refuses an OCI index of linux/amd64 and linux/arm64 (Lambda runs single-platform images), naming its platforms', async () => {
+    const error = await refusal(() =>
+      checkLambdaManifest(ociIndex, MEDIA_TYPES.ociIndex, linuxAmd64),
+    );
     expect(error.code).toBe('INVALID_MANIFEST');
     expect(error.message).toContain(
       `multi-platform index (${MEDIA_TYPES.ociIndex}: linux/amd64, linux/arm64, unknown/unknown)`,
@@ -141,7 +136,7 @@ describe('checkLambdaManifest', () => {
     expect(error.hint).toContain('--provenance=false');
   });
 
-  it('refuses a Docker manifest list found by its media type', () => {
+  it('refuses a Docker manifest list found by its media type', async () => {
     const list = JSON.stringify({
       schemaVersion: 2,
       mediaType: MEDIA_TYPES.dockerList,
@@ -154,39 +149,44 @@ describe('checkLambdaManifest', () => {
         },
       ],
     });
-    expect(refusal(() => checkLambdaManifest(list, undefined)).message).toContain(
+    expect((await refusal(() => checkLambdaManifest(list, undefined))).message).toContain(
       `(${MEDIA_TYPES.dockerList}: linux/amd64)`,
     );
   });
 
-  it('refuses an artifact (a Helm chart) that is not a container image', () => {
+  it('refuses an artifact (a Helm chart) that is not a container image', async () => {
     const chart = ociManifest('application/vnd.cncf.helm.config.v1+json');
-    const error = refusal(() => checkLambdaManifest(chart, MEDIA_TYPES.ociManifest, linuxAmd64));
+    const error = await refusal(() =>
+      checkLambdaManifest(chart, MEDIA_TYPES.ociManifest, linuxAmd64),
+    );
     expect(error.message).toContain('artifact (application/vnd.cncf.helm.config.v1+json)');
   });
 
-  it('refuses other platforms: windows, 32-bit arm, s390x', () => {
-    const windows = refusal(() =>
+  it('refuses other platforms: windows, 32-bit arm, s390x', async () => {
+    const windows = await refusal(() =>
       checkLambdaManifest(schema2, undefined, { os: 'windows', architecture: 'amd64' }),
     );
     expect(windows.message).toContain('built for windows; Lambda runs linux images only');
     for (const architecture of ['arm', 's390x']) {
       expect(
-        refusal(() => checkLambdaManifest(schema2, undefined, { os: 'linux', architecture }))
-          .message,
+        (
+          await refusal(() =>
+            checkLambdaManifest(schema2, undefined, { os: 'linux', architecture }),
+          )
+        ).message,
       ).toContain(`built for the ${architecture} architecture`);
     }
   });
 
-  it('refuses an image over 10 GB uncompressed, and layers over 10 GB compressed', () => {
+  it('refuses an image over 10 GB uncompressed, and layers over 10 GB compressed', async () => {
     const big = { ...linuxAmd64, size: LAMBDA_MAX_IMAGE_BYTES + 1 };
-    expect(refusal(() => checkLambdaManifest(schema2, undefined, big)).message).toContain(
+    expect((await refusal(() => checkLambdaManifest(schema2, undefined, big))).message).toContain(
       "10.0 GB uncompressed; Lambda's limit is 10 GB",
     );
     const hugeLayers = ociManifest(undefined, 11 * 1024 ** 3);
-    expect(refusal(() => checkLambdaManifest(hugeLayers, undefined, linuxAmd64)).message).toContain(
-      '11.0 GB uncompressed',
-    );
+    expect(
+      (await refusal(() => checkLambdaManifest(hugeLayers, undefined, linuxAmd64))).message,
+    ).toContain('11.0 GB uncompressed');
     // Exactly at the limit is fine.
     expect(
       checkLambdaManifest(schema2, undefined, { ...linuxAmd64, size: LAMBDA_MAX_IMAGE_BYTES })
@@ -194,26 +194,28 @@ describe('checkLambdaManifest', () => {
     ).toBe(2);
   });
 
-  it('refuses what is not a manifest at all', () => {
-    expect(refusal(() => checkLambdaManifest('<html>', undefined)).message).toContain('not JSON');
-    expect(refusal(() => checkLambdaManifest('null', undefined)).message).toContain(
+  it('refuses what is not a manifest at all', async () => {
+    expect((await refusal(() => checkLambdaManifest('<html>', undefined))).message).toContain(
+      'not JSON',
+    );
+    expect((await refusal(() => checkLambdaManifest('null', undefined))).message).toContain(
       'not a JSON object',
     );
-    expect(refusal(() => checkLambdaManifest('{"schemaVersion":2}', undefined)).message).toContain(
-      'media type is missing',
-    );
+    expect(
+      (await refusal(() => checkLambdaManifest('{"schemaVersion":2}', undefined))).message,
+    ).toContain('media type is missing');
   });
 });
 
 describe('checkLambdaPlatform', () => {
-  it('passes linux/amd64 and linux/arm64 within the size limit', () => {
+  it('passes linux/amd64 and linux/arm64 within the size limit', async () => {
     expect(() => checkLambdaPlatform(linuxAmd64)).not.toThrow();
     expect(() => checkLambdaPlatform({ os: 'linux', architecture: 'arm64' })).not.toThrow();
   });
 
-  it('refuses an image for another system before anything is pushed', () => {
-    expect(refusal(() => checkLambdaPlatform({ os: 'windows', architecture: 'amd64' })).code).toBe(
-      'INVALID_MANIFEST',
-    );
+  it('refuses an image for another system before anything is pushed', async () => {
+    expect(
+      (await refusal(() => checkLambdaPlatform({ os: 'windows', architecture: 'amd64' }))).code,
+    ).toBe('INVALID_MANIFEST');
   });
 });
