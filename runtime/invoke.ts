@@ -13,6 +13,7 @@ import {
 } from './errors.js';
 import type { LoadedHandler } from './handler-loader.js';
 import { logError } from './logging.js';
+import type { ModuleLoads } from './module-loads.js';
 import type { Observer } from './observe.js';
 import type { Invocation, PostOutcome, RuntimeClient } from './runtime-client.js';
 import { EventValidationError, validateWithSchema } from './schema.js';
@@ -34,6 +35,8 @@ export interface InvokeDeps {
   readonly handler: LoadedHandler;
   readonly identity: FunctionIdentity;
   readonly observe: Observer;
+  /** Marks the modules each invocation loads first. */
+  readonly moduleLoads?: ModuleLoads;
 }
 
 type Outcome =
@@ -43,6 +46,7 @@ type Outcome =
 
 /** Handles one invocation and posts its outcome; resolves once the Runtime API acknowledged it. */
 export async function handleInvocation(invocation: Invocation, deps: InvokeDeps): Promise<void> {
+  deps.moduleLoads?.begin();
   const context = createContext(deps.identity, invocation);
   const outcome = await run(invocation, context, deps);
   const { client } = deps;
@@ -56,6 +60,8 @@ export async function handleInvocation(invocation: Invocation, deps: InvokeDeps)
       errorTypeHeader(outcome.payload),
     );
   }
+  const loads = deps.moduleLoads?.end();
+  if (loads) for (const load of loads) deps.observe.hold(`module.load ${load.id}`, load.time);
   deps.observe('runtime', 'response.posted');
 }
 

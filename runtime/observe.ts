@@ -17,6 +17,9 @@ export type RuntimeMark =
   | 'handler.end'
   | 'response.posted';
 
+/** A module an invocation loaded first (see module-loads.ts). */
+export type ModuleLoadMark = `module.load ${string}`;
+
 /** The global the public `observe()` helper finds the running runtime through. */
 export const OBSERVER_KEY = Symbol.for('dev.lambdash.observe');
 
@@ -50,8 +53,8 @@ export function formatObservation(
 export interface Observer {
   /** Writes a mark now. */
   (kind: 'runtime' | 'user', name: string): void;
-  /** Takes a runtime mark's time now but writes it with the next line (see output.ts). */
-  hold(name: RuntimeMark): void;
+  /** Takes a runtime mark's time now (or at `time`) but writes it with the next line (see output.ts). */
+  hold(name: RuntimeMark | ModuleLoadMark, time?: number): void;
 }
 
 export function createObserver(
@@ -63,7 +66,8 @@ export function createObserver(
     (kind: 'runtime' | 'user', name: string) =>
       write(formatObservation(settings, kind, name, preciseNow())),
     {
-      hold: (name: RuntimeMark) => hold(formatObservation(settings, 'runtime', name, preciseNow())),
+      hold: (name: RuntimeMark | ModuleLoadMark, time = preciseNow()) =>
+        hold(formatObservation(settings, 'runtime', name, time)),
     },
   );
   // Plain JavaScript callers may pass anything: a mark must never make their handler throw.

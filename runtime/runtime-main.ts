@@ -7,6 +7,7 @@ import { toErrorPayload } from './errors.js';
 import { type LoadedHandler, loadHandler } from './handler-loader.js';
 import { logSettingsFromEnv, patchConsole } from './logging.js';
 import { EXIT_UNCAUGHT, exitWithError, installCrashReporting, runLoop } from './loop.js';
+import { startModuleLoads } from './module-loads.js';
 import { createObserver } from './observe.js';
 import { Output } from './output.js';
 import { RuntimeApiFatal, RuntimeClient } from './runtime-client.js';
@@ -28,8 +29,9 @@ export async function runRuntime(runtimeApi: string, handlerName: string): Promi
   installCrashReporting(runtimeApi);
   let handler: LoadedHandler;
   const warmup = env.LAMBDASH_WRITE_CODE_CACHE === '1' ? new CodeCacheWriter() : undefined;
+  const taskRoot = env.LAMBDA_TASK_ROOT ?? process.cwd();
   try {
-    handler = await loadHandler(handlerName, env.LAMBDA_TASK_ROOT ?? process.cwd(), {
+    handler = await loadHandler(handlerName, taskRoot, {
       onCompiled: warmup?.compiled,
     });
     if (warmup) handler = warmup.wrap(handler);
@@ -37,8 +39,16 @@ export async function runRuntime(runtimeApi: string, handlerName: string): Promi
     return exitWithError('Init Error', toErrorPayload(error), EXIT_UNCAUGHT);
   }
   observe('runtime', 'handler.loaded');
+  // After the mark: the modules the warm-up found lazily loaded are init's work of their own.
+  const moduleLoads = startModuleLoads(taskRoot, handlerName, warmup !== undefined);
   try {
-    await runLoop({ client, handler, identity: functionIdentityFromEnv(env), observe });
+    await runLoop({
+      client,
+      handler,
+      identity: functionIdentityFromEnv(env),
+      observe,
+      moduleLoads,
+    });
   } catch (error) {
     // Fatal answers of the Runtime API explain themselves; anything else is a bug of the
     // runtime, and its stack says where.
