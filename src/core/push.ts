@@ -57,7 +57,9 @@ export async function pushToEcr(
       'Give the repository (repo option), or tag the image first.',
     );
   }
-  const repoName = validateImageName(options.repo ?? local.name);
+  // An image already pushed may be named by its registry tag (`127.0.0.1:5000/fn`): the
+  // repository is the part after the registry.
+  const repoName = validateImageName(options.repo ?? withoutRegistry(local.name));
   const tag = validateTag(options.tag ?? (local.tag || 'latest'));
   const lineageTags = lineageTagsOf(local.labels);
   const userLabels = getUserLabels(local);
@@ -75,12 +77,26 @@ export async function pushToEcr(
   });
   const auth = await getRegistryAuth(target, options);
   const docker = getDocker();
+  const reference = `${repo.uri}:${tag}`;
+  const tagged = info.RepoTags?.includes(reference) ?? false;
   try {
     await docker.getImage(local.id).tag({ repo: repo.uri, tag });
   } catch (error) {
-    throw dockerError(error, `tag the image ${repo.uri}:${tag}`);
+    throw dockerError(error, `tag the image ${reference}`);
   }
-  const digest = await pushImage(docker, repo, tag, auth, options);
+  let digest: string;
+  try {
+    digest = await pushImage(docker, repo, tag, auth, options);
+  } catch (error) {
+    // A push that did not happen leaves the image's tags as they were.
+    if (!tagged) {
+      await docker
+        .getImage(reference)
+        .remove({ noprune: true })
+        .catch(() => undefined);
+    }
+    throw error;
+  }
   await checkPushedManifest(target, options, repo, digest, info);
   const remote = await describeImage(target, options, repo, { imageDigest: digest });
   if (!remote) {
@@ -91,6 +107,15 @@ export async function pushToEcr(
     );
   }
   return remote;
+}
+
+/** `host:port/team/fn` → `team/fn`; a name without a registry stays as it is. */
+function withoutRegistry(name: string): string {
+  const slash = name.indexOf('/');
+  const first = slash > 0 ? name.slice(0, slash) : '';
+  return first.includes(':') || first.includes('.') || first === 'localhost'
+    ? name.slice(slash + 1)
+    : name;
 }
 
 /** The image as the engine knows it now (IMAGE_NOT_FOUND when it is gone). */

@@ -81,6 +81,10 @@ describe('pushToEcr cancelled', () => {
       // Nothing after the push: no manifest check, no description.
       expect(awsCalls(events)).not.toContain('ECR BatchGetImage');
       expect(await getAllRemoteImages({ target: fresh.target })).toEqual([]);
+      // The local image keeps the tags it had: the registry's went with the push.
+      expect((await testDocker().getImage(image.id).inspect()).RepoTags).not.toContain(
+        `${repoUri}:latest`,
+      );
     } finally {
       await fresh.stop();
     }
@@ -251,6 +255,16 @@ describe('pushToEcr again', () => {
     expect(repo.tags['dev.lambdash.name']).toBe(name);
     expect((await manifestOf(other, remote.digest)).config.digest).toBe(image.id);
   }, 60_000);
+
+  it('pushes an image known by its registry tag to the repository of that name', async () => {
+    const target = cloud.target;
+    const repoUri = `${cloud.cloud.services.registryHost}/${name}`;
+    const byRegistryTag = await getLocalImage(`${repoUri}:latest`);
+    expect(byRegistryTag.name).toBe(repoUri);
+    const remote = await pushToEcr(byRegistryTag, { target, tag: 'again' });
+    expect(remote.repo).toBe(name);
+    expect(remote.tags).toEqual(['again', 'latest']);
+  });
 });
 
 describe('pushToEcr refuses', () => {
