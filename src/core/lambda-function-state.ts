@@ -90,7 +90,7 @@ export async function waitForFunction(
     // A Failed function given new code stays Failed until the update is over: the update's
     // outcome decides.
     if (config.State !== 'Pending' && config.LastUpdateStatus !== 'InProgress') {
-      if (!acceptFailed) failedError(name, config);
+      if (!acceptFailed) throwIfFailed(name, config);
       return response;
     }
     const seconds = (performance.now() - started) / 1000;
@@ -113,7 +113,7 @@ export async function waitForFunction(
 }
 
 /** Throws FUNCTION_FAILED when the function, or its last update, failed. */
-function failedError(name: string, config: FunctionConfiguration): void {
+export function throwIfFailed(name: string, config: FunctionConfiguration): void {
   if (config.State === 'Failed') {
     throw new LambdashError(
       'FUNCTION_FAILED',

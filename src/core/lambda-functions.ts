@@ -147,15 +147,7 @@ export async function getAllLambdaFunctions(
   options: AwsOptions & { readonly generatedOnly?: boolean } = {},
 ): Promise<LambdaFunction[]> {
   const target = await targetOf(options);
-  const listed = await collectPages(
-    (Marker) =>
-      callAws(target, options, 'Lambda', 'ListFunctions', (abortSignal) =>
-        target.clients.lambda.send(new ListFunctionsCommand({ ...(Marker ? { Marker } : {}) }), {
-          abortSignal,
-        }),
-      ),
-    (page) => ({ items: page.Functions, next: page.NextMarker }),
-  );
+  const listed = await listFunctions(target, options);
   const kept = listed.filter(
     (config) => !options.generatedOnly || config.Description === FUNCTION_DESCRIPTION,
   );
@@ -200,7 +192,17 @@ export async function deleteLambdaFunction(
   );
   if (!deleted) throw functionNotFound(name);
   if (!options.deleteRole || !role || isForeignRoleArn(role, target.accountId)) return;
-  const others = await collectPages(
+  const others = await listFunctions(target, options);
+  if (others.some((other) => other.Role === role)) return;
+  await deleteLambdaRole(role, options).catch((error: unknown) => {
+    // Someone removed it first: what was asked for.
+    if (!(error instanceof LambdashError && error.code === 'ROLE_NOT_FOUND')) throw error;
+  });
+}
+
+/** Every function's configuration (paginated ListFunctions). */
+function listFunctions(target: AwsTarget, options: AwsOptions): Promise<FunctionConfiguration[]> {
+  return collectPages(
     (Marker) =>
       callAws(target, options, 'Lambda', 'ListFunctions', (abortSignal) =>
         target.clients.lambda.send(new ListFunctionsCommand({ ...(Marker ? { Marker } : {}) }), {
@@ -209,11 +211,6 @@ export async function deleteLambdaFunction(
       ),
     (page) => ({ items: page.Functions, next: page.NextMarker }),
   );
-  if (others.some((other) => other.Role === role)) return;
-  await deleteLambdaRole(role, options).catch((error: unknown) => {
-    // Someone removed it first: what was asked for.
-    if (!(error instanceof LambdashError && error.code === 'ROLE_NOT_FOUND')) throw error;
-  });
 }
 
 interface Settings {

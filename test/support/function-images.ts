@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
+import type { RemoteImage } from '../../src/core/aws-resources.js';
 import type { AwsTarget } from '../../src/core/aws-target.js';
 import {
   createLocalImage,
@@ -80,4 +81,24 @@ export async function pushFunctionImages(
     throw error;
   }
   return { repo, versions, remove };
+}
+
+/** The pushed version as a RemoteImage (by its digest). */
+export function remoteImageOf(version: PushedVersion): RemoteImage {
+  return {
+    repo: version.repoUri.slice(version.repoUri.indexOf('/') + 1),
+    repoUri: version.repoUri,
+    digest: version.digest,
+    uri: `${version.repoUri}@${version.digest}`,
+    tags: [version.tag],
+    pushed: new Date(),
+    size: 0,
+    mediaType: undefined,
+  };
+}
+
+/** An image of the version's repository by a digest the registry does not have. */
+export function unpushedImage(version: PushedVersion): RemoteImage {
+  const digest = `sha256:${'0'.repeat(64)}`;
+  return { ...remoteImageOf(version), digest, uri: `${version.repoUri}@${digest}`, tags: [] };
 }

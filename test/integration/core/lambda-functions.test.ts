@@ -11,7 +11,7 @@ import {
   waitUntilFunctionActiveV2,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LambdaRole, RemoteImage } from '../../../src/core/aws-resources.js';
+import type { LambdaRole } from '../../../src/core/aws-resources.js';
 import type { LambdashEvent } from '../../../src/core/events.js';
 import { invokeFunction } from '../../../src/core/invoke.js';
 import {
@@ -21,7 +21,12 @@ import {
   getLambdaFunction,
 } from '../../../src/core/lambda-functions.js';
 import { createLambdaRole, DEFAULT_ROLE_NAME } from '../../../src/core/lambda-roles.js';
-import { type FunctionImages, pushFunctionImages } from '../../support/function-images.js';
+import {
+  type FunctionImages,
+  pushFunctionImages,
+  remoteImageOf,
+  unpushedImage,
+} from '../../support/function-images.js';
 import { failure, recorder } from '../../support/images.js';
 import { createServiceRole, removeFunctionContainers } from '../../support/localcloud.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';
@@ -55,6 +60,14 @@ const roleExists = (name: string) =>
       throw error;
     },
   );
+/** A role as the caller knows it, which IAM (and so Lambda) does not know (yet). */
+const roleNotInIam = (name: string): LambdaRole => ({
+  name,
+  arn: `arn:aws:iam::000000000000:role/${name}`,
+  created: new Date(),
+  policies: [],
+  tags: {},
+});
 const functionExists = (name: string) =>
   test.target.clients.lambda.send(new GetFunctionCommand({ FunctionName: name })).then(
     () => true,
@@ -254,16 +267,7 @@ describe('createLambdaFunction', () => {
 
   it('creates from a RemoteImage by its digest, under a name and a role given by name', async () => {
     const v1 = images.versions.v1!;
-    const remote: RemoteImage = {
-      repo,
-      repoUri: v1.repoUri,
-      digest: v1.digest,
-      uri: `${v1.repoUri}@${v1.digest}`,
-      tags: ['v1'],
-      pushed: new Date(),
-      size: 0,
-      mediaType: undefined,
-    };
+    const remote = remoteImageOf(v1);
     const name = `named-${suffix}`;
     made.add(name);
     const role = await createLambdaRole({ target: test.target, name: `named-role-${suffix}` });
@@ -329,17 +333,8 @@ describe('states and roles', () => {
     const v1 = images.versions.v1!;
     const name = `failing-${suffix}`;
     made.add(name);
-    const missing = `${v1.repoUri}@sha256:${'0'.repeat(64)}`;
-    const broken: RemoteImage = {
-      repo,
-      repoUri: v1.repoUri,
-      digest: `sha256:${'0'.repeat(64)}`,
-      uri: missing,
-      tags: [],
-      pushed: new Date(),
-      size: 0,
-      mediaType: undefined,
-    };
+    const broken = unpushedImage(v1);
+    const missing = broken.uri;
     const error = await failure(createLambdaFunction(broken, { target: test.target, name }));
     expect(error.code).toBe('FUNCTION_FAILED');
     expect(error.message).toContain(
@@ -377,13 +372,7 @@ describe('states and roles', () => {
     // A role known to the caller before Lambda can assume it, as just after CreateRole on AWS:
     // here it exists in IAM only once the first retry was announced.
     const roleName = `late-${suffix}`;
-    const role: LambdaRole = {
-      name: roleName,
-      arn: `arn:aws:iam::000000000000:role/${roleName}`,
-      created: new Date(),
-      policies: [],
-      tags: {},
-    };
+    const role = roleNotInIam(roleName);
     const name = `late-fn-${suffix}`;
     made.add(name);
     const { events, onEvent } = recorder();
@@ -416,13 +405,7 @@ describe('states and roles', () => {
 
   it('gives up on a role Lambda never can assume after roleWaitSeconds, with INVALID_ROLE', async () => {
     const roleName = `never-${suffix}`;
-    const role: LambdaRole = {
-      name: roleName,
-      arn: `arn:aws:iam::000000000000:role/${roleName}`,
-      created: new Date(),
-      policies: [],
-      tags: {},
-    };
+    const role = roleNotInIam(roleName);
     const name = `never-fn-${suffix}`;
     const error = await failure(
       createLambdaFunction(

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { isLambdashError } from '../../../src/core/errors.js';
 import {
   toImageName,
+  validateFunctionName,
   validateImageName,
   validateImageReference,
+  validateRoleName,
   validateTag,
 } from '../../../src/core/names.js';
 
@@ -82,4 +84,45 @@ describe('image references', () => {
       expect((error as { hint?: string }).hint).toMatch(/node:20-slim/);
     }
   });
+});
+
+describe('Lambda function and IAM role names', () => {
+  it.each([['orders-api'], ['Orders_API_2'], ['f'], ['f'.repeat(64)]])(
+    'accepts function %j',
+    (name) => {
+      expect(validateFunctionName(name)).toBe(name);
+    },
+  );
+
+  it.each([[''], ['has space'], ['team/api'], ['a.b'], ['f'.repeat(65)], ['arn:aws:lambda']])(
+    'refuses function %j with INVALID_NAME and the rule',
+    (name) => {
+      expect(() => validateFunctionName(name)).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_NAME',
+          message: `"${name}" is not a valid Lambda function name.`,
+          hint: expect.stringContaining('1 to 64 letters, digits, "-" or "_"'),
+        }),
+      );
+    },
+  );
+
+  it.each([['lambdash-function'], ['a+b=c,d.e@f_g-h'], ['r'.repeat(64)]])(
+    'accepts role %j',
+    (name) => {
+      expect(validateRoleName(name)).toBe(name);
+    },
+  );
+
+  it.each([[''], ['has space'], ['a/b'], ['r'.repeat(65)], ['a:b']])(
+    'refuses role %j with INVALID_NAME and the rule',
+    (name) => {
+      expect(() => validateRoleName(name)).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_NAME',
+          message: `"${name}" is not a valid IAM role name.`,
+        }),
+      );
+    },
+  );
 });

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { LAMBDA_TRUST_POLICY, trustsLambda } from '../../../src/core/lambda-trust.js';
+
+const policy = (...Statement: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement });
+const allow = (Principal: unknown, Action: unknown = 'sts:AssumeRole') => ({
+  Effect: 'Allow',
+  Principal,
+  Action,
+});
+
+describe('trustsLambda', () => {
+  it('accepts lambdash’s own trust policy, also URL-encoded as IAM returns it', () => {
+    expect(trustsLambda(LAMBDA_TRUST_POLICY)).toBe(true);
+    expect(trustsLambda(encodeURIComponent(LAMBDA_TRUST_POLICY))).toBe(true);
+  });
+
+  it.each([
+    ['a list of services', allow({ Service: ['ec2.amazonaws.com', 'lambda.amazonaws.com'] })],
+    ['any principal', allow('*')],
+    ['sts:*', allow({ Service: 'lambda.amazonaws.com' }, 'sts:*')],
+    ['a list of actions', allow({ Service: 'lambda.amazonaws.com' }, ['sts:TagSession', '*'])],
+  ])('accepts %s', (_, statement) => {
+    expect(trustsLambda(policy(statement))).toBe(true);
+    // A single statement need not be in a list.
+    expect(trustsLambda(JSON.stringify({ Statement: statement }))).toBe(true);
+  });
+
+  it.each([
+    ['another service', policy(allow({ Service: 'ec2.amazonaws.com' }))],
+    ['another action', policy(allow({ Service: 'lambda.amazonaws.com' }, 'sts:TagSession'))],
+    [
+      'an Allow with a Deny of Lambda',
+      policy(allow('*'), { ...allow({ Service: 'lambda.amazonaws.com' }), Effect: 'Deny' }),
+    ],
+    ['no statement', JSON.stringify({ Version: '2012-10-17' })],
+    ['a text that is not JSON', '{not json'],
+    ['nothing', undefined],
+  ])('refuses %s', (_, document) => {
+    expect(trustsLambda(document)).toBe(false);
+  });
+});

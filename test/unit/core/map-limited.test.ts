@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { mapLimited } from '../../../src/core/map-limited.js';
+
+describe('mapLimited', () => {
+  it('keeps the items’ order and never runs more than the limit at once', async () => {
+    let running = 0;
+    let most = 0;
+    const results = await mapLimited([5, 1, 4, 2, 3, 0], 2, async (n, index) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, n));
+      running--;
+      return `${index}:${n}`;
+    });
+    expect(results).toEqual(['0:5', '1:1', '2:4', '3:2', '4:3', '5:0']);
+    expect(most).toBe(2);
+  });
+
+  it('returns nothing for no items and rejects with the first failure', async () => {
+    expect(await mapLimited([], 3, async () => 1)).toEqual([]);
+    await expect(
+      mapLimited([1, 2], 2, async (n) => {
+        if (n === 2) throw new Error('two');
+        return n;
+      }),
+    ).rejects.toThrow('two');
+  });
+});
