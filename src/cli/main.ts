@@ -1,4 +1,11 @@
-// The `lambdash` command. The command line proper is being written (issue 7); until then it
-// says what it is and exits.
-console.error('lambdash: the command line is not built yet; use the library (import "lambdash").');
-process.exitCode = 2;
+// The `lambdash` command (bin/lambdash.js runs the build of this file).
+import { runCli } from './program.js';
+
+// The AWS SDK warns on Node 20 about a future release; lambdash supports Node 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+});

@@ -1,7 +1,6 @@
 // The project file's rules, checked over the parsed tree so every problem points at the line
 // and column to fix. schema/lambdash.schema.json publishes the same rules for editors; a unit
 // test holds the two to agreeing on a table of good and bad files.
-import { getNodeValue } from 'jsonc-parser';
 import type { Architecture } from './aws-resources.js';
 import { type JsonNode, parseJsonTree, positionAt, type TextPosition } from './json-text.js';
 import { validateUserLabels } from './labels.js';
@@ -66,6 +65,14 @@ const ARCHITECTURES: readonly Architecture[] = ['x86_64', 'arm64'];
 class Problems {
   readonly list: ProjectProblem[] = [];
   constructor(private readonly text: string) {}
+
+  /**
+   * A node's value as JSON.parse makes it (jsonc-parser's own getNodeValue makes objects without
+   * a prototype, which deep equality then tells apart from the ones a handler answers with).
+   */
+  valueOf(node: JsonNode): unknown {
+    return JSON.parse(this.text.slice(node.offset, node.offset + node.length));
+  }
 
   add(node: JsonNode, message: string): void {
     this.list.push({ ...positionAt(this.text, node.offset), message });
@@ -241,8 +248,8 @@ function checkTestData(node: JsonNode, where: string, problems: Problems): TestD
   const timeout = integer(fields.get('timeout'), `${where}.timeout`, 1, 900, problems);
   if (problems.list.length > before) return undefined;
   return {
-    payload: getNodeValue(fields.get('payload')!),
-    expected: getNodeValue(fields.get('expected')!),
+    payload: problems.valueOf(fields.get('payload')!),
+    expected: problems.valueOf(fields.get('expected')!),
     ...(timeout !== undefined ? { timeout } : {}),
   };
 }

@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isLambdashError } from '../../../src/core/errors.js';
@@ -85,6 +86,8 @@ describe('parseProject', () => {
       }),
       FILE,
     );
+    // Plain objects, as a handler's answer is: deep equality (what a test compares) holds.
+    expect(isDeepStrictEqual(project.responders[0]!.testData, responder.testData)).toBe(true);
     expect(project.responders).toEqual([
       responder,
       {

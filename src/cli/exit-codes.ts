@@ -1,0 +1,50 @@
+// What `lambdash` exits with, so scripts can tell a typo from a failed test from a missing
+// Docker engine. docs/cli.md lists the same table.
+import type { ErrorCode } from '../core/errors.js';
+
+export const EXIT = {
+  ok: 0,
+  /** Something failed: a build, a push, an AWS or Docker call. */
+  failure: 1,
+  /** The command line, a payload or the project file is wrong: nothing was changed. */
+  usage: 2,
+  /** A responder, image, container, repository, function or log is not there. */
+  notFound: 3,
+  /** A test ran and failed. */
+  testFailed: 4,
+  /** The invoked function answered with an error. */
+  functionError: 5,
+  /** Something lambdash needs is not available: the Docker engine, AWS credentials, the local cloud. */
+  unavailable: 6,
+  /** Cancelled (Ctrl-C). */
+  cancelled: 130,
+} as const;
+
+const BY_CODE: Partial<Record<ErrorCode, number>> = {
+  INVALID_NAME: EXIT.usage,
+  INVALID_LABEL: EXIT.usage,
+  INVALID_BUILD_ARG: EXIT.usage,
+  INVALID_OPTION: EXIT.usage,
+  INVALID_PAYLOAD: EXIT.usage,
+  UNSUPPORTED_SOURCE: EXIT.usage,
+  RESPONDER_NOT_FOUND: EXIT.notFound,
+  HANDLER_NOT_FOUND: EXIT.notFound,
+  IMAGE_NOT_FOUND: EXIT.notFound,
+  CONTAINER_NOT_FOUND: EXIT.notFound,
+  REPO_NOT_FOUND: EXIT.notFound,
+  REMOTE_IMAGE_NOT_FOUND: EXIT.notFound,
+  ROLE_NOT_FOUND: EXIT.notFound,
+  FUNCTION_NOT_FOUND: EXIT.notFound,
+  LOG_NOT_FOUND: EXIT.notFound,
+  TEST_FAILED: EXIT.testFailed,
+  FUNCTION_ERROR: EXIT.functionError,
+  DOCKER_UNAVAILABLE: EXIT.unavailable,
+  AWS_CREDENTIALS: EXIT.unavailable,
+  LOCAL_CLOUD_FAILED: EXIT.unavailable,
+  ABORTED: EXIT.cancelled,
+};
+
+/** The exit code for an error a command ended with. */
+export function exitCodeOf(code: ErrorCode | undefined): number {
+  return (code && BY_CODE[code]) ?? EXIT.failure;
+}

@@ -1,0 +1,60 @@
+// Plain-text formatting for the command line: sizes, ages, durations and tables that line up.
+
+/** 1234567 → "1.2 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** How long ago, in the largest whole unit: "12s", "5m", "3h", "2d". */
+export function formatAge(date: Date, now: Date = new Date()): string {
+  const seconds = Math.max(0, Math.round((now.getTime() - date.getTime()) / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86400)}d`;
+}
+
+/** 0.1234 → "123 ms"; 4.5 → "4.50 s". */
+export function formatSeconds(seconds: number): string {
+  return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(2)} s`;
+}
+
+/** An image id as Docker shows it: 12 hex digits, without `sha256:`. */
+export function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}
+
+/**
+ * Rows under a header, each column as wide as its widest cell, two spaces apart. With `width`,
+ * the last column is cut to fit (with "…").
+ */
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  width?: number,
+): string[] {
+  const all = [header, ...rows];
+  const widths = header.map((_, column) =>
+    Math.max(...all.map((row) => (row[column] ?? '').length)),
+  );
+  return all.map((row) => {
+    const line = row
+      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
+    return width && line.length > width ? `${line.slice(0, Math.max(1, width - 1))}…` : line;
+  });
+}
+
+/** JSON as the command line prints it: two-space indented. */
+export function formatJson(value: unknown): string {
+  return JSON.stringify(value, null, 2) ?? 'null';
+}

@@ -1,0 +1,114 @@
+// Which responders a command acts on: the ones named (from the project file), paths given
+// instead of names (a .ts/.js file, a package folder, a git URL: no project needed), or, with
+// no names, every responder of the project.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Architecture } from '../core/aws-resources.js';
+import { LambdashError } from '../core/errors.js';
+import { parseGitSource } from '../core/git-source.js';
+import type { TestData } from '../core/local-test.js';
+import { nearest } from '../core/nearest.js';
+import {
+  getResponderOf,
+  loadTestData,
+  type Project,
+  type ProjectResponder,
+} from '../core/project.js';
+import { getResponder, type Responder } from '../core/responder.js';
+import type { CliContext } from './context.js';
+
+/** A responder to act on: from the project, or a path given on the command line. */
+export interface ChosenResponder {
+  /** The project's entry; for a path, one made of it (its name is known once it is read). */
+  readonly spec: ProjectResponder;
+  readonly project: Project | undefined;
+}
+
+/** Whether a command-line word is a source rather than a responder's name. */
+export function isSourcePath(word: string): boolean {
+  return (
+    !!parseGitSource(word) ||
+    word.includes('/') ||
+    word.includes(path.sep) ||
+    /\.(m|c)?(t|j)s$/.test(word) ||
+    (word.startsWith('.') && existsSync(word))
+  );
+}
+
+/** The responders the words name; all of the project's when there are none. */
+export async function chooseResponders(
+  ctx: CliContext,
+  words: readonly string[],
+  options: { handler?: string } = {},
+): Promise<ChosenResponder[]> {
+  if (words.length === 0) {
+    const project = await ctx.requireProject();
+    if (project.responders.length === 0) {
+      throw new LambdashError(
+        'RESPONDER_NOT_FOUND',
+        `${path.relative(process.cwd(), project.file) || project.file} has no responders yet.`,
+        'Add one with `lambdash new <name>`.',
+      );
+    }
+    return project.responders.map((spec) => ({ spec, project }));
+  }
+  const chosen: ChosenResponder[] = [];
+  for (const word of words) {
+    if (isSourcePath(word)) {
+      chosen.push({
+        spec: {
+          name: '',
+          source: parseGitSource(word) ? word : path.resolve(word),
+          handler: options.handler ?? 'handler',
+          labels: {},
+          environment: {},
+        },
+        project: undefined,
+      });
+      continue;
+    }
+    const project = await ctx.project();
+    const spec = project?.responders.find((r) => r.name === word);
+    if (!spec) throw notInProject(word, project);
+    chosen.push({ spec: options.handler ? { ...spec, handler: options.handler } : spec, project });
+  }
+  return chosen;
+}
+
+/** The error for a name that is no responder of the project, with the nearest one. */
+export function notInProject(word: string, project: Project | undefined): LambdashError {
+  if (!project) {
+    return new LambdashError(
+      'RESPONDER_NOT_FOUND',
+      `"${word}" is not a responder: there is no lambdash.json here, and no file or folder of that name.`,
+      'Give a path (./handler.ts), or run it in a project folder (`lambdash new <name>` starts one).',
+    );
+  }
+  const names = project.responders.map((r) => r.name);
+  const near = nearest(word, names);
+  return new LambdashError(
+    'RESPONDER_NOT_FOUND',
+    `${path.relative(process.cwd(), project.file) || project.file} has no responder named "${word}".`,
+    near
+      ? `Did you mean "${near}"?`
+      : names.length
+        ? `Its responders: ${names.join(', ')}.`
+        : 'It has none yet: add one with `lambdash new <name>`.',
+  );
+}
+
+/** Reads (finds, checks and hashes) the responder's code. */
+export function readResponder(ctx: CliContext, chosen: ChosenResponder): Promise<Responder> {
+  if (chosen.project) return getResponderOf(chosen.project, chosen.spec, ctx.operation);
+  return getResponder(chosen.spec.source, { ...ctx.operation, handler: chosen.spec.handler });
+}
+
+/** The responder's test data from the project (none for a path). */
+export async function testDataOf(chosen: ChosenResponder): Promise<TestData | undefined> {
+  return chosen.project ? loadTestData(chosen.project, chosen.spec) : undefined;
+}
+
+/** The image platform for a Lambda architecture. */
+export function platformOf(architecture: Architecture | undefined) {
+  return architecture === 'arm64' ? ('linux/arm64' as const) : ('linux/amd64' as const);
+}
