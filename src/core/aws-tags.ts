@@ -9,6 +9,22 @@ const MAX_TAG_VALUE = 256;
 const MAX_TAGS = 50;
 
 /**
+ * The labels of an image that AWS can hold as tags. Labels read off an image are not all the
+ * user's doing (a base image brings its own), so those AWS would refuse are left out, not cut.
+ */
+export function taggableLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(labels).filter(
+      ([key, value]) =>
+        key.length >= 1 &&
+        key.length <= MAX_TAG_KEY &&
+        !/^aws:/i.test(key) &&
+        value.length <= MAX_TAG_VALUE,
+    ),
+  );
+}
+
+/**
  * lambdash's lineage tags and the user's labels as one tag set AWS accepts: user labels are
  * checked as labels (no dev.lambdash. prefix), both against AWS's limits (INVALID_LABEL).
  */

@@ -104,7 +104,13 @@ export async function createEcrRepo(
         { abortSignal },
       ),
     );
-    if (!created.repository) throw new Error('CreateRepository answered without a repository');
+    if (!created.repository) {
+      throw new LambdashError(
+        'AWS_FAILED',
+        `ECR CreateRepository answered without the repository ${name}.`,
+        'Look it up (getEcrRepo), or try again.',
+      );
+    }
     return toEcrRepo(created.repository, tags);
   } catch (error) {
     if (awsErrorName(error) !== 'RepositoryAlreadyExistsException') throw error;

@@ -7,7 +7,7 @@ import { BatchGetImageCommand } from '@aws-sdk/client-ecr';
 import type Docker from 'dockerode';
 import { type AwsOptions, callAws } from './aws-call.js';
 import type { EcrRepo, RemoteImage } from './aws-resources.js';
-import { resourceTags } from './aws-tags.js';
+import { resourceTags, taggableLabels } from './aws-tags.js';
 import { type AwsTarget, targetOf } from './aws-target.js';
 import { dockerError, getDocker, inspectImage } from './docker.js';
 import { DockerStreamError, followDockerStream } from './docker-stream.js';
@@ -61,9 +61,10 @@ export async function pushToEcr(
   // repository is the part after the registry.
   const repoName = validateImageName(options.repo ?? withoutRegistry(local.name));
   const tag = validateTag(options.tag ?? (local.tag || 'latest'));
-  const lineageTags = lineageTagsOf(local.labels);
-  const userLabels = getUserLabels(local);
-  resourceTags(lineageTags, userLabels); // AWS's tag limits, checked before any call
+  // The image's own labels (the user's, and any its base brought) as they are, beside its
+  // lineage: checked as AWS tags, not as labels the user is giving now.
+  const imageTags = { ...taggableLabels(getUserLabels(local)), ...lineageTagsOf(local.labels) };
+  resourceTags(imageTags); // AWS's limits, before any call
   // Lambda would refuse it: better said before the upload than after.
   checkLambdaPlatform({ os: info.Os, architecture: info.Architecture, size: info.Size });
 
@@ -71,8 +72,7 @@ export async function pushToEcr(
   const repo = await createEcrRepo(repoName, {
     ...options,
     target,
-    lineageTags,
-    userLabels,
+    lineageTags: imageTags,
     ...(options.scanOnPush !== undefined ? { scanOnPush: options.scanOnPush } : {}),
   });
   const auth = await getRegistryAuth(target, options);

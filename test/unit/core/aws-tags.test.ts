@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resourceTags } from '../../../src/core/aws-tags.js';
+import { resourceTags, taggableLabels } from '../../../src/core/aws-tags.js';
 import { failure } from '../../support/images.js';
 
 const refusal = (run: () => unknown) => failure(Promise.resolve().then(run));
@@ -38,5 +38,19 @@ describe('resourceTags', () => {
     const error = await refusal(() => resourceTags(lineage, many));
     expect(error.message).toBe('51 tags are more than the 50 AWS allows on a resource.');
     expect(error.hint).toBe('Give fewer labels of your own: lambdash adds 5 of its own.');
+  });
+});
+
+describe('taggableLabels', () => {
+  it('keeps the labels AWS can hold as tags and leaves the others out', () => {
+    expect(
+      taggableLabels({
+        Maintainer: 'Ada',
+        team: 'orders',
+        note: 'n'.repeat(257),
+        'aws:owner': 'x',
+        ['k'.repeat(129)]: 'v',
+      }),
+    ).toEqual({ Maintainer: 'Ada', team: 'orders' });
   });
 });
