@@ -1,0 +1,158 @@
+// A responder's whole chain in one value, grown a stage at a time: built (a local image), pushed
+// (a remote image), deployed (a function). Each stage passes the lineage on: the repository and
+// the function carry the image's dev.lambdash.* labels as tags, so the lineage table can say
+// which responder a function runs even when the image is gone from this machine.
+import type { AwsOptions } from './aws-call.js';
+import type { LambdaFunction, RemoteImage } from './aws-resources.js';
+import { targetOf } from './aws-target.js';
+import { deleteEcrRepo, getEcrRepo } from './ecr-repos.js';
+import { throwIfAborted } from './errors.js';
+import type { InvocationLog } from './invocation-log.js';
+import { runLambdaFunctionTest } from './invoke.js';
+import { lineageTagsOf } from './labels.js';
+import {
+  createLambdaFunction,
+  deleteLambdaFunction,
+  type LambdaFunctionOptions,
+} from './lambda-functions.js';
+import {
+  createLocalImage,
+  deleteLocalImage,
+  getLocalImage,
+  type LocalImage,
+  type LocalImageOptions,
+} from './local-images.js';
+import { runLocalImageTest, type TestData, type TestResult } from './local-test.js';
+import { pushToEcr } from './push.js';
+import { deleteRemoteImage, getAllRemoteImages } from './remote-images.js';
+import { getResponder, type Responder, type ResponderOptions } from './responder.js';
+
+export interface LambdaComponents {
+  readonly responder: Responder;
+  readonly localImage: LocalImage;
+  readonly remoteImage: RemoteImage | undefined;
+  readonly lambdaFunction: LambdaFunction | undefined;
+}
+
+/** What deleteComponents removes: any of the parts (a lineage row has this shape too). */
+export interface ComponentParts {
+  readonly localImage?: LocalImage | undefined;
+  readonly remoteImage?: RemoteImage | undefined;
+  readonly lambdaFunction?: LambdaFunction | undefined;
+}
+
+export interface ComponentTestResult {
+  readonly passed: boolean;
+  /** The part that was tested: the most downstream one. */
+  readonly tested: 'function' | 'local image';
+  readonly result: unknown;
+  readonly diff: string | undefined;
+  /** The function's invocation log (a local image's test has none). */
+  readonly log: InvocationLog | undefined;
+}
+
+/** Builds the local image of a responder (a path or URL, or one getResponder already read). */
+export async function createLambdaComponents(
+  responder: Responder | string,
+  options: LocalImageOptions & Pick<ResponderOptions, 'handler'> = {},
+): Promise<LambdaComponents> {
+  const resolved =
+    typeof responder === 'string'
+      ? await getResponder(responder, {
+          ...(options.handler ? { handler: options.handler } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+        })
+      : responder;
+  const localImage = await createLocalImage(resolved, options);
+  return { responder: resolved, localImage, remoteImage: undefined, lambdaFunction: undefined };
+}
+
+/** Pushes the local image to ECR (its repository is created when missing). */
+export async function withRemoteImage(
+  components: LambdaComponents,
+  options: AwsOptions & { repo?: string; tag?: string } = {},
+): Promise<LambdaComponents> {
+  const remoteImage = await pushToEcr(components.localImage, options);
+  // Read again: the push gave the local image its repository digest (what lineage joins on).
+  const localImage = await getLocalImage(components.localImage.id);
+  return { ...components, localImage, remoteImage };
+}
+
+/** Creates the function from the remote image, or updates it in place; pushes first if needed. */
+export async function withLambdaFunction(
+  components: LambdaComponents,
+  options: LambdaFunctionOptions = {},
+): Promise<LambdaComponents> {
+  const target = await targetOf(options);
+  const withImage = components.remoteImage
+    ? components
+    : await withRemoteImage(components, { ...options, target });
+  const lambdaFunction = await createLambdaFunction(withImage.remoteImage!, {
+    ...options,
+    target,
+    lineageTags: { ...lineageTagsOf(components.localImage.labels), ...options.lineageTags },
+  });
+  return { ...withImage, lambdaFunction };
+}
+
+/**
+ * Tests the most downstream part: the function when there is one, else the local image. With
+ * test data, passes when the answer equals `expected`; without, when the handler answered.
+ */
+export async function runTest(
+  components: LambdaComponents,
+  testData?: TestData,
+  options: AwsOptions = {},
+): Promise<ComponentTestResult> {
+  if (components.lambdaFunction) {
+    const outcome = await runLambdaFunctionTest(
+      components.lambdaFunction,
+      testData ?? { payload: {}, expected: undefined },
+      options,
+    );
+    return {
+      passed: outcome.passed,
+      tested: 'function',
+      result: outcome.result,
+      diff: outcome.diff,
+      log: outcome.log,
+    };
+  }
+  const outcome: TestResult = await runLocalImageTest(components.localImage, testData, options);
+  return {
+    passed: outcome.passed,
+    tested: 'local image',
+    result: outcome.response.body,
+    diff: outcome.diff,
+    log: undefined,
+  };
+}
+
+/**
+ * Deletes the parts, downstream first (a function keeps its image in use): the function, the
+ * remote image (and its repository once nothing is left in it), then the local image and its
+ * containers. The function's role goes too with `deleteRole`, when nothing else uses it.
+ */
+export async function deleteComponents(
+  parts: ComponentParts,
+  options: AwsOptions & { deleteRole?: boolean } = {},
+): Promise<void> {
+  const needsAws = parts.lambdaFunction || parts.remoteImage;
+  const target = needsAws ? await targetOf(options) : undefined;
+  const aws = { ...options, ...(target ? { target } : {}) };
+  if (parts.lambdaFunction) {
+    await deleteLambdaFunction(parts.lambdaFunction, {
+      ...aws,
+      ...(options.deleteRole ? { deleteRole: true } : {}),
+    });
+  }
+  if (parts.remoteImage) {
+    await deleteRemoteImage(parts.remoteImage, aws);
+    const repo = await getEcrRepo(parts.remoteImage.repo, aws);
+    const left = await getAllRemoteImages({ ...aws, repos: [repo] });
+    if (left.length === 0) await deleteEcrRepo(repo, aws);
+  }
+  throwIfAborted(options.signal, 'Deleting the components');
+  if (parts.localImage) await deleteLocalImage(parts.localImage, { force: true });
+}
