@@ -29,6 +29,7 @@ import {
 } from '../../support/function-images.js';
 import { failure, recorder } from '../../support/images.js';
 import { createServiceRole, removeFunctionContainers } from '../../support/localcloud.js';
+import { startGatedProxy } from '../../support/localcloud-proxies.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -349,6 +350,45 @@ describe('states and roles', () => {
       version: 'v1',
       echo: 'ok',
     });
+  }, 120_000);
+
+  it('waits a bounded time for a function that stays Pending, announcing each wait', async () => {
+    // The registry is reached through a gate held shut: the image cannot be pulled, so the
+    // function stays Pending.
+    const [host = '', port = ''] = (test.cloud.services.registryHost ?? '').split(':');
+    const gate = await startGatedProxy({ host, port: Number(port) });
+    const name = `pending-${suffix}`;
+    made.add(name);
+    try {
+      const v1 = images.versions.v1!;
+      const gated = { ...remoteImageOf(v1), uri: `${gate.host}/${repo}@${v1.digest}` };
+      const { events, onEvent } = recorder();
+      const error = await failure(
+        createLambdaFunction(gated, { target: test.target, name, waitSeconds: 1, onEvent }),
+      );
+      expect(error.code).toBe('WAIT_TIMEOUT');
+      expect(error.message).toMatch(
+        new RegExp(`^Function ${name} is still Pending after \\d+ s\\.$`),
+      );
+      const waits = events.filter((event) => event.type === 'wait');
+      expect(waits.length).toBeGreaterThanOrEqual(2);
+      expect(waits[0]).toEqual({
+        type: 'wait',
+        what: `function ${name}`,
+        state: 'Pending',
+        seconds: expect.any(Number),
+      });
+      // It gave up once the bound was reached.
+      expect((waits.at(-1) as { seconds: number }).seconds).toBeGreaterThanOrEqual(1);
+    } finally {
+      gate.open();
+      await waitUntilFunctionActiveV2(
+        { client: test.target.clients.lambda, maxWaitTime: 60 },
+        { FunctionName: name },
+      ).catch(() => undefined);
+      await deleteLambdaFunction(name, { target: test.target }).catch(() => undefined);
+      await gate.close();
+    }
   }, 120_000);
 
   it('refuses a role Lambda cannot assume before CreateFunction', async () => {
