@@ -4,8 +4,9 @@
 //
 // Reading it costs a bounded number of calls, made in parallel: one Docker call; ECR's
 // DescribeRepositories (paginated), ListTagsForResource per repository (ECR has no batch tag
-// read) and DescribeImages per lambdash repository; Lambda's ListFunctions (paginated). Never one
-// call per image or per function.
+// read) and DescribeImages per lambdash repository; Lambda's ListFunctions (paginated) and
+// GetFunction per lambdash function (ListFunctions gives no image, and Lambda has no batch read).
+// Never a call per image, nor for the account's other functions.
 import type { AwsOptions } from './aws-call.js';
 import { targetOf } from './aws-target.js';
 import { getAllEcrRepos } from './ecr-repos.js';
@@ -50,7 +51,7 @@ export async function getLineage(options: LineageOptions = {}): Promise<LineageR
             repos,
             images: await getAllRemoteImages({ ...aws, repos }),
           })),
-          getAllLambdaFunctions(aws),
+          getAllLambdaFunctions({ ...aws, generatedOnly: true }),
         ])
       : undefined,
   ]);

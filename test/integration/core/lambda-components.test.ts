@@ -156,7 +156,24 @@ describe('LambdaComponents', () => {
 
   it('shows the row as current, then as changed once the source is edited', async () => {
     const responders = [{ source: file, handler: 'handler' }];
-    const before = rowOf(await getLineage({ target: cloud.target, responders }), name);
+    const calls: string[] = [];
+    const before = rowOf(
+      await getLineage({
+        target: cloud.target,
+        responders,
+        onEvent: (e) => e.type === 'aws.call' && calls.push(`${e.service} ${e.operation}`),
+      }),
+      name,
+    );
+    // A bounded number of calls: lists, one tag read and one image listing per repository and
+    // one read per lambdash function (no batch exists for any of them), never one per image.
+    expect(calls.sort()).toEqual([
+      'ECR DescribeImages',
+      'ECR DescribeRepositories',
+      'ECR ListTagsForResource',
+      'Lambda GetFunction',
+      'Lambda ListFunctions',
+    ]);
     expect(before?.responder?.state).toBe('current');
     expect(before?.localImage?.id).toBe(first.localImage.id);
     expect(before?.remoteImage?.digest).toBe(first.remoteImage?.digest);
