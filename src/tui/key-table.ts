@@ -292,7 +292,7 @@ export const KEY_TABLE: readonly CommandSpec[] = [
     label: 'clear filter',
     help: 'Clear the filter',
     group: 'navigate',
-    footer: 91,
+    footer: 6,
     enabled: (c) => c.filter !== '',
   },
   {

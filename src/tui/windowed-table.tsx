@@ -11,7 +11,7 @@
 // Each row is one line of text made of coloured spans: no layout box per cell.
 import { Box, Text } from 'ink';
 import { memo, type ReactNode, useRef } from 'react';
-import { fitText } from './text-width.js';
+import { fitText, truncateText } from './text-width.js';
 import { color, useTheme } from './theme.js';
 
 export interface TableCell {
@@ -133,12 +133,13 @@ export function WindowedTable<T>(props: WindowedTableProps<T>): ReactNode {
       widths[index] ? fitText(column.title, widths[index]!, column.align) : undefined,
     )
     .filter((text) => text !== undefined)
-    .join(' '.repeat(GAP));
+    .join(' '.repeat(GAP))
+    .trimEnd();
 
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold color={color(theme.ui.heading)}>
-        {fitText(heading, width)}
+        {truncateText(heading, width)}
       </Text>
       {rows.length === 0 ? (
         typeof props.empty === 'string' ? (

@@ -1,0 +1,143 @@
+// Operations in flight (build, test, push, deploy, delete...) and the command log: the core's
+// typed events folded into a progress line per operation, and a line per thing that happened.
+import type { LambdashEvent } from '../core/events.js';
+import { formatBytes } from './format.js';
+
+export type OperationKind = 'build' | 'test' | 'push' | 'deploy' | 'delete' | 'add';
+
+export interface OperationProgress {
+  /** 0..1 when the work can be measured (steps, bytes); undefined while it cannot. */
+  readonly ratio: number | undefined;
+  /** What it does now: `step 3/6 bundling`, `pushing 12MB of 30MB`, `waiting: Pending 4s`. */
+  readonly text: string;
+  /** Bytes sent and total, by layer, during a push. */
+  readonly layers: ReadonlyMap<string, { readonly bytes: number; readonly total: number }>;
+}
+
+export interface Operation {
+  readonly id: number;
+  readonly kind: OperationKind;
+  readonly rowKey: string;
+  /** The row's name, for people. */
+  readonly name: string;
+  readonly started: Date;
+  readonly controller: AbortController;
+  readonly progress: OperationProgress;
+}
+
+export const START_PROGRESS: OperationProgress = {
+  ratio: undefined,
+  text: 'starting',
+  layers: new Map(),
+};
+
+/** The progress after an event (events that say nothing about progress leave it as it was). */
+export function applyEvent(progress: OperationProgress, event: LambdashEvent): OperationProgress {
+  switch (event.type) {
+    case 'build.step':
+      return {
+        ...progress,
+        ratio: Math.min(1, Math.max(0, (event.step - 1) / Math.max(1, event.total))),
+        text: `step ${event.step}/${event.total} ${event.text}`,
+      };
+    case 'base.build':
+      return { ...progress, text: `base image: ${event.text}` };
+    case 'npm.install':
+      return { ...progress, text: 'installing packages' };
+    case 'image.built':
+      return { ...progress, ratio: 1, text: `built ${formatBytes(event.size)}` };
+    case 'container.start':
+      return { ...progress, text: 'starting a container' };
+    case 'image.test':
+      return { ...progress, text: event.passed ? 'test passed' : 'test failed' };
+    case 'push.progress': {
+      const layers = new Map(progress.layers);
+      const known = layers.get(event.layer);
+      layers.set(event.layer, {
+        bytes: Math.max(known?.bytes ?? 0, event.bytes),
+        total: Math.max(known?.total ?? 0, event.total),
+      });
+      let bytes = 0;
+      let total = 0;
+      for (const layer of layers.values()) {
+        if (layer.total > 0) {
+          bytes += Math.min(layer.bytes, layer.total);
+          total += layer.total;
+        }
+      }
+      return {
+        layers,
+        ratio: total > 0 ? bytes / total : undefined,
+        text:
+          total > 0
+            ? `pushing ${formatBytes(bytes)} of ${formatBytes(total)}`
+            : `pushing: ${event.status}`,
+      };
+    }
+    case 'wait':
+      return {
+        ...progress,
+        ratio: undefined,
+        text: `waiting for ${event.what}: ${event.state} ${Math.round(event.seconds)}s`,
+      };
+    case 'retry':
+      return { ...progress, text: `retrying ${event.what} (attempt ${event.attempt})` };
+    default:
+      return progress;
+  }
+}
+
+/** A bar of `cells` cells: filled for the ratio done, a moving block while unmeasured. */
+export function progressBar(ratio: number | undefined, cells: number, tick = 0): string {
+  if (cells <= 0) return '';
+  if (ratio === undefined) {
+    const at = tick % cells;
+    return '░'.repeat(at) + '█' + '░'.repeat(cells - at - 1);
+  }
+  const done = Math.round(Math.min(1, Math.max(0, ratio)) * cells);
+  return '█'.repeat(done) + '░'.repeat(cells - done);
+}
+
+/** The table's activity cell: `push 48%`, `build 3/6`, `deploy …`. */
+export function activityText(operation: Operation): string {
+  const { kind, progress } = operation;
+  if (progress.ratio !== undefined)
+    return `${kind} ${progressBar(progress.ratio, 5)} ${Math.round(progress.ratio * 100)}%`;
+  return `${kind} …`;
+}
+
+export type LogLevel = 'info' | 'success' | 'warning' | 'error' | 'call';
+
+export interface LogEntry {
+  readonly at: Date;
+  readonly level: LogLevel;
+  readonly text: string;
+}
+
+/** The command log's line for an event, if it deserves one. */
+export function logLineOf(event: LambdashEvent): string | undefined {
+  switch (event.type) {
+    case 'aws.call':
+      return `${event.service} ${event.operation}`;
+    case 'aws.target':
+      return event.kind === 'local'
+        ? `target: local cloud ${event.endpoint ?? ''}`.trim()
+        : `target: AWS ${event.accountId} ${event.region}`;
+    case 'build.step':
+      return `build step ${event.step}/${event.total}: ${event.text}`;
+    case 'image.built':
+      return `image built: ${event.tag} (${formatBytes(event.size)})`;
+    case 'image.test':
+      return `image test ${event.passed ? 'passed' : 'failed'} in ${event.seconds.toFixed(1)}s`;
+    case 'container.start':
+      return `container ${event.id.slice(0, 12)} on port ${event.port}`;
+    case 'retry':
+      return `retry ${event.what}: ${event.reason} (attempt ${event.attempt}, in ${event.delayMs} ms)`;
+    case 'wait':
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+export const LOG_LIMIT = 500;

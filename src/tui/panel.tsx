@@ -1,0 +1,97 @@
+// A framed panel over the table (help, details, history, errors, settings) and a scrolling
+// list of one-line entries inside it: j/k, arrows, PgUp/PgDn, g/G scroll; Esc or q closes.
+import { Box, Text, useInput } from 'ink';
+import { type ReactNode, useState } from 'react';
+import { keyNameOf } from './key-table.js';
+import { color, useTheme } from './theme.js';
+
+export interface PanelProps {
+  readonly title: string;
+  readonly width: number;
+  readonly height: number;
+  /** A short note on the frame's right, such as "3/40". */
+  readonly note?: string;
+  readonly children: ReactNode;
+}
+
+export function Panel({ title, width, height, note, children }: PanelProps): ReactNode {
+  const theme = useTheme();
+  return (
+    <Box
+      flexDirection="column"
+      width={width}
+      height={height}
+      borderStyle="round"
+      borderColor={color(theme.ui.border)}
+      paddingX={1}
+      overflow="hidden"
+    >
+      <Box justifyContent="space-between" width={width - 4}>
+        <Text bold color={color(theme.ui.heading)} wrap="truncate-end">
+          {title}
+        </Text>
+        <Text color={color(theme.ui.dim)}>{note ? `${note}  ` : ''}Esc close</Text>
+      </Box>
+      {children}
+    </Box>
+  );
+}
+
+/** Lines a panel of this height shows inside its frame and title. */
+export function panelBodyHeight(height: number): number {
+  return Math.max(0, height - 3);
+}
+
+export interface ScrollListProps {
+  readonly title: string;
+  readonly lines: readonly ReactNode[];
+  readonly width: number;
+  readonly height: number;
+  readonly onClose: () => void;
+  /** Start at the end (logs: the newest is last). */
+  readonly fromEnd?: boolean;
+  /** More keys that close it (the key that opened it: `?` for help). */
+  readonly closeKeys?: readonly string[];
+}
+
+export function ScrollList(props: ScrollListProps): ReactNode {
+  const { lines, onClose } = props;
+  const visible = Math.max(1, panelBodyHeight(props.height));
+  const last = Math.max(0, lines.length - visible);
+  const [offset, setOffset] = useState(props.fromEnd ? last : 0);
+  const top = Math.min(offset, last);
+
+  useInput((input, key) => {
+    const name = keyNameOf(input, key);
+    if (name === 'escape' || name === 'q' || (name && props.closeKeys?.includes(name))) {
+      return onClose();
+    }
+    if (name === 'j' || name === 'down') setOffset(Math.min(last, top + 1));
+    else if (name === 'k' || name === 'up') setOffset(Math.max(0, top - 1));
+    else if (name === 'pagedown' || name === 'ctrl+f' || name === 'space') {
+      setOffset(Math.min(last, top + visible));
+    } else if (name === 'pageup' || name === 'ctrl+b') setOffset(Math.max(0, top - visible));
+    else if (name === 'g' || name === 'home') setOffset(0);
+    else if (name === 'G' || name === 'end') setOffset(last);
+  });
+
+  const note =
+    lines.length > visible
+      ? `${top + 1}-${Math.min(lines.length, top + visible)}/${lines.length}`
+      : undefined;
+  return (
+    <Panel
+      title={props.title}
+      width={props.width}
+      height={props.height}
+      {...(note ? { note } : {})}
+    >
+      {lines.slice(top, top + visible).map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
+        <Box key={top + index} width={props.width - 4} height={1} overflow="hidden">
+          {line}
+        </Box>
+      ))}
+    </Panel>
+  );
+}

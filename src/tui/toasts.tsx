@@ -1,0 +1,115 @@
+// Toasts: one line each for info, success, warning and error, above the footer. They fade
+// (dimmed for their last second, then gone); errors stay longest and say that `e` opens
+// their details (message, hint, code, cause), which the app keeps after the toast is gone.
+import { Box, Text } from 'ink';
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import type { LambdashError } from '../core/errors.js';
+import { color, useTheme } from './theme.js';
+
+export type ToastLevel = 'info' | 'success' | 'warning' | 'error';
+
+export interface Toast {
+  readonly id: number;
+  readonly level: ToastLevel;
+  readonly text: string;
+  readonly hint?: string | undefined;
+  readonly fading: boolean;
+}
+
+/** How long each level stays, in ms. */
+export const TOAST_LIFETIMES: Readonly<Record<ToastLevel, number>> = {
+  info: 4000,
+  success: 4000,
+  warning: 7000,
+  error: 12_000,
+};
+const FADE_MS = 1000;
+const MAX_TOASTS = 4;
+
+export interface ToastApi {
+  readonly toasts: readonly Toast[];
+  show(level: ToastLevel, text: string, hint?: string): void;
+  dismiss(): void;
+}
+
+export function useToasts(
+  lifetimes: Readonly<Record<ToastLevel, number>> = TOAST_LIFETIMES,
+): ToastApi {
+  const [toasts, setToasts] = useState<readonly Toast[]>([]);
+  const next = useRef(1);
+  const timers = useRef(new Set<NodeJS.Timeout>());
+
+  useEffect(() => {
+    const pending = timers.current;
+    return () => {
+      for (const timer of pending) clearTimeout(timer);
+    };
+  }, []);
+
+  const later = useCallback((ms: number, run: () => void) => {
+    const timer = setTimeout(() => {
+      timers.current.delete(timer);
+      run();
+    }, ms);
+    timers.current.add(timer);
+  }, []);
+
+  const show = useCallback(
+    (level: ToastLevel, text: string, hint?: string) => {
+      const id = next.current++;
+      setToasts((current) =>
+        [...current, { id, level, text, hint, fading: false }].slice(-MAX_TOASTS),
+      );
+      const lifetime = lifetimes[level];
+      later(Math.max(0, lifetime - FADE_MS), () =>
+        setToasts((current) =>
+          current.map((toast) => (toast.id === id ? { ...toast, fading: true } : toast)),
+        ),
+      );
+      later(lifetime, () => setToasts((current) => current.filter((toast) => toast.id !== id)));
+    },
+    [lifetimes, later],
+  );
+
+  const dismiss = useCallback(() => setToasts([]), []);
+  return { toasts, show, dismiss };
+}
+
+const MARKS: Readonly<Record<ToastLevel, string>> = {
+  info: 'ℹ',
+  success: '✔',
+  warning: '⚠',
+  error: '✖',
+};
+
+/** An error as a toast's text: its message, and its hint after a dash. */
+export function errorToast(error: LambdashError | Error): { text: string; hint?: string } {
+  const hint = (error as LambdashError).hint;
+  return { text: error.message, ...(hint ? { hint } : {}) };
+}
+
+export function Toasts({
+  toasts,
+  width,
+  max,
+}: {
+  readonly toasts: readonly Toast[];
+  readonly width: number;
+  readonly max: number;
+}): ReactNode {
+  const theme = useTheme();
+  const shown = toasts.slice(-max);
+  return (
+    <Box flexDirection="column" width={width}>
+      {shown.map((toast) => (
+        <Text key={toast.id} wrap="truncate-end" dimColor={toast.fading}>
+          <Text color={color(theme.status[toast.level])} bold={!toast.fading}>
+            {MARKS[toast.level]} {toast.text}
+          </Text>
+          {toast.hint ? <Text color={color(theme.ui.dim)}> — {toast.hint}</Text> : null}
+          {toast.level === 'error' ? <Text color={color(theme.ui.dim)}> (e: details)</Text> : null}
+        </Text>
+      ))}
+    </Box>
+  );
+}

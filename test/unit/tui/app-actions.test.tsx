@@ -1,0 +1,268 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { LambdashError } from '../../../src/core/errors.js';
+import { App } from '../../../src/tui/app.js';
+import { NOW, row } from './rows.js';
+import { KEYS, renderApp, type TestServices, testServices } from './services.js';
+
+vi.hoisted(() => {
+  process.env.FORCE_COLOR = '1';
+});
+
+let current: TestServices | undefined;
+afterEach(() => {
+  current?.cleanup();
+  current = undefined;
+});
+
+const ROWS = [
+  row('alpha', { local: true }),
+  row('bravo', { local: true, fn: true }),
+  row('charlie'),
+];
+
+async function start(
+  options: { settings?: Record<string, unknown>; columns?: number; rows?: number } = {},
+) {
+  current = testServices(ROWS, { settings: { theme: 'mono', ...options.settings } });
+  const ui = await renderApp(
+    <App
+      services={current.services}
+      projectDir="/project"
+      size={{ columns: options.columns ?? 100, rows: options.rows ?? 24 }}
+      clock={() => NOW}
+      onExit={() => undefined}
+    />,
+  );
+  return { ui, test: current };
+}
+
+describe('actions from the key table', () => {
+  it('runs build on the selected row, shows its progress, and cancels it with Esc', async () => {
+    const { ui, test } = await start();
+    await ui.press('b');
+    expect(test.calls.map((call) => [call.action, call.row])).toEqual([['build', 'row:alpha']]);
+    test.calls[0]!.emit({ type: 'build.step', step: 3, total: 6, text: 'Bundling' });
+    await ui.press();
+    const frame = ui.frame();
+    expect(frame).toMatch(/⟳ build alpha ████░░░░░░░░ step 3\/6 Bundling +Esc cancels/);
+    // The row shows its operation in the activity column.
+    expect(ui.lines()[1]).toMatch(/ACTIVITY$/);
+    expect(ui.lines()[2]).toMatch(/alpha .* build ██░░░ 33%/);
+    expect(ui.lines().at(-1)).toMatch(/^Esc cancel {2}i invoke/);
+    // Another build of the same row is not offered while one runs.
+    await ui.press('b');
+    expect(test.calls).toHaveLength(1);
+    await ui.press(KEYS.escape);
+    expect(test.calls[0]!.options.signal!.aborted).toBe(true);
+    expect(ui.frame()).toContain('ℹ Build alpha was cancelled.');
+    expect(ui.frame()).not.toContain('⟳ build');
+  });
+
+  it('toasts a success and refreshes the table', async () => {
+    const { ui, test } = await start();
+    await ui.press('j', 'c');
+    expect(test.calls.map((call) => [call.action, call.row])).toEqual([['deploy', 'row:bravo']]);
+    test.calls[0]!.emit({ type: 'wait', what: 'bravo', state: 'Pending', seconds: 3 });
+    await ui.press();
+    expect(ui.frame()).toContain('waiting for bravo: Pending 3s');
+    await test.setRows([...ROWS, row('delta')]);
+    test.calls[0]!.finish('Deployed bravo (Active).');
+    await ui.press();
+    expect(ui.frame()).toContain('✔ Deployed bravo (Active).');
+    expect(ui.frame()).toContain('● delta');
+  });
+
+  it('keeps a failure: an error toast with its hint, details with e, never a crash', async () => {
+    const { ui, test } = await start({ columns: 160 });
+    await ui.press('p');
+    test.calls[0]!.fail(
+      new LambdashError(
+        'AWS_CREDENTIALS',
+        'The SSO session for profile dev has expired.',
+        'Run aws sso login --profile dev.',
+        {
+          cause: new Error('Token is expired'),
+        },
+      ),
+    );
+    await ui.press();
+    expect(ui.frame()).toContain(
+      '✖ Push failed: The SSO session for profile dev has expired. — Run aws sso login --profile dev. (e: details)',
+    );
+    expect(ui.lines().at(-1)).toContain('e error');
+    await ui.press('e');
+    const frame = ui.frame();
+    expect(frame).toContain('push alpha [AWS_CREDENTIALS]');
+    expect(frame).toContain('The SSO session for profile dev has expired.');
+    expect(frame).toContain('Hint: Run aws sso login --profile dev.');
+    expect(frame).toContain('Cause: Error: Token is expired');
+    await ui.press(KEYS.escape);
+    expect(ui.lines()[1]).toMatch(/^RESPONDER/);
+  });
+
+  it('writes the command log, shown with h in a table', async () => {
+    const { ui, test } = await start();
+    await ui.press('t');
+    test.calls[0]!.emit({ type: 'aws.call', service: 'ECR', operation: 'DescribeImages' });
+    test.calls[0]!.finish('Test passed in 0.4 s.');
+    await ui.press();
+    await ui.press('h');
+    const frame = ui.frame();
+    expect(frame).toContain('Command log');
+    expect(frame).toMatch(/│ time +│ what +│/);
+    expect(frame).toMatch(/│ \d\d:\d\d:\d\d │ test alpha: started +│/);
+    expect(frame).toMatch(/│ \d\d:\d\d:\d\d │ → ECR DescribeImages +│/);
+    expect(frame).toMatch(/│ \d\d:\d\d:\d\d │ ✔ test alpha: Test passed in 0\.4 s\. +│/);
+  });
+
+  it('shows every part of a row with v', async () => {
+    const { ui } = await start({ rows: 40 });
+    await ui.press('j', 'v');
+    const frame = ui.frame();
+    expect(frame).toContain('Details: bravo');
+    expect(frame).toMatch(/│ responder +│ bravo \(current\) +│/);
+    expect(frame).toMatch(/│ function +│ bravo +│/);
+    expect(frame).toMatch(/│ {3}state +│ Active +│/);
+  });
+});
+
+describe('the delete dialog', () => {
+  it('focuses Cancel: Enter right away deletes nothing', async () => {
+    const { ui, test } = await start();
+    await ui.press('j', 'd');
+    const frame = ui.frame();
+    expect(frame).toContain('Delete bravo');
+    expect(frame).toContain('[x] function bravo');
+    expect(frame).toContain('[ ] repository bravo (with all its images)');
+    expect(frame).toContain('[x] local image');
+    await ui.press(KEYS.enter);
+    expect(test.calls).toHaveLength(0);
+    expect(ui.lines()[1]).toMatch(/^RESPONDER/);
+  });
+
+  it('asks to type the name before deleting anything in AWS', async () => {
+    const { ui, test } = await start();
+    await ui.press('j', 'd', KEYS.tab, KEYS.enter);
+    expect(ui.frame()).toContain('This deletes resources in AWS. Type bravo to confirm:');
+    await ui.type('brav');
+    await ui.press(KEYS.enter);
+    expect(ui.frame()).toContain('That is not bravo; type it exactly, or Esc to cancel.');
+    expect(test.calls).toHaveLength(0);
+    await ui.type('o');
+    await ui.press(KEYS.enter);
+    expect(test.calls.map((call) => [call.action, call.row, call.parts])).toEqual([
+      ['remove', 'row:bravo', ['function', 'remoteImage', 'localImage']],
+    ]);
+  });
+
+  it('deletes only the local image without typing, when that is all that is ticked', async () => {
+    const { ui, test } = await start();
+    // Up from Cancel to the parts: untick function and remote image, tick nothing else.
+    await ui.press('j', 'd', 'k', 'k', 'k', KEYS.space, 'k', KEYS.space);
+    expect(ui.frame()).toContain('[ ] function bravo');
+    expect(ui.frame()).toMatch(/\[ \] remote image/);
+    await ui.press(KEYS.tab, KEYS.tab, KEYS.tab, KEYS.tab, KEYS.tab, KEYS.enter);
+    expect(test.calls.map((call) => call.parts)).toEqual([['localImage']]);
+  });
+
+  it('Esc closes it', async () => {
+    const { ui, test } = await start();
+    await ui.press('d', KEYS.escape);
+    expect(test.calls).toHaveLength(0);
+    expect(ui.lines()[1]).toMatch(/^RESPONDER/);
+  });
+});
+
+describe('the add dialog', () => {
+  it('asks for the path, then the handler, and adds the responder', async () => {
+    const { ui, test } = await start();
+    await ui.press('n');
+    expect(ui.frame()).toContain('Add a responder');
+    await ui.press(KEYS.enter);
+    expect(ui.frame()).toContain('Give the path of the responder.');
+    await ui.type('examples/hello-ts/handler.ts');
+    await ui.press(KEYS.enter);
+    expect(ui.frame()).toContain('handler> handler');
+    await ui.press(KEYS.enter);
+    expect(test.calls.map((call) => [call.action, call.args])).toEqual([
+      ['addResponder', ['examples/hello-ts/handler.ts', 'handler']],
+    ]);
+  });
+});
+
+describe('the command line', () => {
+  it('runs key table commands by name', async () => {
+    const { ui, test } = await start();
+    await ui.press('j', ':');
+    await ui.type('deploy');
+    expect(ui.frame()).toContain(':deploy');
+    await ui.press(KEYS.enter);
+    expect(test.calls.map((call) => [call.action, call.row])).toEqual([['deploy', 'row:bravo']]);
+  });
+
+  it('completes names with Tab and suggests the nearest for a typo', async () => {
+    const { ui } = await start();
+    await ui.press(':');
+    await ui.type('depl');
+    await ui.press(KEYS.tab);
+    expect(ui.frame()).toContain(':deploy ');
+    await ui.press(KEYS.escape, ':');
+    await ui.type('delpoy');
+    await ui.press(KEYS.enter);
+    expect(ui.frame()).toContain('✖ There is no command :delpoy. — Did you mean :deploy?');
+  });
+
+  it('changes settings with :set, stored in the settings file, and refuses bad values', async () => {
+    const { ui, test } = await start({ columns: 160 });
+    await ui.press(':');
+    await ui.type('set region eu-west-3');
+    await ui.press(KEYS.enter);
+    expect(ui.frame()).toContain('✔ region = "eu-west-3"');
+    expect(test.reconnects).toBe(1);
+    const file = JSON.parse(readFileSync(path.join(test.configDir, 'settings.json'), 'utf8'));
+    expect(file.region).toBe('eu-west-3');
+    await ui.press(':');
+    await ui.type('set refreshSeconds 1');
+    await ui.press(KEYS.enter);
+    expect(ui.frame()).toContain(
+      '✖ refreshSeconds: "1" is not a whole number of seconds from 2 to 3600. — For instance :set refreshSeconds 30.',
+    );
+    await ui.press(',');
+    expect(ui.frame()).toMatch(/region +eu-west-3/);
+    expect(ui.frame()).toMatch(/refreshSeconds +15/);
+  });
+});
+
+describe('settings', () => {
+  it('applies key overrides and reports a bad entry without failing', async () => {
+    const { ui, test } = await start({
+      settings: { keys: { build: ['B'], push: ['???'] }, refreshSeconds: 'often' },
+    });
+    expect(ui.frame()).toContain('⚠ Settings:');
+    await ui.press('b');
+    expect(test.calls).toHaveLength(0);
+    await ui.press('B');
+    expect(test.calls.map((call) => call.action)).toEqual(['build']);
+    await ui.press('j', 'p');
+    expect(test.calls.map((call) => call.action)).toEqual(['build', 'push']);
+    await ui.press(',');
+    const frame = ui.frame();
+    expect(frame).toContain('⚠ keys.push: "???" is not a key (ignored)');
+    expect(frame).toContain(
+      '⚠ refreshSeconds: "often" is not a whole number of seconds from 2 to 3600 (ignored)',
+    );
+  });
+});
+
+describe('invoke and logs', () => {
+  it('opens the invoke view with Enter and closes it with Esc', async () => {
+    const { ui } = await start();
+    await ui.press('j', KEYS.enter);
+    expect(ui.frame()).toContain('bravo');
+    expect(ui.lines()[1]).not.toMatch(/^RESPONDER/);
+    await ui.press(KEYS.escape);
+    expect(ui.lines()[1]).toMatch(/^RESPONDER/);
+  });
+});

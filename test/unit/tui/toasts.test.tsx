@@ -1,0 +1,51 @@
+import { render } from 'ink-testing-library';
+import { useEffect } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { LambdashError } from '../../../src/core/errors.js';
+import { errorToast, Toasts, useToasts } from '../../../src/tui/toasts.js';
+import { settle, stripAnsi } from './services.js';
+
+// Colours on (before ink loads chalk): a fading toast is dimmed.
+vi.hoisted(() => {
+  process.env.FORCE_COLOR = '1';
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function Harness({ onReady }: { onReady: (show: ReturnType<typeof useToasts>['show']) => void }) {
+  const toasts = useToasts({ info: 3000, success: 3000, warning: 3000, error: 6000 });
+  useEffect(() => {
+    onReady(toasts.show);
+  }, [onReady, toasts.show]);
+  return <Toasts toasts={toasts.toasts} width={60} max={2} />;
+}
+
+describe('toasts', () => {
+  it('show the newest two, dim in their last second, then go', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let show: ReturnType<typeof useToasts>['show'] = () => undefined;
+    const { lastFrame } = render(<Harness onReady={(fn) => (show = fn)} />);
+    await settle();
+    show('info', 'Refreshing…');
+    show('success', 'Built api');
+    const error = new LambdashError('PUSH_FAILED', 'The push failed.', 'Log in again.');
+    const { text, hint } = errorToast(error);
+    show('error', text, hint);
+    await settle();
+    expect(stripAnsi(lastFrame()!).split('\n')).toEqual([
+      '✔ Built api',
+      '✖ The push failed. — Log in again. (e: details)',
+    ]);
+    const DIM = '\u001B[2m';
+    expect(lastFrame()!.split('\n')[0]).not.toContain(DIM);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(lastFrame()!.split('\n')[0]).toContain(DIM);
+    expect(lastFrame()!.split('\n')[1]).not.toContain(DIM);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(stripAnsi(lastFrame()!)).toBe('✖ The push failed. — Log in again. (e: details)');
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(lastFrame()).toBe('');
+  });
+});
