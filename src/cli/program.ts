@@ -7,8 +7,14 @@ import { commandKit, type RunState, runAction } from './command.js';
 import { registerBase } from './commands/base.js';
 import { registerBuild } from './commands/build.js';
 import { registerCloud } from './commands/cloud.js';
+import { registerDeploy } from './commands/deploy.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerInvoke } from './commands/invoke.js';
+import { registerLogs } from './commands/logs.js';
+import { registerLs } from './commands/ls.js';
 import { registerNew } from './commands/new.js';
+import { registerPush } from './commands/push.js';
+import { registerRm } from './commands/rm.js';
 import { registerRun } from './commands/run.js';
 import { registerTest } from './commands/test.js';
 import type { GlobalOptions, Streams } from './context.js';
@@ -72,13 +78,23 @@ export function createProgram(streams: Streams, state: RunState): Command {
     .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', EXAMPLES);
 
-  registerNew(program, kit);
-  registerBuild(program, kit);
-  registerRun(program, kit);
-  registerTest(program, kit);
-  registerBase(program, kit);
-  registerCloud(program, kit);
-  registerDoctor(program, kit);
+  for (const register of [
+    registerNew,
+    registerBuild,
+    registerRun,
+    registerTest,
+    registerPush,
+    registerDeploy,
+    registerInvoke,
+    registerLogs,
+    registerLs,
+    registerRm,
+    registerCloud,
+    registerDoctor,
+    registerBase,
+  ]) {
+    register(program, kit);
+  }
 
   // Without a subcommand: the terminal app. Set after the subcommands, which keep the default
   // (no excess arguments).

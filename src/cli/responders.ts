@@ -112,3 +112,42 @@ export async function testDataOf(chosen: ChosenResponder): Promise<TestData | un
 export function platformOf(architecture: Architecture | undefined) {
   return architecture === 'arm64' ? ('linux/arm64' as const) : ('linux/amd64' as const);
 }
+
+/** A name a command acts on by name: the project's responder, or an image or function name. */
+export interface NamedTarget {
+  readonly name: string;
+  readonly spec: ProjectResponder | undefined;
+  readonly project: Project | undefined;
+}
+
+/**
+ * What the words name: the project's responders (all of them without words), a path's
+ * responder (by the name its image gets), or else the word as an image or function name.
+ */
+export async function chooseNames(
+  ctx: CliContext,
+  words: readonly string[],
+): Promise<NamedTarget[]> {
+  if (words.length === 0) {
+    return (await chooseResponders(ctx, [])).map(({ spec, project }) => ({
+      name: spec.name,
+      spec,
+      project,
+    }));
+  }
+  const project = await ctx.project();
+  const named: NamedTarget[] = [];
+  for (const word of words) {
+    const spec = project?.responders.find((r) => r.name === word);
+    if (spec) named.push({ name: word, spec, project });
+    else if (isSourcePath(word)) {
+      const [chosen] = await chooseResponders(ctx, [word]);
+      named.push({
+        name: (await readResponder(ctx, chosen!)).name,
+        spec: undefined,
+        project: undefined,
+      });
+    } else named.push({ name: word, spec: undefined, project: undefined });
+  }
+  return named;
+}

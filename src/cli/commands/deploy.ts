@@ -1,0 +1,122 @@
+// `lambdash deploy [responders...]`: build (tested with the test data), push, create or update
+// the function with the project's settings, and test the function with the same test data.
+// A failed test stops at its stage: a failed local test pushes nothing.
+import type { Command } from 'commander';
+import type { LambdaFunction, RemoteImage } from '../../core/aws-resources.js';
+import {
+  type ComponentTestResult,
+  createLambdaComponents,
+  runTest,
+  withLambdaFunction,
+  withRemoteImage,
+} from '../../core/lambda-components.js';
+import type { CommandKit } from '../command.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { formatTable, shortId } from '../format.js';
+import {
+  type ChosenResponder,
+  chooseResponders,
+  platformOf,
+  readResponder,
+  testDataOf,
+} from '../responders.js';
+import { handlerOf } from './build.js';
+
+export interface Deployed {
+  readonly name: string;
+  readonly localImage: { readonly id: string; readonly ref: string };
+  readonly remoteImage: RemoteImage;
+  readonly lambdaFunction: LambdaFunction;
+  /** The function's test; null without test data. */
+  readonly test: Pick<ComponentTestResult, 'passed' | 'result' | 'diff'> | null;
+}
+
+export function registerDeploy(program: Command, kit: CommandKit): void {
+  program
+    .command('deploy')
+    .description(
+      "build, test, push and create or update the functions (all of the project's without names)",
+    )
+    .argument('[responders...]', 'names from lambdash.json, or paths of .ts/.js files or folders')
+    .option('--handler <export>', 'the exported handler, for a path (default "handler")')
+    .option('--tag <tag>', 'the image tag, locally and in ECR', 'latest')
+    .option(
+      '--role <role>',
+      'the IAM role the function runs as (default: lambdash-function, made when missing)',
+    )
+    .option('--no-test', 'skip the tests with the test data')
+    .action(
+      kit.action(async (ctx, [names], options) => {
+        const chosen = await chooseResponders(ctx, names as string[], handlerOf(options));
+        const deployed: Deployed[] = [];
+        for (const one of chosen) deployed.push(await deployOne(ctx, one, options));
+        ctx.result(deployed, (list) =>
+          formatTable(
+            ['RESPONDER', 'IMAGE', 'REMOTE', 'FUNCTION', 'STATE', 'TEST'],
+            list.map((d) => [
+              d.name,
+              `${d.localImage.ref} (${shortId(d.localImage.id)})`,
+              `${d.remoteImage.repo}@${d.remoteImage.digest.slice(7, 19)}`,
+              d.lambdaFunction.name,
+              d.lambdaFunction.state,
+              d.test ? (d.test.passed ? 'passed' : 'FAILED') : 'no test data',
+            ]),
+          ),
+        );
+        return deployed.every((d) => d.test?.passed ?? true) ? EXIT.ok : EXIT.testFailed;
+      }),
+    );
+}
+
+async function deployOne(
+  ctx: CliContext,
+  chosen: ChosenResponder,
+  options: Record<string, unknown>,
+): Promise<Deployed> {
+  const responder = await readResponder(ctx, chosen);
+  const testData = options.test === false ? undefined : await testDataOf(chosen);
+  const spec = chosen.spec;
+  const tag = String(options.tag);
+  ctx.note(`deploying ${responder.name}: build${testData ? ' and test' : ''}`);
+  let components = await createLambdaComponents(responder, {
+    ...ctx.operation,
+    tag,
+    ...(testData ? { functionTestData: testData } : {}),
+    userLabels: spec.labels,
+    platform: platformOf(spec.architecture),
+  });
+  const target = await ctx.target();
+  ctx.note(`deploying ${responder.name}: push to ${target.description}`);
+  components = await withRemoteImage(components, { ...ctx.operation, target, tag });
+  ctx.note(`deploying ${responder.name}: function`);
+  components = await withLambdaFunction(components, {
+    ...ctx.operation,
+    target,
+    name: responder.name,
+    userLabels: { ...spec.labels },
+    ...(chosen.project ? { environment: { ...spec.environment } } : {}),
+    ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
+    ...(spec.timeout ? { timeout: spec.timeout } : {}),
+    ...(spec.architecture ? { architecture: spec.architecture } : {}),
+    ...(options.role ? { role: String(options.role) } : {}),
+  });
+  let test: Deployed['test'] = null;
+  if (testData) {
+    ctx.note(`deploying ${responder.name}: test the function`);
+    const outcome = await runTest(components, testData, { ...ctx.operation, target });
+    test = { passed: outcome.passed, result: outcome.result, diff: outcome.diff };
+    if (!outcome.passed) {
+      ctx.warn(
+        `the function ${responder.name} failed its test:\n${outcome.diff ?? JSON.stringify(outcome.result)}`,
+      );
+    }
+  }
+  return {
+    name: responder.name,
+    localImage: { id: components.localImage.id, ref: components.localImage.ref },
+    remoteImage: components.remoteImage!,
+    lambdaFunction: components.lambdaFunction!,
+    test,
+  };
+}

@@ -1,0 +1,169 @@
+// `lambdash invoke <function> [payload]`: the deployed function (or, with --container, a local
+// container of its image) invoked with a payload from the argument, a file, stdin or an event
+// template; the result on stdout, and with --log the invocation's log and its timeline as text
+// bars. A function error exits 5, with the function's error type, message and stack.
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import {
+  type Container,
+  getAllContainers,
+  runImageLocally,
+  stopContainer,
+} from '../../core/containers.js';
+import { LambdashError } from '../../core/errors.js';
+import {
+  createEventFromTemplate,
+  EVENT_TEMPLATES,
+  type EventTemplateName,
+} from '../../core/event-templates.js';
+import type { InvocationLog } from '../../core/invocation-log.js';
+import { InvocationError, invokeFunctionWithLog } from '../../core/invoke.js';
+import { countLazyLoads } from '../../core/lazy-loads.js';
+import { getLocalImage } from '../../core/local-images.js';
+import { formatTimeline, getTimeline, type Timeline } from '../../core/timeline.js';
+import type { CommandKit } from '../command.js';
+import type { CliContext } from '../context.js';
+import { formatJson, formatSeconds } from '../format.js';
+import { readPayload } from '../payload.js';
+
+export function registerInvoke(program: Command, kit: CommandKit): void {
+  program
+    .command('invoke')
+    .description('invoke a deployed function (or a local container) and print its answer')
+    .argument('<function>', 'the function: a name from lambdash.json, or any function name')
+    .argument('[payload]', 'JSON, @file, or - for stdin (default: stdin when piped, else {})')
+    .option('-f, --file <path>', 'read the payload from a file')
+    .addOption(
+      new Option('--event <template>', 'send an event made from a template').choices(
+        EVENT_TEMPLATES.map((t) => t.name),
+      ),
+    )
+    .option('-l, --log', 'print the log and its timeline too')
+    .option(
+      '--container',
+      "invoke a local container of the function's image instead (started if none runs)",
+    )
+    .action(
+      kit.action(async (ctx, [name, argument], options) => {
+        const payload = options.event
+          ? eventPayload(options.event as EventTemplateName, argument, options.file)
+          : await readPayload({
+              argument: argument as string | undefined,
+              file: options.file as string | undefined,
+              stdin: ctx.streams.stdin,
+            });
+        const log = !!options.log;
+        let started: Container | undefined;
+        try {
+          let fn: string | Container = String(name);
+          let targetOptions = {};
+          if (options.container) {
+            const { container, startedNow } = await containerOf(ctx, String(name));
+            fn = container;
+            if (startedNow) started = container;
+          } else {
+            targetOptions = { target: await ctx.target() };
+          }
+          const invocation = await invokeFunctionWithLog(payload, fn, {
+            ...ctx.operation,
+            ...targetOptions,
+          });
+          ctx.note(
+            `request ${invocation.requestId} answered in ${formatSeconds(invocation.seconds)}`,
+          );
+          const timeline = log ? timelineOf(invocation.log) : undefined;
+          ctx.result(
+            {
+              result: invocation.result,
+              requestId: invocation.requestId,
+              seconds: invocation.seconds,
+              ...(log ? { log: logJson(invocation.log), timeline: timeline ?? null } : {}),
+            },
+            (r) => [formatJson(r.result), ...(log ? logLines(ctx, invocation.log, timeline) : [])],
+          );
+        } catch (error) {
+          if (error instanceof InvocationError && log && error.log && !ctx.options.json) {
+            ctx.print(logLines(ctx, error.log, timelineOf(error.log)));
+          }
+          throw error;
+        } finally {
+          if (started) await stopContainer(started);
+        }
+      }),
+    );
+}
+
+function eventPayload(template: EventTemplateName, argument: unknown, file: unknown) {
+  if (argument !== undefined || file !== undefined) {
+    throw new LambdashError(
+      'INVALID_PAYLOAD',
+      '--event makes the payload, so a payload argument or --file cannot go with it.',
+      'Give the payload one way.',
+    );
+  }
+  return createEventFromTemplate(template);
+}
+
+/** A running container of the image named `name`, or one started for this invocation. */
+async function containerOf(
+  ctx: CliContext,
+  name: string,
+): Promise<{ container: Container; startedNow: boolean }> {
+  const image = await getLocalImage(name);
+  const running = (await containersOf(image.id)).find((c) => c.running);
+  if (running) return { container: running, startedNow: false };
+  const project = await ctx.project();
+  const spec = project?.responders.find((r) => r.name === name);
+  const container = await runImageLocally(image, {
+    ...ctx.operation,
+    ...(spec && Object.keys(spec.environment).length ? { environment: spec.environment } : {}),
+    ...(spec?.timeout ? { timeout: spec.timeout } : {}),
+    ...(spec?.memorySize ? { memorySize: spec.memorySize } : {}),
+  });
+  return { container, startedNow: true };
+}
+
+/**
+ * The containers of an image that serve the Invoke API here (run by `lambdash run` or a test).
+ * The local cloud's function containers carry the image's labels too, but no port: not ours.
+ */
+export async function containersOf(imageId: string): Promise<Container[]> {
+  return (await getAllContainers()).filter((c) => c.image === imageId && c.port > 0);
+}
+
+/** The timeline, or undefined when the log has no REPORT to build one from. */
+export function timelineOf(log: InvocationLog): Timeline | undefined {
+  try {
+    return getTimeline(log);
+  } catch {
+    return undefined;
+  }
+}
+
+export function logJson(log: InvocationLog) {
+  return {
+    requestId: log.requestId,
+    lines: log.lines,
+    report: log.report ?? null,
+    complete: log.complete,
+    source: log.source,
+    lazyLoads: countLazyLoads(log),
+  };
+}
+
+/** The log's lines, then the timeline as bars as wide as the terminal (80 in a pipe). */
+export function logLines(
+  ctx: CliContext,
+  log: InvocationLog,
+  timeline: Timeline | undefined,
+): string[] {
+  const lines = ['', ...log.lines];
+  if (timeline)
+    lines.push('', ...formatTimeline(timeline, { width: Math.min(ctx.width ?? 80, 120) }));
+  const lazy = countLazyLoads(log);
+  if (lazy > 0)
+    lines.push(
+      `modules first loaded during the invocation: ${lazy} (a warm-up build loads them at init)`,
+    );
+  return lines;
+}

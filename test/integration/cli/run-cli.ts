@@ -1,0 +1,125 @@
+// The built `lambdash` binary as a child process, the way a shell or CI runs it: its stdout,
+// stderr and exit code. HOME and XDG_DATA_HOME point into a temporary folder (no AWS
+// credentials of this machine, no local cloud state of the user's), AWS_* variables are
+// dropped, and base images are never pulled (the machine is offline).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '../../support/paths.js';
+
+export const binPath = path.join(repoRoot, 'bin', 'lambdash.js');
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface CliOptions {
+  readonly cwd: string;
+  readonly env?: Record<string, string | undefined>;
+  /** Written to stdin, which is then closed (closed at once without). */
+  readonly input?: string;
+}
+
+const temps: string[] = [];
+
+/** A temporary folder, removed by removeTemps(). */
+export function tempDir(prefix = 'lambdash-cli-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+export function removeTemps(): void {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** A name for images, repositories and functions of one test: unique per run. */
+export function uniqueName(what: string): string {
+  return `clitest-${what}-${randomBytes(3).toString('hex')}`;
+}
+
+let home: string | undefined;
+
+/** The environment the binary runs with. */
+export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  home ??= tempDir('lambdash-cli-home-');
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('AWS_') && !key.startsWith('npm_')) env[key] = value;
+  }
+  Object.assign(env, {
+    HOME: home,
+    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    // Type-check results are worth keeping between runs; they hold nothing of the user's.
+    XDG_CACHE_HOME: process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'),
+    LAMBDASH_NO_PULL: '1',
+    NO_COLOR: '1',
+  });
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
+
+/** Starts `lambdash ...args`; the caller waits with `finished`. */
+export function startCli(
+  args: readonly string[],
+  options: CliOptions,
+): {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  finished: Promise<CliResult>;
+} {
+  const child = spawn(process.execPath, [binPath, ...args], {
+    cwd: options.cwd,
+    env: cliEnv(options.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  child.stdin!.end(options.input ?? '');
+  const finished = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, stdout: () => stdout, stderr: () => stderr, finished };
+}
+
+/** Runs `lambdash ...args` to its end. */
+export function lambdash(args: readonly string[], options: CliOptions): Promise<CliResult> {
+  return startCli(args, options).finished;
+}
+
+/** Resolves once `read()` matches, or rejects after `ms` with what was read. */
+export async function waitFor(
+  read: () => string,
+  pattern: RegExp,
+  ms = 30_000,
+): Promise<RegExpExecArray> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const match = pattern.exec(read());
+    if (match) return match;
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${pattern}; read:\n${read()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** stdout parsed as the one JSON document --json promises. */
+export function jsonOf(result: CliResult): unknown {
+  return JSON.parse(result.stdout);
+}
