@@ -1,24 +1,45 @@
-// One request's log from a local container's output, for when the invocation's log tail (4 KB,
-// like Lambda's) was cut: the emulator writes every line to the container's output as well.
+// A local container's output as text, and one request's log from it, for when the invocation's
+// log tail (4 KB, like Lambda's) was cut: the emulator writes every line to the output as well.
+import type Docker from 'dockerode';
 import { getDocker } from './docker.js';
 import { type InvocationLog, parseInvocationLog } from './invocation-log.js';
 
+/** How long the emulator may take to write a request's last lines after it answered. */
+const COMPLETE_WAIT_MS = 5_000;
+const POLL_MS = 50;
+
 /**
  * The request's log from the container's output since `since` (ms; the emulator prints a
- * cold start's init lines after START, so nothing before the invocation is needed).
+ * cold start's init lines after START, so nothing before the invocation is needed). The
+ * emulator answers before it writes END and REPORT, so the output is read again until they are
+ * there (for a few seconds at most; then what there is).
  */
 export async function readContainerLog(
   containerId: string,
   requestId: string,
   since: number,
 ): Promise<InvocationLog | undefined> {
-  const output = await getDocker()
-    .getContainer(containerId)
-    .logs({ stdout: true, stderr: true, since: Math.floor(since / 1000) - 1 })
+  const container = getDocker().getContainer(containerId);
+  const deadline = Date.now() + COMPLETE_WAIT_MS;
+  for (;;) {
+    const text = await readContainerOutput(container, { since: Math.floor(since / 1000) - 1 });
+    if (text === undefined) return undefined;
+    const log = parseInvocationLog(text, { requestId, source: 'local' });
+    if (log.complete || Date.now() >= deadline) return log;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** What a container wrote (stdout and stderr, in order); undefined when the engine cannot say. */
+export async function readContainerOutput(
+  container: Docker.Container,
+  options: { since?: number; tail?: number } = {},
+): Promise<string | undefined> {
+  const output = await container
+    .logs({ stdout: true, stderr: true, ...options })
     .catch(() => undefined);
   if (output === undefined) return undefined;
-  const text = demux(Buffer.isBuffer(output) ? output : Buffer.from(String(output)));
-  return parseInvocationLog(text, { requestId, source: 'local' });
+  return demux(Buffer.isBuffer(output) ? output : Buffer.from(String(output)));
 }
 
 /** The engine's multiplexed stdout/stderr frames (8-byte headers), as one text. */

@@ -6,6 +6,7 @@
 
 import net from 'node:net';
 import type Docker from 'dockerode';
+import { readContainerOutput } from './container-log.js';
 import { dockerError, getDocker, getDockerEngine } from './docker.js';
 import { LambdashError, throwIfAborted } from './errors.js';
 import { emit, type OperationOptions } from './events.js';
@@ -183,10 +184,7 @@ async function waitUntilReady(
 
 /** The last lines a container wrote, as text ("" when the engine cannot give them). */
 async function containerLogs(container: Docker.Container): Promise<string> {
-  const logs = await container
-    .logs({ stdout: true, stderr: true, tail: 20 })
-    .catch(() => Buffer.alloc(0));
-  return demux(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs))).trim();
+  return ((await readContainerOutput(container, { tail: 20 })) ?? '').trim();
 }
 
 /**
@@ -422,16 +420,4 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** Docker's log stream interleaves 8-byte frame headers with the text; keep the text. */
-function demux(buffer: Buffer): string {
-  const parts: string[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(offset + 4);
-    parts.push(buffer.toString('utf8', offset + 8, offset + 8 + size));
-    offset += 8 + size;
-  }
-  return parts.length > 0 ? parts.join('') : buffer.toString('utf8');
 }

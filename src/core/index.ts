@@ -1,6 +1,26 @@
 // lambdash's library: everything the terminal app and the command line do, for scripts too.
 // Only what is exported here is public.
 
+// The AWS half: where calls go, ECR, roles, functions, invoking, logs, lineage.
+export type { AwsOptions } from './aws-call.js';
+export { awsErrorName } from './aws-errors.js';
+export type {
+  Architecture,
+  EcrRepo,
+  FunctionState,
+  LambdaFunction,
+  LambdaRole,
+  RemoteImage,
+  UpdateStatus,
+} from './aws-resources.js';
+export {
+  type AwsClients,
+  type AwsTarget,
+  connectTarget,
+  getDefaultTarget,
+  setDefaultTarget,
+  type TargetOptions,
+} from './aws-target.js';
 export {
   type BaseImage,
   type BaseImageOptions,
@@ -21,9 +41,68 @@ export {
 } from './containers.js';
 export { type DockerEngineInfo, getDockerEngine } from './docker.js';
 export { type DockerfileOptions, getDockerfile } from './dockerfile.js';
+export {
+  type CreateEcrRepoOptions,
+  createEcrRepo,
+  deleteEcrRepo,
+  getAllEcrRepos,
+  getEcrRepo,
+} from './ecr-repos.js';
 export { type ErrorCode, isLambdashError, LambdashError } from './errors.js';
 export type { LambdashEvent, OperationOptions } from './events.js';
+export {
+  type InvocationLog,
+  type InvocationReport,
+  type Observation,
+  parseInvocationLog,
+} from './invocation-log.js';
+export {
+  getInvocationLog,
+  type Invocation,
+  InvocationError,
+  type InvokeOptions,
+  type InvokeTarget,
+  invokeFunction,
+  invokeFunctionWithLog,
+  runLambdaFunctionTest,
+} from './invoke.js';
 export { getUserLabels, LABEL_PREFIX, LABELS } from './labels.js';
+export {
+  type ComponentParts,
+  type ComponentTestResult,
+  createLambdaComponents,
+  deleteComponents,
+  type LambdaComponents,
+  runTest,
+  withLambdaFunction,
+  withRemoteImage,
+} from './lambda-components.js';
+export {
+  createLambdaFunction,
+  deleteLambdaFunction,
+  functionNameOf,
+  getAllLambdaFunctions,
+  getLambdaFunction,
+  type LambdaFunctionOptions,
+} from './lambda-functions.js';
+export {
+  BASIC_EXECUTION_POLICY,
+  createLambdaRole,
+  DEFAULT_ROLE_NAME,
+  deleteLambdaRole,
+  getAllLambdaRoles,
+  getLambdaRole,
+  type LambdaRoleOptions,
+} from './lambda-roles.js';
+export { countLazyLoads, getLazyLoads } from './lazy-loads.js';
+export {
+  getLineage,
+  type LineageOptions,
+  type LineageRow,
+  type ResponderIdentity,
+  type ResponderSpec,
+  type ResponderState,
+} from './lineage.js';
 export {
   createLocalImage,
   deleteLocalImage,
@@ -33,6 +112,26 @@ export {
   type LocalImageOptions,
 } from './local-images.js';
 export { runLocalImageTest, type TestData, type TestResult } from './local-test.js';
-export { toImageName, validateImageName, validateTag } from './names.js';
+export {
+  toImageName,
+  validateFunctionName,
+  validateImageName,
+  validateRoleName,
+  validateTag,
+} from './names.js';
+export { type PushOptions, pushToEcr } from './push.js';
+export { deleteRemoteImage, getAllRemoteImages, getRemoteImage } from './remote-images.js';
 export { getResponder, type Responder, type ResponderOptions } from './responder.js';
+export {
+  getInvocationTimeBreakdown,
+  type SegmentKind,
+  type TimeBreakdown,
+  type TimeSegment,
+} from './time-breakdown.js';
+export {
+  type FormatTimelineOptions,
+  formatTimeline,
+  getTimeline,
+  type Timeline,
+} from './timeline.js';
 export { type TypeDiagnostic, typecheckResponder } from './typecheck.js';

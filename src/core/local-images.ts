@@ -275,10 +275,10 @@ export function toLocalImage(
   const tags =
     ('RepoTags' in info ? info.RepoTags : undefined)?.filter((t) => t && t !== '<none>:<none>') ??
     [];
-  const ref = (wanted && tags.includes(wanted) ? wanted : tags[0]) ?? '';
-  const colon = ref.lastIndexOf(':');
   const labels: Record<string, string> =
     ('Labels' in info ? info.Labels : (info as Docker.ImageInspectInfo).Config?.Labels) ?? {};
+  const ref = (wanted && tags.includes(wanted) ? wanted : ownTag(tags, labels)) ?? '';
+  const colon = ref.lastIndexOf(':');
   const created =
     typeof info.Created === 'number' ? new Date(info.Created * 1000) : new Date(info.Created);
   const responder =
@@ -303,6 +303,24 @@ export function toLocalImage(
     digests: info.RepoDigests ?? [],
     responder,
   };
+}
+
+/**
+ * The tag that names the image itself: the engine sorts tags, so after a push the registry's
+ * `127.0.0.1:5000/name:latest` would come first. The tag of lambdash's name for it wins, then
+ * any tag without a registry host.
+ */
+function ownTag(
+  tags: readonly string[],
+  labels: Readonly<Record<string, string>>,
+): string | undefined {
+  const name = labels[LABELS.name];
+  const repoOf = (tag: string) => tag.slice(0, tag.lastIndexOf(':'));
+  return (
+    (name ? tags.find((tag) => repoOf(tag) === name) : undefined) ??
+    tags.find((tag) => !/^[^/]*[.:][^/]*\//.test(tag)) ??
+    tags[0]
+  );
 }
 
 /**
