@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { isLambdashError } from '../../../src/core/errors.js';
-import { createLocalImage, nodeMajorOf } from '../../../src/core/local-images.js';
+import { createLocalImage, nodeMajorOf, toLocalImage } from '../../../src/core/local-images.js';
 import type { Responder } from '../../../src/core/responder.js';
 import { makeTempDir } from '../../support/temp-tree.js';
 
@@ -52,5 +52,30 @@ describe('createLocalImage without a built runtime', () => {
     } finally {
       missingRuntime.dir = '';
     }
+  });
+});
+
+describe('toLocalImage', () => {
+  const info = (tags: string[], labels: Record<string, string>) =>
+    ({
+      Id: 'sha256:abc',
+      RepoTags: tags,
+      Created: 1,
+      Size: 1,
+      Labels: labels,
+      RepoDigests: [],
+    }) as never;
+
+  it.each([
+    [
+      ['127.0.0.1:5000/orders:latest', 'orders:latest'],
+      { 'dev.lambdash.name': 'orders' },
+      'orders:latest',
+    ],
+    [['123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:v1', 'api:v1'], {}, 'api:v1'],
+    [['localhost:5000/a:1', 'registry.example.com/b:2'], {}, 'localhost:5000/a:1'],
+    [['orders:v2', 'other:v1'], { 'dev.lambdash.name': 'other' }, 'other:v1'],
+  ])('names %j by its own tag (%j) as %s', (tags, labels, ref) => {
+    expect(toLocalImage(info(tags, labels)).ref).toBe(ref);
   });
 });
