@@ -4,7 +4,7 @@
 // dropped, and base images are never pulled (the machine is offline).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../../support/paths.js';
@@ -122,4 +122,61 @@ export async function waitFor(
 /** stdout parsed as the one JSON document --json promises. */
 export function jsonOf(result: CliResult): unknown {
   return JSON.parse(result.stdout);
+}
+
+/** A responder of a test project: its code (TypeScript) and the rest of its entry. */
+export interface TestResponder {
+  readonly name: string;
+  readonly code?: string;
+  readonly entry?: Record<string, unknown>;
+}
+
+/**
+ * The handler test projects use: greets, says which STAGE it runs in, fails when asked, and
+ * logs `log` characters when asked.
+ */
+export const GREETER = `export const handler = async (event: { name?: string; fail?: boolean; log?: number }) => {
+  if (event.fail) throw new TypeError('asked to fail');
+  if (event.log) console.log('x'.repeat(event.log));
+  return { message: \`Hello, \${event.name ?? 'world'}!\`, stage: process.env.STAGE ?? 'local' };
+};
+`;
+
+/** A project folder with lambdash.json and each responder's code in <name>/handler.ts. */
+export function writeProject(responders: readonly TestResponder[]): string {
+  const dir = tempDir('lambdash-cli-project-');
+  for (const responder of responders) {
+    mkdirSync(path.join(dir, responder.name));
+    writeFileSync(path.join(dir, responder.name, 'handler.ts'), responder.code ?? GREETER);
+  }
+  writeFileSync(
+    path.join(dir, 'lambdash.json'),
+    `${JSON.stringify(
+      {
+        responders: responders.map((r) => ({
+          name: r.name,
+          source: `${r.name}/handler.ts`,
+          testData: {
+            payload: { name: 'Ada' },
+            expected: { message: 'Hello, Ada!', stage: 'local' },
+          },
+          ...r.entry,
+        })),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  return dir;
+}
+
+/** Removes the local images of these names (and their containers), quietly. */
+export async function removeImages(names: readonly string[]): Promise<void> {
+  const { deleteLocalImage, getAllLocalImages } = await import('../../../src/core/local-images.js');
+  const images = await getAllLocalImages({ generatedOnly: false });
+  for (const image of images) {
+    if (image.tags.some((tag) => names.some((name) => tag.split(':')[0]?.endsWith(name)))) {
+      await deleteLocalImage(image, { force: true }).catch(() => undefined);
+    }
+  }
 }

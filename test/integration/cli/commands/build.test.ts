@@ -1,0 +1,157 @@
+// `lambdash build` through the binary and the real Docker engine: images tested with the
+// project's test data, a failed test keeping the previous image, paths without a project, and
+// the refusals.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getLocalImage } from '../../../../src/core/local-images.js';
+import {
+  jsonOf,
+  lambdash,
+  removeImages,
+  removeTemps,
+  tempDir,
+  uniqueName,
+  writeProject,
+} from '../run-cli.js';
+
+const name = uniqueName('build');
+const loose = uniqueName('loose');
+let project: string;
+
+beforeAll(() => {
+  project = writeProject([{ name, entry: { labels: { team: 'cli' } } }]);
+});
+afterAll(async () => {
+  await removeImages([name, loose]);
+  removeTemps();
+});
+
+describe('lambdash build', () => {
+  it('builds and tests the project responder, reporting the image as JSON', async () => {
+    const result = await lambdash(['build', name, '--json'], { cwd: project });
+    expect(result.code).toBe(0);
+    const image = await getLocalImage(name);
+    expect(jsonOf(result)).toEqual([
+      {
+        name,
+        image: JSON.parse(JSON.stringify(image)),
+        tested: true,
+      },
+    ]);
+    expect(image.ref).toBe(`${name}:latest`);
+    expect(image.labels.team).toBe('cli');
+    expect(image.responder?.source).toBe(path.join(project, name, 'handler.ts'));
+    const stderr = result.stderr.split('\n');
+    expect(stderr).toContain(`building ${name} from ${path.join(project, name, 'handler.ts')}`);
+    expect(stderr).toContain('build: [6/6] Testing the image');
+    expect(stderr.filter((line) => /^test passed in \d+ ms$/.test(line))).toHaveLength(1);
+  });
+
+  it('prints a table without --json, and builds every responder without names', async () => {
+    const result = await lambdash(['build', '-q'], { cwd: project });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^RESPONDER +IMAGE +ID +SIZE +TESTED$/);
+    expect(lines[1]).toMatch(new RegExp(`^${name} +${name}:latest +[0-9a-f]{12} +\\d+ MB +yes$`));
+    expect(lines).toHaveLength(2);
+  });
+
+  it('a failed test exits 4, says how the answer differs and keeps the previous image', async () => {
+    const before = await getLocalImage(name);
+    const file = path.join(project, 'lambdash.json');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace('"message": "Hello, Ada!"', '"message": "Hi, Ada!"'));
+    writeFileSync(path.join(project, name, 'extra.txt'), 'not part of the image');
+    try {
+      const result = await lambdash(['build', name], { cwd: project });
+      expect(result.code).toBe(4);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain(
+        'error: The image answered differently than the test data expects:\n(- expected, + actual)\n',
+      );
+      expect(result.stderr).toContain('-   "message": "Hi, Ada!",\n+   "message": "Hello, Ada!",');
+      expect(result.stderr).toContain(
+        'hint: Fix the handler or the expected value; the image was not kept.',
+      );
+      expect((await getLocalImage(name)).id).toBe(before.id);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
+  it('--no-test builds without running the test', async () => {
+    const result = await lambdash(['build', name, '--no-test', '--json'], { cwd: project });
+    expect(result.code).toBe(0);
+    expect((jsonOf(result) as { tested: boolean }[])[0]!.tested).toBe(false);
+    expect(result.stderr).not.toContain('Testing the image');
+  });
+
+  it('builds a path with no project around it', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, `${loose}.ts`),
+      'export const main = async () => ({ ok: true });\n',
+    );
+    const result = await lambdash(['build', `./${loose}.ts`, '--handler', 'main', '--json'], {
+      cwd: dir,
+    });
+    expect(result.code).toBe(0);
+    const [built] = jsonOf(result) as { name: string; image: { ref: string }; tested: boolean }[];
+    expect(built).toMatchObject({ name: loose, image: { ref: `${loose}:latest` }, tested: false });
+    expect((await getLocalImage(loose)).responder?.handler).toBe('index.main');
+  });
+
+  it('a type error fails the build with its file, line and column', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, `${loose}.ts`),
+      'export const handler = async () => {\n  const n: number = "x";\n  return n;\n};\n',
+    );
+    const result = await lambdash(['build', `${loose}.ts`], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `error: .*\\n.*${loose}\\.ts:2:9: Type 'string' is not assignable to type 'number'\\.`,
+      ),
+    );
+  });
+
+  it('an unknown responder exits 3 with the nearest name', async () => {
+    const result = await lambdash(['build', `${name}x`], { cwd: project });
+    expect(result.code).toBe(3);
+    expect(result.stderr.split('\n')).toEqual([
+      `error: lambdash.json has no responder named "${name}x".`,
+      `hint: Did you mean "${name}"?`,
+      '',
+    ]);
+  });
+
+  it('without names and without a project, says how to start one (exit 3)', async () => {
+    const dir = tempDir();
+    const result = await lambdash(['build'], { cwd: dir });
+    expect(result.code).toBe(3);
+    expect(result.stderr.split('\n')[0]).toBe(
+      `error: There is no lambdash.json in ${dir} or a folder above it.`,
+    );
+  });
+
+  it('a project file that fails validation exits 2 with line and column, building nothing', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'lambdash.json'),
+      '{\n  "responders": [\n    { "name": "ab", "source": "x.ts", }\n  ]\n}\n',
+    );
+    const result = await lambdash(['build', '--json'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(jsonOf(result)).toEqual({
+      error: {
+        code: 'INVALID_OPTION',
+        message:
+          'lambdash.json is not a valid project file:\n  lambdash.json:3:39: JSON allows no comma before }',
+        hint: 'Fix the lines above; schema/lambdash.schema.json in lambdash describes every field (point "$schema" at it for help in your editor).',
+      },
+    });
+  });
+});
