@@ -12,7 +12,7 @@ export interface TextBuffer {
 }
 
 export function bufferOf(text: string, cursor: 'start' | 'end' = 'end'): TextBuffer {
-  const lines = clean(text).split('\n');
+  const lines = cleanText(text).split('\n');
   if (cursor === 'start') return { lines, row: 0, col: 0, goal: 0 };
   const row = lines.length - 1;
   const col = (lines[row] as string).length;
@@ -25,7 +25,7 @@ export function textOf(buffer: TextBuffer): string {
 
 /** Inserts typed or pasted text at the cursor; line breaks of any convention split the line. */
 export function insertText(buffer: TextBuffer, text: string): TextBuffer {
-  const pieces = clean(text).split('\n');
+  const pieces = cleanText(text).split('\n');
   if (pieces.length === 1 && pieces[0] === '') return buffer;
   const line = current(buffer);
   const before = line.slice(0, buffer.col);
@@ -141,8 +141,11 @@ function splice<T>(list: readonly T[], from: number, count: number, items: reado
   return copy;
 }
 
-/** Line breaks as \n, tabs as two spaces (a tab's width on screen is the terminal's guess), other control characters dropped. */
-function clean(text: string): string {
+/**
+ * Line breaks as \n, tabs as two spaces (a tab's width on screen is the terminal's guess), other
+ * control characters (ANSI escapes among them) dropped: text that draws as it reads.
+ */
+export function cleanText(text: string): string {
   return (
     text
       .replace(/\r\n?/g, '\n')

@@ -1,19 +1,22 @@
 // One invocation made from the REPL, as the app keeps it: what was sent where, what came back,
 // and the log that the timeline view draws. The REPL hands each one to the app (onInvoked),
 // which keeps the list the timeline view shows.
-import type { InvocationLog } from '../../core/invocation-log.js';
+import type { Invocation as CoreInvocation } from '../../core/invoke.js';
 import { getInvocationTimeBreakdown, type TimeBreakdown } from '../../core/time-breakdown.js';
 
-export type InvocationOutcome =
-  | { readonly ok: true; readonly result: unknown }
-  | {
-      readonly ok: false;
-      readonly errorType: string;
-      readonly errorMessage: string;
-      readonly stackTrace: readonly string[];
-    };
+/** What a function that ran and failed reported (Lambda's error payload). */
+export interface FunctionFailure {
+  readonly errorType: string;
+  readonly errorMessage: string;
+  readonly stackTrace: readonly string[];
+}
 
-export interface Invocation {
+/**
+ * The core's invocation (result, requestId, log, seconds: the round trip) and what the REPL
+ * knows about it. A failed function is an invocation too, with its log: `error` says how it
+ * failed, and `result` holds Lambda's error payload.
+ */
+export interface Invocation extends CoreInvocation {
   /** Increasing within the session: later invocations have larger ids. */
   readonly id: number;
   /** The function's or the container's name. */
@@ -22,11 +25,7 @@ export interface Invocation {
   readonly at: Date;
   /** The payload's text, as sent. */
   readonly payload: string;
-  /** The round trip, as the caller measured it. */
-  readonly seconds: number;
-  readonly requestId: string | undefined;
-  readonly log: InvocationLog | undefined;
-  readonly outcome: InvocationOutcome;
+  readonly error?: FunctionFailure;
 }
 
 let lastId = 0;
@@ -39,6 +38,6 @@ export function nextInvocationId(): number {
 
 /** The breakdown of the invocation's log, or undefined when the log has no REPORT line. */
 export function breakdownOf(invocation: Invocation): TimeBreakdown | undefined {
-  if (!invocation.log?.report) return undefined;
+  if (!invocation.log.report) return undefined;
   return getInvocationTimeBreakdown(invocation.log);
 }

@@ -80,7 +80,7 @@ export function TimelineView({ invocations, width, height, onClose }: TimelineVi
     const index = chosen < 0 ? invocations.length - 1 : chosen;
     const selected = invocations[index];
     const breakdown = measured.find((m) => m.invocation === selected)?.breakdown;
-    const lines = selected?.log?.lines ?? [];
+    const lines = selected?.log.lines ?? [];
     const layout = timelineLayout(height, breakdown?.segments.length ?? 0, measured.length >= 2);
     const maxTop = Math.max(0, lines.length - layout.logRows);
     return { index, selected, breakdown, lines, layout, maxTop, top: Math.min(s.top, maxTop) };
@@ -175,7 +175,7 @@ export function TimelineView({ invocations, width, height, onClose }: TimelineVi
     `Timeline #${selected.id}`,
     `${selected.target} ${selected.name}`,
     breakdown ? `${breakdown.cold ? 'cold' : 'warm'} ${formatMs(breakdown.totalMs)}` : 'no REPORT',
-    selected.outcome.ok ? 'ok' : `failed: ${selected.outcome.errorType}`,
+    selected.error ? `failed: ${selected.error.errorType}` : 'ok',
     selected.requestId ? `req ${selected.requestId.slice(0, 8)}` : '',
     position,
   ]
@@ -194,7 +194,7 @@ export function TimelineView({ invocations, width, height, onClose }: TimelineVi
 
   return (
     <Box flexDirection="column" width={width} height={height}>
-      {line(title, selected.outcome.ok ? theme.ui.heading : theme.status.error, true)}
+      {line(title, selected.error ? theme.status.error : theme.ui.heading, true)}
       {breakdown ? (
         <>
           <BreakdownBar segments={breakdown.segments} width={width} />
@@ -205,7 +205,7 @@ export function TimelineView({ invocations, width, height, onClose }: TimelineVi
         <>
           {line('This log has no REPORT line, so its durations are unknown.', theme.status.warning)}
           {line(
-            selected.log?.source === 'tail'
+            selected.log.source === 'tail'
               ? "Lambda's log tail holds the last 4 KB only; the full log comes from CloudWatch Logs."
               : 'Invoke again once the function has finished, or check that it ran.',
             theme.ui.dim,
