@@ -67,6 +67,15 @@ await Promise.all([
     format: 'esm',
     packages: 'external',
   }),
+  // The terminal app, which the command line imports only when it opens it.
+  build({
+    ...common,
+    entryPoints: ['src/tui/run-app.tsx'],
+    outfile: 'dist/tui/run-app.js',
+    format: 'esm',
+    packages: 'external',
+    jsx: 'automatic',
+  }),
   // The `lambdash` command (bin/lambdash.js): the command line, and the terminal app it opens.
   build({
     ...common,

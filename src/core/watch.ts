@@ -66,8 +66,8 @@ export interface WatchOptions {
    * while Docker answers).
    */
   readonly load?: (signal: AbortSignal, docker: DockerState) => Promise<LineageRow[]>;
-  /** Polling interval; default 15 s. */
-  readonly intervalMs?: number;
+  /** Polling interval, read before each wait (a setting may change it); default 15 s. */
+  readonly intervalMs?: number | (() => number);
   /** The longest wait after repeated failures; default 5 min. */
   readonly maxIntervalMs?: number;
   /** Events within this window make one refresh; default 750 ms. */
@@ -79,8 +79,11 @@ export interface WatchOptions {
 const MAX_ERRORS = 20;
 
 export function watchLineage(options: WatchOptions = {}): LineageWatch {
-  const intervalMs = options.intervalMs ?? 15_000;
-  const maxIntervalMs = Math.max(intervalMs, options.maxIntervalMs ?? 300_000);
+  const intervalOf = () =>
+    typeof options.intervalMs === 'function'
+      ? options.intervalMs()
+      : (options.intervalMs ?? 15_000);
+  const maxIntervalMs = options.maxIntervalMs ?? 300_000;
   const throttleMs = options.throttleMs ?? 750;
   const load =
     options.load ??
@@ -126,7 +129,8 @@ export function watchLineage(options: WatchOptions = {}): LineageWatch {
   const schedulePoll = () => {
     clearTimeout(pollTimer);
     if (closed) return;
-    const wait = Math.min(maxIntervalMs, intervalMs * 2 ** failures);
+    const interval = intervalOf();
+    const wait = Math.min(Math.max(interval, maxIntervalMs), interval * 2 ** failures);
     pollTimer = setTimeout(() => void refresh(), wait);
     pollTimer.unref?.();
   };

@@ -12,7 +12,6 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
-import type { Invocation } from '../core/invoke.js';
 import type { LineageRow } from '../core/lineage.js';
 import { AddDialog } from './add-dialog.js';
 import { completeCommand, parseCommandLine } from './command-line.js';
@@ -26,12 +25,12 @@ import {
   footerHints,
   isOffered,
   type KeyContext,
-  keyNameOf,
   resolveBindings,
 } from './key-table.js';
 import {
   filterRows,
   lineageColumns,
+  rowIdentity,
   rowName,
   SORT_KEYS,
   type SortKey,
@@ -45,7 +44,9 @@ import type { Settings } from './settings.js';
 import { TextInput } from './text-input.js';
 import { fitText } from './text-width.js';
 import { color, THEMES, type Theme, ThemeContext, useTheme } from './theme.js';
+import type { Invocation } from './timeline/invocation.js';
 import { TOAST_LIFETIMES, type ToastLevel, Toasts, useToasts } from './toasts.js';
+import { useKeys } from './use-keys.js';
 import { useOperations } from './use-operations.js';
 import { useNow, useTerminalSize } from './use-terminal-size.js';
 import { WindowedTable } from './windowed-table.js';
@@ -110,8 +111,9 @@ export function App(props: AppProps): ReactNode {
     reverse: false,
   });
   const [overlay, setOverlay] = useState<Overlay | undefined>();
-  const [selection, setSelection] = useState<{ key: string | undefined; index: number }>({
+  const [selection, setSelection] = useState<Selection>({
     key: undefined,
+    identity: undefined,
     index: 0,
   });
   const [invocations, setInvocations] = useState<ReadonlyMap<string, readonly Invocation[]>>(
@@ -133,6 +135,13 @@ export function App(props: AppProps): ReactNode {
     }
     reported.current = lineage.error;
   }, [lineage.error, toasts.show, ops.keepError]);
+  const projectError = session.projectError;
+  useEffect(() => {
+    if (projectError) {
+      toasts.show('error', projectError.message.split('\n')[0]!, projectError.hint);
+      ops.keepError('read the project file', projectError);
+    }
+  }, [projectError, toasts.show, ops.keepError]);
   const targetError = session.target.error;
   useEffect(() => {
     if (targetError) {
@@ -145,21 +154,14 @@ export function App(props: AppProps): ReactNode {
     () => sortRows(filterRows(lineage.rows, filter) as LineageRow[], sort.key, sort.reverse),
     [lineage.rows, filter, sort],
   );
-  const foundIndex =
-    selection.key === undefined ? -1 : rows.findIndex((row) => row.key === selection.key);
-  const index =
-    rows.length === 0
-      ? 0
-      : foundIndex >= 0
-        ? foundIndex
-        : Math.min(selection.index, rows.length - 1);
+  const index = selectedIndex(rows, selection);
   const row: LineageRow | undefined = rows[index];
 
   const context: KeyContext = {
     row,
     rows: rows.length,
     readOnly,
-    rowBusy: row ? ops.operations.has(row.key) : false,
+    rowBusy: row ? ops.operations.has(rowIdentity(row)) : false,
     filter,
     hasErrors: ops.errors.length > 0,
     aws: session.target.status === 'connected',
@@ -195,7 +197,8 @@ export function App(props: AppProps): ReactNode {
 
   const select = (next: number) => {
     const clamped = Math.max(0, Math.min(rows.length - 1, next));
-    setSelection({ key: rows[clamped]?.key, index: clamped });
+    const chosen = rows[clamped];
+    setSelection({ key: chosen?.key, identity: chosen && rowIdentity(chosen), index: clamped });
   };
 
   const quit = () => {
@@ -207,7 +210,7 @@ export function App(props: AppProps): ReactNode {
     kind: OperationKind,
     target: LineageRow,
     run: Parameters<typeof ops.start>[2],
-  ) => ops.start(kind, { key: target.key, name: rowName(target) }, run);
+  ) => ops.start(kind, { key: rowIdentity(target), name: rowName(target) }, run);
 
   const run = (id: CommandId) => {
     const pageRows = Math.max(1, bodyHeight - 1);
@@ -242,7 +245,7 @@ export function App(props: AppProps): ReactNode {
       case 'quit':
         return quit();
       case 'cancel':
-        return row ? void ops.cancel(row.key) : undefined;
+        return row ? void ops.cancel(rowIdentity(row)) : undefined;
       case 'help':
       case 'history':
       case 'errors':
@@ -308,9 +311,8 @@ export function App(props: AppProps): ReactNode {
   };
 
   const textEntry = filtering || commandText !== undefined;
-  useInput(
-    (input, key) => {
-      const name = keyNameOf(input, key);
+  useKeys(
+    ({ name }) => {
       if (!name) return;
       const command = commandForKey(bindings, name, context);
       if (command) run(command.id);
@@ -332,8 +334,7 @@ export function App(props: AppProps): ReactNode {
 
   const closeOverlay = () => setOverlay(undefined);
   const panel = { width, height: bodyHeight, onClose: closeOverlay };
-  const invocationKey = (target: LineageRow) =>
-    target.lambdaFunction?.name ?? `local:${target.localImage?.id ?? target.key}`;
+  const invocationKey = (target: LineageRow) => target.lambdaFunction?.name ?? rowIdentity(target);
 
   let body: ReactNode;
   switch (overlay?.kind) {
@@ -428,7 +429,6 @@ export function App(props: AppProps): ReactNode {
     case 'logs':
       body = (
         <LogsView
-          row={overlay.row}
           invocations={invocations.get(invocationKey(overlay.row)) ?? []}
           width={width}
           height={bodyHeight}
@@ -490,6 +490,27 @@ export function App(props: AppProps): ReactNode {
       </Box>
     </ThemeContext.Provider>
   );
+}
+
+/** Where a row was selected (its key, what it stands for, its place), to find it again. */
+interface Selection {
+  readonly key: string | undefined;
+  readonly identity: string | undefined;
+  readonly index: number;
+}
+
+/**
+ * The selected row's index after the rows changed: the same row, else the row of the same
+ * responder (its key changes when it is pushed or deployed), else the same place.
+ */
+function selectedIndex(rows: readonly LineageRow[], selection: Selection): number {
+  if (rows.length === 0) return 0;
+  const byKey = rows.findIndex((row) => row.key === selection.key);
+  if (byKey >= 0) return byKey;
+  const byIdentity = selection.identity
+    ? rows.findIndex((row) => rowIdentity(row) === selection.identity)
+    : -1;
+  return byIdentity >= 0 ? byIdentity : Math.min(selection.index, rows.length - 1);
 }
 
 function EmptyTable({

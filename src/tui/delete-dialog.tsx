@@ -1,16 +1,16 @@
 // Deleting parts of a row: the parts it has, to tick (space), then Cancel or Delete. Cancel has
 // the focus when the dialog opens, so an Enter pressed by habit deletes nothing; deleting
 // anything in AWS (function, remote image, repository) also asks to type the row's name.
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { type ReactNode, useState } from 'react';
 import type { LineageRow } from '../core/lineage.js';
 import { shortHash } from './format.js';
-import { keyNameOf } from './key-table.js';
 import { rowName } from './lineage-columns.js';
 import { Panel } from './panel.js';
 import type { DeletePart } from './services.js';
 import { TextInput } from './text-input.js';
 import { color, useTheme } from './theme.js';
+import { useKeys } from './use-keys.js';
 
 export interface DeleteDialogProps {
   readonly row: LineageRow;
@@ -68,9 +68,8 @@ export function DeleteDialog({
   const selected = parts.filter((p) => chosen.has(p.part)).map((p) => p.part);
   const remote = selected.some((part) => REMOTE_PARTS.has(part));
 
-  useInput(
-    (input, key) => {
-      const keyName = keyNameOf(input, key);
+  useKeys(
+    ({ name: keyName }) => {
       if (keyName === 'escape') return onCancel();
       if (keyName === 'up' || keyName === 'k') return setFocus((f) => Math.max(0, f - 1));
       if (keyName === 'down' || keyName === 'j' || keyName === 'tab') {

@@ -18,7 +18,9 @@ export interface HeaderProps {
 }
 
 interface Part {
+  /** The longest that fits is shown. */
   readonly text: string;
+  readonly shorter?: readonly string[];
   readonly color?: string;
   readonly bold?: boolean;
 }
@@ -49,8 +51,10 @@ export function Header({ session, lineage, readOnly, width, now }: HeaderProps):
     });
   } else if (lineage.lastRefreshed) {
     const age = formatAge(lineage.lastRefreshed, now);
+    const mark = lineage.refreshing ? ' ⟳' : '';
     parts.push({
-      text: `refreshed ${formatClock(lineage.lastRefreshed)} (${age} ago)${lineage.refreshing ? ' ⟳' : ''}`,
+      text: `refreshed ${formatClock(lineage.lastRefreshed)} (${age} ago)${mark}`,
+      shorter: [`refreshed ${age} ago${mark}`, `${age} ago${mark}`],
       color: lineage.error ? theme.status.warning : theme.ui.dim,
     });
     if (lineage.error) parts.push({ text: '⚠ last refresh failed', color: theme.status.warning });
@@ -64,7 +68,8 @@ export function Header({ session, lineage, readOnly, width, now }: HeaderProps):
     const gap = index === 0 ? '' : separator;
     const room = width - used - textWidth(gap);
     if (room < 4) break;
-    const text = truncateText(part.text, room);
+    const fitting = [part.text, ...(part.shorter ?? [])].find((form) => textWidth(form) <= room);
+    const text = fitting ?? truncateText(part.text, room);
     shown.push(
       <Text key={index}>
         <Text color={color(theme.ui.border)}>{gap}</Text>

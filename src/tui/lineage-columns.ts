@@ -22,7 +22,7 @@ export const STATE_MARKS: Readonly<Record<ResponderStateName | 'unknown', string
 export interface LineageColumnsInput {
   readonly theme: Theme;
   readonly now: Date;
-  /** Progress text of the operation running on a row, by row key. */
+  /** Progress text of the operation running on a row, by row identity (rowIdentity). */
   readonly activity: ReadonlyMap<string, string>;
   /** When each function (by name) was last invoked from this app. */
   readonly lastInvoked: ReadonlyMap<string, Date>;
@@ -48,6 +48,15 @@ export function rowName(row: LineageRow): string {
     row.localImage?.name ??
     row.key
   );
+}
+
+/**
+ * What a row stands for across refreshes: its responder (source and handler) when known. A
+ * row's key follows its most downstream part, so it changes when the image is pushed or the
+ * function created; the selection and a running operation stay with the responder.
+ */
+export function rowIdentity(row: LineageRow): string {
+  return row.responder ? `responder:${row.responder.source}#${row.responder.handler}` : row.key;
 }
 
 export function lineageColumns(input: LineageColumnsInput): TableColumn<LineageRow>[] {
@@ -138,7 +147,7 @@ export function lineageColumns(input: LineageColumnsInput): TableColumn<LineageR
       grow: 1,
       maxWidth: 28,
       cell: (row) => {
-        const text = activity.get(row.key);
+        const text = activity.get(rowIdentity(row));
         return text ? { text, color: theme.status.busy } : { text: '' };
       },
     });

@@ -1,12 +1,12 @@
 // The full-panel views the app mounts over the table: the invoke REPL (i, Enter) and the
-// invocations' logs and timelines (l). Until those components land, a plain panel says so.
-import { Text, useInput } from 'ink';
+// invocations' logs and timelines (l), both components of their own (src/tui/repl,
+// src/tui/timeline) given the panel's size and a way back.
 import type { ReactNode } from 'react';
 import type { AwsTarget } from '../core/aws-target.js';
-import type { Invocation } from '../core/invoke.js';
 import type { LineageRow } from '../core/lineage.js';
-import { rowName } from './lineage-columns.js';
-import { Panel } from './panel.js';
+import { InvokeRepl } from './repl/invoke-repl.js';
+import type { Invocation } from './timeline/invocation.js';
+import { TimelineView } from './timeline/timeline-view.js';
 
 export interface InvokeViewProps {
   readonly row: LineageRow;
@@ -17,32 +17,35 @@ export interface InvokeViewProps {
   readonly height: number;
 }
 
+/** The invoke REPL on the row: its deployed function or a container of its local image. */
 export function InvokeView(props: InvokeViewProps): ReactNode {
-  useInput((_input, key) => {
-    if (key.escape) props.onClose();
-  });
   return (
-    <Panel title={`Invoke ${rowName(props.row)}`} width={props.width} height={props.height}>
-      <Text>The invoke REPL is not available in this build.</Text>
-    </Panel>
+    <InvokeRepl
+      row={props.row}
+      target={props.target}
+      onClose={props.onClose}
+      {...(props.onInvoked ? { onInvoked: props.onInvoked } : {})}
+      width={props.width}
+      height={props.height}
+    />
   );
 }
 
 export interface LogsViewProps {
-  readonly row: LineageRow;
   readonly invocations: readonly Invocation[];
   readonly onClose: () => void;
   readonly width: number;
   readonly height: number;
 }
 
+/** The timeline view of the row's invocations made this session (oldest first). */
 export function LogsView(props: LogsViewProps): ReactNode {
-  useInput((_input, key) => {
-    if (key.escape) props.onClose();
-  });
   return (
-    <Panel title={`Logs of ${rowName(props.row)}`} width={props.width} height={props.height}>
-      <Text>{props.invocations.length} invocations this session.</Text>
-    </Panel>
+    <TimelineView
+      invocations={props.invocations}
+      width={props.width}
+      height={props.height}
+      onClose={props.onClose}
+    />
   );
 }

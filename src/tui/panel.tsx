@@ -1,9 +1,9 @@
 // A framed panel over the table (help, details, history, errors, settings) and a scrolling
 // list of one-line entries inside it: j/k, arrows, PgUp/PgDn, g/G scroll; Esc or q closes.
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { type ReactNode, useState } from 'react';
-import { keyNameOf } from './key-table.js';
 import { color, useTheme } from './theme.js';
+import { useKeys } from './use-keys.js';
 
 export interface PanelProps {
   readonly title: string;
@@ -61,8 +61,7 @@ export function ScrollList(props: ScrollListProps): ReactNode {
   const [offset, setOffset] = useState(props.fromEnd ? last : 0);
   const top = Math.min(offset, last);
 
-  useInput((input, key) => {
-    const name = keyNameOf(input, key);
+  useKeys(({ name }) => {
     if (name === 'escape' || name === 'q' || (name && props.closeKeys?.includes(name))) {
       return onClose();
     }

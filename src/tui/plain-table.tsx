@@ -4,12 +4,12 @@
 // and the rule it draws between every two rows is kept only under the heading, so a row is
 // one line.
 import { Table } from '@alcalzone/ink-table';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { type ReactNode, useState } from 'react';
-import { keyNameOf } from './key-table.js';
 import { Panel, panelBodyHeight } from './panel.js';
 import { truncateText } from './text-width.js';
 import { color, useTheme } from './theme.js';
+import { useKeys } from './use-keys.js';
 
 type Row = Record<string, string>;
 
@@ -65,8 +65,7 @@ export function TablePanel(props: TablePanelProps): ReactNode {
   const [offset, setOffset] = useState(props.fromEnd ? last : 0);
   const top = Math.min(offset, last);
 
-  useInput((input, key) => {
-    const name = keyNameOf(input, key);
+  useKeys(({ name }) => {
     if (name === 'escape' || name === 'q' || (name && props.closeKeys?.includes(name))) {
       return onClose();
     }

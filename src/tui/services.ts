@@ -42,6 +42,8 @@ export interface SessionState {
   readonly engine: EngineState;
   /** Where the project file is, when there is one. */
   readonly projectFile: string | undefined;
+  /** Why the project file could not be read (its problems, by line and column). */
+  readonly projectError: LambdashError | undefined;
 }
 
 export interface Store<T> {

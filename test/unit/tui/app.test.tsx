@@ -108,6 +108,29 @@ describe('the app', () => {
     expect(selectedName(ui.rawLines())).toBe('fn-0019');
   });
 
+  it('takes keys typed faster than a frame one by one', async () => {
+    const test = setup(manyRows(10));
+    const ui = await renderApp(app(test));
+    // One chunk, as a terminal sends keys typed (or held) quickly.
+    await ui.type('jjjv');
+    expect(ui.frame()).toContain('Details: fn-0003');
+  });
+
+  it("keeps the selection on the row's responder when its key changes (pushed, deployed)", async () => {
+    const test = setup([row('alpha', { local: true }), row('bravo', { local: true })]);
+    const ui = await renderApp(app(test));
+    await ui.press('j');
+    expect(selectedName(ui.rawLines())).toBe('bravo');
+    // bravo was deployed: its row is now keyed by the function; a row came in above it.
+    await test.setRows([
+      row('aardvark'),
+      row('alpha', { local: true }),
+      { ...row('bravo', { local: true, fn: true }), key: 'function:bravo' },
+    ]);
+    await ui.press();
+    expect(selectedName(ui.rawLines())).toBe('bravo');
+  });
+
   it('filters as you type, keeps the filter on Enter and clears it on Esc', async () => {
     const test = setup();
     const ui = await renderApp(app(test));

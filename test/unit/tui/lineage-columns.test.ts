@@ -53,7 +53,7 @@ describe('lineage columns', () => {
       'remote',
       'function',
     ]);
-    const busy = columns(new Map([['row:api', 'build 3/6']]));
+    const busy = columns(new Map([['responder:/project/api.ts#handler', 'build 3/6']]));
     expect(busy.map((column) => column.id)).toContain('activity');
     expect(busy.at(-1)!.cell(row('api'), 20)).toEqual({
       text: 'build 3/6',

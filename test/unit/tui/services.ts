@@ -49,6 +49,7 @@ export const CONNECTED: SessionState = {
   },
   engine: { version: '28.1.1', error: undefined },
   projectFile: undefined,
+  projectError: undefined,
 };
 
 export function testServices(
@@ -123,7 +124,7 @@ export function stripAnsi(text: string): string {
 
 /** Lets ink, React and the watch settle (a few turns of the event loop). */
 export async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Renders, lets the first read land, and gives keys-in / frame-out helpers. */

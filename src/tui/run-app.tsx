@@ -1,0 +1,96 @@
+// `lambdash` in a terminal: the app on the alternate screen buffer, so the shell's screen comes
+// back as it was when the app ends: on quit, on Ctrl-C, on SIGTERM/SIGHUP, and on a crash (an
+// uncaught error restores the screen before its message is printed). Resolves with the exit
+// code once the app is gone; process.exit is left to the caller.
+import { render } from 'ink';
+import { App } from './app.js';
+import { createSession, type SessionOptions, sessionOverrides } from './session.js';
+
+export interface RunAppOptions {
+  readonly readOnly?: boolean;
+  readonly projectDir?: string;
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpoint?: string;
+  readonly local?: boolean;
+}
+
+const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h\u001B[H\u001B[2J';
+const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
+const SHOW_CURSOR = '\u001B[?25h';
+
+export async function runApp(options: RunAppOptions = {}): Promise<number> {
+  const { stdin, stdout, stderr } = process;
+  if (!stdin.isTTY || !stdout.isTTY) {
+    stderr.write(
+      'lambdash: the terminal app needs a terminal; see `lambdash --help` for the commands.\n',
+    );
+    return 2;
+  }
+  const sessionOptions: SessionOptions = {
+    projectDir: options.projectDir ?? process.cwd(),
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.local ? { local: true } : {}),
+  };
+
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    stdout.write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
+  };
+  stdout.write(ENTER_ALTERNATE_SCREEN);
+
+  const session = createSession(sessionOptions);
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
+  const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGHUP' ? 129 : 143);
+  const onCrash = (error: unknown) => {
+    instance.unmount();
+    restore();
+    stderr.write(
+      `lambdash crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    finish(70);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  process.on('exit', restore);
+
+  const instance = render(
+    <App
+      services={session}
+      readOnly={options.readOnly ?? false}
+      projectDir={sessionOptions.projectDir}
+      overrides={sessionOverrides(sessionOptions)}
+      onExit={(code) => finish(code)}
+    />,
+    { stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: true },
+  );
+  // ink ends on its own too (an error thrown while rendering): that is a crash.
+  instance.waitUntilExit().then(
+    () => finish(0),
+    (error: unknown) => onCrash(error),
+  );
+
+  const code = await finished;
+  try {
+    instance.unmount();
+    instance.cleanup();
+  } finally {
+    restore();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+    process.off('exit', restore);
+  }
+  await session.close();
+  return code;
+}

@@ -1,0 +1,189 @@
+// The real services behind the app: the AWS target (connected from the flags, else the
+// settings, else the environment; connected again when those settings change), the Docker
+// engine's version, the project file, the live lineage over all of them, and the actions.
+// Everything starts in the background: the first frame never waits for AWS or Docker.
+import { connectTarget } from '../core/aws-target.js';
+import { getDockerEngine } from '../core/docker.js';
+import { isLambdashError, LambdashError } from '../core/errors.js';
+import { getLineage, type ResponderSpec } from '../core/lineage.js';
+import { loadProject, type Project, resolveSource } from '../core/project.js';
+import { watchLineage } from '../core/watch.js';
+import { createActions } from './actions.js';
+import {
+  type AppServices,
+  createStore,
+  type EngineState,
+  type SessionState,
+  type TargetState,
+} from './services.js';
+import { openSettings, type Settings, type SettingsStore } from './settings.js';
+
+export interface SessionOptions {
+  readonly projectDir: string;
+  /** Flags that win over the settings for this session. */
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpoint?: string;
+  readonly local?: boolean;
+  readonly settings?: SettingsStore;
+}
+
+export interface Session extends AppServices {
+  /** Stops the watch and closes the target (a local cloud this process started stops). */
+  close(): Promise<void>;
+}
+
+/** What the flags replace in the settings, as the settings panel says it. */
+export function sessionOverrides(options: SessionOptions): Partial<Record<keyof Settings, string>> {
+  return {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.local ? { local: 'true' } : {}),
+  };
+}
+
+export function createSession(options: SessionOptions): Session {
+  const settings = options.settings ?? openSettings();
+  const connecting: TargetState = {
+    status: 'connecting',
+    target: undefined,
+    description: 'connecting…',
+    error: undefined,
+  };
+  const store = createStore<SessionState>({
+    target: connecting,
+    engine: { version: undefined, error: undefined },
+    projectFile: undefined,
+    projectError: undefined,
+  });
+  const update = (change: Partial<SessionState>) => store.set({ ...store.get(), ...change });
+  let project: Project | undefined;
+  let closed = false;
+
+  const readProject = async () => {
+    try {
+      project = await loadProject(options.projectDir);
+      update({ projectFile: project?.file, projectError: undefined });
+    } catch (error) {
+      update({ projectError: asLambdashError(error) });
+    }
+    return project;
+  };
+
+  let connection = 0;
+  const connect = async () => {
+    const attempt = ++connection;
+    const current = settings.get();
+    const endpoint = options.endpoint ?? current.endpoint;
+    const local = options.local ?? current.local;
+    const region = options.region ?? current.region;
+    const profile = options.profile ?? current.profile;
+    update({ target: connecting });
+    try {
+      const target = await connectTarget({
+        ...(endpoint ? { endpoint } : {}),
+        ...(region ? { region } : {}),
+        ...(profile ? { profile } : {}),
+        ...(local ? { kind: 'local' as const } : {}),
+      });
+      if (closed || attempt !== connection) {
+        await target.close();
+        return;
+      }
+      update({
+        target: { status: 'connected', target, description: target.description, error: undefined },
+      });
+    } catch (error) {
+      if (attempt !== connection) return;
+      update({
+        target: {
+          status: 'failed',
+          target: undefined,
+          description: 'not connected',
+          error: asLambdashError(error),
+        },
+      });
+    }
+  };
+
+  const askEngine = async () => {
+    try {
+      const info = await getDockerEngine();
+      update({ engine: { version: info.version, error: undefined } satisfies EngineState });
+    } catch (error) {
+      update({ engine: { version: undefined, error: asLambdashError(error) } });
+    }
+  };
+
+  // The first read waits for the project and the target, so it is the one that counts.
+  const ready = Promise.all([readProject(), connect(), askEngine()]);
+  const responders = (): ResponderSpec[] =>
+    project
+      ? project.responders.map((entry) => ({
+          source: resolveSource(project!, entry),
+          handler: entry.handler,
+          name: entry.name,
+        }))
+      : [];
+  const targetNow = () => store.get().target.target;
+  const watch = watchLineage({
+    intervalMs: () => settings.get().refreshSeconds * 1000,
+    load: async (signal, docker) => {
+      await ready;
+      const target = targetNow();
+      return getLineage({
+        signal,
+        ...(target ? { target } : { aws: false }),
+        local: docker !== 'down',
+        responders: responders(),
+      });
+    },
+  });
+  watch.subscribe((snapshot) => {
+    if (snapshot.docker === 'up' && !store.get().engine.version) void askEngine();
+  });
+
+  const actions = createActions({
+    target: targetNow,
+    project: readProject,
+    projectDir: options.projectDir,
+    projectChanged(changed) {
+      project = changed;
+      update({ projectFile: changed.file });
+      void watch.refresh();
+    },
+  });
+
+  return {
+    watch,
+    actions,
+    session: store,
+    settings,
+    reconnect() {
+      const old = targetNow();
+      void (async () => {
+        await old?.close().catch(() => undefined);
+        await connect();
+        await watch.refresh();
+      })();
+    },
+    async close() {
+      closed = true;
+      watch.close();
+      await targetNow()
+        ?.close()
+        .catch(() => undefined);
+    },
+  };
+}
+
+function asLambdashError(error: unknown): LambdashError {
+  if (isLambdashError(error)) return error;
+  return new LambdashError(
+    'AWS_FAILED',
+    error instanceof Error ? error.message : String(error),
+    undefined,
+    { cause: error },
+  );
+}
