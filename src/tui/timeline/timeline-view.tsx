@@ -4,6 +4,7 @@
 // (`/`, n/N). The view takes the keyboard while it is open and fills exactly width × height.
 import { Box, Text, useInput } from 'ink';
 import { useMemo, useRef, useState } from 'react';
+import { Footer, type FooterHint } from '../footer.js';
 import { formatMs } from '../format.js';
 import { fitText } from '../text-width.js';
 import { color, useTheme } from '../theme.js';
@@ -21,6 +22,14 @@ export interface TimelineViewProps {
   readonly height: number;
   onClose(): void;
 }
+
+const HINTS: readonly FooterHint[] = [
+  { key: 'Esc', label: 'close' },
+  { key: '←/→', label: 'invocation' },
+  { key: '/', label: 'search' },
+  { key: 'n/N', label: 'next/previous match' },
+  { key: '↑↓ PgUp/PgDn g/G', label: 'scroll the log' },
+];
 
 /** Below this height only a line asking for room is drawn. */
 export const TIMELINE_MIN_HEIGHT = 8;
@@ -165,12 +174,12 @@ export function TimelineView({ invocations, width, height, onClose }: TimelineVi
         {line('Timeline', theme.ui.heading, true)}
         {line('No invocations yet: invoke the function (i), then open its timeline.', theme.ui.dim)}
         <Box flexGrow={1} />
-        {line('Esc close', theme.ui.dim)}
+        <Footer hints={[{ key: 'Esc', label: 'close' }]} width={width} />
       </Box>
     );
   }
 
-  const position = `${index + 1} of ${invocations.length}`;
+  const position = `${index + 1}/${invocations.length}`;
   const title = [
     `Timeline #${selected.id}`,
     `${selected.target} ${selected.name}`,
@@ -187,10 +196,6 @@ export function TimelineView({ invocations, width, height, onClose }: TimelineVi
       : matches.length === 0
         ? ` · no match for "${search.query}"`
         : ` · /${search.query}: ${search.current === undefined ? '' : `match ${matches.indexOf(search.current) + 1} of `}${matches.length} lines`;
-  const footer =
-    search.draft !== undefined
-      ? `/${search.draft}▏  Enter search · Esc cancel`
-      : '←/→ invocation · ↑/↓ PgUp/PgDn g/G scroll log · / search · n/N next/previous match · Esc close';
 
   return (
     <Box flexDirection="column" width={width} height={height}>
@@ -226,7 +231,11 @@ export function TimelineView({ invocations, width, height, onClose }: TimelineVi
           current={search.current}
         />
       </Box>
-      {line(footer, search.draft !== undefined ? theme.ui.accent : theme.ui.dim)}
+      {search.draft !== undefined ? (
+        line(`/${search.draft}▏  Enter search · Esc cancel`, theme.ui.accent)
+      ) : (
+        <Footer hints={HINTS} width={width} />
+      )}
     </Box>
   );
 }

@@ -118,7 +118,7 @@ describe('TimelineView', () => {
     const lines = frameLines(app);
     expect(lines.length).toBe(height);
     for (const line of lines) expect(textWidth(line)).toBeLessThanOrEqual(width);
-    expect(lines.at(-1)).toMatch(/^←\/→ invocation/);
+    expect(lines.at(-1)).toMatch(/^Esc close/);
   });
 
   it('shows a cold start against warm invocations, side by side on one scale', async () => {
@@ -141,16 +141,16 @@ describe('TimelineView', () => {
   it('steps through the invocations with ←/→', async () => {
     const app = await open([cold(1), warm(2)], 80, 24);
     expect(frameLines(app)[0]).toMatch(
-      /^Timeline #2 · local hello · warm 4\.0 ms · ok · req b2c4d6e8 · 2 of 2/,
+      /^Timeline #2 · local hello · warm 4\.0 ms · ok · req b2c4d6e8 · 2\/2/,
     );
     await press(app, KEYS.left);
     expect(frameLines(app)[0]).toMatch(
-      /^Timeline #1 · local hello · cold 155 ms · ok · req 6efd0e35 · 1 of 2/,
+      /^Timeline #1 · local hello · cold 155 ms · ok · req 6efd0e35 · 1\/2/,
     );
     await press(app, KEYS.left);
-    expect(frameLines(app)[0]).toContain('1 of 2');
+    expect(frameLines(app)[0]).toContain('· 1/2');
     await press(app, 'l');
-    expect(frameLines(app)[0]).toContain('2 of 2');
+    expect(frameLines(app)[0]).toContain('· 2/2');
   });
 
   it('searches the log lines with /, steps with n and N, and marks the current match', async () => {
@@ -188,7 +188,7 @@ describe('TimelineView', () => {
     const app = await open([cold(1)], 80, 24);
     const before = closed;
     await press(app, '/', 'x', KEYS.escape);
-    expect(frameLines(app).at(-1)).toMatch(/^←\/→ invocation/);
+    expect(frameLines(app).at(-1)).toMatch(/^Esc close {2}←\/→ invocation {2}\/ search/);
     expect(closed).toBe(before);
     await press(app, KEYS.escape);
     await waitForFrame(app, () => closed === before + 1);
@@ -204,7 +204,7 @@ describe('TimelineView', () => {
     );
     const lines = frameLines(app);
     expect(lines[0]).toBe(
-      `Timeline #1 · local hello · no REPORT · ok · req 6efd0e35 · 1 of 1${' '.repeat(14)}`.trimEnd(),
+      `Timeline #1 · local hello · no REPORT · ok · req 6efd0e35 · 1/1${' '.repeat(14)}`.trimEnd(),
     );
     expect(lines[1]).toBe('This log has no REPORT line, so its durations are unknown.');
     expect(lines[2]).toBe(
@@ -213,6 +213,18 @@ describe('TimelineView', () => {
         79,
       ) + '…',
     );
+  });
+
+  it("says that an invocation failed, with the function's error type", async () => {
+    const failed: Invocation = {
+      ...cold(1),
+      error: { errorType: 'TypeError', errorMessage: 'boom', stackTrace: [] },
+    };
+    const app = await open([failed], 80, 20);
+    expect(frameLines(app)[0]).toBe(
+      'Timeline #1 · local hello · cold 155 ms · failed: TypeError · req 6efd0e35 · 1/1',
+    );
+    expect(frameLines(app)[1]).toBe(`${'▓'.repeat(76)}░▒█░`);
   });
 
   it('says how to get an invocation when there is none', async () => {
