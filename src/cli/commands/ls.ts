@@ -24,12 +24,21 @@ export function registerLs(program: Command, kit: CommandKit): void {
             name: spec.name,
           })),
         });
-        ctx.result(rows, (list) =>
-          list.length === 0
+        // Every part present in the JSON, null when missing: scripts read a stable shape.
+        const json = rows.map((row) => ({
+          key: row.key,
+          responder: row.responder ?? null,
+          localImage: row.localImage ?? null,
+          remoteImage: row.remoteImage ?? null,
+          repo: row.repo ?? null,
+          lambdaFunction: row.lambdaFunction ?? null,
+        }));
+        ctx.result(json, () =>
+          rows.length === 0
             ? 'Nothing yet: `lambdash new <name>` starts a responder, `lambdash build` makes its image.'
             : formatTable(
                 ['RESPONDER', 'STATE', 'LOCAL IMAGE', 'REMOTE IMAGE', 'FUNCTION'],
-                list.map((row) => rowCells(row)),
+                rows.map((row) => rowCells(row)),
                 ctx.width,
               ),
         );

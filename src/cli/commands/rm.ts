@@ -24,6 +24,14 @@ const PART_WORDS: Record<PartKind, string> = {
   entry: 'its entry in lambdash.json (the code stays)',
 };
 
+const NONE: Record<PartKind, string> = {
+  function: 'no function to remove',
+  remote: 'no ECR repository to remove',
+  image: 'no local image to remove',
+  container: 'no container to remove',
+  entry: 'no entry in lambdash.json to remove',
+};
+
 interface Part {
   readonly kind: PartKind;
   readonly name: string;
@@ -85,7 +93,7 @@ export function registerRm(program: Command, kit: CommandKit): void {
         }
         ctx.result({ name, removed, missing }, (r) => [
           ...r.removed.map((p) => `removed ${p.label}`),
-          ...r.missing.map((kind) => `(no ${PART_WORDS[kind]} to remove)`),
+          ...r.missing.map((kind) => `(${NONE[kind]})`),
         ]);
       }),
     );

@@ -180,3 +180,10 @@ export async function removeImages(names: readonly string[]): Promise<void> {
     }
   }
 }
+
+/** stderr from its `error:` line on (progress lines before it left out). */
+export function errorOf(result: CliResult): string[] {
+  const lines = result.stderr.split('\n');
+  const at = lines.findIndex((line) => line.startsWith('error: '));
+  return at < 0 ? [] : lines.slice(at);
+}

@@ -1,0 +1,102 @@
+// `lambdash ls`: the lineage table of a project against a local cloud: a deployed responder,
+// a built one, one not built yet, and the state changing when the code does.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestTarget, type TestTarget } from '../../../support/target.js';
+import {
+  GREETER,
+  jsonOf,
+  lambdash,
+  removeImages,
+  removeTemps,
+  uniqueName,
+  writeProject,
+} from '../run-cli.js';
+
+const deployed = uniqueName('lsdep');
+const built = uniqueName('lsbuilt');
+const fresh = uniqueName('lsnew');
+let project: string;
+let cloud: TestTarget;
+let endpoint: string[];
+
+interface Row {
+  responder: { name: string; state: string } | null;
+  localImage: { ref: string } | null;
+  remoteImage: { repo: string } | null;
+  lambdaFunction: { name: string; state: string } | null;
+}
+
+beforeAll(async () => {
+  cloud = await startTestTarget();
+  endpoint = ['--endpoint', cloud.cloud.endpoint];
+  project = writeProject([{ name: deployed }, { name: built }, { name: fresh }]);
+  const deploy = await lambdash(['deploy', deployed, '--no-test', '-q', ...endpoint], {
+    cwd: project,
+  });
+  expect(deploy.code).toBe(0);
+  const build = await lambdash(['build', built, '--no-test', '-q'], { cwd: project });
+  expect(build.code).toBe(0);
+}, 180_000);
+afterAll(async () => {
+  await cloud.stop();
+  await removeImages([deployed, built, fresh]);
+  removeTemps();
+});
+
+async function rows(args: string[] = []): Promise<Map<string, Row>> {
+  const result = await lambdash(['ls', '--json', ...endpoint, ...args], { cwd: project });
+  expect(result.code).toBe(0);
+  const list = (jsonOf(result) as Row[]).filter((row) =>
+    [deployed, built, fresh].includes(row.responder?.name ?? ''),
+  );
+  return new Map(list.map((row) => [row.responder!.name, row]));
+}
+
+describe('lambdash ls', () => {
+  it('joins each responder with its image, remote image and function', async () => {
+    const table = await rows();
+    expect([...table.keys()].sort()).toEqual([built, deployed, fresh].sort());
+    expect(table.get(deployed)).toMatchObject({
+      responder: { state: 'current' },
+      localImage: { ref: `${deployed}:latest` },
+      remoteImage: { repo: deployed },
+      lambdaFunction: { name: deployed, state: 'Active' },
+    });
+    expect(table.get(built)).toMatchObject({
+      responder: { state: 'current' },
+      localImage: { ref: `${built}:latest` },
+      remoteImage: null,
+      lambdaFunction: null,
+    });
+    expect(table.get(fresh)).toMatchObject({
+      responder: { state: 'changed' },
+      localImage: null,
+      lambdaFunction: null,
+    });
+  });
+
+  it('prints the table as text', async () => {
+    const result = await lambdash(['ls', ...endpoint], { cwd: project });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(/^RESPONDER +STATE +LOCAL IMAGE +REMOTE IMAGE +FUNCTION$/);
+    const line = lines.find((l) => l.startsWith(`${deployed} `))!;
+    expect(line).toMatch(
+      new RegExp(
+        `^${deployed} +current +${deployed}:latest [0-9a-f]{12} \\d+[smhd] \\d+ MB +${deployed}@[0-9a-f]{12} \\(latest\\) +${deployed} Active$`,
+      ),
+    );
+  });
+
+  it('says changed once the code differs from what was built; --no-aws reads this machine only', async () => {
+    writeFileSync(path.join(project, built, 'handler.ts'), GREETER.replace('Hello', 'Hey'));
+    const table = await rows(['--no-aws']);
+    expect(table.get(built)?.responder?.state).toBe('changed');
+    expect(table.get(deployed)).toMatchObject({
+      localImage: { ref: `${deployed}:latest` },
+      lambdaFunction: null,
+    });
+  });
+});
