@@ -49,6 +49,14 @@ export {
   getEcrRepo,
 } from './ecr-repos.js';
 export { type ErrorCode, isLambdashError, LambdashError } from './errors.js';
+export {
+  createEventFromTemplate,
+  EVENT_TEMPLATES,
+  type EventTemplate,
+  type EventTemplateName,
+  type EventTemplateOptions,
+  type JsonEvent,
+} from './event-templates.js';
 export type { LambdashEvent, OperationOptions } from './events.js';
 export {
   type InvocationLog,
