@@ -6,18 +6,10 @@ import type { CliContext } from './context.js';
 export async function launchApp(ctx: CliContext, readOnly: boolean): Promise<number> {
   const o = ctx.options;
   const project = await ctx.project();
-  // A path in a variable: the app lands in src/tui (issue 6); until then this import fails.
+  // A path in a variable, which esbuild leaves alone: the app is a bundle of its own
+  // (dist/tui/run-app.js, beside dist/cli/), loaded only when it opens.
   const modulePath = '../tui/run-app.js';
-  const { runApp } = (await import(modulePath)) as {
-    runApp(options: {
-      readOnly?: boolean;
-      projectDir?: string;
-      region?: string;
-      profile?: string;
-      endpoint?: string;
-      local?: boolean;
-    }): Promise<number>;
-  };
+  const { runApp } = (await import(modulePath)) as typeof import('../tui/run-app.js');
   return runApp({
     readOnly,
     projectDir: project?.dir ?? path.resolve(ctx.projectDir()),
