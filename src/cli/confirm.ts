@@ -6,8 +6,10 @@ import type { CliContext } from './context.js';
 /** Asks a question on stderr and reads one line from stdin; undefined when Ctrl-C or EOF. */
 export async function ask(ctx: CliContext, question: string): Promise<string | undefined> {
   const lines = createInterface({ input: ctx.streams.stdin, output: ctx.streams.stderr });
+  // The end of input closes the interface without settling the question.
+  const closed = new Promise<undefined>((resolve) => lines.once('close', () => resolve(undefined)));
   try {
-    return await lines.question(question, { signal: ctx.signal });
+    return await Promise.race([lines.question(question, { signal: ctx.signal }), closed]);
   } catch {
     return undefined;
   } finally {
