@@ -25,4 +25,19 @@ describe('mapLimited', () => {
       }),
     ).rejects.toThrow('two');
   });
+
+  it('starts no new item after a failure', async () => {
+    const started: number[] = [];
+    await expect(
+      mapLimited([1, 2, 3, 4, 5, 6], 2, async (n) => {
+        started.push(n);
+        if (n === 1) throw new Error('one');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return n;
+      }),
+    ).rejects.toThrow('one');
+    // Item 2 was already running beside item 1; nothing after them began.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(started).toEqual([1, 2]);
+  });
 });
