@@ -1,7 +1,9 @@
 // A local container's output as text, and one request's log from it, for when the invocation's
 // log tail (4 KB, like Lambda's) was cut: the emulator writes every line to the output as well.
 import type Docker from 'dockerode';
+import { delay } from './delay.js';
 import { getDocker } from './docker.js';
+import { throwIfAborted } from './errors.js';
 import { type InvocationLog, parseInvocationLog } from './invocation-log.js';
 
 /** How long the emulator may take to write a request's last lines after it answered. */
@@ -12,28 +14,36 @@ const POLL_MS = 50;
  * The request's log from the container's output since `since` (ms; the emulator prints a
  * cold start's init lines after START, so nothing before the invocation is needed). The
  * emulator answers before it writes END and REPORT, so the output is read again until they are
- * there (for a few seconds at most; then what there is).
+ * there (for a few seconds at most; then what there is). The signal cuts the wait short.
  */
 export async function readContainerLog(
   containerId: string,
   requestId: string,
   since: number,
+  signal?: AbortSignal,
 ): Promise<InvocationLog | undefined> {
+  const what = `Reading the log of request ${requestId}`;
   const container = getDocker().getContainer(containerId);
   const deadline = Date.now() + COMPLETE_WAIT_MS;
   for (;;) {
-    const text = await readContainerOutput(container, { since: Math.floor(since / 1000) - 1 });
+    throwIfAborted(signal, what);
+    const text = await readContainerOutput(container, {
+      since: Math.floor(since / 1000) - 1,
+      ...(signal ? { abortSignal: signal } : {}),
+    });
+    // An engine call cut short by the signal reads as "no output": it is a cancellation.
+    throwIfAborted(signal, what);
     if (text === undefined) return undefined;
     const log = parseInvocationLog(text, { requestId, source: 'local' });
     if (log.complete || Date.now() >= deadline) return log;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await delay(POLL_MS, signal, what);
   }
 }
 
 /** What a container wrote (stdout and stderr, in order); undefined when the engine cannot say. */
 export async function readContainerOutput(
   container: Docker.Container,
-  options: { since?: number; tail?: number } = {},
+  options: { since?: number; tail?: number; abortSignal?: AbortSignal } = {},
 ): Promise<string | undefined> {
   const output = await container
     .logs({ stdout: true, stderr: true, ...options })

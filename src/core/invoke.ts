@@ -267,7 +267,9 @@ async function completeLog(
   if (!requestId) return tailLog;
   try {
     if (outcome.source.kind === 'container') {
-      return (await readContainerLog(outcome.source.id, requestId, since)) ?? tailLog;
+      return (
+        (await readContainerLog(outcome.source.id, requestId, since, options.signal)) ?? tailLog
+      );
     }
     return await readCloudWatchLog(outcome.source.target, outcome.source.name, requestId, {
       ...options,

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LambdaFunction } from '../../../src/core/aws-resources.js';
+import { readContainerLog } from '../../../src/core/container-log.js';
 import { type Container, deleteContainer, runImageLocally } from '../../../src/core/containers.js';
 import type { LambdashEvent } from '../../../src/core/events.js';
 import {
@@ -281,4 +282,14 @@ describe('invoking a local container', () => {
     });
     expect(test1.passed).toBe(true);
   }, 120_000);
+
+  it('stops waiting for a request’s last lines in the output when the signal fires', async () => {
+    if (!container) container = await runImageLocally(images.versions.v1!.image);
+    // A request the container never served: its REPORT never comes, so only the signal (well
+    // before the few seconds the wait allows) ends the wait.
+    const error = await failure(
+      readContainerLog(container.id, 'never-served', Date.now(), AbortSignal.timeout(300)),
+    );
+    expect(error.code).toBe('ABORTED');
+  }, 60_000);
 });
