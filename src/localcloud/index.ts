@@ -94,6 +94,7 @@ const SERVICES: readonly StartService[] = [
     const lambda = await LambdaService.create({
       docker: new Docker(),
       region: LOCAL_REGION,
+      ...(cloud.services.registryHost ? { registryHost: cloud.services.registryHost } : {}),
       maxContainers: cloud.options.lambda?.maxContainers,
       idleMs: cloud.options.lambda?.idleMs,
       persistence: {

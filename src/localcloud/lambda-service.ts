@@ -35,6 +35,8 @@ export interface LambdaServiceOptions {
   readonly idleMs?: number;
   /** Whether a role exists and Lambda may assume it; undefined when IAM is not consulted. */
   readonly roleAssumable?: (roleArn: string) => Promise<boolean>;
+  /** This cloud's registry (`127.0.0.1:PORT`): its port changes when the cloud starts again. */
+  readonly registryHost?: string;
 }
 
 const MAX_PAYLOAD = 6 * 1024 * 1024;
@@ -246,6 +248,12 @@ export class LambdaService {
     return { status: 200, body: record.configuration };
   }
 
+  /** A loopback registry image URI moved to this run's registry. */
+  #inOwnRegistry(imageUri: string): string {
+    const host = this.#options.registryHost;
+    return host ? imageUri.replace(/^127\.0\.0\.1:\d+\//, `${host}/`) : imageUri;
+  }
+
   /** Finds the image in the registry, pulls it by digest, and settles the function's state. */
   #resolve(name: string): void {
     const work = (async () => {
@@ -256,7 +264,16 @@ export class LambdaService {
         const { resolved, digest, imageId } = await pullByDigest(
           this.#options.docker,
           record.imageUri,
-        );
+        ).catch((error: unknown) => {
+          // A function stored before a restart names the registry's port of that run: the same
+          // image is in this run's registry, which serves the same storage.
+          const moved = this.#inOwnRegistry(record.imageUri);
+          if (moved === record.imageUri) throw error;
+          // Not there either: the first failure is the one that explains.
+          return pullByDigest(this.#options.docker, moved).catch(() => {
+            throw error;
+          });
+        });
         record.resolvedImageUri = resolved;
         config.CodeSha256 = digest.replace(/^sha256:/, '');
         const pool = this.#pools.get(name);
@@ -324,7 +341,13 @@ export class LambdaService {
     const type = String(request.headers['x-amz-invocation-type'] ?? 'RequestResponse');
     const executed = { 'x-amz-executed-version': '$LATEST' };
     if (type === 'DryRun') return { status: 204, headers: executed };
-    const pool = this.#pools.get(name);
+    let pool = this.#pools.get(name);
+    if (!pool && config.State === 'Active') {
+      // Loaded from disk when the cloud started again: its image is found on first use.
+      if (!this.#work.has(name)) this.#resolve(name);
+      await this.#work.get(name)?.catch(() => undefined);
+      pool = this.#pools.get(name);
+    }
     if (!pool)
       throw new ServiceError(
         'ResourceNotReadyException',

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalCloud } from '../../../../src/localcloud/index.js';
 import { startTestTarget, type TestTarget } from '../../../support/target.js';
 import {
   errorOf,
@@ -161,6 +162,41 @@ describe('lambdash invoke', () => {
     expect(file.code).toBe(2);
     expect(file.stderr.split('\n')[0]).toBe(`error: There is no payload file at ${missing}.`);
   });
+
+  it('invokes a function deployed before the local cloud started again (a new registry port)', async () => {
+    const dataDir = tempDir();
+    const restarted = uniqueName('restart');
+    const dir = writeProject([{ name: restarted }]);
+    const first = await startLocalCloud({ port: 0, dataDir });
+    try {
+      const deployed = await lambdash(
+        ['deploy', restarted, '--no-test', '-q', '--endpoint', first.endpoint],
+        {
+          cwd: dir,
+        },
+      );
+      expect(deployed.code).toBe(0);
+    } finally {
+      await first.stop();
+    }
+    const second = await startLocalCloud({ port: 0, dataDir });
+    try {
+      const result = await lambdash(
+        ['invoke', restarted, '{"name": "Again"}', '--json', '--endpoint', second.endpoint],
+        {
+          cwd: dir,
+        },
+      );
+      expect(result.code).toBe(0);
+      expect((jsonOf(result) as { result: unknown }).result).toEqual({
+        message: 'Hello, Again!',
+        stage: 'local',
+      });
+    } finally {
+      await second.stop();
+      await removeImages([restarted]);
+    }
+  }, 120_000);
 
   it('a function that does not exist exits 3', async () => {
     const result = await lambdash(['invoke', `${name}-none`, '{}', ...endpoint], { cwd: project });
