@@ -346,11 +346,10 @@ async function updateFunction(
   const config = current.Configuration ?? existing.Configuration ?? {};
   const architectureChanged =
     options.architecture !== undefined && config.Architectures?.[0] !== options.architecture;
-  if (
-    current.Code?.ImageUri !== settings.imageUri ||
-    config.State === 'Failed' ||
-    architectureChanged
-  ) {
+  // After a failed update Lambda names the image that failed as the function's code: deployed
+  // again, it is tried again (and its failure reported), not taken as already there.
+  const failed = config.State === 'Failed' || config.LastUpdateStatus === 'Failed';
+  if (current.Code?.ImageUri !== settings.imageUri || failed || architectureChanged) {
     await updateWithConflictRetry(target, options, name, 'UpdateFunctionCode', (abortSignal) =>
       target.clients.lambda.send(
         new UpdateFunctionCodeCommand({
@@ -386,9 +385,6 @@ async function updateFunction(
   if (await updateTags(target, options, current, settings.tags)) {
     current = (await readFunction(target, options, name)) ?? current;
   }
-  // Code and configuration that were already right still have to work.
-  if (current.Configuration?.State === 'Failed')
-    return waitForFunction(target, options, name, wait);
   return current;
 }
 

@@ -352,6 +352,24 @@ describe('states and roles', () => {
     });
   }, 120_000);
 
+  it('reports a failed update every time the same image is deployed again, until a good one is', async () => {
+    const v1 = images.versions.v1!;
+    const name = `update-failed-${suffix}`;
+    made.add(name);
+    await createLambdaFunction({ repo, tag: 'v1' }, { target: test.target, name });
+    const broken = unpushedImage(v1);
+    const first = await failure(createLambdaFunction(broken, { target: test.target, name }));
+    expect(first.code).toBe('FUNCTION_FAILED');
+    expect(first.message).toContain(`The update of function ${name} failed: `);
+    // Lambda now names the broken image as the function's code: deploying it again must not
+    // pass for "nothing to change".
+    const again = await failure(createLambdaFunction(broken, { target: test.target, name }));
+    expect(again.code).toBe('FUNCTION_FAILED');
+    expect(again.message).toContain(`The update of function ${name} failed: `);
+    const fixed = await createLambdaFunction({ repo, tag: 'v1' }, { target: test.target, name });
+    expect(fixed).toMatchObject({ state: 'Active', lastUpdateStatus: 'Successful' });
+  }, 120_000);
+
   it('waits a bounded time for a function that stays Pending, announcing each wait', async () => {
     // The registry is reached through a gate held shut: the image cannot be pulled, so the
     // function stays Pending.
