@@ -1,6 +1,6 @@
 // The emulator as users run it: `node dist/runtime/bootstrap.cjs <handler> --task-root DIR
 // --port 0`, invoked over its real HTTP Invoke API, with its stdout read as the function's log.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -444,14 +444,10 @@ describe('emulator CLI: a streamed answer nobody reads to the end', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'lambdash-warmup-'));
     try {
       writeFileSync(path.join(dir, 'event.json'), '{"mb":48}');
+      // A copy: the warm-up writes its preload list beside the handler.
+      copyFileSync(path.join(taskRoot, 'big-stream.mjs'), path.join(dir, 'big-stream.mjs'));
       const cli = spawnEmulator({
-        args: [
-          'big-stream.handler',
-          '--warmup',
-          path.join(dir, 'event.json'),
-          '--task-root',
-          taskRoot,
-        ],
+        args: ['big-stream.handler', '--warmup', path.join(dir, 'event.json'), '--task-root', dir],
         env: { AWS_LAMBDA_FUNCTION_TIMEOUT: '600' },
       });
       expect(await cli.exited).toEqual({ code: 0, signal: null });
