@@ -133,10 +133,11 @@ export async function getAllLambdaRoles(
   );
   const roles = await mapLimited(candidates, READ_CONCURRENCY, async (listedRole) => {
     const name = listedRole.RoleName ?? '';
-    // Deleted since the list was read: left out.
+    // Deleted since the list was read: left out. Any other failure (denied, cancelled) is the
+    // listing's, not a role shown without its policies.
     const role = await readRole(target, options, name);
-    if (!role) return undefined;
-    return roleOf(role, await attachedPolicies(target, options, name).catch(() => []));
+    const policies = role && (await attachedPoliciesIfFound(target, options, name));
+    return role && policies ? roleOf(role, policies) : undefined;
   });
   return roles.filter(
     (role): role is LambdaRole =>
@@ -151,13 +152,8 @@ export async function deleteLambdaRole(
 ): Promise<void> {
   const name = roleNameOf(typeof role === 'string' ? role : role.name);
   const target = await targetOf(options);
-  let policies: string[];
-  try {
-    policies = await attachedPolicies(target, options, name);
-  } catch (error) {
-    if (awsErrorName(error) === 'NoSuchEntityException') throw roleNotFound(name);
-    throw error;
-  }
+  const policies = await attachedPoliciesIfFound(target, options, name);
+  if (!policies) throw roleNotFound(name);
   for (const PolicyArn of policies) {
     await callAwsIfFound(target, options, 'IAM', 'DetachRolePolicy', NO_SUCH_ROLE, (abortSignal) =>
       target.clients.iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn }), {
@@ -186,7 +182,7 @@ export async function deleteLambdaRole(
 
 /** A role name from a name or a role ARN. */
 export function roleNameOf(nameOrArn: string): string {
-  const fromArn = typeof nameOrArn === 'string' ? ROLE_ARN.exec(nameOrArn)?.[1] : undefined;
+  const fromArn = ROLE_ARN.exec(nameOrArn)?.[1];
   return validateRoleName(fromArn ?? nameOrArn);
 }
 
@@ -233,6 +229,20 @@ function attachedPolicies(target: AwsTarget, options: AwsOptions, name: string) 
       next: page.IsTruncated ? page.Marker : undefined,
     }),
   );
+}
+
+/** The role's managed policies, or undefined when there is no such role. */
+async function attachedPoliciesIfFound(
+  target: AwsTarget,
+  options: AwsOptions,
+  name: string,
+): Promise<string[] | undefined> {
+  try {
+    return await attachedPolicies(target, options, name);
+  } catch (error) {
+    if (awsErrorName(error) === 'NoSuchEntityException') return undefined;
+    throw error;
+  }
 }
 
 function attachBasicPolicy(target: AwsTarget, options: AwsOptions, name: string) {

@@ -204,6 +204,29 @@ describe('getAllLambdaRoles', () => {
   });
 });
 
+describe('getAllLambdaRoles, cancelled', () => {
+  it('is ABORTED, not a list of roles without their policies, when the signal fires during the last policy read', async () => {
+    await createLambdaRole({ target: test.target, name: `listed-${suffix}` });
+    const count = (await getAllLambdaRoles({ target: test.target, generatedOnly: true })).length;
+    const controller = new AbortController();
+    let reads = 0;
+    const error = await failure(
+      getAllLambdaRoles({
+        target: test.target,
+        generatedOnly: true,
+        signal: controller.signal,
+        onEvent: (event) => {
+          if (event.type === 'aws.call' && event.operation === 'ListAttachedRolePolicies') {
+            reads++;
+            if (reads === count) controller.abort();
+          }
+        },
+      }),
+    );
+    expect(error.code).toBe('ABORTED');
+  });
+});
+
 describe('deleteLambdaRole', () => {
   it('detaches the policies first, then deletes the role', async () => {
     const name = `gone-${suffix}`;
