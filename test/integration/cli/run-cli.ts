@@ -175,7 +175,9 @@ export async function removeImages(names: readonly string[]): Promise<void> {
   const { deleteLocalImage, getAllLocalImages } = await import('../../../src/core/local-images.js');
   const images = await getAllLocalImages({ generatedOnly: false });
   for (const image of images) {
-    if (image.tags.some((tag) => names.some((name) => tag.split(':')[0]?.endsWith(name)))) {
+    // `name:tag`, and the registry tags a push leaves (`127.0.0.1:PORT/name:tag`).
+    const repos = image.tags.map((tag) => tag.slice(0, tag.lastIndexOf(':')));
+    if (repos.some((repo) => names.some((name) => repo === name || repo.endsWith(`/${name}`)))) {
       await deleteLocalImage(image, { force: true }).catch(() => undefined);
     }
   }
