@@ -41,6 +41,7 @@ import {
 } from './lambda-function-state.js';
 import {
   DEFAULT_ROLE_NAME,
+  deleteGeneratedRole,
   deleteLambdaRole,
   ensureLambdaRole,
   getLambdaRole,
@@ -162,8 +163,8 @@ export async function getAllLambdaFunctions(
 }
 
 /**
- * Deletes the function (FUNCTION_NOT_FOUND when missing). With `deleteRole`, also its role,
- * unless another function still runs as it.
+ * Deletes the function (FUNCTION_NOT_FOUND when missing). With `deleteRole`, also its role when
+ * lambdash made it and no other function still runs as it.
  */
 export async function deleteLambdaFunction(
   fn: LambdaFunction | string,
@@ -194,10 +195,7 @@ export async function deleteLambdaFunction(
   if (!options.deleteRole || !role || isForeignRoleArn(role, target.accountId)) return;
   const others = await listFunctions(target, options);
   if (others.some((other) => other.Role === role)) return;
-  await deleteLambdaRole(role, options).catch((error: unknown) => {
-    // Someone removed it first: what was asked for.
-    if (!(error instanceof LambdashError && error.code === 'ROLE_NOT_FOUND')) throw error;
-  });
+  await deleteGeneratedRole(role, { ...options, target });
 }
 
 /** Every function's configuration (paginated ListFunctions). */

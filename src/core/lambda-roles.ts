@@ -180,6 +180,27 @@ export async function deleteLambdaRole(
   }
 }
 
+/**
+ * Deletes the role (a name or an ARN) as deleteLambdaRole does, but only one lambdash made (its
+ * tag says so): a role made elsewhere may serve more than Lambda. Whether it was deleted; one
+ * already gone is fine.
+ */
+export async function deleteGeneratedRole(
+  role: string,
+  options: AwsOptions & { readonly target: AwsTarget },
+): Promise<boolean> {
+  const name = roleNameOf(role);
+  const found = await readRole(options.target, options, name);
+  if (!found || roleOf(found, []).tags[LABELS.generated] !== 'true') return false;
+  try {
+    await deleteLambdaRole(name, options);
+    return true;
+  } catch (error) {
+    if (error instanceof LambdashError && error.code === 'ROLE_NOT_FOUND') return false;
+    throw error;
+  }
+}
+
 /** A role name from a name or a role ARN. */
 export function roleNameOf(nameOrArn: string): string {
   const fromArn = ROLE_ARN.exec(nameOrArn)?.[1];

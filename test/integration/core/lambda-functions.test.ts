@@ -506,6 +506,7 @@ describe('deleteLambdaFunction', () => {
     expect(calls(events)).toEqual([
       'DeleteFunction',
       'ListFunctions',
+      'GetRole',
       'ListAttachedRolePolicies',
       'DetachRolePolicy',
       'DeleteRole',
@@ -513,5 +514,18 @@ describe('deleteLambdaFunction', () => {
 
     const missing = await failure(deleteLambdaFunction(fnName, { target: test.target }));
     expect(missing.code).toBe('FUNCTION_NOT_FOUND');
+  }, 120_000);
+
+  it('leaves a role lambdash did not make, even with deleteRole: it may serve more than Lambda', async () => {
+    const roleName = `theirs-${suffix}`;
+    const roleArn = await createServiceRole(test.target.clients.iam, roleName);
+    const name = `their-role-fn-${suffix}`;
+    made.add(name);
+    await createLambdaFunction({ repo, tag: 'v1' }, { target: test.target, name, role: roleArn });
+    const { events, onEvent } = recorder();
+    await deleteLambdaFunction(name, { target: test.target, deleteRole: true, onEvent });
+    expect(await functionExists(name)).toBe(false);
+    expect(await roleExists(roleName)).toBe(true);
+    expect(calls(events)).toEqual(['GetFunction', 'DeleteFunction', 'ListFunctions', 'GetRole']);
   }, 120_000);
 });
