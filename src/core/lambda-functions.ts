@@ -239,24 +239,56 @@ async function createFunction(
       Tags: settings.tags,
     });
   } catch (error) {
-    // No function came of it: a role made for it alone is taken back.
-    if (createdRole) {
-      const removed = await deleteLambdaRole(createdRole, { target }).then(
-        () => true,
-        () => false,
-      );
-      if (!removed && error instanceof LambdashError) {
-        throw new LambdashError(
-          error.code,
-          error.message,
-          `${error.hint ? `${error.hint} ` : ''}The role ${createdRole} made for the function is left: delete it with deleteLambdaRole('${createdRole}').`,
-          { cause: error.cause },
-        );
-      }
-    }
-    throw error;
+    throw await afterFailedCreate(target, options, name, createdRole, error);
   }
   return waitForFunction(target, options, name, waitOptions(options));
+}
+
+/**
+ * The error of a CreateFunction that failed or was cancelled, once what it left is seen to. The
+ * call may have reached Lambda all the same (cancelled while the answer was on its way): then
+ * the function runs as the role made for it, which stays. Otherwise that role is taken back.
+ */
+async function afterFailedCreate(
+  target: AwsTarget,
+  options: LambdaFunctionOptions,
+  name: string,
+  createdRole: string | undefined,
+  error: unknown,
+): Promise<unknown> {
+  // Without the caller's signal: a cancelled deployment still cleans up after itself.
+  const quiet = options.onEvent ? { onEvent: options.onEvent } : {};
+  const exists = await readFunction(target, quiet, name).then(
+    (response) => response !== undefined,
+    () => undefined, // unknown: the role stays
+  );
+  if (exists) {
+    return withHint(
+      error,
+      `The function ${name} was made all the same: deploy again to finish it, or delete it with deleteLambdaFunction('${name}', { deleteRole: true }).`,
+    );
+  }
+  if (!createdRole) return error;
+  const removed =
+    exists === false &&
+    (await deleteLambdaRole(createdRole, { ...quiet, target }).then(
+      () => true,
+      () => false,
+    ));
+  return removed
+    ? error
+    : withHint(
+        error,
+        `The role ${createdRole} made for the function is left: delete it with deleteLambdaRole('${createdRole}').`,
+      );
+}
+
+/** The same error with more to say in its hint. */
+function withHint(error: unknown, more: string): unknown {
+  if (!(error instanceof LambdashError)) return error;
+  return new LambdashError(error.code, error.message, error.hint ? `${error.hint} ${more}` : more, {
+    cause: error.cause,
+  });
 }
 
 /** The role a new function runs as: the one given (checked), or lambdash's default one. */

@@ -134,6 +134,41 @@ describe('createLambdaFunction: bad input', () => {
     expect(await functionExists(fnName)).toBe(false);
   });
 
+  it('keeps the role it made when CreateFunction reached Lambda before the cancellation', async () => {
+    const name = `cancelled-late-${suffix}`;
+    made.add(name);
+    const controller = new AbortController();
+    const lambda = test.target.clients.lambda;
+    // Lambda made the function, and the caller cancelled before its answer arrived.
+    lambda.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName !== 'CreateFunctionCommand') return result;
+        controller.abort();
+        throw Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+      },
+      { step: 'deserialize', name: 'cancelAfterCreate' },
+    );
+    try {
+      const error = await failure(
+        createLambdaFunction(
+          { repo, tag: 'v1' },
+          { target: test.target, name, signal: controller.signal },
+        ),
+      );
+      expect(error.code).toBe('ABORTED');
+      expect(error.hint).toContain(`The function ${name} was made all the same`);
+    } finally {
+      lambda.middlewareStack.remove('cancelAfterCreate');
+    }
+    expect(await functionExists(name)).toBe(true);
+    // The function runs as it: taking it back would leave a function that cannot run.
+    expect(await roleExists(DEFAULT_ROLE_NAME)).toBe(true);
+    await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 60 }, { FunctionName: name });
+    await deleteLambdaFunction(name, { target: test.target, deleteRole: true });
+    expect(await roleExists(DEFAULT_ROLE_NAME)).toBe(false);
+  }, 120_000);
+
   it('says REPO_NOT_FOUND and REMOTE_IMAGE_NOT_FOUND for an image ECR does not have', async () => {
     const noRepo = await failure(
       createLambdaFunction({ repo: `none-${suffix}`, tag: 'v1' }, { target: test.target }),
