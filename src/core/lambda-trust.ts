@@ -13,7 +13,8 @@ export const LAMBDA_TRUST_POLICY = JSON.stringify({
 
 /**
  * Whether a trust policy lets Lambda assume the role: an Allow statement for the principal
- * `lambda.amazonaws.com` (or `*`) with `sts:AssumeRole` (or `sts:*`, `*`), and no Deny of it.
+ * `lambda.amazonaws.com` (or `*`) with an action matching `sts:AssumeRole` (`sts:*`,
+ * `sts:assume*`...), and no Deny of it.
  * Conditions are not evaluated: one that excludes Lambda is caught by CreateFunction.
  */
 export function trustsLambda(document: string | undefined): boolean {
@@ -35,13 +36,20 @@ export function trustsLambda(document: string | undefined): boolean {
       const services = Array.isArray(service) ? service : [service];
       const actions = Array.isArray(Action) ? Action : [Action];
       return (
-        (Principal === '*' || services.includes(LAMBDA_SERVICE)) &&
-        actions.some(
-          (action) => action === 'sts:AssumeRole' || action === 'sts:*' || action === '*',
-        )
+        (Principal === '*' || services.includes(LAMBDA_SERVICE)) && actions.some(coversAssumeRole)
       );
     });
   return covers('Allow') && !covers('Deny');
+}
+
+/** Whether an action pattern matches sts:AssumeRole: IAM ignores case, and allows `*` and `?`. */
+function coversAssumeRole(action: unknown): boolean {
+  if (typeof action !== 'string') return false;
+  const pattern = action
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${pattern}$`, 'i').test('sts:AssumeRole');
 }
 
 function safeDecode(text: string): string {

@@ -19,6 +19,10 @@ describe('trustsLambda', () => {
     ['any principal', allow('*')],
     ['sts:*', allow({ Service: 'lambda.amazonaws.com' }, 'sts:*')],
     ['a list of actions', allow({ Service: 'lambda.amazonaws.com' }, ['sts:TagSession', '*'])],
+    // IAM reads action names without regard to case, and with wildcards.
+    ['an action in other case', allow({ Service: 'lambda.amazonaws.com' }, 'STS:assumerole')],
+    ['an action pattern', allow({ Service: 'lambda.amazonaws.com' }, 'sts:Assume*')],
+    ['a one-character wildcard', allow({ Service: 'lambda.amazonaws.com' }, 'sts:AssumeRol?')],
   ])('accepts %s', (_, statement) => {
     expect(trustsLambda(policy(statement))).toBe(true);
     // A single statement need not be in a list.
@@ -28,6 +32,21 @@ describe('trustsLambda', () => {
   it.each([
     ['another service', policy(allow({ Service: 'ec2.amazonaws.com' }))],
     ['another action', policy(allow({ Service: 'lambda.amazonaws.com' }, 'sts:TagSession'))],
+    [
+      'a pattern of other actions',
+      policy(allow({ Service: 'lambda.amazonaws.com' }, 'sts:AssumeRoleWith*')),
+    ],
+    [
+      'a pattern whose dot is not a wildcard',
+      policy(allow({ Service: 'lambda.amazonaws.com' }, 'sts.AssumeRole')),
+    ],
+    [
+      'an Allow with a Deny by pattern',
+      policy(allow('*'), {
+        ...allow({ Service: 'lambda.amazonaws.com' }, 'sts:*'),
+        Effect: 'Deny',
+      }),
+    ],
     [
       'an Allow with a Deny of Lambda',
       policy(allow('*'), { ...allow({ Service: 'lambda.amazonaws.com' }), Effect: 'Deny' }),
