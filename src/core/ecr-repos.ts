@@ -52,19 +52,7 @@ export async function getAllEcrRepos(
   options: AwsOptions & { readonly generatedOnly?: boolean } = {},
 ): Promise<EcrRepo[]> {
   const target = await targetOf(options);
-  const listed = await collectPages(
-    (nextToken) =>
-      callAws(target, options, 'ECR', 'DescribeRepositories', (abortSignal) =>
-        target.clients.ecr.send(
-          new DescribeRepositoriesCommand({
-            maxResults: 1000,
-            ...(nextToken ? { nextToken } : {}),
-          }),
-          { abortSignal },
-        ),
-      ),
-    (page) => ({ items: page.repositories, next: page.nextToken }),
-  );
+  const listed = await listRepositories(target, options);
   // Tags decide what generatedOnly keeps, and ECR reads them one repository at a time: a
   // bounded fan-out keeps a large account quick without a burst AWS would throttle.
   const repos = await mapLimited(listed, TAG_READS, async (repository) => {
@@ -156,6 +144,23 @@ export async function deleteEcrRepo(
     }
     throw error;
   }
+}
+
+/** Every repository's description, without tags (paginated DescribeRepositories). */
+export function listRepositories(target: AwsTarget, options: AwsOptions): Promise<Repository[]> {
+  return collectPages(
+    (nextToken) =>
+      callAws(target, options, 'ECR', 'DescribeRepositories', (abortSignal) =>
+        target.clients.ecr.send(
+          new DescribeRepositoriesCommand({
+            maxResults: 1000,
+            ...(nextToken ? { nextToken } : {}),
+          }),
+          { abortSignal },
+        ),
+      ),
+    (page) => ({ items: page.repositories, next: page.nextToken }),
+  );
 }
 
 /** The repository's description without its tags, or undefined when there is none by that name. */

@@ -6,13 +6,14 @@ import {
   DescribeImagesCommand,
   type ImageDetail,
   type ImageIdentifier,
+  type Repository,
 } from '@aws-sdk/client-ecr';
 import { type AwsOptions, callAwsIfFound, collectPages } from './aws-call.js';
 import type { EcrRepo, LambdaFunction, RemoteImage } from './aws-resources.js';
 import { type AwsTarget, targetOf } from './aws-target.js';
 import { inspectImage } from './docker.js';
 import { type EcrReference, parseEcrReference, registryOf } from './ecr-reference.js';
-import { findRepository, getAllEcrRepos } from './ecr-repos.js';
+import { findRepository, getAllEcrRepos, listRepositories } from './ecr-repos.js';
 import { isLambdashError, LambdashError } from './errors.js';
 import type { LocalImage } from './local-images.js';
 import { mapLimited } from './map-limited.js';
@@ -46,7 +47,8 @@ export async function getRemoteImage(
 
 /**
  * Every image of these repositories (default: every repository, or with `generatedOnly` those
- * lambdash made), newest first. One paginated DescribeImages per repository, a few at a time.
+ * lambdash made), newest first. One paginated DescribeImages per repository, a few at a time;
+ * the repositories' tags are read (one call each) only for `generatedOnly`.
  */
 export async function getAllRemoteImages(
   options: AwsOptions & {
@@ -55,7 +57,11 @@ export async function getAllRemoteImages(
   } = {},
 ): Promise<RemoteImage[]> {
   const target = await targetOf(options);
-  const repos = options.repos ?? (await getAllEcrRepos({ ...options, target }));
+  const repos: readonly RepoRef[] =
+    options.repos ??
+    (options.generatedOnly
+      ? await getAllEcrRepos({ ...options, target })
+      : (await listRepositories(target, options)).map(repoRefOf));
   const lists = await mapLimited(repos, REPO_READS, (repo) => listImages(target, options, repo));
   return lists.flat().sort((a, b) => b.pushed.getTime() - a.pushed.getTime());
 }
@@ -129,7 +135,7 @@ async function byReference(
 ): Promise<RemoteImage> {
   const target = await targetOf(options);
   const found = await findRepository(target, options, reference.repo);
-  const repo = found && { name: reference.repo, uri: found.repositoryUri ?? '' };
+  const repo = found && repoRefOf(found);
   if (!repo) {
     throw notFound(
       `There is no ECR repository ${reference.repo}, so no image ${named}.`,
@@ -191,7 +197,7 @@ async function ofLocalImage(image: LocalImage, options: AwsOptions): Promise<Rem
   for (const { reference } of pushed) {
     if (!repos.has(reference.repo)) {
       const found = await findRepository(target, options, reference.repo);
-      repos.set(reference.repo, found && { name: reference.repo, uri: found.repositoryUri ?? '' });
+      repos.set(reference.repo, found && repoRefOf(found));
     }
     const repo = repos.get(reference.repo);
     // The same repository name in another registry (another account, region or local cloud).
@@ -255,6 +261,10 @@ export function toRemoteImage(detail: ImageDetail, repo: RepoRef): RemoteImage {
     size: detail.imageSizeInBytes ?? 0,
     mediaType: detail.imageManifestMediaType,
   };
+}
+
+function repoRefOf(repository: Repository): RepoRef {
+  return { name: repository.repositoryName ?? '', uri: repository.repositoryUri ?? '' };
 }
 
 function notFound(message: string, hint: string): LambdashError {
