@@ -78,22 +78,21 @@ export async function pushToEcr(
   const auth = await getRegistryAuth(target, options);
   const docker = getDocker();
   const reference = `${repo.uri}:${tag}`;
-  const tagged = info.RepoTags?.includes(reference) ?? false;
-  try {
-    await docker.getImage(local.id).tag({ repo: repo.uri, tag });
-  } catch (error) {
-    throw dockerError(error, `tag the image ${reference}`);
-  }
+  // The image the registry tag names now (this one, an earlier build pushed there, or none):
+  // a push that does not happen gives the tag back to it.
+  const holder = info.RepoTags?.includes(reference)
+    ? local.id
+    : (await inspectImage(reference, options.signal))?.Id;
+  await tagImage(docker, local.id, repo.uri, tag);
   let digest: string;
   try {
     digest = await pushImage(docker, repo, tag, auth, options);
   } catch (error) {
-    // A push that did not happen leaves the image's tags as they were.
-    if (!tagged) {
-      await docker
-        .getImage(reference)
-        .remove({ noprune: true })
-        .catch(() => undefined);
+    if (holder !== local.id) {
+      await (holder
+        ? tagImage(docker, holder, repo.uri, tag)
+        : docker.getImage(reference).remove({ noprune: true })
+      ).catch(() => undefined);
     }
     throw error;
   }
@@ -134,6 +133,14 @@ async function readLocalImage(
   }
   // Named as the caller named it, with the engine's current labels.
   return { local: { ...toLocalImage(info, given.ref), name: given.name, tag: given.tag }, info };
+}
+
+async function tagImage(docker: Docker, id: string, repo: string, tag: string): Promise<void> {
+  try {
+    await docker.getImage(id).tag({ repo, tag });
+  } catch (error) {
+    throw dockerError(error, `tag the image ${repo}:${tag}`);
+  }
 }
 
 /** Pushes `<repo.uri>:<tag>`, following the engine's stream; returns the manifest's digest. */

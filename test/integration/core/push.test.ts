@@ -365,6 +365,40 @@ describe('pushToEcr refuses', () => {
   });
 });
 
+describe('a failed push', () => {
+  it('leaves every image’s tags as they were: an older image keeps the registry tag the new one took', async () => {
+    const target = cloud.target;
+    const repoName = uniqueName('retag');
+    const repoUri = `${cloud.cloud.services.registryHost}/${repoName}`;
+    images.push(repoName, repoUri);
+    const dockerfile = 'FROM scratch\nCOPY a.txt /a.txt\n';
+    await buildTestImage(`${repoName}:v1`, dockerfile, { 'a.txt': 'old' });
+    const old = await getLocalImage(`${repoName}:v1`);
+    await pushToEcr(old, { target });
+    // Rebuilt under the same name: its push would move `<repoUri>:v1` over from the old image.
+    await buildTestImage(`${repoName}:v1`, dockerfile, { 'a.txt': 'new' });
+    const rebuilt = await getLocalImage(`${repoName}:v1`);
+    expect(rebuilt.id).not.toBe(old.id);
+    const denied = 'denied: not today';
+    const proxy = await startDockerProxy({
+      answer: (line) =>
+        /^POST \S*\/images\/\S+\/push/.test(line)
+          ? { body: `${JSON.stringify({ errorDetail: { message: denied }, error: denied })}\n` }
+          : undefined,
+    });
+    vi.stubEnv('DOCKER_HOST', proxy.host);
+    try {
+      expect((await failure(pushToEcr(rebuilt, { target }))).code).toBe('PUSH_FAILED');
+    } finally {
+      vi.unstubAllEnvs();
+      await proxy.kill();
+    }
+    const tagsOf = async (id: string) => (await testDocker().getImage(id).inspect()).RepoTags;
+    expect(await tagsOf(old.id)).toEqual([`${repoUri}:v1`]);
+    expect(await tagsOf(rebuilt.id)).toEqual([`${repoName}:v1`]);
+  }, 60_000);
+});
+
 /** Files under these places (files or folders) holding `text`, read in batches of paths. */
 function filesContaining(text: string, places: readonly string[]): string[] {
   const found: string[] = [];
