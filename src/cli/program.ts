@@ -96,6 +96,9 @@ export function createProgram(streams: Streams, state: RunState): Command {
     register(program, kit);
   }
 
+  // `lambdash help <command>`, which commander leaves out when the program has its own action.
+  program.helpCommand(true);
+
   // Without a subcommand: the terminal app. Set after the subcommands, which keep the default
   // (no excess arguments).
   program.allowExcessArguments(true).action(async (_options, command: Command) => {

@@ -29,7 +29,11 @@ describe('lambdash', () => {
     const result = await lambdash(['--help'], { cwd });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    const listed = [...result.stdout.matchAll(/^ {2}(\w+) /gm)].map((m) => m[1]);
+    const commands = result.stdout.slice(
+      result.stdout.indexOf('Commands:'),
+      result.stdout.indexOf('Examples:'),
+    );
+    const listed = [...commands.matchAll(/^ {2}(\w+) /gm)].map((m) => m[1]);
     expect(listed).toEqual([...COMMANDS, 'help']);
     expect(result.stdout).toContain(
       'Exit codes: 0 ok, 1 failed, 2 usage or bad input, 3 not found, 4 test failed,',
@@ -42,6 +46,12 @@ describe('lambdash', () => {
     expect(result.stdout).toMatch(new RegExp(`^Usage: lambdash ${command} `));
     expect(result.stdout).toContain('Global Options:');
     expect(result.stdout).toContain('--json');
+  });
+
+  it('help <command> is <command> --help', async () => {
+    const result = await lambdash(['help', 'deploy'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe((await lambdash(['deploy', '--help'], { cwd })).stdout);
   });
 
   it('--version prints the package version', async () => {
