@@ -10,6 +10,7 @@ import {
   PutImageScanningConfigurationCommand,
   type Repository,
   TagResourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-ecr';
 import { type AwsOptions, callAws, callAwsIfFound, collectPages } from './aws-call.js';
 import { awsErrorName } from './aws-errors.js';
@@ -17,7 +18,7 @@ import type { EcrRepo } from './aws-resources.js';
 import { resourceTags } from './aws-tags.js';
 import { type AwsTarget, targetOf } from './aws-target.js';
 import { LambdashError } from './errors.js';
-import { LABELS } from './labels.js';
+import { LABEL_PREFIX, LABELS } from './labels.js';
 import type { LocalImage } from './local-images.js';
 import { mapLimited } from './map-limited.js';
 import { validateImageName } from './names.js';
@@ -202,6 +203,12 @@ async function updateRepository(
   const current = await readTags(target, options, repository);
   if (!current) throw repoNotFound(name);
   const changed = Object.entries(tags).filter(([key, value]) => current[key] !== value);
+  // A new lineage replaces the old one: its tags describe the repository's newest image, and
+  // one left from an earlier image (its options, say) would describe it wrongly. The user's
+  // other tags may come from elsewhere (a console, a pipeline) and stay.
+  const stale = options.lineageTags
+    ? Object.keys(current).filter((key) => key.startsWith(LABEL_PREFIX) && !(key in tags))
+    : [];
   if (changed.length > 0) {
     await callAws(target, options, 'ECR', 'TagResource', (abortSignal) =>
       target.clients.ecr.send(
@@ -209,6 +216,14 @@ async function updateRepository(
           resourceArn: repository.repositoryArn,
           tags: changed.map(([Key, Value]) => ({ Key, Value })),
         }),
+        { abortSignal },
+      ),
+    );
+  }
+  if (stale.length > 0) {
+    await callAws(target, options, 'ECR', 'UntagResource', (abortSignal) =>
+      target.clients.ecr.send(
+        new UntagResourceCommand({ resourceArn: repository.repositoryArn, tagKeys: stale }),
         { abortSignal },
       ),
     );
@@ -230,7 +245,8 @@ async function updateRepository(
     );
     updated = { ...repository, imageScanningConfiguration: { scanOnPush } };
   }
-  return toEcrRepo(updated, { ...current, ...tags });
+  const kept = Object.fromEntries(Object.entries(current).filter(([key]) => !stale.includes(key)));
+  return toEcrRepo(updated, { ...kept, ...tags });
 }
 
 /** The repository's tags, or undefined when it was deleted meanwhile. */

@@ -109,6 +109,39 @@ describe('createEcrRepo and getEcrRepo', () => {
     expect((await getEcrRepo(name, { target })).scanOnPush).toBe(true);
   });
 
+  it('drops lineage tags the new lineage no longer has, and keeps the lineage when given none', async () => {
+    const name = uniqueName('repo-lineage');
+    const target = cloud.target;
+    await createEcrRepo(name, {
+      target,
+      userLabels: { owner: 'ada' },
+      lineageTags: {
+        'dev.lambdash.generated': 'true',
+        'dev.lambdash.hash': 'old',
+        'dev.lambdash.options': '{"minify":true}',
+      },
+    });
+    const { events, onEvent } = recorder();
+    const again = await createEcrRepo(name, {
+      target,
+      onEvent,
+      lineageTags: { 'dev.lambdash.generated': 'true', 'dev.lambdash.hash': 'new' },
+    });
+    // The newest image's lineage: the old options would describe it wrongly.
+    const lineage = { owner: 'ada', 'dev.lambdash.generated': 'true', 'dev.lambdash.hash': 'new' };
+    expect(again.tags).toEqual(lineage);
+    expect(awsCalls(events)).toEqual([
+      'ECR DescribeRepositories',
+      'ECR ListTagsForResource',
+      'ECR TagResource',
+      'ECR UntagResource',
+    ]);
+    expect((await getEcrRepo(name, { target })).tags).toEqual(lineage);
+    const rescanned = await createEcrRepo(name, { target, scanOnPush: true });
+    expect(rescanned.tags).toEqual(lineage);
+    expect((await getEcrRepo(name, { target })).tags).toEqual(lineage);
+  });
+
   it('finds the repository a local image goes to by the image’s name', async () => {
     const name = uniqueName('repo-of-image');
     const image = await tinyImage(name);
