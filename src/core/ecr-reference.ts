@@ -61,6 +61,19 @@ export function registryOf(repoUri: string): string {
   return slash >= 0 ? repoUri.slice(0, slash) : '';
 }
 
+/**
+ * The repository a local image goes to: its name without the registry it may already be named
+ * by (`127.0.0.1:5000/team/fn` after a push → `team/fn`). Docker's rule for local names
+ * applies: a first part with a dot or a port, or `localhost`, is a registry.
+ */
+export function repoOfImageName(name: string): string {
+  const slash = name.indexOf('/');
+  const first = slash > 0 ? name.slice(0, slash) : '';
+  return first.includes(':') || first.includes('.') || first === 'localhost'
+    ? name.slice(slash + 1)
+    : name;
+}
+
 function isRegistryHost(part: string): boolean {
   return (
     part.includes(':') ||

@@ -17,6 +17,7 @@ import { awsErrorName } from './aws-errors.js';
 import type { EcrRepo } from './aws-resources.js';
 import { resourceTags } from './aws-tags.js';
 import { type AwsTarget, targetOf } from './aws-target.js';
+import { repoOfImageName } from './ecr-reference.js';
 import { LambdashError } from './errors.js';
 import { LABEL_PREFIX, LABELS } from './labels.js';
 import type { LocalImage } from './local-images.js';
@@ -40,7 +41,9 @@ export async function getEcrRepo(
   nameOrImage: string | LocalImage,
   options: AwsOptions = {},
 ): Promise<EcrRepo> {
-  const name = validateImageName(typeof nameOrImage === 'string' ? nameOrImage : nameOrImage.name);
+  const name = validateImageName(
+    typeof nameOrImage === 'string' ? nameOrImage : repoOfImageName(nameOrImage.name),
+  );
   const target = await targetOf(options);
   const found = await findRepository(target, options, name);
   const tags = found && (await readTags(target, options, found));

@@ -12,7 +12,7 @@ import { type AwsTarget, targetOf } from './aws-target.js';
 import { dockerError, getDocker, inspectImage } from './docker.js';
 import { DockerStreamError, followDockerStream } from './docker-stream.js';
 import { getRegistryAuth } from './ecr-auth.js';
-import { registryOf } from './ecr-reference.js';
+import { registryOf, repoOfImageName } from './ecr-reference.js';
 import { createEcrRepo } from './ecr-repos.js';
 import { abortedBy, LambdashError, throwIfAborted } from './errors.js';
 import { emit, type OperationOptions } from './events.js';
@@ -59,7 +59,7 @@ export async function pushToEcr(
   }
   // An image already pushed may be named by its registry tag (`127.0.0.1:5000/fn`): the
   // repository is the part after the registry.
-  const repoName = validateImageName(options.repo ?? withoutRegistry(local.name));
+  const repoName = validateImageName(options.repo ?? repoOfImageName(local.name));
   const tag = validateTag(options.tag ?? (local.tag || 'latest'));
   // The image's own labels (the user's, and any its base brought) as they are, beside its
   // lineage: checked as AWS tags, not as labels the user is giving now.
@@ -106,15 +106,6 @@ export async function pushToEcr(
     );
   }
   return remote;
-}
-
-/** `host:port/team/fn` → `team/fn`; a name without a registry stays as it is. */
-function withoutRegistry(name: string): string {
-  const slash = name.indexOf('/');
-  const first = slash > 0 ? name.slice(0, slash) : '';
-  return first.includes(':') || first.includes('.') || first === 'localhost'
-    ? name.slice(slash + 1)
-    : name;
 }
 
 /** The image as the engine knows it now (IMAGE_NOT_FOUND when it is gone). */

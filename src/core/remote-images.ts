@@ -12,7 +12,12 @@ import { type AwsOptions, callAwsIfFound, collectPages } from './aws-call.js';
 import type { EcrRepo, LambdaFunction, RemoteImage } from './aws-resources.js';
 import { type AwsTarget, targetOf } from './aws-target.js';
 import { inspectImage } from './docker.js';
-import { type EcrReference, parseEcrReference, registryOf } from './ecr-reference.js';
+import {
+  type EcrReference,
+  parseEcrReference,
+  registryOf,
+  repoOfImageName,
+} from './ecr-reference.js';
 import { findRepository, getAllEcrRepos, listRepositories } from './ecr-repos.js';
 import { isLambdashError, LambdashError } from './errors.js';
 import type { LocalImage } from './local-images.js';
@@ -189,8 +194,9 @@ async function ofLocalImage(image: LocalImage, options: AwsOptions): Promise<Rem
       pushed.push({ uri, reference: { ...reference, digest: reference.digest } });
     }
   }
+  const ownRepo = repoOfImageName(image.name);
   pushed.sort(
-    (a, b) => Number(b.reference.repo === image.name) - Number(a.reference.repo === image.name),
+    (a, b) => Number(b.reference.repo === ownRepo) - Number(a.reference.repo === ownRepo),
   );
   const target = await targetOf(options);
   const repos = new Map<string, RepoRef | undefined>();

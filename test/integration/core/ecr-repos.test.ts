@@ -147,6 +147,11 @@ describe('createEcrRepo and getEcrRepo', () => {
     const image = await tinyImage(name);
     await createEcrRepo(name, { target: cloud.target });
     expect((await getEcrRepo(image, { target: cloud.target })).name).toBe(name);
+    // Named by its registry tag after a push (`<registry>/<name>`): the same repository.
+    const remote = await pushToEcr(image, { target: cloud.target });
+    const byRegistryTag = await getLocalImage(`${remote.repoUri}:v1`);
+    expect(byRegistryTag.name).toBe(remote.repoUri);
+    expect((await getEcrRepo(byRegistryTag, { target: cloud.target })).name).toBe(name);
   });
 
   it('says REPO_NOT_FOUND for a repository that does not exist, with what to do', async () => {

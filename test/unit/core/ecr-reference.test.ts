@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEcrReference, registryOf } from '../../../src/core/ecr-reference.js';
+import { parseEcrReference, registryOf, repoOfImageName } from '../../../src/core/ecr-reference.js';
 import { failure } from '../../support/images.js';
 
 const digest = `sha256:${'ab'.repeat(32)}`;
@@ -54,5 +54,15 @@ describe('registryOf', () => {
   it('is the host part of a repository URI', async () => {
     expect(registryOf('127.0.0.1:41855/team/fn')).toBe('127.0.0.1:41855');
     expect(registryOf('fn')).toBe('');
+  });
+});
+
+describe('repoOfImageName', () => {
+  it('leaves out the registry a local image is named by, as Docker reads local names', () => {
+    expect(repoOfImageName('team/fn')).toBe('team/fn');
+    expect(repoOfImageName('fn')).toBe('fn');
+    expect(repoOfImageName('127.0.0.1:5000/team/fn')).toBe('team/fn');
+    expect(repoOfImageName('123456789012.dkr.ecr.eu-west-1.amazonaws.com/fn')).toBe('fn');
+    expect(repoOfImageName('localhost/fn')).toBe('fn');
   });
 });
