@@ -207,10 +207,13 @@ async function updateRepository(
   if (!current) throw repoNotFound(name);
   const changed = Object.entries(tags).filter(([key, value]) => current[key] !== value);
   // A new lineage replaces the old one: its tags describe the repository's newest image, and
-  // one left from an earlier image (its options, say) would describe it wrongly. The user's
-  // other tags may come from elsewhere (a console, a pipeline) and stay.
+  // one left from an earlier image (its options, say) would describe it wrongly. lambdash's
+  // mark says who made the repository, not what is in it, and stays; so do the user's other
+  // tags, which may come from elsewhere (a console, a pipeline).
   const stale = options.lineageTags
-    ? Object.keys(current).filter((key) => key.startsWith(LABEL_PREFIX) && !(key in tags))
+    ? Object.keys(current).filter(
+        (key) => key.startsWith(LABEL_PREFIX) && key !== LABELS.generated && !(key in tags),
+      )
     : [];
   if (changed.length > 0) {
     await callAws(target, options, 'ECR', 'TagResource', (abortSignal) =>

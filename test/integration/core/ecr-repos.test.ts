@@ -125,9 +125,10 @@ describe('createEcrRepo and getEcrRepo', () => {
     const again = await createEcrRepo(name, {
       target,
       onEvent,
-      lineageTags: { 'dev.lambdash.generated': 'true', 'dev.lambdash.hash': 'new' },
+      lineageTags: { 'dev.lambdash.hash': 'new' },
     });
-    // The newest image's lineage: the old options would describe it wrongly.
+    // The newest image's lineage: the old options would describe it wrongly. lambdash's mark
+    // says who made the repository, and stays.
     const lineage = { owner: 'ada', 'dev.lambdash.generated': 'true', 'dev.lambdash.hash': 'new' };
     expect(again.tags).toEqual(lineage);
     expect(awsCalls(events)).toEqual([
