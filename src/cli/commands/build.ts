@@ -2,6 +2,8 @@
 // data when it has some (a failed test leaves the previous image under the name).
 import type { Command } from 'commander';
 import { createLocalImage, type LocalImage } from '../../core/local-images.js';
+import type { TestData } from '../../core/local-test.js';
+import type { Responder } from '../../core/responder.js';
 import type { CommandKit } from '../command.js';
 import type { CliContext } from '../context.js';
 import { formatBytes, formatTable, shortId } from '../format.js';
@@ -28,34 +30,43 @@ export interface BuildOptions {
 }
 
 export function registerBuild(program: Command, kit: CommandKit): void {
-  program
-    .command('build')
-    .description("build responders' container images (all of the project's without names)")
-    .argument('[responders...]', 'names from lambdash.json, or paths of .ts/.js files or folders')
+  withBuildOptions(
+    program
+      .command('build')
+      .description("build responders' container images (all of the project's without names)")
+      .argument(
+        '[responders...]',
+        'names from lambdash.json, or paths of .ts/.js files or folders',
+      ),
+  ).action(
+    kit.action(async (ctx, [names], options) => {
+      const chosen = await chooseResponders(ctx, names as string[], handlerOf(options));
+      const built: BuiltImage[] = [];
+      for (const responder of chosen) built.push((await buildOne(ctx, responder, options)).built);
+      ctx.result(built, (list) =>
+        formatTable(
+          ['RESPONDER', 'IMAGE', 'ID', 'SIZE', 'TESTED'],
+          list.map((b) => [
+            b.name,
+            b.image.ref,
+            shortId(b.image.id),
+            formatBytes(b.image.size),
+            b.tested ? 'yes' : 'no test data',
+          ]),
+        ),
+      );
+    }),
+  );
+}
+
+/** The options of a build, which deploy shares. */
+export function withBuildOptions(command: Command): Command {
+  return command
     .option('--handler <export>', 'the exported handler, for a path (default "handler")')
     .option('--tag <tag>', 'the image tag', 'latest')
     .option('--no-cache', "build without the Docker engine's layer cache")
     .option('--warmup', 'run the test payload during the build and keep the compiled code')
-    .option('--no-test', 'skip the test with the test data')
-    .action(
-      kit.action(async (ctx, [names], options) => {
-        const chosen = await chooseResponders(ctx, names as string[], handlerOf(options));
-        const built: BuiltImage[] = [];
-        for (const responder of chosen) built.push(await buildOne(ctx, responder, options));
-        ctx.result(built, (list) =>
-          formatTable(
-            ['RESPONDER', 'IMAGE', 'ID', 'SIZE', 'TESTED'],
-            list.map((b) => [
-              b.name,
-              b.image.ref,
-              shortId(b.image.id),
-              formatBytes(b.image.size),
-              b.tested ? 'yes' : 'no test data',
-            ]),
-          ),
-        );
-      }),
-    );
+    .option('--no-test', 'skip the tests with the test data');
 }
 
 export function handlerOf(options: Record<string, unknown>): { handler?: string } {
@@ -67,7 +78,7 @@ export async function buildOne(
   ctx: CliContext,
   chosen: ChosenResponder,
   options: BuildOptions,
-): Promise<BuiltImage> {
+): Promise<{ built: BuiltImage; responder: Responder; testData: TestData | undefined }> {
   const responder = await readResponder(ctx, chosen);
   ctx.note(`building ${responder.name} from ${responder.source}`);
   const testData = options.test === false ? undefined : await testDataOf(chosen);
@@ -80,5 +91,5 @@ export async function buildOne(
     userLabels: chosen.spec.labels,
     platform: platformOf(chosen.spec.architecture),
   });
-  return { name: responder.name, image, tested: !!testData };
+  return { built: { name: responder.name, image, tested: !!testData }, responder, testData };
 }

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { LambdaFunction, RemoteImage } from '../../core/aws-resources.js';
 import {
   type ComponentTestResult,
-  createLambdaComponents,
+  type LambdaComponents,
   runTest,
   withLambdaFunction,
   withRemoteImage,
@@ -14,14 +14,8 @@ import type { CommandKit } from '../command.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatTable, shortId } from '../format.js';
-import {
-  type ChosenResponder,
-  chooseResponders,
-  platformOf,
-  readResponder,
-  testDataOf,
-} from '../responders.js';
-import { handlerOf } from './build.js';
+import { type ChosenResponder, chooseResponders } from '../responders.js';
+import { buildOne, handlerOf, withBuildOptions } from './build.js';
 
 export interface Deployed {
   readonly name: string;
@@ -33,19 +27,21 @@ export interface Deployed {
 }
 
 export function registerDeploy(program: Command, kit: CommandKit): void {
-  program
-    .command('deploy')
-    .description(
-      "build, test, push and create or update the functions (all of the project's without names)",
-    )
-    .argument('[responders...]', 'names from lambdash.json, or paths of .ts/.js files or folders')
-    .option('--handler <export>', 'the exported handler, for a path (default "handler")')
-    .option('--tag <tag>', 'the image tag, locally and in ECR', 'latest')
+  withBuildOptions(
+    program
+      .command('deploy')
+      .description(
+        "build, test, push and create or update the functions (all of the project's without names)",
+      )
+      .argument(
+        '[responders...]',
+        'names from lambdash.json, or paths of .ts/.js files or folders',
+      ),
+  )
     .option(
       '--role <role>',
       'the IAM role the function runs as (default: lambdash-function, made when missing)',
     )
-    .option('--no-test', 'skip the tests with the test data')
     .action(
       kit.action(async (ctx, [names], options) => {
         const chosen = await chooseResponders(ctx, names as string[], handlerOf(options));
@@ -74,21 +70,21 @@ async function deployOne(
   chosen: ChosenResponder,
   options: Record<string, unknown>,
 ): Promise<Deployed> {
-  const responder = await readResponder(ctx, chosen);
-  const testData = options.test === false ? undefined : await testDataOf(chosen);
   const spec = chosen.spec;
-  const tag = String(options.tag);
-  ctx.note(`deploying ${responder.name}: build${testData ? ' and test' : ''}`);
-  let components = await createLambdaComponents(responder, {
-    ...ctx.operation,
-    tag,
-    ...(testData ? { functionTestData: testData } : {}),
-    userLabels: spec.labels,
-    platform: platformOf(spec.architecture),
-  });
+  const { built, responder, testData } = await buildOne(ctx, chosen, options);
+  let components: LambdaComponents = {
+    responder,
+    localImage: built.image,
+    remoteImage: undefined,
+    lambdaFunction: undefined,
+  };
   const target = await ctx.target();
   ctx.note(`deploying ${responder.name}: push to ${target.description}`);
-  components = await withRemoteImage(components, { ...ctx.operation, target, tag });
+  components = await withRemoteImage(components, {
+    ...ctx.operation,
+    target,
+    tag: String(options.tag),
+  });
   ctx.note(`deploying ${responder.name}: function`);
   components = await withLambdaFunction(components, {
     ...ctx.operation,

@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { repoRoot } from '../../support/paths.js';
+import { startTestTarget, type TestTarget } from '../../support/target.js';
 
 export const binPath = path.join(repoRoot, 'bin', 'lambdash.js');
 
@@ -188,4 +190,46 @@ export function errorOf(result: CliResult): string[] {
   const lines = result.stderr.split('\n');
   const at = lines.findIndex((line) => line.startsWith('error: '));
   return at < 0 ? [] : lines.slice(at);
+}
+
+export interface CloudProject {
+  /** The project folder. */
+  readonly project: string;
+  /** A local cloud of the test file's own. */
+  readonly cloud: TestTarget;
+  /** `--endpoint <its url>`, for the command line. */
+  readonly endpoint: string[];
+}
+
+/**
+ * A project of these responders and a local cloud for one test file, made before its tests
+ * (the `deploy` responders deployed, the `build` ones built, both without their tests) and
+ * removed after them, with their images.
+ */
+export function cloudProjectFixture(
+  responders: readonly TestResponder[],
+  setup: { deploy?: readonly string[]; build?: readonly string[] } = {},
+): CloudProject {
+  const fixture = {} as { project: string; cloud: TestTarget; endpoint: string[] };
+  beforeAll(async () => {
+    fixture.cloud = await startTestTarget();
+    fixture.endpoint = ['--endpoint', fixture.cloud.cloud.endpoint];
+    fixture.project = writeProject(responders);
+    for (const [command, names] of [
+      ['deploy', setup.deploy],
+      ['build', setup.build],
+    ] as const) {
+      if (!names?.length) continue;
+      const result = await lambdash([command, ...names, '--no-test', '-q', ...fixture.endpoint], {
+        cwd: fixture.project,
+      });
+      expect(result.code, result.stderr).toBe(0);
+    }
+  }, 180_000);
+  afterAll(async () => {
+    await fixture.cloud?.stop();
+    await removeImages(responders.map((r) => r.name));
+    removeTemps();
+  });
+  return fixture;
 }

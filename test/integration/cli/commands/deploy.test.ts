@@ -4,39 +4,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestTarget, type TestTarget } from '../../../support/target.js';
-import {
-  GREETER,
-  jsonOf,
-  lambdash,
-  removeImages,
-  removeTemps,
-  uniqueName,
-  writeProject,
-} from '../run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { cloudProjectFixture, GREETER, jsonOf, lambdash, uniqueName } from '../run-cli.js';
 
 const name = uniqueName('deploy');
 const staged = uniqueName('staged');
-let project: string;
-let cloud: TestTarget;
-
-beforeAll(async () => {
-  cloud = await startTestTarget();
-  project = writeProject([
-    { name, entry: { memorySize: 256, timeout: 20, labels: { team: 'cli' } } },
-    // Runs with STAGE=prod as a function: its local test passes, the function's fails.
-    { name: staged, entry: { environment: { STAGE: 'prod' } } },
-  ]);
-});
-afterAll(async () => {
-  await cloud.stop();
-  await removeImages([name, staged]);
-  removeTemps();
-});
+const fx = cloudProjectFixture([
+  { name, entry: { memorySize: 256, timeout: 20, labels: { team: 'cli' } } },
+  // Runs with STAGE=prod as a function: its local test passes, the function's fails.
+  { name: staged, entry: { environment: { STAGE: 'prod' } } },
+]);
 
 async function invokeWithSdk(payload: unknown): Promise<unknown> {
-  const answer = await cloud.target.clients.lambda.send(
+  const answer = await fx.cloud.target.clients.lambda.send(
     new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(payload)) }),
   );
   return JSON.parse(Buffer.from(answer.Payload!).toString('utf8'));
@@ -44,9 +24,12 @@ async function invokeWithSdk(payload: unknown): Promise<unknown> {
 
 describe('lambdash deploy', () => {
   it('builds, tests, pushes and creates the function with the project settings, then tests it', async () => {
-    const result = await lambdash(['deploy', name, '--json', '--endpoint', cloud.cloud.endpoint], {
-      cwd: project,
-    });
+    const result = await lambdash(
+      ['deploy', name, '--json', '--endpoint', fx.cloud.cloud.endpoint],
+      {
+        cwd: fx.project,
+      },
+    );
     expect(result.code).toBe(0);
     const [deployed] = jsonOf(result) as {
       name: string;
@@ -60,7 +43,7 @@ describe('lambdash deploy', () => {
       lambdaFunction: { name, state: 'Active', memorySize: 256, timeout: 20 },
       test: { passed: true, result: { message: 'Hello, Ada!', stage: 'local' } },
     });
-    const fn = await cloud.target.clients.lambda.send(
+    const fn = await fx.cloud.target.clients.lambda.send(
       new GetFunctionCommand({ FunctionName: name }),
     );
     expect(fn.Configuration?.MemorySize).toBe(256);
@@ -70,27 +53,26 @@ describe('lambdash deploy', () => {
       message: 'Hello, Sdk!',
       stage: 'local',
     });
-    for (const stage of [
-      'build and test',
-      'push to local cloud',
-      'function',
-      'test the function',
-    ]) {
+    expect(result.stderr).toContain(
+      `building ${name} from ${path.join(fx.project, name, 'handler.ts')}`,
+    );
+    expect(result.stderr).toContain('build: [6/6] Testing the image');
+    for (const stage of ['push to local cloud', 'function', 'test the function']) {
       expect(result.stderr).toContain(`deploying ${name}: ${stage}`);
     }
   });
 
   it('a second deploy updates the same function in place with the new code', async () => {
-    const handler = path.join(project, name, 'handler.ts');
+    const handler = path.join(fx.project, name, 'handler.ts');
     writeFileSync(handler, GREETER.replace('Hello', 'Hi'));
-    const file = path.join(project, 'lambdash.json');
+    const file = path.join(fx.project, 'lambdash.json');
     const original = readFileSync(file, 'utf8');
     writeFileSync(file, original.replace('"message": "Hello, Ada!"', '"message": "Hi, Ada!"'));
-    const before = await cloud.target.clients.lambda.send(
+    const before = await fx.cloud.target.clients.lambda.send(
       new GetFunctionCommand({ FunctionName: name }),
     );
-    const result = await lambdash(['deploy', name, '--endpoint', cloud.cloud.endpoint, '-q'], {
-      cwd: project,
+    const result = await lambdash(['deploy', name, '--endpoint', fx.cloud.cloud.endpoint, '-q'], {
+      cwd: fx.project,
     });
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n')[1]).toMatch(
@@ -98,7 +80,7 @@ describe('lambdash deploy', () => {
         `^${name} +${name}:latest \\([0-9a-f]{12}\\) +${name}@[0-9a-f]{12} +${name} +Active +passed$`,
       ),
     );
-    const after = await cloud.target.clients.lambda.send(
+    const after = await fx.cloud.target.clients.lambda.send(
       new GetFunctionCommand({ FunctionName: name }),
     );
     expect(after.Configuration?.FunctionArn).toBe(before.Configuration?.FunctionArn);
@@ -108,8 +90,8 @@ describe('lambdash deploy', () => {
 
   it('a function that fails its test exits 4 with the difference', async () => {
     const result = await lambdash(
-      ['deploy', staged, '--json', '--endpoint', cloud.cloud.endpoint],
-      { cwd: project },
+      ['deploy', staged, '--json', '--endpoint', fx.cloud.cloud.endpoint],
+      { cwd: fx.project },
     );
     expect(result.code).toBe(4);
     const [deployed] = jsonOf(result) as {
@@ -123,8 +105,8 @@ describe('lambdash deploy', () => {
   });
 
   it('an unknown responder exits 3 before anything is built or pushed', async () => {
-    const result = await lambdash(['deploy', 'nosuch', '--endpoint', cloud.cloud.endpoint], {
-      cwd: project,
+    const result = await lambdash(['deploy', 'nosuch', '--endpoint', fx.cloud.cloud.endpoint], {
+      cwd: fx.project,
     });
     expect(result.code).toBe(3);
     expect(result.stderr.split('\n')[0]).toBe(

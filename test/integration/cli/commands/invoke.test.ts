@@ -2,44 +2,26 @@
 // payload from each place it can come from, the log and timeline, function errors, bad input.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startLocalCloud } from '../../../../src/localcloud/index.js';
-import { startTestTarget, type TestTarget } from '../../../support/target.js';
 import {
+  cloudProjectFixture,
   errorOf,
   jsonOf,
   lambdash,
   removeImages,
-  removeTemps,
   tempDir,
   uniqueName,
   writeProject,
 } from '../run-cli.js';
 
 const name = uniqueName('invoke');
-let project: string;
-let cloud: TestTarget;
-let endpoint: string[];
-
-beforeAll(async () => {
-  cloud = await startTestTarget();
-  endpoint = ['--endpoint', cloud.cloud.endpoint];
-  project = writeProject([{ name }]);
-  const deployed = await lambdash(['deploy', name, '--no-test', '-q', ...endpoint], {
-    cwd: project,
-  });
-  expect(deployed.code).toBe(0);
-}, 180_000);
-afterAll(async () => {
-  await cloud.stop();
-  await removeImages([name]);
-  removeTemps();
-});
+const fx = cloudProjectFixture([{ name }], { deploy: [name] });
 
 describe('lambdash invoke', () => {
   it('prints the result of a payload given as the argument', async () => {
-    const result = await lambdash(['invoke', name, '{"name": "Ada"}', ...endpoint], {
-      cwd: project,
+    const result = await lambdash(['invoke', name, '{"name": "Ada"}', ...fx.endpoint], {
+      cwd: fx.project,
     });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('{\n  "message": "Hello, Ada!",\n  "stage": "local"\n}\n');
@@ -51,8 +33,8 @@ describe('lambdash invoke', () => {
     const file = path.join(dir, 'payload.json');
     writeFileSync(file, '{"name": "File"}');
     const message = async (args: string[], input?: string) => {
-      const result = await lambdash(['invoke', name, ...args, '--json', ...endpoint], {
-        cwd: project,
+      const result = await lambdash(['invoke', name, ...args, '--json', ...fx.endpoint], {
+        cwd: fx.project,
         ...(input !== undefined ? { input } : {}),
       });
       expect(result.code).toBe(0);
@@ -66,8 +48,8 @@ describe('lambdash invoke', () => {
   });
 
   it('--json --log gives the result, the log and a timeline that adds up to the total', async () => {
-    const result = await lambdash(['invoke', name, '{}', '--json', '--log', ...endpoint], {
-      cwd: project,
+    const result = await lambdash(['invoke', name, '{}', '--json', '--log', ...fx.endpoint], {
+      cwd: fx.project,
     });
     expect(result.code).toBe(0);
     const out = jsonOf(result) as {
@@ -85,7 +67,9 @@ describe('lambdash invoke', () => {
   });
 
   it('--log prints the log lines and the timeline as bars after the result', async () => {
-    const result = await lambdash(['invoke', name, '{}', '--log', ...endpoint], { cwd: project });
+    const result = await lambdash(['invoke', name, '{}', '--log', ...fx.endpoint], {
+      cwd: fx.project,
+    });
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines.slice(0, 4)).toEqual([
@@ -103,8 +87,8 @@ describe('lambdash invoke', () => {
   });
 
   it('sends an event made from a template', async () => {
-    const result = await lambdash(['invoke', name, '--event', 'sqs', '--json', ...endpoint], {
-      cwd: project,
+    const result = await lambdash(['invoke', name, '--event', 'sqs', '--json', ...fx.endpoint], {
+      cwd: fx.project,
     });
     expect(result.code).toBe(0);
     expect((jsonOf(result) as { result: unknown }).result).toEqual({
@@ -115,7 +99,7 @@ describe('lambdash invoke', () => {
 
   it('invokes a local container of the image with --container', async () => {
     const result = await lambdash(['invoke', name, '{"name": "Box"}', '--container', '--json'], {
-      cwd: project,
+      cwd: fx.project,
     });
     expect(result.code).toBe(0);
     expect((jsonOf(result) as { result: unknown }).result).toEqual({
@@ -125,8 +109,8 @@ describe('lambdash invoke', () => {
   });
 
   it('a function error exits 5 with its type, message and stack', async () => {
-    const result = await lambdash(['invoke', name, '{"fail": true}', ...endpoint], {
-      cwd: project,
+    const result = await lambdash(['invoke', name, '{"fail": true}', ...fx.endpoint], {
+      cwd: fx.project,
     });
     expect(result.code).toBe(5);
     expect(result.stdout).toBe('');
@@ -134,8 +118,8 @@ describe('lambdash invoke', () => {
     const at = lines.indexOf(`error: ${name} failed: TypeError: asked to fail`);
     expect(at).toBeGreaterThanOrEqual(0);
     expect(lines[at + 1]).toMatch(/^ {4}at .*handler/);
-    const json = await lambdash(['invoke', name, '{"fail": true}', '--json', ...endpoint], {
-      cwd: project,
+    const json = await lambdash(['invoke', name, '{"fail": true}', '--json', ...fx.endpoint], {
+      cwd: fx.project,
     });
     expect(json.code).toBe(5);
     expect(jsonOf(json)).toMatchObject({
@@ -144,13 +128,15 @@ describe('lambdash invoke', () => {
   });
 
   it('refuses invalid JSON with its position, and an unreadable file, with exit 2', async () => {
-    const bad = await lambdash(['invoke', name, '{"name": "Ada",}', ...endpoint], { cwd: project });
+    const bad = await lambdash(['invoke', name, '{"name": "Ada",}', ...fx.endpoint], {
+      cwd: fx.project,
+    });
     expect(bad.code).toBe(2);
     expect(bad.stderr.split('\n')[0]).toBe(
       'error: The payload in the argument is not JSON: line 1, column 16: JSON allows no comma before }.',
     );
-    const piped = await lambdash(['invoke', name, ...endpoint], {
-      cwd: project,
+    const piped = await lambdash(['invoke', name, ...fx.endpoint], {
+      cwd: fx.project,
       input: '{\n  "a": 1\n  "b": 2\n}',
     });
     expect(piped.code).toBe(2);
@@ -158,7 +144,9 @@ describe('lambdash invoke', () => {
       'error: The payload in stdin is not JSON: line 3, column 3: a comma is expected.',
     );
     const missing = path.join(tempDir(), 'none.json');
-    const file = await lambdash(['invoke', name, '--file', missing, ...endpoint], { cwd: project });
+    const file = await lambdash(['invoke', name, '--file', missing, ...fx.endpoint], {
+      cwd: fx.project,
+    });
     expect(file.code).toBe(2);
     expect(file.stderr.split('\n')[0]).toBe(`error: There is no payload file at ${missing}.`);
   });
@@ -199,7 +187,9 @@ describe('lambdash invoke', () => {
   }, 120_000);
 
   it('a function that does not exist exits 3', async () => {
-    const result = await lambdash(['invoke', `${name}-none`, '{}', ...endpoint], { cwd: project });
+    const result = await lambdash(['invoke', `${name}-none`, '{}', ...fx.endpoint], {
+      cwd: fx.project,
+    });
     expect(result.code).toBe(3);
     expect(errorOf(result)[0]).toBe(`error: There is no Lambda function ${name}-none.`);
   });

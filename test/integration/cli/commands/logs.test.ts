@@ -1,41 +1,18 @@
 // `lambdash logs`: one request's log read back from the local cloud's CloudWatch Logs, with its
 // time breakdown; a log longer than the 4 KB tail comes back whole.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestTarget, type TestTarget } from '../../../support/target.js';
-import {
-  errorOf,
-  jsonOf,
-  lambdash,
-  removeImages,
-  removeTemps,
-  uniqueName,
-  writeProject,
-} from '../run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { cloudProjectFixture, errorOf, jsonOf, lambdash, uniqueName } from '../run-cli.js';
 
 const name = uniqueName('logs');
-let project: string;
-let cloud: TestTarget;
-let endpoint: string[];
-
-beforeAll(async () => {
-  cloud = await startTestTarget();
-  endpoint = ['--endpoint', cloud.cloud.endpoint];
-  project = writeProject([{ name }]);
-  const deployed = await lambdash(['deploy', name, '--no-test', '-q', ...endpoint], {
-    cwd: project,
-  });
-  expect(deployed.code).toBe(0);
-}, 180_000);
-afterAll(async () => {
-  await cloud.stop();
-  await removeImages([name]);
-  removeTemps();
-});
+const fx = cloudProjectFixture([{ name }], { deploy: [name] });
 
 async function invoke(payload: unknown): Promise<string> {
-  const result = await lambdash(['invoke', name, JSON.stringify(payload), '--json', ...endpoint], {
-    cwd: project,
-  });
+  const result = await lambdash(
+    ['invoke', name, JSON.stringify(payload), '--json', ...fx.endpoint],
+    {
+      cwd: fx.project,
+    },
+  );
   expect(result.code).toBe(0);
   return (jsonOf(result) as { requestId: string }).requestId;
 }
@@ -43,8 +20,8 @@ async function invoke(payload: unknown): Promise<string> {
 describe('lambdash logs', () => {
   it("prints one request's log, its breakdown and timeline, as JSON", async () => {
     const requestId = await invoke({ log: 6000 });
-    const result = await lambdash(['logs', name, requestId, '--json', ...endpoint], {
-      cwd: project,
+    const result = await lambdash(['logs', name, requestId, '--json', ...fx.endpoint], {
+      cwd: fx.project,
     });
     expect(result.code).toBe(0);
     const out = jsonOf(result) as {
@@ -70,7 +47,7 @@ describe('lambdash logs', () => {
 
   it('prints the lines and the bars as text', async () => {
     const requestId = await invoke({});
-    const result = await lambdash(['logs', name, requestId, ...endpoint], { cwd: project });
+    const result = await lambdash(['logs', name, requestId, ...fx.endpoint], { cwd: fx.project });
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(`START RequestId: ${requestId} Version: $LATEST`);
@@ -78,12 +55,14 @@ describe('lambdash logs', () => {
   });
 
   it('a request id that is not one exits 2; one with no log exits 3', async () => {
-    const bad = await lambdash(['logs', name, 'not a request', ...endpoint], { cwd: project });
+    const bad = await lambdash(['logs', name, 'not a request', ...fx.endpoint], {
+      cwd: fx.project,
+    });
     expect(bad.code).toBe(2);
     expect(errorOf(bad)[0]).toBe('error: "not a request" is not a request id.');
     const none = await lambdash(
-      ['logs', name, '00000000-0000-0000-0000-000000000000', '--wait', '1', ...endpoint],
-      { cwd: project },
+      ['logs', name, '00000000-0000-0000-0000-000000000000', '--wait', '1', ...fx.endpoint],
+      { cwd: fx.project },
     );
     expect(none.code).toBe(3);
     expect(none.stderr).toMatch(/^error: .*00000000-0000-0000-0000-000000000000/m);

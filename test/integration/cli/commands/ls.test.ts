@@ -2,24 +2,16 @@
 // a built one, one not built yet, and the state changing when the code does.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestTarget, type TestTarget } from '../../../support/target.js';
-import {
-  GREETER,
-  jsonOf,
-  lambdash,
-  removeImages,
-  removeTemps,
-  uniqueName,
-  writeProject,
-} from '../run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { cloudProjectFixture, GREETER, jsonOf, lambdash, uniqueName } from '../run-cli.js';
 
 const deployed = uniqueName('lsdep');
 const built = uniqueName('lsbuilt');
 const fresh = uniqueName('lsnew');
-let project: string;
-let cloud: TestTarget;
-let endpoint: string[];
+const fx = cloudProjectFixture([{ name: deployed }, { name: built }, { name: fresh }], {
+  deploy: [deployed],
+  build: [built],
+});
 
 interface Row {
   responder: { name: string; state: string } | null;
@@ -28,25 +20,8 @@ interface Row {
   lambdaFunction: { name: string; state: string } | null;
 }
 
-beforeAll(async () => {
-  cloud = await startTestTarget();
-  endpoint = ['--endpoint', cloud.cloud.endpoint];
-  project = writeProject([{ name: deployed }, { name: built }, { name: fresh }]);
-  const deploy = await lambdash(['deploy', deployed, '--no-test', '-q', ...endpoint], {
-    cwd: project,
-  });
-  expect(deploy.code).toBe(0);
-  const build = await lambdash(['build', built, '--no-test', '-q'], { cwd: project });
-  expect(build.code).toBe(0);
-}, 180_000);
-afterAll(async () => {
-  await cloud.stop();
-  await removeImages([deployed, built, fresh]);
-  removeTemps();
-});
-
 async function rows(args: string[] = []): Promise<Map<string, Row>> {
-  const result = await lambdash(['ls', '--json', ...endpoint, ...args], { cwd: project });
+  const result = await lambdash(['ls', '--json', ...fx.endpoint, ...args], { cwd: fx.project });
   expect(result.code).toBe(0);
   const list = (jsonOf(result) as Row[]).filter((row) =>
     [deployed, built, fresh].includes(row.responder?.name ?? ''),
@@ -78,7 +53,7 @@ describe('lambdash ls', () => {
   });
 
   it('prints the table as text', async () => {
-    const result = await lambdash(['ls', ...endpoint], { cwd: project });
+    const result = await lambdash(['ls', ...fx.endpoint], { cwd: fx.project });
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(/^RESPONDER +STATE +LOCAL IMAGE +REMOTE IMAGE +FUNCTION$/);
@@ -91,7 +66,7 @@ describe('lambdash ls', () => {
   });
 
   it('says changed once the code differs from what was built; --no-aws reads this machine only', async () => {
-    writeFileSync(path.join(project, built, 'handler.ts'), GREETER.replace('Hello', 'Hey'));
+    writeFileSync(path.join(fx.project, built, 'handler.ts'), GREETER.replace('Hello', 'Hey'));
     const table = await rows(['--no-aws']);
     expect(table.get(built)?.responder?.state).toBe('changed');
     expect(table.get(deployed)).toMatchObject({

@@ -1,40 +1,18 @@
 // `lambdash push`: local images into the local cloud's ECR, checked through the SDK.
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestTarget, type TestTarget } from '../../../support/target.js';
-import {
-  jsonOf,
-  lambdash,
-  removeImages,
-  removeTemps,
-  tempDir,
-  uniqueName,
-  writeProject,
-} from '../run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { cloudProjectFixture, jsonOf, lambdash, tempDir, uniqueName } from '../run-cli.js';
 
 const name = uniqueName('push');
 const second = uniqueName('push2');
-let project: string;
-let cloud: TestTarget;
-
-beforeAll(async () => {
-  cloud = await startTestTarget();
-  project = writeProject([{ name }, { name: second }]);
-  const built = await lambdash(['build', '--no-test', '-q'], { cwd: project });
-  expect(built.code).toBe(0);
-}, 120_000);
-afterAll(async () => {
-  await cloud.stop();
-  await removeImages([name, second]);
-  removeTemps();
-});
+const fx = cloudProjectFixture([{ name }, { name: second }], { build: [name, second] });
 
 describe('lambdash push', () => {
   it('pushes an image to ECR, creating its repository, and reports the remote image', async () => {
     const result = await lambdash(
-      ['push', name, '--tag', 'v1', '--json', '--endpoint', cloud.cloud.endpoint],
+      ['push', name, '--tag', 'v1', '--json', '--endpoint', fx.cloud.cloud.endpoint],
       {
-        cwd: project,
+        cwd: fx.project,
       },
     );
     expect(result.code).toBe(0);
@@ -47,21 +25,21 @@ describe('lambdash push', () => {
         digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
       },
     });
-    const described = await cloud.target.clients.ecr.send(
+    const described = await fx.cloud.target.clients.ecr.send(
       new DescribeImagesCommand({ repositoryName: name }),
     );
     expect(described.imageDetails?.map((d) => [d.imageDigest, d.imageTags])).toEqual([
       [pushed!.remoteImage.digest, ['v1']],
     ]);
     expect(result.stderr).toContain(
-      `pushing ${name} to local cloud ${new URL(cloud.cloud.endpoint).host}`,
+      `pushing ${name} to local cloud ${new URL(fx.cloud.cloud.endpoint).host}`,
     );
     expect(result.stderr).toMatch(/^push: layer [0-9a-f]{12} Pushed/m);
   });
 
   it('pushes every responder of the project without names, as a table', async () => {
-    const result = await lambdash(['push', '-q', '--endpoint', cloud.cloud.endpoint], {
-      cwd: project,
+    const result = await lambdash(['push', '-q', '--endpoint', fx.cloud.cloud.endpoint], {
+      cwd: fx.project,
     });
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
@@ -77,12 +55,15 @@ describe('lambdash push', () => {
   });
 
   it('refuses an image that does not exist (3) and --repo for two images (2)', async () => {
-    const missing = await lambdash(['push', `${name}-none`, '--endpoint', cloud.cloud.endpoint], {
-      cwd: tempDir(),
-    });
+    const missing = await lambdash(
+      ['push', `${name}-none`, '--endpoint', fx.cloud.cloud.endpoint],
+      {
+        cwd: tempDir(),
+      },
+    );
     expect(missing.code).toBe(3);
-    const repo = await lambdash(['push', '--repo', 'x1', '--endpoint', cloud.cloud.endpoint], {
-      cwd: project,
+    const repo = await lambdash(['push', '--repo', 'x1', '--endpoint', fx.cloud.cloud.endpoint], {
+      cwd: fx.project,
     });
     expect(repo.code).toBe(2);
     expect(repo.stderr.split('\n')[0]).toBe(

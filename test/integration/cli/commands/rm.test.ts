@@ -4,43 +4,17 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isLambdashError } from '../../../../src/core/errors.js';
 import { getLocalImage } from '../../../../src/core/local-images.js';
-import { startTestTarget, type TestTarget } from '../../../support/target.js';
-import {
-  errorOf,
-  jsonOf,
-  lambdash,
-  removeImages,
-  removeTemps,
-  uniqueName,
-  writeProject,
-} from '../run-cli.js';
+import { cloudProjectFixture, errorOf, jsonOf, lambdash, uniqueName } from '../run-cli.js';
 
 const name = uniqueName('rm');
-let project: string;
-let cloud: TestTarget;
-let endpoint: string[];
-
-beforeAll(async () => {
-  cloud = await startTestTarget();
-  endpoint = ['--endpoint', cloud.cloud.endpoint];
-  project = writeProject([{ name }]);
-  const deployed = await lambdash(['deploy', name, '--no-test', '-q', ...endpoint], {
-    cwd: project,
-  });
-  expect(deployed.code).toBe(0);
-}, 180_000);
-afterAll(async () => {
-  await cloud.stop();
-  await removeImages([name]);
-  removeTemps();
-});
+const fx = cloudProjectFixture([{ name }], { deploy: [name] });
 
 async function functionExists(): Promise<boolean> {
   try {
-    await cloud.target.clients.lambda.send(new GetFunctionCommand({ FunctionName: name }));
+    await fx.cloud.target.clients.lambda.send(new GetFunctionCommand({ FunctionName: name }));
     return true;
   } catch {
     return false;
@@ -49,7 +23,7 @@ async function functionExists(): Promise<boolean> {
 
 async function repoExists(): Promise<boolean> {
   try {
-    await cloud.target.clients.ecr.send(
+    await fx.cloud.target.clients.ecr.send(
       new DescribeRepositoriesCommand({ repositoryNames: [name] }),
     );
     return true;
@@ -70,7 +44,7 @@ async function imageExists(): Promise<boolean> {
 
 describe('lambdash rm', () => {
   it('without --yes and without a terminal, refuses (exit 2) and changes nothing', async () => {
-    const result = await lambdash(['rm', name, '--all', ...endpoint], { cwd: project });
+    const result = await lambdash(['rm', name, '--all', ...fx.endpoint], { cwd: fx.project });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       'error: Nothing was removed: without a terminal to confirm on, rm needs --yes.\n' +
@@ -82,7 +56,7 @@ describe('lambdash rm', () => {
   });
 
   it('asks what to remove when given no part (exit 2)', async () => {
-    const result = await lambdash(['rm', name, '--yes', ...endpoint], { cwd: project });
+    const result = await lambdash(['rm', name, '--yes', ...fx.endpoint], { cwd: fx.project });
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toBe(
       'error: Say what to remove: --function, --remote, --image, --container, --entry, or --all.',
@@ -90,8 +64,8 @@ describe('lambdash rm', () => {
   });
 
   it('removes the function alone, then the rest with --all', async () => {
-    const fn = await lambdash(['rm', name, '--function', '--yes', '--json', ...endpoint], {
-      cwd: project,
+    const fn = await lambdash(['rm', name, '--function', '--yes', '--json', ...fx.endpoint], {
+      cwd: fx.project,
     });
     expect(fn.code).toBe(0);
     expect(jsonOf(fn)).toEqual({
@@ -102,7 +76,7 @@ describe('lambdash rm', () => {
     expect(await functionExists()).toBe(false);
     expect(await repoExists()).toBe(true);
 
-    const all = await lambdash(['rm', name, '--all', '--yes', ...endpoint], { cwd: project });
+    const all = await lambdash(['rm', name, '--all', '--yes', ...fx.endpoint], { cwd: fx.project });
     expect(all.code).toBe(0);
     expect(all.stdout.split('\n')).toEqual([
       `removed ECR repository ${name} with its images`,
@@ -115,13 +89,15 @@ describe('lambdash rm', () => {
   });
 
   it('nothing left to remove exits 3; --entry takes the responder out of lambdash.json', async () => {
-    const none = await lambdash(['rm', name, '--all', '--yes', ...endpoint], { cwd: project });
+    const none = await lambdash(['rm', name, '--all', '--yes', ...fx.endpoint], {
+      cwd: fx.project,
+    });
     expect(none.code).toBe(3);
     expect(errorOf(none)[0]).toMatch(new RegExp(`^error: There is nothing of ${name} to remove`));
 
-    const entry = await lambdash(['rm', name, '--entry', '--yes'], { cwd: project });
+    const entry = await lambdash(['rm', name, '--entry', '--yes'], { cwd: fx.project });
     expect(entry.code).toBe(0);
-    expect(JSON.parse(readFileSync(path.join(project, 'lambdash.json'), 'utf8'))).toEqual({
+    expect(JSON.parse(readFileSync(path.join(fx.project, 'lambdash.json'), 'utf8'))).toEqual({
       responders: [],
     });
   });
