@@ -90,5 +90,6 @@ provision_docker() {
   say "dockerd answers ($(docker_cli version --format '{{.Server.Version}}'))"
 }
 
+command -v tmux >/dev/null 2>&1 || apt_install tmux # the terminal app's end-to-end tests
 provision_docker
 provision_ric

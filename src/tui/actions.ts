@@ -114,20 +114,20 @@ export function createActions(context: ActionContext): Actions {
       if (!outcome.passed) {
         throw new LambdashError(
           'TEST_FAILED',
-          `The test of ${image.ref} failed${outcome.diff ? `: ${outcome.diff}` : ` (status ${outcome.response.statusCode})`}.`,
+          `The test of ${image.name} (${shortHash(image.id)}) failed${outcome.diff ? `: ${outcome.diff}` : ` (status ${outcome.response.statusCode})`}.`,
           testData
             ? 'Fix the handler or the expected answer in the project file, then build again.'
             : 'The handler did not load; open the errors (e) or invoke it (i) to see its output.',
         );
       }
-      return `Test of ${image.ref} passed in ${outcome.seconds.toFixed(1)} s${testData ? '' : ' (the handler answered; no test data)'}.`;
+      return `Test of ${image.name} (${shortHash(image.id)}) passed in ${outcome.seconds.toFixed(1)} s${testData ? '' : ' (the handler answered; no test data)'}.`;
     },
 
     async push(row, options) {
       const image = localImageOf(row, 'push');
       const target = requireTarget('push');
       const remote = await pushToEcr(image, { ...operation(options), target });
-      return `Pushed ${image.ref} to ${remote.repo}@${shortHash(remote.digest)}.`;
+      return `Pushed ${image.name} (${shortHash(image.id)}) to ${remote.repo}:${remote.tags[0] ?? ''}@${shortHash(remote.digest)}.`;
     },
 
     async deploy(row, options) {

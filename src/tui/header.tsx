@@ -18,8 +18,8 @@ export interface HeaderProps {
 }
 
 interface Part {
-  /** The longest that fits is shown. */
   readonly text: string;
+  /** Shorter forms, for a narrow terminal (the rightmost parts shrink first). */
   readonly shorter?: readonly string[];
   readonly color?: string;
   readonly bold?: boolean;
@@ -39,9 +39,13 @@ export function Header({ session, lineage, readOnly, width, now }: HeaderProps):
   );
   parts.push(
     lineage.docker === 'down' || (engine.error && lineage.docker !== 'up')
-      ? { text: 'docker: down', color: theme.status.error }
+      ? { text: 'docker: down', shorter: ['docker ✗'], color: theme.status.error }
       : engine.version
-        ? { text: `docker ${engine.version}`, color: theme.status.success }
+        ? {
+            text: `docker ${engine.version}`,
+            shorter: [`docker ${engine.version.split(/[+-]/)[0]}`, 'docker ✓'],
+            color: theme.status.success,
+          }
         : { text: 'docker …', color: theme.ui.dim },
   );
   if (lineage.syncing) {
@@ -60,16 +64,27 @@ export function Header({ session, lineage, readOnly, width, now }: HeaderProps):
     if (lineage.error) parts.push({ text: '⚠ last refresh failed', color: theme.status.warning });
   }
 
-  // Parts that do not fit are cut from the right; the name and target stay.
+  // Too wide: the rightmost part that has a shorter form takes it, until all fit; what still
+  // does not fit is cut from the right (the name and the target stay).
   const separator = ' │ ';
+  const chosen = parts.map((part) => [part.text, ...(part.shorter ?? [])]);
+  const total = () =>
+    chosen.reduce(
+      (sum, forms, index) => sum + textWidth(forms[0]!) + (index ? separator.length : 0),
+      0,
+    );
+  while (total() > width) {
+    const index = chosen.findLastIndex((forms) => forms.length > 1);
+    if (index < 0) break;
+    chosen[index]!.shift();
+  }
   const shown: ReactNode[] = [];
   let used = 0;
   for (const [index, part] of parts.entries()) {
     const gap = index === 0 ? '' : separator;
     const room = width - used - textWidth(gap);
     if (room < 4) break;
-    const fitting = [part.text, ...(part.shorter ?? [])].find((form) => textWidth(form) <= room);
-    const text = fitting ?? truncateText(part.text, room);
+    const text = truncateText(chosen[index]![0]!, room);
     shown.push(
       <Text key={index}>
         <Text color={color(theme.ui.border)}>{gap}</Text>

@@ -54,16 +54,21 @@ export interface ScrollListProps {
   readonly closeKeys?: readonly string[];
 }
 
-export function ScrollList(props: ScrollListProps): ReactNode {
-  const { lines, onClose } = props;
-  const visible = Math.max(1, panelBodyHeight(props.height));
-  const last = Math.max(0, lines.length - visible);
-  const [offset, setOffset] = useState(props.fromEnd ? last : 0);
+/**
+ * The first of `count` entries shown `visible` at a time, moved by the scrolling keys; Esc, q
+ * and `closeKeys` close.
+ */
+export function useScroll(
+  count: number,
+  visible: number,
+  options: { fromEnd?: boolean; closeKeys?: readonly string[]; onClose: () => void },
+): number {
+  const last = Math.max(0, count - visible);
+  const [offset, setOffset] = useState(options.fromEnd ? last : 0);
   const top = Math.min(offset, last);
-
   useKeys(({ name }) => {
-    if (name === 'escape' || name === 'q' || (name && props.closeKeys?.includes(name))) {
-      return onClose();
+    if (name === 'escape' || name === 'q' || (name && options.closeKeys?.includes(name))) {
+      return options.onClose();
     }
     if (name === 'j' || name === 'down') setOffset(Math.min(last, top + 1));
     else if (name === 'k' || name === 'up') setOffset(Math.max(0, top - 1));
@@ -73,11 +78,20 @@ export function ScrollList(props: ScrollListProps): ReactNode {
     else if (name === 'g' || name === 'home') setOffset(0);
     else if (name === 'G' || name === 'end') setOffset(last);
   });
+  return top;
+}
 
-  const note =
-    lines.length > visible
-      ? `${top + 1}-${Math.min(lines.length, top + visible)}/${lines.length}`
-      : undefined;
+/** `3-19/40` when not everything shows. */
+export function scrollNote(top: number, visible: number, count: number): string | undefined {
+  return count > visible ? `${top + 1}-${Math.min(count, top + visible)}/${count}` : undefined;
+}
+
+export function ScrollList(props: ScrollListProps): ReactNode {
+  const { lines } = props;
+  const visible = Math.max(1, panelBodyHeight(props.height));
+  const top = useScroll(lines.length, visible, props);
+
+  const note = scrollNote(top, visible, lines.length);
   return (
     <Panel
       title={props.title}

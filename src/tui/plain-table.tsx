@@ -5,11 +5,10 @@
 // one line.
 import { Table } from '@alcalzone/ink-table';
 import { Box, Text } from 'ink';
-import { type ReactNode, useState } from 'react';
-import { Panel, panelBodyHeight } from './panel.js';
+import type { ReactNode } from 'react';
+import { Panel, panelBodyHeight, scrollNote, useScroll } from './panel.js';
 import { truncateText } from './text-width.js';
 import { color, useTheme } from './theme.js';
-import { useKeys } from './use-keys.js';
 
 type Row = Record<string, string>;
 
@@ -58,30 +57,13 @@ export interface TablePanelProps {
 
 export function TablePanel(props: TablePanelProps): ReactNode {
   const theme = useTheme();
-  const { rows, columns, width, onClose } = props;
+  const { rows, columns, width } = props;
   // Body lines less the table's top border, heading, rule and bottom border.
   const visible = Math.max(1, panelBodyHeight(props.height) - 4);
-  const last = Math.max(0, rows.length - visible);
-  const [offset, setOffset] = useState(props.fromEnd ? last : 0);
-  const top = Math.min(offset, last);
-
-  useKeys(({ name }) => {
-    if (name === 'escape' || name === 'q' || (name && props.closeKeys?.includes(name))) {
-      return onClose();
-    }
-    if (name === 'j' || name === 'down') setOffset(Math.min(last, top + 1));
-    else if (name === 'k' || name === 'up') setOffset(Math.max(0, top - 1));
-    else if (name === 'pagedown' || name === 'space') setOffset(Math.min(last, top + visible));
-    else if (name === 'pageup') setOffset(Math.max(0, top - visible));
-    else if (name === 'g' || name === 'home') setOffset(0);
-    else if (name === 'G' || name === 'end') setOffset(last);
-  });
+  const top = useScroll(rows.length, visible, props);
 
   const shown = fitColumns(rows.slice(top, top + visible), columns, width - 4);
-  const note =
-    rows.length > visible
-      ? `${top + 1}-${Math.min(rows.length, top + visible)}/${rows.length}`
-      : undefined;
+  const note = scrollNote(top, visible, rows.length);
   return (
     <Panel title={props.title} width={width} height={props.height} {...(note ? { note } : {})}>
       {rows.length === 0 ? (

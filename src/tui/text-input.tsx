@@ -1,11 +1,13 @@
 // One line of text input: the filter, the command line and the dialogs' prompts. Typing and
-// pasting insert at the cursor; ←/→, Home/End (Ctrl-A/Ctrl-E) move it; Backspace deletes;
+// pasting insert at the cursor (a paste arrives a character at a time, so an Enter in it
+// submits what came before and the rest goes on to whoever reads keys next); ←/→, Home/End (Ctrl-A/Ctrl-E) move it; Backspace deletes;
 // Ctrl-U clears; Enter submits, Esc cancels, Tab asks for a completion. The line scrolls to
 // keep the cursor visible, so it never wraps.
-import { Text, useInput } from 'ink';
+import { Text } from 'ink';
 import { type ReactNode, useState } from 'react';
 import { textWidth } from './text-width.js';
 import { color, useTheme } from './theme.js';
+import { useKeys } from './use-keys.js';
 
 export interface TextInputProps {
   readonly value: string;
@@ -26,8 +28,8 @@ export function TextInput(props: TextInputProps): ReactNode {
   const [cursor, setCursor] = useState(value.length);
   const at = Math.min(cursor, value.length);
 
-  useInput(
-    (input, key) => {
+  useKeys(
+    ({ input, key }) => {
       if (key.return) return props.onSubmit?.(value);
       if (key.escape) return props.onCancel?.();
       if (key.tab) {

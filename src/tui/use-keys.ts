@@ -1,8 +1,10 @@
 // Key presses one at a time. ink hands over a run of plain characters as one input (a paste,
-// or keys typed faster than a frame: `jjv`, a held `j`); a view that moves a selection must see
-// each key with the state the previous one left. The first key is handled at once, the rest
-// one per render, each with the handler of that render.
-import { type Key, useInput } from 'ink';
+// or keys typed faster than a frame, or while the app was busy: `jjv`, a held `j`, `/api⏎`); a
+// view must see each key with the state the previous one left. The first key is handled at
+// once, the rest one per render, each with the handler of that render. When a key hands the
+// keyboard to another view (`/` opens the filter), the keys after it are given back to the
+// input stream, so the view that now has the keyboard reads them.
+import { type Key, useInput, useStdin } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { keyNameOf } from './key-table.js';
 
@@ -11,9 +13,12 @@ export interface KeyPress {
   readonly name: string | undefined;
   readonly input: string;
   readonly key: Key;
+  /** The characters the terminal sent for it (for a key split out of a run). */
+  readonly raw?: string;
 }
 
-const NO_KEY: Key = {
+/** No key flag set: a plain character. */
+export const NO_KEY: Key = {
   upArrow: false,
   downArrow: false,
   leftArrow: false,
@@ -42,21 +47,23 @@ export function splitPresses(input: string, key: Key): KeyPress[] {
   if (chars.length <= 1 || key.ctrl || key.meta || input.includes('\u001B')) {
     return [{ name: keyNameOf(input, key), input, key }];
   }
-  return chars.map((char) => {
+  return chars.map((char): KeyPress => {
     const code = char.codePointAt(0)!;
-    if (char === '\r' || char === '\n')
-      return { name: 'enter', input: '', key: { ...NO_KEY, return: true } };
-    if (char === '\t') return { name: 'tab', input: '', key: { ...NO_KEY, tab: true } };
-    if (char === '\u007F' || char === '\b') {
-      return { name: 'backspace', input: '', key: { ...NO_KEY, backspace: true } };
-    }
+    const press = (name: string | undefined, input: string, key: Partial<Key>): KeyPress => ({
+      name,
+      input,
+      key: { ...NO_KEY, ...key },
+      raw: char,
+    });
+    if (char === '\r' || char === '\n') return press('enter', '', { return: true });
+    if (char === '\t') return press('tab', '', { tab: true });
+    if (char === '\u007F' || char === '\b') return press('backspace', '', { backspace: true });
     if (code < 0x20) {
       const letter = String.fromCharCode(code + 96);
-      return { name: `ctrl+${letter}`, input: letter, key: { ...NO_KEY, ctrl: true } };
+      return press(`ctrl+${letter}`, letter, { ctrl: true });
     }
-    const shifted = char !== char.toLowerCase();
-    const single = { ...NO_KEY, shift: shifted };
-    return { name: keyNameOf(char, single), input: char, key: single };
+    const shift = char !== char.toLowerCase();
+    return press(keyNameOf(char, { ...NO_KEY, shift }), char, { shift });
   });
 }
 
@@ -69,13 +76,16 @@ export function useKeys(
   latest.current = handler;
   const queue = useRef<KeyPress[]>([]);
   const [turn, setTurn] = useState(0);
+  const { stdin } = useStdin();
 
   useInput(
     (input, key) => {
-      const [first, ...rest] = splitPresses(input, key);
-      queue.current.push(...rest);
+      const presses = splitPresses(input, key);
+      // Keys still waiting go first: these come after them.
+      const first = queue.current.length === 0 ? presses.shift() : undefined;
+      queue.current.push(...presses);
       if (first) latest.current(first);
-      if (rest.length) setTurn((n) => n + 1);
+      if (queue.current.length) setTurn((n) => n + 1);
     },
     { isActive: active },
   );
@@ -83,7 +93,9 @@ export function useKeys(
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per turn
   useEffect(() => {
     if (!active) {
+      const rest = queue.current.map((press) => press.raw ?? '').join('');
       queue.current = [];
+      if (rest) giveBack(stdin, rest);
       return;
     }
     const next = queue.current.shift();
@@ -91,4 +103,11 @@ export function useKeys(
     latest.current(next);
     setTurn((n) => n + 1);
   }, [turn, active]);
+}
+
+/** Puts keys back at the front of the input, for whoever reads it next. */
+function giveBack(stdin: NodeJS.ReadStream, text: string): void {
+  if (typeof stdin.unshift !== 'function') return;
+  stdin.unshift(text);
+  stdin.emit('readable');
 }

@@ -1,4 +1,3 @@
-import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
 import {
   commandForKey,
@@ -10,6 +9,7 @@ import {
   keyNameOf,
   resolveBindings,
 } from '../../../src/tui/key-table.js';
+import { NO_KEY } from '../../../src/tui/use-keys.js';
 import { row } from './rows.js';
 
 const base: KeyContext = {
@@ -22,28 +22,7 @@ const base: KeyContext = {
   aws: true,
 };
 
-const noKey: Key = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-};
+const noKey = NO_KEY;
 
 describe('the key table', () => {
   it('has one entry per command, each with keys, a label and help', () => {

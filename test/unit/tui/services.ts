@@ -127,10 +127,25 @@ export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Waits until no new frame came for a few turns of the event loop (keys are taken one per render). */
+async function quiet(instance: { frames: string[] }): Promise<void> {
+  let seen = instance.frames.length;
+  let still = 0;
+  for (let turn = 0; turn < 2000 && still < 8; turn++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (instance.frames.length === seen) still++;
+    else {
+      seen = instance.frames.length;
+      still = 0;
+    }
+  }
+}
+
 /** Renders, lets the first read land, and gives keys-in / frame-out helpers. */
 export async function renderApp(element: ReactElement) {
   const instance = render(element);
   await settle();
+  await quiet(instance);
   return {
     ...instance,
     /** The frame without colours and attributes. */
@@ -142,13 +157,13 @@ export async function renderApp(element: ReactElement) {
     async press(...keys: string[]) {
       for (const key of keys) {
         instance.stdin.write(key);
-        await settle();
+        await quiet(instance);
       }
-      await settle();
+      await quiet(instance);
     },
     async type(text: string) {
       instance.stdin.write(text);
-      await settle();
+      await quiet(instance);
     },
   };
 }
