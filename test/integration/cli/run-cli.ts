@@ -195,25 +195,31 @@ export function errorOf(result: CliResult): string[] {
 export interface CloudProject {
   /** The project folder. */
   readonly project: string;
-  /** A local cloud of the test file's own. */
+  /** A local cloud of the test file's own (none with `cloud: false`). */
   readonly cloud: TestTarget;
   /** `--endpoint <its url>`, for the command line. */
   readonly endpoint: string[];
 }
 
 /**
- * A project of these responders and a local cloud for one test file, made before its tests
- * (the `deploy` responders deployed, the `build` ones built, both without their tests) and
- * removed after them, with their images.
+ * A project of these responders and a local cloud (unless `cloud: false`) for one test file,
+ * made before its tests (the `deploy` responders deployed, the `build` ones built, both without
+ * their tests) and removed after them, with their images.
  */
-export function cloudProjectFixture(
+export function projectFixture(
   responders: readonly TestResponder[],
-  setup: { deploy?: readonly string[]; build?: readonly string[] } = {},
+  setup: { deploy?: readonly string[]; build?: readonly string[]; cloud?: boolean } = {},
 ): CloudProject {
-  const fixture = {} as { project: string; cloud: TestTarget; endpoint: string[] };
+  const fixture = { endpoint: [] as string[] } as {
+    project: string;
+    cloud: TestTarget;
+    endpoint: string[];
+  };
   beforeAll(async () => {
-    fixture.cloud = await startTestTarget();
-    fixture.endpoint = ['--endpoint', fixture.cloud.cloud.endpoint];
+    if (setup.cloud !== false) {
+      fixture.cloud = await startTestTarget();
+      fixture.endpoint = ['--endpoint', fixture.cloud.cloud.endpoint];
+    }
     fixture.project = writeProject(responders);
     for (const [command, names] of [
       ['deploy', setup.deploy],

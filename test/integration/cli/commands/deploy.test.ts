@@ -5,11 +5,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
-import { cloudProjectFixture, GREETER, jsonOf, lambdash, uniqueName } from '../run-cli.js';
+import { GREETER, jsonOf, lambdash, projectFixture, uniqueName } from '../run-cli.js';
 
 const name = uniqueName('deploy');
 const staged = uniqueName('staged');
-const fx = cloudProjectFixture([
+const fx = projectFixture([
   { name, entry: { memorySize: 256, timeout: 20, labels: { team: 'cli' } } },
   // Runs with STAGE=prod as a function: its local test passes, the function's fails.
   { name: staged, entry: { environment: { STAGE: 'prod' } } },

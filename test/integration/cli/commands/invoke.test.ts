@@ -5,10 +5,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startLocalCloud } from '../../../../src/localcloud/index.js';
 import {
-  cloudProjectFixture,
   errorOf,
   jsonOf,
   lambdash,
+  projectFixture,
   removeImages,
   tempDir,
   uniqueName,
@@ -16,7 +16,7 @@ import {
 } from '../run-cli.js';
 
 const name = uniqueName('invoke');
-const fx = cloudProjectFixture([{ name }], { deploy: [name] });
+const fx = projectFixture([{ name }], { deploy: [name] });
 
 describe('lambdash invoke', () => {
   it('prints the result of a payload given as the argument', async () => {

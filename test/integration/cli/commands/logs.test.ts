@@ -1,10 +1,10 @@
 // `lambdash logs`: one request's log read back from the local cloud's CloudWatch Logs, with its
 // time breakdown; a log longer than the 4 KB tail comes back whole.
 import { describe, expect, it } from 'vitest';
-import { cloudProjectFixture, errorOf, jsonOf, lambdash, uniqueName } from '../run-cli.js';
+import { errorOf, jsonOf, lambdash, projectFixture, uniqueName } from '../run-cli.js';
 
 const name = uniqueName('logs');
-const fx = cloudProjectFixture([{ name }], { deploy: [name] });
+const fx = projectFixture([{ name }], { deploy: [name] });
 
 async function invoke(payload: unknown): Promise<string> {
   const result = await lambdash(

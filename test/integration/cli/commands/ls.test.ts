@@ -3,12 +3,12 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cloudProjectFixture, GREETER, jsonOf, lambdash, uniqueName } from '../run-cli.js';
+import { GREETER, jsonOf, lambdash, projectFixture, uniqueName } from '../run-cli.js';
 
 const deployed = uniqueName('lsdep');
 const built = uniqueName('lsbuilt');
 const fresh = uniqueName('lsnew');
-const fx = cloudProjectFixture([{ name: deployed }, { name: built }, { name: fresh }], {
+const fx = projectFixture([{ name: deployed }, { name: built }, { name: fresh }], {
   deploy: [deployed],
   build: [built],
 });

@@ -1,11 +1,11 @@
 // `lambdash push`: local images into the local cloud's ECR, checked through the SDK.
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { describe, expect, it } from 'vitest';
-import { cloudProjectFixture, jsonOf, lambdash, tempDir, uniqueName } from '../run-cli.js';
+import { jsonOf, lambdash, projectFixture, tempDir, uniqueName } from '../run-cli.js';
 
 const name = uniqueName('push');
 const second = uniqueName('push2');
-const fx = cloudProjectFixture([{ name }, { name: second }], { build: [name, second] });
+const fx = projectFixture([{ name }, { name: second }], { build: [name, second] });
 
 describe('lambdash push', () => {
   it('pushes an image to ECR, creating its repository, and reports the remote image', async () => {

@@ -7,10 +7,10 @@ import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { isLambdashError } from '../../../../src/core/errors.js';
 import { getLocalImage } from '../../../../src/core/local-images.js';
-import { cloudProjectFixture, errorOf, jsonOf, lambdash, uniqueName } from '../run-cli.js';
+import { errorOf, jsonOf, lambdash, projectFixture, uniqueName } from '../run-cli.js';
 
 const name = uniqueName('rm');
-const fx = cloudProjectFixture([{ name }], { deploy: [name] });
+const fx = projectFixture([{ name }], { deploy: [name] });
 
 async function functionExists(): Promise<boolean> {
   try {

@@ -1,31 +1,15 @@
 // `lambdash run`: a container serving the Invoke API, detached or in the foreground until
 // Ctrl-C, invoked over HTTP as a user would with curl.
 import net, { type AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getAllContainers } from '../../../../src/core/containers.js';
 import { getLocalImage } from '../../../../src/core/local-images.js';
-import {
-  jsonOf,
-  lambdash,
-  removeImages,
-  removeTemps,
-  startCli,
-  uniqueName,
-  waitFor,
-  writeProject,
-} from '../run-cli.js';
+import { jsonOf, lambdash, projectFixture, startCli, uniqueName, waitFor } from '../run-cli.js';
 
 const name = uniqueName('run');
-let project: string;
-
-beforeAll(async () => {
-  project = writeProject([{ name, entry: { environment: { STAGE: 'from-project' } } }]);
-  const built = await lambdash(['build', name, '--no-test', '-q'], { cwd: project });
-  expect(built.code).toBe(0);
-}, 120_000);
-afterAll(async () => {
-  await removeImages([name]);
-  removeTemps();
+const fx = projectFixture([{ name, entry: { environment: { STAGE: 'from-project' } } }], {
+  build: [name],
+  cloud: false,
 });
 
 async function invoke(url: string, payload: unknown): Promise<unknown> {
@@ -53,7 +37,7 @@ function freePort(): Promise<number> {
 describe('lambdash run', () => {
   it('--detach leaves a container with the project environment, which rm --container removes', async () => {
     const result = await lambdash(['run', name, '--detach', '--json', '--env', 'EXTRA=1'], {
-      cwd: project,
+      cwd: fx.project,
     });
     expect(result.code).toBe(0);
     const { container, image } = jsonOf(result) as {
@@ -68,14 +52,14 @@ describe('lambdash run', () => {
     });
     expect(await containersOfImage()).toEqual([container.id]);
 
-    const removed = await lambdash(['rm', name, '--container', '--yes'], { cwd: project });
+    const removed = await lambdash(['rm', name, '--container', '--yes'], { cwd: fx.project });
     expect(removed.code).toBe(0);
     expect(await containersOfImage()).toEqual([]);
   });
 
   it('in the foreground serves until Ctrl-C, then removes its container and exits 0', async () => {
     const port = await freePort();
-    const run = startCli(['run', name, '--port', String(port)], { cwd: project });
+    const run = startCli(['run', name, '--port', String(port)], { cwd: fx.project });
     await waitFor(run.stderr, /Ctrl-C stops it\.\n/);
     expect(run.stdout().split('\n')[1]).toBe(
       `invoke it: curl -d '{}' http://127.0.0.1:${port}/2015-03-31/functions/function/invocations`,
@@ -92,12 +76,12 @@ describe('lambdash run', () => {
   });
 
   it('refuses an image that does not exist (3) and a bad port (2)', async () => {
-    const missing = await lambdash(['run', `${name}-none`], { cwd: project });
+    const missing = await lambdash(['run', `${name}-none`], { cwd: fx.project });
     expect(missing.code).toBe(3);
     expect(missing.stderr.split('\n')[0]).toBe(
       `error: There is no local image ${name}-none:latest.`,
     );
-    const port = await lambdash(['run', name, '--port', '99999'], { cwd: project });
+    const port = await lambdash(['run', name, '--port', '99999'], { cwd: fx.project });
     expect(port.code).toBe(2);
     expect(port.stderr.split('\n')[0]).toBe('error: "99999" is not a port.');
     expect(await containersOfImage()).toEqual([]);

@@ -2,33 +2,15 @@
 // health invocation; failures exit 4 with the difference.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  jsonOf,
-  lambdash,
-  removeImages,
-  removeTemps,
-  tempDir,
-  uniqueName,
-  writeProject,
-} from '../run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { jsonOf, lambdash, projectFixture, tempDir, uniqueName, writeProject } from '../run-cli.js';
 
 const name = uniqueName('test');
-let project: string;
-
-beforeAll(async () => {
-  project = writeProject([{ name }]);
-  const built = await lambdash(['build', name, '--no-test', '-q'], { cwd: project });
-  expect(built.code).toBe(0);
-}, 120_000);
-afterAll(async () => {
-  await removeImages([name]);
-  removeTemps();
-});
+const fx = projectFixture([{ name }], { build: [name], cloud: false });
 
 describe('lambdash test', () => {
   it('passes with the test data of lambdash.json', async () => {
-    const result = await lambdash(['test', name], { cwd: project });
+    const result = await lambdash(['test', name], { cwd: fx.project });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
       new RegExp(`^PASS {2}${name} \\(${name}:latest, test data\\) in \\d+ ms\\n$`),
@@ -36,7 +18,7 @@ describe('lambdash test', () => {
   });
 
   it('reports the outcome as JSON', async () => {
-    const result = await lambdash(['test', '--json'], { cwd: project });
+    const result = await lambdash(['test', '--json'], { cwd: fx.project });
     expect(result.code).toBe(0);
     const [outcome] = jsonOf(result) as Record<string, unknown>[];
     expect(outcome).toEqual({
@@ -59,7 +41,7 @@ describe('lambdash test', () => {
         '--expected',
         '{"message": "Hello, Ada!", "stage": "local"}',
       ],
-      { cwd: project },
+      { cwd: fx.project },
     );
     expect(result.code).toBe(4);
     expect(result.stdout.split('\n').slice(0, 6)).toEqual([
@@ -78,7 +60,7 @@ describe('lambdash test', () => {
     const result = await lambdash(
       ['test', name, '--payload', '{"fail": true}', '--expected', '{}', '--json'],
       {
-        cwd: project,
+        cwd: fx.project,
       },
     );
     expect(result.code).toBe(4);
@@ -118,13 +100,13 @@ describe('lambdash test', () => {
 
   it('refuses bad input with exit 2 and a missing image with exit 3', async () => {
     const json = await lambdash(['test', name, '--payload', '{"name": }', '--expected', '{}'], {
-      cwd: project,
+      cwd: fx.project,
     });
     expect(json.code).toBe(2);
     expect(json.stderr.split('\n')[0]).toBe(
       'error: The payload in --payload is not JSON: line 1, column 10: a value is expected.',
     );
-    const alone = await lambdash(['test', name, '--payload', '{}'], { cwd: project });
+    const alone = await lambdash(['test', name, '--payload', '{}'], { cwd: fx.project });
     expect(alone.code).toBe(2);
     expect(alone.stderr.split('\n')[0]).toBe('error: --payload and --expected go together.');
     const missing = await lambdash(['test', `${name}-none`], { cwd: tempDir() });
