@@ -2,7 +2,7 @@
 // values of at most 256, at most 50 tags per resource (ECR and Lambda alike). Docker labels
 // allow longer values, so an image's labels are checked again when they become tags.
 import { LambdashError } from './errors.js';
-import { validateUserLabels } from './labels.js';
+import { LABEL_PREFIX, LABELS, validateUserLabels } from './labels.js';
 
 const MAX_TAG_KEY = 128;
 const MAX_TAG_VALUE = 256;
@@ -58,4 +58,26 @@ export function resourceTags(
     );
   }
   return tags;
+}
+
+/**
+ * What to tag and untag so a resource carries `wanted`: the tags that differ, and with
+ * `replaceLineage` lambdash's lineage tags no longer wanted (one left from an earlier image
+ * would describe the new one wrongly). lambdash's mark says who made the resource and stays;
+ * so do the user's other tags, which may come from elsewhere (a console, a pipeline).
+ */
+export function tagChanges(
+  have: Readonly<Record<string, string>>,
+  wanted: Readonly<Record<string, string>>,
+  replaceLineage: boolean,
+): { readonly set: Record<string, string>; readonly remove: string[] } {
+  const set = Object.fromEntries(
+    Object.entries(wanted).filter(([key, value]) => have[key] !== value),
+  );
+  const remove = replaceLineage
+    ? Object.keys(have).filter(
+        (key) => key.startsWith(LABEL_PREFIX) && key !== LABELS.generated && !(key in wanted),
+      )
+    : [];
+  return { set, remove };
 }

@@ -15,11 +15,11 @@ import {
 import { type AwsOptions, callAws, callAwsIfFound, collectPages } from './aws-call.js';
 import { awsErrorName } from './aws-errors.js';
 import type { EcrRepo } from './aws-resources.js';
-import { resourceTags } from './aws-tags.js';
+import { resourceTags, tagChanges } from './aws-tags.js';
 import { type AwsTarget, targetOf } from './aws-target.js';
 import { repoOfImageName } from './ecr-reference.js';
 import { LambdashError } from './errors.js';
-import { LABEL_PREFIX, LABELS } from './labels.js';
+import { LABELS } from './labels.js';
 import type { LocalImage } from './local-images.js';
 import { mapLimited } from './map-limited.js';
 import { validateImageName } from './names.js';
@@ -205,31 +205,23 @@ async function updateRepository(
   const name = repository.repositoryName ?? '';
   const current = await readTags(target, options, repository);
   if (!current) throw repoNotFound(name);
-  const changed = Object.entries(tags).filter(([key, value]) => current[key] !== value);
-  // A new lineage replaces the old one: its tags describe the repository's newest image, and
-  // one left from an earlier image (its options, say) would describe it wrongly. lambdash's
-  // mark says who made the repository, not what is in it, and stays; so do the user's other
-  // tags, which may come from elsewhere (a console, a pipeline).
-  const stale = options.lineageTags
-    ? Object.keys(current).filter(
-        (key) => key.startsWith(LABEL_PREFIX) && key !== LABELS.generated && !(key in tags),
-      )
-    : [];
-  if (changed.length > 0) {
+  // A new lineage (a push's) replaces the old one; the user's tags alone leave it be.
+  const { set, remove } = tagChanges(current, tags, options.lineageTags !== undefined);
+  if (Object.keys(set).length > 0) {
     await callAws(target, options, 'ECR', 'TagResource', (abortSignal) =>
       target.clients.ecr.send(
         new TagResourceCommand({
           resourceArn: repository.repositoryArn,
-          tags: changed.map(([Key, Value]) => ({ Key, Value })),
+          tags: Object.entries(set).map(([Key, Value]) => ({ Key, Value })),
         }),
         { abortSignal },
       ),
     );
   }
-  if (stale.length > 0) {
+  if (remove.length > 0) {
     await callAws(target, options, 'ECR', 'UntagResource', (abortSignal) =>
       target.clients.ecr.send(
-        new UntagResourceCommand({ resourceArn: repository.repositoryArn, tagKeys: stale }),
+        new UntagResourceCommand({ resourceArn: repository.repositoryArn, tagKeys: remove }),
         { abortSignal },
       ),
     );
@@ -251,7 +243,7 @@ async function updateRepository(
     );
     updated = { ...repository, imageScanningConfiguration: { scanOnPush } };
   }
-  const kept = Object.fromEntries(Object.entries(current).filter(([key]) => !stale.includes(key)));
+  const kept = Object.fromEntries(Object.entries(current).filter(([key]) => !remove.includes(key)));
   return toEcrRepo(updated, { ...kept, ...tags });
 }
 

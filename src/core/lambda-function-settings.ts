@@ -1,9 +1,59 @@
 // What createLambdaFunction is given, checked before any call: names, limits, environment and
 // tags as Lambda would refuse them, with the rule that applies.
-import type { Architecture } from './aws-resources.js';
+import type { AwsOptions } from './aws-call.js';
+import type { Architecture, LambdaRole, RemoteImage } from './aws-resources.js';
 import { LambdashError } from './errors.js';
 import { LABEL_PREFIX, LABELS, validateUserLabels } from './labels.js';
-import { validateImageName, validateImageReference, validateTag } from './names.js';
+import { roleNameOf } from './lambda-roles.js';
+import {
+  validateFunctionName,
+  validateImageName,
+  validateImageReference,
+  validateTag,
+} from './names.js';
+
+export interface LambdaFunctionOptions extends AwsOptions {
+  /** The function's name (default: the image's repository, `team/api` → `team-api`). */
+  readonly name?: string;
+  /** The role it runs as (default: createLambdaRole(), when the function is created). */
+  readonly role?: LambdaRole | string;
+  /** Seconds, 1–900 (Lambda's default 3 on creation). */
+  readonly timeout?: number;
+  /** MB, 128–10240 (Lambda's default 128 on creation). */
+  readonly memorySize?: number;
+  readonly architecture?: Architecture;
+  /** Replaces the function's environment variables when given. */
+  readonly environment?: Record<string, string>;
+  readonly userLabels?: Record<string, string>;
+  /** lambdash's lineage tags (dev.lambdash.*), set by LambdaComponents from the local image's labels. */
+  readonly lineageTags?: Record<string, string>;
+  /** Bound on waiting for Active/Successful, seconds (default 300). */
+  readonly waitSeconds?: number;
+  /**
+   * Bound on retrying CreateFunction while IAM makes a new role known to Lambda, seconds
+   * (default 60; IAM usually takes under ten).
+   */
+  readonly roleWaitSeconds?: number;
+}
+
+/** An image as createLambdaFunction takes it: pushed (by digest), or a tag in a repository. */
+export type FunctionImage = RemoteImage | { readonly repo: string; readonly tag: string };
+
+/** What a deployment sets on the function, checked. */
+export interface FunctionSettings {
+  readonly name: string;
+  /** `<repoUri>@sha256:…` */
+  readonly imageUri: string;
+  readonly environment: Record<string, string> | undefined;
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * The description lambdash gives its functions. ListFunctions returns descriptions but not
+ * tags, so `generatedOnly` picks lambdash's functions from it without a call per function of
+ * the account; the tag (GetFunction) then confirms each.
+ */
+export const FUNCTION_DESCRIPTION = 'Deployed by lambdash (dev.lambdash.generated).';
 
 // Lambda's pattern for variable names; the reserved ones are set by Lambda itself.
 const ENV_KEY = /^[a-zA-Z][a-zA-Z0-9_]+$/;
@@ -31,6 +81,26 @@ const RESERVED_ENV = new Set([
 const MAX_ENV_BYTES = 4096;
 /** Lambda's limit on a tag's value. */
 const MAX_TAG_VALUE = 256;
+
+/** Checks all that createLambdaFunction is given; the settings but the image's URI. */
+export function checkFunctionOptions(
+  image: FunctionImage,
+  options: LambdaFunctionOptions,
+): Omit<FunctionSettings, 'imageUri'> {
+  const name = validateFunctionName(options.name ?? functionNameOf(image.repo));
+  checkImageReference(image);
+  checkTimeout(options.timeout);
+  checkMemorySize(options.memorySize);
+  checkArchitecture(options.architecture);
+  checkWaitSeconds(options.waitSeconds, 'waitSeconds');
+  checkWaitSeconds(options.roleWaitSeconds, 'roleWaitSeconds');
+  if (typeof options.role === 'string') roleNameOf(options.role);
+  return {
+    name,
+    environment: checkEnvironment(options.environment),
+    tags: functionTags(options.userLabels, options.lineageTags),
+  };
+}
 
 /** The function name for an image repository: `team/api` → `team-api` (dots become dashes too). */
 export function functionNameOf(repo: string): string {
@@ -118,7 +188,7 @@ export function checkEnvironment(
 }
 
 /** lambdash's own tags: keys under `dev.lambdash.`, values strings. */
-export function checkLineageTags(
+function checkLineageTags(
   tags: Readonly<Record<string, string>> | undefined,
 ): Record<string, string> {
   for (const [key, value] of Object.entries(tags ?? {})) {

@@ -1,12 +1,13 @@
-// A function as read back from Lambda (GetFunction: configuration, code and tags in one call),
-// and the bounded wait for it to settle: Active after CreateFunction, Successful after each
-// update. Failed is reported with Lambda's own reason.
+// Functions as read back from Lambda (GetFunction: configuration, code and tags in one call;
+// ListFunctions: every configuration), and the bounded wait for one to settle: Active after
+// CreateFunction, Successful after each update. Failed is reported with Lambda's own reason.
 import {
   type FunctionConfiguration,
   GetFunctionCommand,
   type GetFunctionResponse,
+  ListFunctionsCommand,
 } from '@aws-sdk/client-lambda';
-import { type AwsOptions, callAwsIfFound } from './aws-call.js';
+import { type AwsOptions, callAws, callAwsIfFound, collectPages } from './aws-call.js';
 import type { Architecture, FunctionState, LambdaFunction, UpdateStatus } from './aws-resources.js';
 import type { AwsTarget } from './aws-target.js';
 import { delay } from './delay.js';
@@ -15,7 +16,7 @@ import { emit } from './events.js';
 
 export const FUNCTION_NOT_FOUND = ['ResourceNotFoundException'];
 /** How long to wait for a function to settle unless told (Lambda takes seconds to a minute). */
-export const DEFAULT_WAIT_SECONDS = 300;
+const DEFAULT_WAIT_SECONDS = 300;
 const FIRST_POLL_MS = 250;
 const MAX_POLL_MS = 2_000;
 
@@ -36,21 +37,24 @@ export function readFunction(
   );
 }
 
-export function functionOf(response: GetFunctionResponse): LambdaFunction {
-  return functionOfConfiguration(
-    response.Configuration ?? {},
-    response.Code?.ImageUri,
-    response.Code?.ResolvedImageUri,
-    response.Tags,
+/** Every function's configuration (paginated ListFunctions: no image, no tags). */
+export function listFunctions(
+  target: AwsTarget,
+  options: AwsOptions,
+): Promise<FunctionConfiguration[]> {
+  return collectPages(
+    (Marker) =>
+      callAws(target, options, 'Lambda', 'ListFunctions', (abortSignal) =>
+        target.clients.lambda.send(new ListFunctionsCommand({ ...(Marker ? { Marker } : {}) }), {
+          abortSignal,
+        }),
+      ),
+    (page) => ({ items: page.Functions, next: page.NextMarker }),
   );
 }
 
-export function functionOfConfiguration(
-  config: FunctionConfiguration,
-  imageUri: string | undefined,
-  resolvedImageUri: string | undefined,
-  tags: Record<string, string> | undefined,
-): LambdaFunction {
+export function functionOf(response: GetFunctionResponse): LambdaFunction {
+  const config = response.Configuration ?? {};
   return {
     name: config.FunctionName ?? '',
     arn: config.FunctionArn ?? '',
@@ -58,15 +62,15 @@ export function functionOfConfiguration(
     stateReason: config.StateReason,
     lastUpdateStatus: config.LastUpdateStatus as UpdateStatus | undefined,
     lastUpdateStatusReason: config.LastUpdateStatusReason,
-    imageUri: imageUri ?? '',
-    resolvedImageUri,
+    imageUri: response.Code?.ImageUri ?? '',
+    resolvedImageUri: response.Code?.ResolvedImageUri,
     role: config.Role ?? '',
     timeout: config.Timeout ?? 3,
     memorySize: config.MemorySize ?? 128,
     architecture: (config.Architectures?.[0] ?? 'x86_64') as Architecture,
     environment: { ...config.Environment?.Variables },
     lastModified: config.LastModified ? new Date(config.LastModified) : new Date(0),
-    tags: { ...tags },
+    tags: { ...response.Tags },
   };
 }
 
@@ -79,7 +83,10 @@ export async function waitForFunction(
   target: AwsTarget,
   options: AwsOptions,
   name: string,
-  { waitSeconds = DEFAULT_WAIT_SECONDS, acceptFailed = false } = {},
+  {
+    waitSeconds = DEFAULT_WAIT_SECONDS,
+    acceptFailed = false,
+  }: { readonly waitSeconds?: number | undefined; readonly acceptFailed?: boolean } = {},
 ): Promise<GetFunctionResponse> {
   const started = performance.now();
   let pause = FIRST_POLL_MS;

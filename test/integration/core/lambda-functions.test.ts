@@ -20,7 +20,11 @@ import {
   getAllLambdaFunctions,
   getLambdaFunction,
 } from '../../../src/core/lambda-functions.js';
-import { createLambdaRole, DEFAULT_ROLE_NAME } from '../../../src/core/lambda-roles.js';
+import {
+  createLambdaRole,
+  DEFAULT_ROLE_NAME,
+  getLambdaRole,
+} from '../../../src/core/lambda-roles.js';
 import {
   type FunctionImages,
   pushFunctionImages,
@@ -210,6 +214,10 @@ describe('createLambdaFunction', () => {
     expect(calls(events)).toEqual(
       expect.arrayContaining(['DescribeImages', 'CreateRole', 'CreateFunction', 'GetFunction']),
     );
+    // The role is shared by every function lambdash deploys: this one's labels stay off it.
+    expect((await getLambdaRole(DEFAULT_ROLE_NAME, { target: test.target })).tags).toEqual({
+      'dev.lambdash.generated': 'true',
+    });
     expect(await invokeFunction({ value: 1 }, fn, { target: test.target })).toEqual({
       version: 'v1',
       echo: 1,

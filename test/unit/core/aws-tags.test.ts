@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resourceTags, taggableLabels } from '../../../src/core/aws-tags.js';
+import { resourceTags, tagChanges, taggableLabels } from '../../../src/core/aws-tags.js';
 import { failure } from '../../support/images.js';
 
 const refusal = (run: () => unknown) => failure(Promise.resolve().then(run));
@@ -52,5 +52,27 @@ describe('taggableLabels', () => {
         ['k'.repeat(129)]: 'v',
       }),
     ).toEqual({ Maintainer: 'Ada', team: 'orders' });
+  });
+});
+
+describe('tagChanges', () => {
+  const have = {
+    team: 'core',
+    console: 'made there',
+    'dev.lambdash.generated': 'true',
+    'dev.lambdash.hash': 'old',
+    'dev.lambdash.options': '{"minify":true}',
+  };
+
+  it('sets what differs and, replacing the lineage, removes lambdash’s tags no longer wanted but its mark', () => {
+    expect(tagChanges(have, { team: 'api', 'dev.lambdash.hash': 'new' }, true)).toEqual({
+      set: { team: 'api', 'dev.lambdash.hash': 'new' },
+      remove: ['dev.lambdash.options'],
+    });
+  });
+
+  it('removes nothing when the lineage is not replaced, and changes nothing that is right', () => {
+    expect(tagChanges(have, { team: 'api' }, false)).toEqual({ set: { team: 'api' }, remove: [] });
+    expect(tagChanges(have, have, true)).toEqual({ set: {}, remove: [] });
   });
 });
