@@ -53,6 +53,8 @@ export interface LocalResponse {
 const PORT_LABEL = `${LABEL_PREFIX}port`;
 /** Set on containers not kept: removed once stopped (the engine's AutoRemove would lose their logs). */
 const REMOVE_LABEL = `${LABEL_PREFIX}remove-when-stopped`;
+/** Set by the local cloud on its functions' containers (src/localcloud/lambda-invoker.ts). */
+const LOCAL_CLOUD_LABEL = `${LABEL_PREFIX}localcloud.function`;
 const READY_TIMEOUT_MS = 30_000;
 
 /** Starts the image's emulator in a container and waits until it answers. */
@@ -307,7 +309,10 @@ export async function getAllContainers(
   } catch (error) {
     throw dockerError(error, 'list the containers');
   }
-  return list.map((info) => {
+  // The local cloud's Lambda containers carry their image's labels too, but serve no Invoke API
+  // on this machine (a test borrowing one would call port 0): they are the local cloud's.
+  const ours = list.filter((info) => !info.Labels?.[LOCAL_CLOUD_LABEL]);
+  return ours.map((info) => {
     const port = Number(
       info.Labels?.[PORT_LABEL] ?? info.Ports?.find((p) => p.PrivatePort === 8080)?.PublicPort ?? 0,
     );

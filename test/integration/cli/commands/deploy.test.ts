@@ -88,6 +88,14 @@ describe('lambdash deploy', () => {
     expect(await invokeWithSdk({ name: 'Sdk' })).toEqual({ message: 'Hi, Sdk!', stage: 'local' });
   });
 
+  it('deploying unchanged code again tests the image in a container of its own', async () => {
+    // The function's container in the local cloud runs this very image; the local test must
+    // not take it for one of its own.
+    const result = await lambdash(['deploy', name, '--json', ...fx.endpoint], { cwd: fx.project });
+    expect(result.code).toBe(0);
+    expect((jsonOf(result) as { test: { passed: boolean } }[])[0]?.test.passed).toBe(true);
+  });
+
   it('a function that fails its test exits 4 with the difference', async () => {
     const result = await lambdash(
       ['deploy', staged, '--json', '--endpoint', fx.cloud.cloud.endpoint],
