@@ -3,26 +3,21 @@
 // InvocationError carrying errorType, errorMessage and stackTrace; with the invocation's log
 // when asked. The log comes from the 4 KB tail Lambda returns (LogType Tail) and, when that
 // was cut, from CloudWatch Logs by request id (a container: from its output).
-
 import { isDeepStrictEqual } from 'node:util';
-import { InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import { type AwsOptions, callAws } from './aws-call.js';
-import { awsErrorName } from './aws-errors.js';
+import type { AwsOptions } from './aws-call.js';
 import type { LambdaFunction } from './aws-resources.js';
-import { type AwsTarget, targetOf } from './aws-target.js';
+import { targetOf } from './aws-target.js';
 import { readCloudWatchLog } from './cloudwatch-log.js';
-import { readContainerLog } from './container-log.js';
-import { type Container, type LocalResponse, sendLocalRequest } from './containers.js';
+import type { Container, LocalResponse } from './containers.js';
 import { LambdashError, throwIfAborted } from './errors.js';
-import { functionErrorOf, InvocationError } from './invocation-error.js';
-import { type InvocationLog, parseInvocationLog } from './invocation-log.js';
+import { fullInvocationLog } from './full-invocation-log.js';
+import { InvocationError } from './invocation-error.js';
+import type { InvocationLog } from './invocation-log.js';
+import type { InvocationOutcome } from './invocation-outcome.js';
+import { payloadJson } from './invocation-payload.js';
+import { invokeContainer } from './invoke-container.js';
+import { invokeLambda } from './invoke-lambda.js';
 import { functionNameOf } from './lambda-function-settings.js';
-import {
-  functionNotFound,
-  readFunction,
-  throwIfFailed,
-  waitForFunction,
-} from './lambda-function-state.js';
 import { describeDifference, type TestData } from './local-test.js';
 import { validateFunctionName } from './names.js';
 
@@ -43,10 +38,6 @@ export interface InvokeOptions extends AwsOptions {
   readonly checkState?: boolean;
 }
 
-/** Lambda's limit on a synchronous invocation's payload. */
-const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
-/** The tail Lambda returns with LogType Tail. */
-const TAIL_BYTES = 4096;
 /** Error types of a handler that never loaded (the runtime's init errors). */
 const INIT_ERRORS = new Set([
   'Runtime.UserCodeSyntaxError',
@@ -79,7 +70,7 @@ export async function invokeFunctionWithLog(
 ): Promise<Invocation> {
   const since = Date.now();
   const outcome = await invokeOnce(payload, fn, options, true);
-  const log = await completeLog(outcome, since, options);
+  const log = await fullInvocationLog(outcome, since, options);
   if (outcome.error) {
     throw new InvocationError({
       ...outcome.error,
@@ -153,226 +144,24 @@ export async function runLambdaFunctionTest(
   return { passed, result, log, diff: describeDifference(testData.expected, response) };
 }
 
-interface Outcome {
-  readonly result: unknown;
-  readonly error: Omit<ConstructorParameters<typeof InvocationError>[0], 'requestId'> | undefined;
-  readonly requestId: string;
-  /** The log tail as returned (with logs asked for). */
-  readonly tail: string | undefined;
-  readonly seconds: number;
-  /** Where to read more of the log. */
-  readonly source:
-    | { readonly kind: 'lambda'; readonly target: AwsTarget; readonly name: string }
-    | { readonly kind: 'container'; readonly id: string };
-}
-
+/** One invocation, of a deployed function or a local container; the payload checked first. */
 async function invokeOnce(
   payload: unknown,
   fn: InvokeTarget,
   options: InvokeOptions,
   withLog: boolean,
-): Promise<Outcome> {
-  const body = payloadText(payload);
+): Promise<InvocationOutcome> {
+  const body = payloadJson(payload);
   if (isContainer(fn)) return invokeContainer(payload, fn, options, withLog);
   const name = functionNameFor(fn);
   throwIfAborted(options.signal, `Invoking ${name}`);
-  const target = await targetOf(options);
-  if (options.checkState) await checkState(target, options, name);
-  const started = performance.now();
-  let out: InvokeCommandOutput;
-  try {
-    out = await callAws(target, options, 'Lambda', 'Invoke', (abortSignal) =>
-      target.clients.lambda.send(
-        new InvokeCommand({
-          FunctionName: name,
-          Payload: Buffer.from(body),
-          ...(withLog ? { LogType: 'Tail' } : {}),
-        }),
-        { abortSignal },
-      ),
-    );
-  } catch (error) {
-    throw await invokeError(target, options, name, error);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
-  const result = parseResult(text);
-  const tail = out.LogResult ? Buffer.from(out.LogResult, 'base64').toString('utf8') : undefined;
-  return {
-    result,
-    error: out.FunctionError ? functionErrorOf(name, result, out.FunctionError) : undefined,
-    requestId: out.$metadata.requestId ?? '',
-    tail,
-    seconds,
-    source: { kind: 'lambda', target, name },
-  };
-}
-
-async function invokeContainer(
-  payload: unknown,
-  container: Container,
-  options: InvokeOptions,
-  withLog: boolean,
-): Promise<Outcome> {
-  const response = await sendLocalRequest(payload, {
-    port: container.port,
-    log: withLog,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  if (response.statusCode !== 200) {
-    throw new LambdashError(
-      'CONTAINER_FAILED',
-      `The container ${container.name} refused the invocation (${response.statusCode}): ${JSON.stringify(response.body)}`,
-      'Check the payload, or start the container again (runImageLocally).',
-    );
-  }
-  const requestId = response.log
-    ? parseInvocationLog(response.log, { source: 'tail' }).requestId
-    : '';
-  return {
-    result: response.body,
-    error: response.functionError
-      ? functionErrorOf(container.name, response.body, response.functionError)
-      : undefined,
-    requestId,
-    tail: response.log,
-    seconds: response.seconds,
-    source: { kind: 'container', id: container.id },
-  };
-}
-
-/**
- * The invocation's log: the tail when it holds all of it, else CloudWatch Logs (a container:
- * its output). A tail shorter than 4 KB is the whole log; a full one was cut, and is enough
- * only for a warm invocation whose START, END and REPORT are all in it (a cold start's init
- * lines come before START).
- */
-async function completeLog(
-  outcome: Outcome,
-  since: number,
-  options: AwsOptions & { readonly logWaitSeconds?: number },
-): Promise<InvocationLog> {
-  const tailText = outcome.tail ?? '';
-  const cut = Buffer.byteLength(tailText) >= TAIL_BYTES;
-  const tail = parseInvocationLog(tailText, {
-    ...(outcome.requestId ? { requestId: outcome.requestId } : {}),
-    source: cut ? 'tail' : 'local',
-  });
-  const tailLog: InvocationLog = {
-    ...tail,
-    source: outcome.source.kind === 'lambda' ? 'tail' : 'local',
-  };
-  if (!cut || (tail.complete && tail.report?.initDurationMs === undefined)) return tailLog;
-  const requestId = tail.requestId || outcome.requestId;
-  if (!requestId) return tailLog;
-  try {
-    if (outcome.source.kind === 'container') {
-      return (
-        (await readContainerLog(outcome.source.id, requestId, since, options.signal)) ?? tailLog
-      );
-    }
-    return await readCloudWatchLog(outcome.source.target, outcome.source.name, requestId, {
-      ...options,
-      target: outcome.source.target,
-      since: since - 1_000,
-      ...(options.logWaitSeconds !== undefined ? { waitSeconds: options.logWaitSeconds } : {}),
-    });
-  } catch (error) {
-    // The invocation happened: its result is not lost because the full log could not be read
-    // (logs:FilterLogEvents denied, CloudWatch Logs too slow). The tail says it is partial.
-    if (error instanceof LambdashError && error.code === 'ABORTED') throw error;
-    return tailLog;
-  }
-}
-
-async function checkState(target: AwsTarget, options: AwsOptions, name: string): Promise<void> {
-  const response = await readFunction(target, options, name);
-  if (!response) throw functionNotFound(name);
-  const config = response.Configuration ?? {};
-  if (config.State === 'Pending' || config.LastUpdateStatus === 'InProgress') {
-    await waitForFunction(target, options, name);
-    return;
-  }
-  throwIfFailed(name, config);
-}
-
-/** Lambda refused the invocation: a missing function, or one not Active, said clearly. */
-async function invokeError(
-  target: AwsTarget,
-  options: AwsOptions,
-  name: string,
-  error: unknown,
-): Promise<unknown> {
-  const code = awsErrorName(error);
-  if (code === 'ResourceNotFoundException') return functionNotFound(name);
-  if (code === 'ResourceConflictException' || code === 'ResourceNotReadyException') {
-    const response = await readFunction(target, options, name).catch(() => undefined);
-    const config = response?.Configuration;
-    if (config?.State && config.State !== 'Active') {
-      return new LambdashError(
-        'FUNCTION_FAILED',
-        `Function ${name} cannot be invoked: it is ${config.State}${config.StateReason ? ` (${config.StateReason})` : ''}.`,
-        config.State === 'Failed'
-          ? 'Fix what the reason says and deploy again (the function is updated in place).'
-          : 'Wait until it is Active (invoke with checkState: true waits for it), then invoke again.',
-        { cause: error },
-      );
-    }
-  }
-  if (code === 'RequestTooLargeException') {
-    return new LambdashError(
-      'INVALID_PAYLOAD',
-      `Lambda refused the payload as too large.`,
-      'Keep payloads under 6 MB: put large data in S3 and send its key.',
-      { cause: error },
-    );
-  }
-  return error;
-}
-
-/** The payload as JSON text, or INVALID_PAYLOAD before any call. */
-function payloadText(payload: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(payload);
-  } catch (error) {
-    throw new LambdashError(
-      'INVALID_PAYLOAD',
-      `The payload cannot be sent as JSON: ${(error as Error).message}.`,
-      'Send plain data: objects, arrays, strings, numbers, booleans and null (no BigInt, no cycles).',
-    );
-  }
-  if (text === undefined) {
-    throw new LambdashError(
-      'INVALID_PAYLOAD',
-      `The payload (${typeof payload}) has no JSON form.`,
-      'Send plain data: objects, arrays, strings, numbers, booleans and null ({} for an empty event).',
-    );
-  }
-  if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
-    throw new LambdashError(
-      'INVALID_PAYLOAD',
-      `The payload is ${Buffer.byteLength(text)} bytes as JSON, more than Lambda's 6 MB.`,
-      'Put large data in S3 and send its key.',
-    );
-  }
-  return text;
-}
-
-function parseResult(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
+  return invokeLambda(await targetOf(options), options, name, body, withLog);
 }
 
 function isContainer(fn: InvokeTarget): fn is Container {
   return typeof fn === 'object' && 'port' in fn && !('arn' in fn);
 }
 
-function functionNameFor(fn: LambdaFunction | Container | string): string {
-  if (typeof fn === 'string') return validateFunctionName(functionNameOf(fn));
-  return validateFunctionName((fn as LambdaFunction).name);
+function functionNameFor(fn: LambdaFunction | string): string {
+  return validateFunctionName(typeof fn === 'string' ? functionNameOf(fn) : fn.name);
 }
