@@ -5,7 +5,8 @@ import { jsonOf, lambdash, removeTemps, tempDir } from '../run-cli.js';
 
 afterAll(removeTemps);
 
-describe('lambdash base', () => {
+// Builds, pushes and deploys take seconds each, more on a busy machine.
+describe('lambdash base', { timeout: 120_000 }, () => {
   it('reports the base image builds start from', async () => {
     const result = await lambdash(['base', '--json'], { cwd: tempDir() });
     expect(result.code).toBe(0);

@@ -27,7 +27,8 @@ afterAll(async () => {
   removeTemps();
 });
 
-describe('lambdash build', () => {
+// Builds, pushes and deploys take seconds each, more on a busy machine.
+describe('lambdash build', { timeout: 120_000 }, () => {
   it('builds and tests the project responder, reporting the image as JSON', async () => {
     const result = await lambdash(['build', name, '--json'], { cwd: project });
     expect(result.code).toBe(0);

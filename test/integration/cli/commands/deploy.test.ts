@@ -22,7 +22,8 @@ async function invokeWithSdk(payload: unknown): Promise<unknown> {
   return JSON.parse(Buffer.from(answer.Payload!).toString('utf8'));
 }
 
-describe('lambdash deploy', () => {
+// Builds, pushes and deploys take seconds each, more on a busy machine.
+describe('lambdash deploy', { timeout: 120_000 }, () => {
   it('builds, tests, pushes and creates the function with the project settings, then tests it', async () => {
     const result = await lambdash(
       ['deploy', name, '--json', '--endpoint', fx.cloud.cloud.endpoint],

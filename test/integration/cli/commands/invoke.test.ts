@@ -18,7 +18,8 @@ import {
 const name = uniqueName('invoke');
 const fx = projectFixture([{ name }], { deploy: [name] });
 
-describe('lambdash invoke', () => {
+// Builds, pushes and deploys take seconds each, more on a busy machine.
+describe('lambdash invoke', { timeout: 120_000 }, () => {
   it('prints the result of a payload given as the argument', async () => {
     const result = await lambdash(['invoke', name, '{"name": "Ada"}', ...fx.endpoint], {
       cwd: fx.project,

@@ -17,7 +17,8 @@ async function invoke(payload: unknown): Promise<string> {
   return (jsonOf(result) as { requestId: string }).requestId;
 }
 
-describe('lambdash logs', () => {
+// Builds, pushes and deploys take seconds each, more on a busy machine.
+describe('lambdash logs', { timeout: 120_000 }, () => {
   it("prints one request's log, its breakdown and timeline, as JSON", async () => {
     const requestId = await invoke({ log: 6000 });
     const result = await lambdash(['logs', name, requestId, '--json', ...fx.endpoint], {

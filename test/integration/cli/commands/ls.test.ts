@@ -29,7 +29,8 @@ async function rows(args: string[] = []): Promise<Map<string, Row>> {
   return new Map(list.map((row) => [row.responder!.name, row]));
 }
 
-describe('lambdash ls', () => {
+// Builds, pushes and deploys take seconds each, more on a busy machine.
+describe('lambdash ls', { timeout: 120_000 }, () => {
   it('joins each responder with its image, remote image and function', async () => {
     const table = await rows();
     expect([...table.keys()].sort()).toEqual([built, deployed, fresh].sort());

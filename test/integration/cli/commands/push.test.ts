@@ -7,7 +7,8 @@ const name = uniqueName('push');
 const second = uniqueName('push2');
 const fx = projectFixture([{ name }, { name: second }], { build: [name, second] });
 
-describe('lambdash push', () => {
+// Builds, pushes and deploys take seconds each, more on a busy machine.
+describe('lambdash push', { timeout: 120_000 }, () => {
   it('pushes an image to ECR, creating its repository, and reports the remote image', async () => {
     const result = await lambdash(
       ['push', name, '--tag', 'v1', '--json', '--endpoint', fx.cloud.cloud.endpoint],

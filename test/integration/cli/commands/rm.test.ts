@@ -42,7 +42,8 @@ async function imageExists(): Promise<boolean> {
   }
 }
 
-describe('lambdash rm', () => {
+// Builds, pushes and deploys take seconds each, more on a busy machine.
+describe('lambdash rm', { timeout: 120_000 }, () => {
   it('without --yes and without a terminal, refuses (exit 2) and changes nothing', async () => {
     const result = await lambdash(['rm', name, '--all', ...fx.endpoint], { cwd: fx.project });
     expect(result.code).toBe(2);

@@ -34,7 +34,8 @@ function freePort(): Promise<number> {
   });
 }
 
-describe('lambdash run', () => {
+// Builds, pushes and deploys take seconds each, more on a busy machine.
+describe('lambdash run', { timeout: 120_000 }, () => {
   it('--detach leaves a container with the project environment, which rm --container removes', async () => {
     const result = await lambdash(['run', name, '--detach', '--json', '--env', 'EXTRA=1'], {
       cwd: fx.project,

@@ -8,7 +8,8 @@ import { jsonOf, lambdash, projectFixture, tempDir, uniqueName, writeProject } f
 const name = uniqueName('test');
 const fx = projectFixture([{ name }], { build: [name], cloud: false });
 
-describe('lambdash test', () => {
+// Builds, pushes and deploys take seconds each, more on a busy machine.
+describe('lambdash test', { timeout: 120_000 }, () => {
   it('passes with the test data of lambdash.json', async () => {
     const result = await lambdash(['test', name], { cwd: fx.project });
     expect(result.code).toBe(0);
