@@ -2,8 +2,9 @@
 // tags as Lambda would refuse them, with the rule that applies.
 import type { AwsOptions } from './aws-call.js';
 import type { Architecture, LambdaRole, RemoteImage } from './aws-resources.js';
+import { resourceTags } from './aws-tags.js';
 import { LambdashError } from './errors.js';
-import { LABEL_PREFIX, LABELS, validateUserLabels } from './labels.js';
+import { LABEL_PREFIX, LABELS } from './labels.js';
 import { roleNameOf } from './lambda-roles.js';
 import {
   validateFunctionName,
@@ -79,8 +80,6 @@ const RESERVED_ENV = new Set([
 ]);
 /** Lambda's limit on all variables together (names and values). */
 const MAX_ENV_BYTES = 4096;
-/** Lambda's limit on a tag's value. */
-const MAX_TAG_VALUE = 256;
 
 /** Checks all that createLambdaFunction is given; the settings but the image's URI. */
 export function checkFunctionOptions(
@@ -203,26 +202,12 @@ function checkLineageTags(
   return { ...tags };
 }
 
-/** The tags a function gets: the user's, the lineage's, and lambdash's mark. */
+/** The tags a function gets: the user's, the lineage's, and lambdash's mark, as AWS allows them. */
 export function functionTags(
   userLabels: Readonly<Record<string, string>> | undefined,
   lineageTags: Readonly<Record<string, string>> | undefined,
 ): Record<string, string> {
-  const tags = {
-    ...validateUserLabels(userLabels),
-    ...checkLineageTags(lineageTags),
-    [LABELS.generated]: 'true',
-  };
-  for (const [key, value] of Object.entries(tags)) {
-    if (value.length > MAX_TAG_VALUE) {
-      throw new LambdashError(
-        'INVALID_LABEL',
-        `The value of tag "${key}" is ${value.length} characters, more than Lambda's ${MAX_TAG_VALUE}.`,
-        'Shorten it: Lambda keeps tag values of at most 256 characters.',
-      );
-    }
-  }
-  return tags;
+  return resourceTags({ ...checkLineageTags(lineageTags), [LABELS.generated]: 'true' }, userLabels);
 }
 
 /** Checks a `{ repo, tag }` image reference. */

@@ -104,7 +104,12 @@ describe('functionTags', () => {
       'INVALID_LABEL',
     );
     expect(refused(() => functionTags({ team: 'x'.repeat(257) }, undefined)).message).toBe(
-      'The value of tag "team" is 257 characters, more than Lambda\'s 256.',
+      'The value of "team" is longer than the 256 characters AWS allows in a tag.',
+    );
+    // 50 tags at most, lambdash's mark among them.
+    const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`tag${i}`, 'x']));
+    expect(refused(() => functionTags(many, undefined)).message).toBe(
+      '51 tags are more than the 50 AWS allows on a resource.',
     );
   });
 });
