@@ -24,6 +24,33 @@ const common = {
   write: false,
 };
 
+/** Packages bundled into the terminal app (with what they import); every other one is external. */
+const BUNDLED_PACKAGES = new Set(['ink', 'react', '@alcalzone/ink-table', 'conf']);
+
+const terminalAppPackages = {
+  name: 'terminal-app-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:')) return { external: true };
+      const name = args.path.startsWith('@')
+        ? args.path.split('/').slice(0, 2).join('/')
+        : args.path.split('/')[0];
+      // Imports made inside node_modules belong to a bundled package: bundled with it.
+      if (args.importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+      return BUNDLED_PACKAGES.has(name) ? undefined : { external: true };
+    });
+    // ink loads React's devtools only when DEV=true; bundled, that import would be a missing package.
+    build.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}ink${path.sep}`)
+        ? { path: 'ink-devtools', namespace: 'terminal-app-empty' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'terminal-app-empty' }, () => ({
+      contents: 'export default undefined;',
+    }));
+  },
+};
+
 async function build(options) {
   const result = await esbuild(options);
   for (const file of result.outputFiles) {
@@ -67,14 +94,25 @@ await Promise.all([
     format: 'esm',
     packages: 'external',
   }),
-  // The terminal app, which the command line imports only when it opens it.
+  // The terminal app, which the command line imports only when it opens it. Its first frame
+  // must come quickly: ink, React and the other packages the views use are bundled (one file
+  // loads many times faster than the hundreds ink is made of), while the core's packages (the
+  // AWS SDK, dockerode...) stay external and load in chunks of their own after the first frame.
   build({
     ...common,
     entryPoints: ['src/tui/run-app.tsx'],
-    outfile: 'dist/tui/run-app.js',
+    outdir: 'dist/tui',
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
     format: 'esm',
-    packages: 'external',
     jsx: 'automatic',
+    plugins: [terminalAppPackages],
+    // React's production build: its development build checks every render and loads slower.
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // Bundled CommonJS packages (React) require Node's built-ins.
+    banner: {
+      js: 'import { createRequire as __lambdashRequire } from "node:module"; const require = __lambdashRequire(import.meta.url);',
+    },
   }),
   // The `lambdash` command (bin/lambdash.js): the command line, and the terminal app it opens.
   build({

@@ -1,12 +1,29 @@
 // The full-panel views the app mounts over the table: the invoke REPL (i, Enter) and the
 // invocations' logs and timelines (l), both components of their own (src/tui/repl,
-// src/tui/timeline) given the panel's size and a way back.
-import type { ReactNode } from 'react';
+// src/tui/timeline) given the panel's size and a way back. They are loaded when first opened
+// (run-app preloads them once the first frame is drawn): the REPL brings the AWS SDK's Lambda
+// client, which the first frame does not need.
+import { Text } from 'ink';
+import { lazy, type ReactNode, Suspense } from 'react';
 import type { AwsTarget } from '../core/aws-target.js';
 import type { LineageRow } from '../core/lineage.js';
-import { InvokeRepl } from './repl/invoke-repl.js';
 import type { Invocation } from './timeline/invocation.js';
-import { TimelineView } from './timeline/timeline-view.js';
+
+/** Starts loading the views' code, so opening one is instant. */
+export function preloadViews(): Promise<unknown> {
+  return Promise.all([loadRepl(), loadTimeline()]);
+}
+
+const loadRepl = () => import('./repl/invoke-repl.js');
+const loadTimeline = () => import('./timeline/timeline-view.js');
+const InvokeRepl = lazy(() => loadRepl().then((module) => ({ default: module.InvokeRepl })));
+const TimelineView = lazy(() =>
+  loadTimeline().then((module) => ({ default: module.TimelineView })),
+);
+
+function Loading({ what }: { what: string }): ReactNode {
+  return <Text dimColor>Loading the {what}…</Text>;
+}
 
 export interface InvokeViewProps {
   readonly row: LineageRow;
@@ -20,14 +37,16 @@ export interface InvokeViewProps {
 /** The invoke REPL on the row: its deployed function or a container of its local image. */
 export function InvokeView(props: InvokeViewProps): ReactNode {
   return (
-    <InvokeRepl
-      row={props.row}
-      target={props.target}
-      onClose={props.onClose}
-      {...(props.onInvoked ? { onInvoked: props.onInvoked } : {})}
-      width={props.width}
-      height={props.height}
-    />
+    <Suspense fallback={<Loading what="invoke REPL" />}>
+      <InvokeRepl
+        row={props.row}
+        target={props.target}
+        onClose={props.onClose}
+        {...(props.onInvoked ? { onInvoked: props.onInvoked } : {})}
+        width={props.width}
+        height={props.height}
+      />
+    </Suspense>
   );
 }
 
@@ -41,11 +60,13 @@ export interface LogsViewProps {
 /** The timeline view of the row's invocations made this session (oldest first). */
 export function LogsView(props: LogsViewProps): ReactNode {
   return (
-    <TimelineView
-      invocations={props.invocations}
-      width={props.width}
-      height={props.height}
-      onClose={props.onClose}
-    />
+    <Suspense fallback={<Loading what="timeline" />}>
+      <TimelineView
+        invocations={props.invocations}
+        width={props.width}
+        height={props.height}
+        onClose={props.onClose}
+      />
+    </Suspense>
   );
 }

@@ -4,7 +4,10 @@
 // code once the app is gone; process.exit is left to the caller.
 import { render } from 'ink';
 import { App } from './app.js';
-import { createSession, type SessionOptions, sessionOverrides } from './session.js';
+import { deferServices } from './deferred-services.js';
+import { preloadViews } from './mounted-views.js';
+import type { SessionOptions } from './session.js';
+import { openSettings, type Settings } from './settings.js';
 
 export interface RunAppOptions {
   readonly readOnly?: boolean;
@@ -18,6 +21,16 @@ export interface RunAppOptions {
 const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h\u001B[H\u001B[2J';
 const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
 const SHOW_CURSOR = '\u001B[?25h';
+
+/** What the flags replace in the settings, as the settings panel says it. */
+function sessionOverrides(options: SessionOptions): Partial<Record<keyof Settings, string>> {
+  return {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.local ? { local: 'true' } : {}),
+  };
+}
 
 export async function runApp(options: RunAppOptions = {}): Promise<number> {
   const { stdin, stdout, stderr } = process;
@@ -43,7 +56,15 @@ export async function runApp(options: RunAppOptions = {}): Promise<number> {
   };
   stdout.write(ENTER_ALTERNATE_SCREEN);
 
-  const session = createSession(sessionOptions);
+  // A warning printed on stderr would land in the middle of the app's screen.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // The first frame needs the settings only; the core loads behind it.
+  const settings = openSettings();
+  const session = deferServices(settings, async () => {
+    const { createSession } = await import('./session.js');
+    return createSession({ ...sessionOptions, settings });
+  });
+  void session.loaded.then(() => preloadViews()).catch(() => undefined);
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => {
     finish = resolve;

@@ -16,7 +16,7 @@ import {
   type SessionState,
   type TargetState,
 } from './services.js';
-import { openSettings, type Settings, type SettingsStore } from './settings.js';
+import { openSettings, type SettingsStore } from './settings.js';
 
 export interface SessionOptions {
   readonly projectDir: string;
@@ -31,16 +31,6 @@ export interface SessionOptions {
 export interface Session extends AppServices {
   /** Stops the watch and closes the target (a local cloud this process started stops). */
   close(): Promise<void>;
-}
-
-/** What the flags replace in the settings, as the settings panel says it. */
-export function sessionOverrides(options: SessionOptions): Partial<Record<keyof Settings, string>> {
-  return {
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.local ? { local: 'true' } : {}),
-  };
 }
 
 export function createSession(options: SessionOptions): Session {

@@ -257,11 +257,21 @@ describe('settings', () => {
 });
 
 describe('invoke and logs', () => {
-  it('opens the invoke view with Enter and closes it with Esc', async () => {
+  it('opens the invoke REPL on the row with Enter and closes it with Esc', async () => {
     const { ui } = await start();
     await ui.press('j', KEYS.enter);
-    expect(ui.frame()).toContain('bravo');
+    const frame = await ui.waitFor('Invoke bravo');
+    // No AWS target in these tests: the local container is the place to invoke.
+    expect(frame).toContain('Invoke bravo → ● local container of bravo:latest');
     expect(ui.lines()[1]).not.toMatch(/^RESPONDER/);
+    await ui.press(KEYS.escape);
+    expect(ui.lines()[1]).toMatch(/^RESPONDER/);
+  });
+
+  it('opens the timeline with l', async () => {
+    const { ui } = await start();
+    await ui.press('j', 'l');
+    expect(await ui.waitFor('Timeline')).toContain('No invocations yet');
     await ui.press(KEYS.escape);
     expect(ui.lines()[1]).toMatch(/^RESPONDER/);
   });

@@ -161,6 +161,14 @@ export async function renderApp(element: ReactElement) {
       }
       await quiet(instance);
     },
+    /** Waits (up to 5 s) for the frame to show `text`: views load their code when opened. */
+    async waitFor(text: string) {
+      for (let i = 0; i < 500 && !stripAnsi(instance.lastFrame() ?? '').includes(text); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await quiet(instance);
+      return stripAnsi(instance.lastFrame() ?? '');
+    },
     async type(text: string) {
       instance.stdin.write(text);
       await quiet(instance);
