@@ -25,6 +25,7 @@ const BY_CODE: Partial<Record<ErrorCode, number>> = {
   INVALID_LABEL: EXIT.usage,
   INVALID_BUILD_ARG: EXIT.usage,
   INVALID_OPTION: EXIT.usage,
+  INVALID_PROJECT: EXIT.usage,
   INVALID_PAYLOAD: EXIT.usage,
   UNSUPPORTED_SOURCE: EXIT.usage,
   RESPONDER_NOT_FOUND: EXIT.notFound,

@@ -279,7 +279,7 @@ export async function sendLocalRequest(
     throw new LambdashError(
       'CONTAINER_FAILED',
       `Nothing answered on port ${options.port}: ${(error as Error).message}`,
-      'Start the image first (runImageLocally).',
+      'Start the image first (lambdash run; runImageLocally).',
       { cause: error },
     );
   }

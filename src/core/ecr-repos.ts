@@ -191,7 +191,7 @@ export function repoNotFound(name: string): LambdashError {
   return new LambdashError(
     'REPO_NOT_FOUND',
     `There is no ECR repository ${name}.`,
-    'Push an image to create it (pushToEcr), create it (createEcrRepo), or list the repositories (getAllEcrRepos).',
+    'Push an image to create it (lambdash push; pushToEcr), create it (createEcrRepo), or list the repositories (lambdash ls; getAllEcrRepos).',
   );
 }
 

@@ -40,6 +40,7 @@ export type ErrorCode =
   | 'PUSH_FAILED'
   | 'WAIT_TIMEOUT'
   | 'LOG_NOT_FOUND'
+  | 'INVALID_PROJECT'
   | 'ABORTED';
 
 export class LambdashError extends Error {

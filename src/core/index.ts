@@ -42,6 +42,13 @@ export {
 export { type DockerEngineInfo, getDockerEngine } from './docker.js';
 export { type DockerfileOptions, getDockerfile } from './dockerfile.js';
 export {
+  type DoctorCheck,
+  type DoctorCheckId,
+  type DoctorOptions,
+  doctorPassed,
+  runDoctor,
+} from './doctor.js';
+export {
   type CreateEcrRepoOptions,
   createEcrRepo,
   deleteEcrRepo,
@@ -127,6 +134,25 @@ export {
   validateRoleName,
   validateTag,
 } from './names.js';
+export {
+  addResponder,
+  findProjectFile,
+  getProjectResponder,
+  getResponderOf,
+  initProject,
+  loadProject,
+  loadTestData,
+  PROJECT_FILE_NAME,
+  type Project,
+  ProjectFileError,
+  type ProjectProblem,
+  type ProjectResponder,
+  type ProjectResponderSpec,
+  parseProject,
+  readProject,
+  removeResponder,
+  resolveSource,
+} from './project.js';
 export { type PushOptions, pushToEcr } from './push.js';
 export { deleteRemoteImage, getAllRemoteImages, getRemoteImage } from './remote-images.js';
 export { getResponder, type Responder, type ResponderOptions } from './responder.js';

@@ -23,7 +23,7 @@ export async function invokeContainer(
     throw new LambdashError(
       'CONTAINER_FAILED',
       `The container ${container.name} refused the invocation (${response.statusCode}): ${JSON.stringify(response.body)}`,
-      'Check the payload, or start the container again (runImageLocally).',
+      'Check the payload, or start the container again (lambdash run; runImageLocally).',
     );
   }
   const requestId = response.log

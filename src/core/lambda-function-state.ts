@@ -141,6 +141,6 @@ export function functionNotFound(name: string): LambdashError {
   return new LambdashError(
     'FUNCTION_NOT_FOUND',
     `There is no Lambda function ${name}.`,
-    'Deploy it first (createLambdaFunction), or check the name and the region.',
+    'Deploy it first (lambdash deploy; createLambdaFunction), or check the name and the region.',
   );
 }

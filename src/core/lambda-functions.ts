@@ -140,6 +140,6 @@ async function imageUriOf(
   throw new LambdashError(
     'REMOTE_IMAGE_NOT_FOUND',
     `Repository ${image.repo} has no image tagged ${image.tag}.`,
-    'Push the image with that tag first (pushToEcr), or name a tag the repository has (getAllRemoteImages).',
+    'Push the image with that tag first (lambdash push; pushToEcr), or name a tag the repository has (lambdash ls; getAllRemoteImages).',
   );
 }

@@ -178,6 +178,6 @@ function refused(message: string, hint?: string): LambdashError {
     'INVALID_MANIFEST',
     `${message} ${WHAT_LAMBDA_TAKES}`,
     hint ??
-      'Push an image built by lambdash (createLocalImage), or one built for a single linux platform with a current Docker engine.',
+      'Push an image built by lambdash (lambdash build; createLocalImage), or one built for a single linux platform with a current Docker engine.',
   );
 }

@@ -50,7 +50,7 @@ export class ProjectFileError extends LambdashError {
     const more =
       problems.length > MAX_LISTED ? [`  ...and ${problems.length - MAX_LISTED} more`] : [];
     super(
-      'INVALID_OPTION',
+      'INVALID_PROJECT',
       [
         `${where} is not a valid ${path.basename(file) === PROJECT_FILE_NAME ? 'project file' : 'JSON file'}:`,
         ...listed,

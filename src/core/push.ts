@@ -119,7 +119,7 @@ async function readLocalImage(
     throw new LambdashError(
       'IMAGE_NOT_FOUND',
       `The local image ${given.ref || given.id} is gone.`,
-      'Build it again (createLocalImage), or list the local images (getAllLocalImages).',
+      'Build it again (lambdash build; createLocalImage), or list the local images (lambdash ls; getAllLocalImages).',
     );
   }
   // Named as the caller named it, with the engine's current labels.

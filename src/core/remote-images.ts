@@ -144,7 +144,7 @@ async function byReference(
   if (!repo) {
     throw notFound(
       `There is no ECR repository ${reference.repo}, so no image ${named}.`,
-      'Push the image first (pushToEcr), or list the remote images (getAllRemoteImages).',
+      'Push the image first (lambdash push; pushToEcr), or list the remote images (lambdash ls; getAllRemoteImages).',
     );
   }
   if (reference.registry && reference.registry !== registryOf(repo.uri)) {
@@ -158,7 +158,7 @@ async function byReference(
       (a, b) => b.pushed.getTime() - a.pushed.getTime(),
     );
     if (newest) return newest;
-    throw notFound(`The repository ${repo.name} holds no image.`, 'Push one first (pushToEcr).');
+    throw notFound(`The repository ${repo.name} holds no image.`, 'Push one first (lambdash push; pushToEcr).');
   }
   const image = await describeImage(target, options, repo, {
     ...(reference.digest ? { imageDigest: reference.digest } : {}),
@@ -214,7 +214,7 @@ async function ofLocalImage(image: LocalImage, options: AwsOptions): Promise<Rem
   const what = image.ref || image.id;
   throw notFound(
     `The local image ${what} has not been pushed to this target's ECR${pushed.length > 0 ? ' (or its remote copy was deleted)' : ''}.`,
-    'Push it first (pushToEcr).',
+    'Push it first (lambdash push; pushToEcr).',
   );
 }
 

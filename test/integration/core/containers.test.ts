@@ -406,7 +406,7 @@ describe('containers', () => {
     const error = await failure(sendLocalRequest({}, { port: container.port }));
     expect(error.code).toBe('CONTAINER_FAILED');
     expect(error.message).toMatch(new RegExp(`^Nothing answered on port ${container.port}`));
-    expect(error.hint).toBe('Start the image first (runImageLocally).');
+    expect(error.hint).toBe('Start the image first (lambdash run; runImageLocally).');
   });
 
   it('sendLocalRequest refuses a payload JSON cannot carry', async () => {

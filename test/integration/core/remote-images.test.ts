@@ -119,7 +119,7 @@ describe('getRemoteImage', () => {
     expect(never.message).toBe(
       `The local image ${unpushed.ref} has not been pushed to this target's ECR.`,
     );
-    expect(never.hint).toBe('Push it first (pushToEcr).');
+    expect(never.hint).toBe('Push it first (lambdash push; pushToEcr).');
   });
 
   it('refuses names ECR would refuse before any call', async () => {

@@ -173,7 +173,7 @@ describe('parseProject', () => {
         return caught as ProjectFileError;
       }
     })();
-    expect(isLambdashError(error, 'INVALID_OPTION')).toBe(true);
+    expect(isLambdashError(error, 'INVALID_PROJECT')).toBe(true);
     expect(error?.message).toBe(
       `${FILE} is not a valid project file:\n  ${FILE}:1:17: responders[0] has no "source"`,
     );

@@ -148,7 +148,7 @@ describe('lambdash build', { timeout: 120_000 }, () => {
     expect(result.code).toBe(2);
     expect(jsonOf(result)).toEqual({
       error: {
-        code: 'INVALID_OPTION',
+        code: 'INVALID_PROJECT',
         message:
           'lambdash.json is not a valid project file:\n  lambdash.json:3:39: JSON allows no comma before }',
         hint: 'Fix the lines above; schema/lambdash.schema.json in lambdash describes every field (point "$schema" at it for help in your editor).',
