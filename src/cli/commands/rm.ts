@@ -48,7 +48,10 @@ export function registerRm(program: Command, kit: CommandKit): void {
     )
     .argument('<name>', 'a name from lambdash.json, or an image or function name')
     .option('--function', PART_WORDS.function)
-    .option('--role', 'with --function: its role too, when lambdash made it and no other function uses it')
+    .option(
+      '--role',
+      'with --function: its role too, when lambdash made it and no other function uses it',
+    )
     .option('--remote', PART_WORDS.remote)
     .option('--image', PART_WORDS.image)
     .option('--container', PART_WORDS.container)
