@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond npm packages, idempotently: each step checks
 # first and does nothing when its part is already there. Runs as root on Debian (CI).
+# With the argument `engine`, only the Docker engine and the registry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -90,6 +91,11 @@ provision_docker() {
   say "dockerd answers ($(docker_cli version --format '{{.Server.Version}}'))"
 }
 
+# `provision.sh engine`: only the Docker engine and the registry (what `npm start` needs).
+if [ "${1:-}" = engine ]; then
+  provision_docker
+  exit 0
+fi
 command -v tmux >/dev/null 2>&1 || apt_install tmux # the terminal app's end-to-end tests
 provision_docker
 provision_ric
