@@ -12,6 +12,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
+import { terminalAppPackages } from './terminal-app-packages.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const common = {
@@ -22,33 +23,6 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   write: false,
-};
-
-/** Packages bundled into the terminal app (with what they import); every other one is external. */
-const BUNDLED_PACKAGES = new Set(['ink', 'react', '@alcalzone/ink-table', 'conf']);
-
-const terminalAppPackages = {
-  name: 'terminal-app-packages',
-  setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path.startsWith('node:')) return { external: true };
-      const name = args.path.startsWith('@')
-        ? args.path.split('/').slice(0, 2).join('/')
-        : args.path.split('/')[0];
-      // Imports made inside node_modules belong to a bundled package: bundled with it.
-      if (args.importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-      return BUNDLED_PACKAGES.has(name) ? undefined : { external: true };
-    });
-    // ink loads React's devtools only when DEV=true; bundled, that import would be a missing package.
-    build.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
-      args.importer.includes(`${path.sep}ink${path.sep}`)
-        ? { path: 'ink-devtools', namespace: 'terminal-app-empty' }
-        : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'terminal-app-empty' }, () => ({
-      contents: 'export default undefined;',
-    }));
-  },
 };
 
 async function build(options) {

@@ -10,7 +10,7 @@
 // width (with an ellipsis, counting wide characters) so each line is exactly `width` cells.
 // Each row is one line of text made of coloured spans: no layout box per cell.
 import { Box, Text } from 'ink';
-import { memo, type ReactNode, useRef } from 'react';
+import { memo, type ReactNode, useMemo, useRef } from 'react';
 import { fitText, truncateText } from './text-width.js';
 import { color, useTheme } from './theme.js';
 
@@ -121,7 +121,8 @@ export function windowStart(
 export function WindowedTable<T>(props: WindowedTableProps<T>): ReactNode {
   const theme = useTheme();
   const { rows, columns, width, height } = props;
-  const widths = layoutColumns(columns, width);
+  // The same array while columns and width stay: rows that did not change are not drawn again.
+  const widths = useMemo(() => layoutColumns(columns, width), [columns, width]);
   const visible = Math.max(0, height - 1);
   const selected = rows.length === 0 ? -1 : Math.max(0, Math.min(props.selected, rows.length - 1));
   const start = useRef(0);
