@@ -299,7 +299,7 @@ export const KEY_TABLE: readonly CommandSpec[] = [
     id: 'help',
     keys: ['?'],
     label: 'help',
-    help: 'This help',
+    help: 'The keys, what they do and whether they work now (this list)',
     group: 'app',
     footer: 100,
     enabled: always,
@@ -311,7 +311,7 @@ export const KEY_TABLE: readonly CommandSpec[] = [
     help: 'Quit (Ctrl-C too)',
     group: 'app',
     footer: 101,
-    aliases: ['q', 'quit', 'exit'],
+    aliases: ['q', 'exit'],
     enabled: always,
   },
 ];
@@ -492,4 +492,29 @@ export function footerHints(
       label: command.label,
       id: command.id,
     }));
+}
+
+const GROUP_TITLES: Readonly<Record<CommandGroup, string>> = {
+  act: 'Actions',
+  view: 'Views',
+  navigate: 'Moving around',
+  app: 'The app',
+};
+
+/** The key table as Markdown, for docs/tui.md (a test holds the page to it). */
+export function keyTableMarkdown(commands: readonly CommandSpec[] = KEY_TABLE): string {
+  const lines = ['| keys | does | `:` name | read-only |', '|---|---|---|---|'];
+  for (const group of ['act', 'view', 'navigate', 'app'] as const) {
+    lines.push(`| **${GROUP_TITLES[group]}** | | | |`);
+    for (const command of commands.filter((candidate) => candidate.group === group)) {
+      const keys = command.keys.map((key) => `\`${displayKey(key)}\``).join(' ');
+      const names = [...new Set([command.id, ...(command.aliases ?? [])])]
+        .map((name) => `\`:${name}\``)
+        .join(' ');
+      lines.push(
+        `| ${keys} | ${command.help} | ${names} | ${command.mutates ? 'hidden' : 'yes'} |`,
+      );
+    }
+  }
+  return lines.join('\n');
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   commandForKey,
@@ -7,9 +9,11 @@ import {
   KEY_TABLE,
   type KeyContext,
   keyNameOf,
+  keyTableMarkdown,
   resolveBindings,
 } from '../../../src/tui/key-table.js';
 import { NO_KEY } from '../../../src/tui/use-keys.js';
+import { repoRoot } from '../../support/paths.js';
 import { row } from './rows.js';
 
 const base: KeyContext = {
@@ -138,6 +142,11 @@ describe('the key table', () => {
     const clash = resolveBindings({ build: ['t'] });
     expect(clash.problems).toEqual(['keys.build: t is already the key of test']);
     expect(commandForKey(clash, 'b', context)?.id).toBe('build');
+  });
+
+  it('is the key list of docs/tui.md, word for word', () => {
+    const page = readFileSync(path.join(repoRoot, 'docs', 'tui.md'), 'utf8');
+    expect(page).toContain(keyTableMarkdown());
   });
 
   it('finds commands by their `:` names and aliases', () => {
