@@ -484,7 +484,9 @@ export function footerHints(
   return bindings.commands
     .filter(
       (command) =>
-        command.footer !== undefined && isOffered(command, context) && command.enabled(context),
+        command.footer !== undefined &&
+        // A key two commands share (Esc) is shown for the one it runs now.
+        commandForKey(bindings, command.keys[0]!, context) === command,
     )
     .sort((a, b) => a.footer! - b.footer!)
     .map((command) => ({

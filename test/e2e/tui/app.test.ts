@@ -16,7 +16,7 @@ import { getAllLocalImages } from '../../../src/core/local-images.js';
 import { buildTestImage, removeImages } from '../../support/docker.js';
 import { repoRoot } from '../../support/paths.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';
-import { hasTmux, type Screen, Tmux } from './tmux.js';
+import { hasTmux, removeImagesOf, type Screen, Tmux } from './tmux.js';
 
 const STEP_MS = 120_000;
 let cloud: TestTarget;
@@ -36,7 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const driver of drivers) driver.stop();
   // What a failed run left on this machine (AWS's side goes with the private local cloud).
-  await removeImages(...names.flatMap((name) => [`${name}:latest`, `${name}-live:latest`]));
+  await removeImagesOf(names.flatMap((name) => [name, `${name}-live`]));
   await cloud?.stop();
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });

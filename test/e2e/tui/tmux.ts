@@ -3,6 +3,7 @@
 // driver has a tmux server of its own (its own socket), so nothing touches the user's tmux.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { deleteLocalImage, getAllLocalImages } from '../../../src/core/local-images.js';
 
 export interface TmuxOptions {
   readonly columns: number;
@@ -140,5 +141,18 @@ export function hasTmux(): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Removes the local images lambdash made under these names, whatever tags they carry (a pushed
+ * image keeps its registry tag): what a failed run left behind.
+ */
+export async function removeImagesOf(names: readonly string[]): Promise<void> {
+  const wanted = new Set(names);
+  for (const image of await getAllLocalImages()) {
+    if (wanted.has(image.name) || (image.responder && wanted.has(image.responder.name))) {
+      await deleteLocalImage(image, { force: true }).catch(() => undefined);
+    }
   }
 }

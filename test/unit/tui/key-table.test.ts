@@ -104,7 +104,7 @@ describe('the key table', () => {
       '? help',
       'q quit',
     ]);
-    const busy = footerHints(bindings, { ...context, rowBusy: true, hasErrors: true });
+    const busy = footerHints(bindings, { ...context, rowBusy: true, hasErrors: true, filter: 'x' });
     expect(busy.map((hint) => `${hint.key} ${hint.label}`)).toEqual([
       'Esc cancel',
       'i invoke',
