@@ -89,10 +89,13 @@ await Promise.all([
     },
   }),
   // The `lambdash` command (bin/lambdash.js): the command line, and the terminal app it opens.
+  // Split: opening the app loads main.js alone, the subcommands load the command line's chunk.
   build({
     ...common,
     entryPoints: ['src/cli/main.ts'],
-    outfile: 'dist/cli/main.js',
+    outdir: 'dist/cli',
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
     format: 'esm',
     packages: 'external',
     jsx: 'automatic',

@@ -1,0 +1,88 @@
+// `lambdash` alone in a terminal opens the app, and its first frame must come quickly: this
+// path reads the few global options itself and loads the app's bundle, without the command
+// line (commander, the core and the AWS SDK it imports), which the app loads after its first
+// frame. Anything else, or anything it does not understand, goes to the command line.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const PROJECT_FILE = 'lambdash.json';
+
+export interface AppOptions {
+  readonly readOnly: boolean;
+  readonly projectDir: string;
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpoint?: string;
+  readonly local?: boolean;
+}
+
+/** The app's options when `argv` asks for the app in a terminal, else undefined. */
+export function appOptionsOf(argv: readonly string[], terminal: boolean): AppOptions | undefined {
+  if (!terminal) return undefined;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        region: { type: 'string' },
+        profile: { type: 'string' },
+        endpoint: { type: 'string' },
+        project: { type: 'string' },
+        local: { type: 'boolean' },
+        'read-only': { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        verbose: { type: 'boolean', short: 'v' },
+      },
+    }));
+  } catch {
+    return undefined;
+  }
+  const str = (name: string) =>
+    typeof values[name] === 'string' ? (values[name] as string) : undefined;
+  const region = str('region');
+  const profile = str('profile');
+  const endpoint = str('endpoint');
+  return {
+    readOnly: values['read-only'] === true,
+    projectDir: projectDirOf(str('project')),
+    ...(region ? { region } : {}),
+    ...(profile ? { profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    ...(values.local === true ? { local: true } : {}),
+  };
+}
+
+/** The project's folder: --project, else the nearest folder upwards with a lambdash.json, else here. */
+function projectDirOf(given: string | undefined): string {
+  if (given) {
+    const absolute = path.resolve(given);
+    return path.basename(absolute) === PROJECT_FILE ? path.dirname(absolute) : absolute;
+  }
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, PROJECT_FILE))) return dir;
+    if (path.dirname(dir) === dir) return process.cwd();
+  }
+}
+
+/** Opens the app; resolves with its exit code. */
+export async function openApp(options: AppOptions): Promise<number> {
+  // The app is a bundle of its own, dist/tui/run-app.js, found from the package's folder:
+  // this code may sit in dist/cli/ or in one of its chunks.
+  const modulePath = pathToFileURL(path.join(packageFolder(), 'dist', 'tui', 'run-app.js')).href;
+  const { runApp } = (await import(modulePath)) as typeof import('../tui/run-app.js');
+  return runApp(options);
+}
+
+/** The folder of lambdash's package.json, upwards from this module. */
+function packageFolder(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'dist', 'tui'))) {
+      return dir;
+    }
+    if (path.dirname(dir) === dir) throw new Error('lambdash: cannot find its dist/tui folder');
+  }
+}
