@@ -169,3 +169,13 @@ export {
   type Timeline,
 } from './timeline.js';
 export { type TypeDiagnostic, typecheckResponder } from './typecheck.js';
+export {
+  type DockerEventSource,
+  type DockerState,
+  engineEvents,
+  type LineageSnapshot,
+  type LineageWatch,
+  type WatchError,
+  type WatchOptions,
+  watchLineage,
+} from './watch.js';

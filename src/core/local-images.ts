@@ -82,6 +82,8 @@ export interface LocalImage {
 }
 
 const STEPS = 6;
+/** The tag an image has while it is built and tested, before it gets its name. */
+const TEMPORARY_TAG_PREFIX = 'lambdash-build-';
 /** Lambda's default architecture, and so the image's unless the caller picks arm64. */
 const DEFAULT_PLATFORM: Platform = 'linux/amd64';
 /** When the base image's Node version cannot be read (a foreign platform): the runtime's minimum. */
@@ -167,7 +169,7 @@ async function buildLocalImage(
   // as it comes; a buildAt folder only loses what an earlier build wrote there.
   const context = buildAt ?? (await mkdtemp(path.join(os.tmpdir(), 'lambdash-build-')));
   const docker = getDocker();
-  const temporaryTag = `lambdash-build-${randomBytes(6).toString('hex')}`;
+  const temporaryTag = `${TEMPORARY_TAG_PREFIX}${randomBytes(6).toString('hex')}`;
   const temporary = `${name}:${temporaryTag}`;
   let tagged = false;
   // The temporary name goes in every case; the image itself only when nothing else names it.
@@ -272,9 +274,11 @@ export function toLocalImage(
   info: Docker.ImageInfo | Docker.ImageInspectInfo,
   wanted?: string,
 ): LocalImage {
+  // A build's temporary tag is not a name the image has yet (it goes when the build ends).
   const tags =
-    ('RepoTags' in info ? info.RepoTags : undefined)?.filter((t) => t && t !== '<none>:<none>') ??
-    [];
+    ('RepoTags' in info ? info.RepoTags : undefined)?.filter(
+      (t) => t && t !== '<none>:<none>' && !t.includes(`:${TEMPORARY_TAG_PREFIX}`),
+    ) ?? [];
   const labels: Record<string, string> =
     ('Labels' in info ? info.Labels : (info as Docker.ImageInspectInfo).Config?.Labels) ?? {};
   const ref = (wanted && tags.includes(wanted) ? wanted : ownTag(tags, labels)) ?? '';
