@@ -377,7 +377,7 @@ async function main(): Promise<void> {
       ),
       '',
       `- first frame of the app alone: **${f(first.app)} ms** (target 500 ms), against ${f(first.ink)} ms for a bare ink app loading ink from node_modules: the app is bundled (ink and React in one file) and draws its first frame before loading the core`,
-      `- \`lambdash\` / app alone = **${(first.lambdash / first.app).toFixed(2)}**: `lambdash` alone reads its few options and loads the app's bundle, never the command line (src/cli/open-app.ts)`,
+      `- \`lambdash\` / app alone = **${(first.lambdash / first.app).toFixed(2)}**: \`lambdash\` alone reads its few options and loads the app's bundle, never the command line (src/cli/open-app.ts)`,
       `- keypress on 1,000 rows: **${f(at1000.app)} ms** (target 30 ms); the plain table takes ${f(at1000.table)} ms (**${(at1000.table / at1000.app).toFixed(1)}×**), since it lays out every row and its frame is taller than the terminal, which makes ink clear and redraw the whole screen`,
       '',
     ].join('\n');
