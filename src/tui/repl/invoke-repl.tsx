@@ -450,6 +450,8 @@ export function InvokeRepl(props: InvokeReplProps) {
       else if (k.return) edit(newLine);
       // ink reports the Backspace key (DEL) as delete: both delete backwards.
       else if (k.backspace || k.delete) edit(backspace);
+      // Backspaces typed faster than a frame arrive as one run of DEL characters.
+      else if (/^[\u007f\b]+$/.test(input)) edit((b) => [...input].reduce(backspace, b));
       else if (k.tab) edit((b) => insertText(b, '  '));
       else if (input && !k.ctrl && !k.meta) edit((b) => insertText(b, input));
     },

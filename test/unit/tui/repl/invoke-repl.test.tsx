@@ -136,6 +136,15 @@ describe('InvokeRepl', () => {
     expect(calls.map((call) => call.payload)).toEqual([{ a: 1, b: 2 }]);
   });
 
+  it('takes backspaces typed faster than a frame (one run of DEL characters) one by one', async () => {
+    const { services } = recorder();
+    const app = await open(services);
+    await clear(app);
+    await press(app, '[1,2,3]');
+    await press(app, '\u007f\u007f\u007f');
+    expect(lines(app).slice(2, 3)).toEqual(['1 [1,2']);
+  });
+
   it('points at the place of the error in an unfinished payload', async () => {
     const { calls, services } = recorder();
     const app = await open(services);
