@@ -158,7 +158,10 @@ async function byReference(
       (a, b) => b.pushed.getTime() - a.pushed.getTime(),
     );
     if (newest) return newest;
-    throw notFound(`The repository ${repo.name} holds no image.`, 'Push one first (lambdash push; pushToEcr).');
+    throw notFound(
+      `The repository ${repo.name} holds no image.`,
+      'Push one first (lambdash push; pushToEcr).',
+    );
   }
   const image = await describeImage(target, options, repo, {
     ...(reference.digest ? { imageDigest: reference.digest } : {}),
