@@ -1,17 +1,6 @@
 // Plain-text formatting for the command line: sizes, ages, durations and tables that line up.
 
-/** 1234567 → "1.2 MB". */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
-}
+export { formatBytes, shortId } from '../core/format.js';
 
 /** How long ago, in the largest whole unit: "12s", "5m", "3h", "2d". */
 export function formatAge(date: Date, now: Date = new Date()): string {
@@ -25,11 +14,6 @@ export function formatAge(date: Date, now: Date = new Date()): string {
 /** 0.1234 → "123 ms"; 4.5 → "4.50 s". */
 export function formatSeconds(seconds: number): string {
   return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(2)} s`;
-}
-
-/** An image id as Docker shows it: 12 hex digits, without `sha256:`. */
-export function shortId(id: string): string {
-  return id.replace(/^sha256:/, '').slice(0, 12);
 }
 
 /**

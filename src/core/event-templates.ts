@@ -3,23 +3,11 @@
 // really sends and that the runtime classifies as that source, filled with values a handler
 // can work with (a JSON body, a message, an object key), the caller's region and account, and
 // the current time. The REPL offers them as starting points; scripts can use them in tests.
+import type { EventSourceKind } from '../../runtime/sources/classify.js';
 import { LambdashError } from './errors.js';
 
-/** Named after the `context.eventSource` the runtime gives each one. */
-export type EventTemplateName =
-  | 'direct'
-  | 'apigateway-rest'
-  | 'apigateway-http'
-  | 'function-url'
-  | 'alb'
-  | 'apigateway-websocket'
-  | 'sqs'
-  | 'sns'
-  | 's3'
-  | 'dynamodb'
-  | 'kinesis'
-  | 'eventbridge'
-  | 'eventbridge-scheduled';
+/** Named after the `context.eventSource` the runtime gives each one (`records` is only a fallback). */
+export type EventTemplateName = Exclude<EventSourceKind, 'records'>;
 
 export interface EventTemplate {
   readonly name: EventTemplateName;
