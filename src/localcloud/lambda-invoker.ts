@@ -55,6 +55,8 @@ interface Slot {
   readonly generation: number;
   readonly startedAt: number;
   readonly exited: Promise<string>;
+  /** Settles when the runtime first asks for an event: its init is over. */
+  readonly initDone: Promise<void>;
   initDurationMs: number | undefined;
   busy: boolean;
   dead: boolean;
@@ -206,9 +208,11 @@ export class FunctionPool {
       await server.close();
       throw error;
     }
+    const initDone = new Promise<void>((resolve) => server.once('next', () => resolve()));
     const slot: Slot = {
       container,
       server,
+      initDone,
       stream,
       generation: this.#generation,
       startedAt: performance.now(),
@@ -268,6 +272,9 @@ export class FunctionPool {
     slot.capture = [];
     this.#write(slot, startLine(requestId).trimEnd());
     const timeoutMs = config.Timeout * 1000;
+    // As on Lambda, the function's timeout counts from the end of init (which has its own limit):
+    // a slow cold start on a busy machine is not a timed-out invocation.
+    if (coldStart) await race(slot.initDone, slot.exited, INIT_LIMIT_MS);
     const startedAt = performance.now();
     const answer = slot.server.invoke({
       requestId,
@@ -414,6 +421,9 @@ export class FunctionPool {
     await slot.server.close();
   }
 }
+
+/** Lambda's limit on a function's init phase. */
+const INIT_LIMIT_MS = 10_000;
 
 async function race<T>(
   value: Promise<T>,
