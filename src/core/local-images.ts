@@ -119,6 +119,7 @@ export async function createLocalImage(
       platform,
       buildAt,
       signal,
+      engineSignal: options.signal,
       typecheck,
     });
   } catch (error) {
@@ -136,6 +137,12 @@ interface BuildPlan {
   readonly buildAt: string | undefined;
   /** The caller's signal, or the type check's when it failed first. */
   readonly signal: AbortSignal;
+  /**
+   * The caller's signal alone. Type errors do not cancel a build the engine is running: a
+   * cancelled build may still commit an image nobody learns the id of, while a finished one
+   * carries the temporary tag that takes it away.
+   */
+  readonly engineSignal: AbortSignal | undefined;
   /** Settles when the type check has passed (or was not asked for). */
   readonly typecheck: Promise<void>;
 }
@@ -222,7 +229,11 @@ async function buildLocalImage(
       [LABELS.runtimeVersion]: lambdashVersion,
       [LABELS.options]: JSON.stringify(responder.options),
     };
-    const id = await buildWithRetry(docker, context, labels, { ...options, platform, signal });
+    const id = await buildWithRetry(docker, context, labels, {
+      ...options,
+      platform,
+      signal: plan.engineSignal,
+    });
     // Marked first: a tag request whose answer is lost may still have tagged.
     tagged = true;
     try {
