@@ -3,7 +3,7 @@
 // LambdashErrors that teach. Throttling is retried by the SDK itself (see aws-target.ts).
 import { awsError, awsErrorName } from './aws-errors.js';
 import type { AwsTarget } from './aws-target.js';
-import { throwIfAborted } from './errors.js';
+import { LambdashError, throwIfAborted } from './errors.js';
 import { emit, type OperationOptions } from './events.js';
 
 export type AwsService = 'Lambda' | 'ECR' | 'IAM' | 'STS' | 'CloudWatch Logs';
@@ -65,7 +65,12 @@ export async function callAwsIfFound<T>(
   }
 }
 
-/** Calls a paginated list operation until the last page; `page` gets the previous page's token. */
+/**
+ * Calls a paginated list operation until the last page; `page` gets the previous page's token.
+ * A service that hands back the token it was given would loop for ever: that ends in an error
+ * (as the SDK's own paginators do), with the items so far lost rather than a list passed off
+ * as whole.
+ */
 export async function collectPages<Page, Item>(
   page: (token: string | undefined) => Promise<Page>,
   read: (page: Page) => {
@@ -78,6 +83,13 @@ export async function collectPages<Page, Item>(
   do {
     const result = read(await page(token));
     items.push(...(result.items ?? []));
+    if (result.next && result.next === token) {
+      throw new LambdashError(
+        'AWS_FAILED',
+        'The service returned the same page token twice; the list would never end.',
+        'Try again; if it persists, the endpoint is not behaving like AWS (check --endpoint).',
+      );
+    }
     token = result.next;
   } while (token);
   return items;
