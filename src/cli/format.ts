@@ -1,15 +1,6 @@
 // Plain-text formatting for the command line: sizes, ages, durations and tables that line up.
 
-export { formatBytes, shortId } from '../core/format.js';
-
-/** How long ago, in the largest whole unit: "12s", "5m", "3h", "2d". */
-export function formatAge(date: Date, now: Date = new Date()): string {
-  const seconds = Math.max(0, Math.round((now.getTime() - date.getTime()) / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
-  return `${Math.floor(seconds / 86400)}d`;
-}
+export { formatAge, formatBytes, shortId } from '../core/format.js';
 
 /** 0.1234 → "123 ms"; 4.5 → "4.50 s". */
 export function formatSeconds(seconds: number): string {
