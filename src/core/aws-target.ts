@@ -1,5 +1,5 @@
 // Where AWS calls go. Real AWS when the machine is set up for it (keys, a profile, SSO, a
-// container or web-identity role), else the local cloud: one already serving on 127.0.0.1:4566,
+// container or web-identity role), else the local cloud: one already serving on 127.0.0.1:4566 (LAMBDASH_CLOUD_PORT),
 // or one this process starts. The same SDK clients talk to either, so everything above this
 // file is written once.
 //
@@ -18,6 +18,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import { awsError } from './aws-errors.js';
 import { LambdashError, throwIfAborted } from './errors.js';
 import { emit, type OperationOptions } from './events.js';
+import { localCloudPort } from './local-cloud-port.js';
 
 export interface AwsClients {
   readonly lambda: LambdaClient;
@@ -55,12 +56,11 @@ export interface TargetOptions extends OperationOptions {
   readonly profile?: string;
   /** An AWS-compatible endpoint (a local cloud elsewhere, LocalStack); AWS_ENDPOINT_URL too. */
   readonly endpoint?: string;
-  /** The local cloud to start when none is serving: its data folder and port (default 4566). */
+  /** The local cloud to start when none is serving: its data folder and port (default LAMBDASH_CLOUD_PORT, else 4566). */
   readonly localCloud?: { readonly dataDir?: string; readonly port?: number };
 }
 
 const LOCAL_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'test', secretAccessKey: 'test' };
-const LOCAL_DEFAULT_PORT = 4566;
 const LOCAL_REGION = 'us-east-1';
 const PROBE_TIMEOUT_MS = 500;
 /** Throttling and transient errors are retried by the SDK, with jittered exponential backoff. */
@@ -160,7 +160,7 @@ async function connectEndpoint(endpoint: string, options: TargetOptions): Promis
 }
 
 async function connectLocalCloud(options: TargetOptions): Promise<AwsTarget> {
-  const port = options.localCloud?.port ?? LOCAL_DEFAULT_PORT;
+  const port = options.localCloud?.port ?? localCloudPort();
   const region = options.region ?? LOCAL_REGION;
   // A local cloud already serving (the terminal app's, `lambdash cloud`) is shared.
   if (port !== 0) {
@@ -182,7 +182,7 @@ async function connectLocalCloud(options: TargetOptions): Promise<AwsTarget> {
       throw new LambdashError(
         'LOCAL_CLOUD_FAILED',
         `Port ${port} on 127.0.0.1 is taken by something that is not lambdash's local cloud.`,
-        'Stop what listens there (LocalStack?), or give the local cloud another port.',
+        'Stop what listens there (LocalStack?), or give the local cloud another port: LAMBDASH_CLOUD_PORT=4567.',
         { cause: error },
       );
     }

@@ -10,6 +10,7 @@ import { connectTarget } from './aws-target.js';
 import { MIN_NODE_MAJOR } from './base-image.js';
 import { getDockerEngine, inspectImage } from './docker.js';
 import { isLambdashError } from './errors.js';
+import { localCloudUrl } from './local-cloud-port.js';
 import { DEFAULT_OFFLINE_NAME } from './offline-base-image.js';
 import { runtimeDistDir } from './paths.js';
 
@@ -39,14 +40,13 @@ export interface DoctorCheck {
 export interface DoctorOptions {
   readonly profile?: string;
   readonly region?: string;
-  /** The local cloud to look for; default AWS_ENDPOINT_URL, else http://127.0.0.1:4566. */
+  /** The local cloud to look for; default AWS_ENDPOINT_URL, else the shared one (localCloudUrl). */
   readonly endpoint?: string;
   /** Verify AWS credentials with STS when some are configured (default true). */
   readonly verifyAws?: boolean;
   readonly signal?: AbortSignal;
 }
 
-const LOCAL_CLOUD_URL = 'http://127.0.0.1:4566';
 const PROBE_TIMEOUT_MS = 1_000;
 const STS_TIMEOUT_MS = 8_000;
 const NODE_MINOR_MIN = 19;
@@ -272,8 +272,13 @@ async function checkAws(options: DoctorOptions): Promise<[DoctorCheck, DoctorChe
 }
 
 async function checkLocalCloud(options: DoctorOptions): Promise<DoctorCheck> {
-  const url = options.endpoint ?? process.env.AWS_ENDPOINT_URL ?? LOCAL_CLOUD_URL;
   const title = 'Local cloud';
+  let url: string;
+  try {
+    url = options.endpoint ?? process.env.AWS_ENDPOINT_URL ?? localCloudUrl();
+  } catch (error) {
+    return failed('local-cloud', title, error, 'Unset LAMBDASH_CLOUD_PORT for 4566.');
+  }
   const client = new STSClient({
     region: 'us-east-1',
     endpoint: url,
@@ -313,7 +318,7 @@ async function checkLocalCloud(options: DoctorOptions): Promise<DoctorCheck> {
       title,
       ok: false,
       detail: `something at ${url} answers, but not as lambdash's local cloud (${(error as Error).message})`,
-      fix: `Stop what listens there (LocalStack?), or point AWS_ENDPOINT_URL at the local cloud.`,
+      fix: 'Stop what listens there (LocalStack?), or run the local cloud on another port: LAMBDASH_CLOUD_PORT=4567.',
     };
   } finally {
     client.destroy();

@@ -4,25 +4,27 @@
 import type { Command } from 'commander';
 import { connectTarget } from '../../core/aws-target.js';
 import { LambdashError } from '../../core/errors.js';
+import { localCloudPort } from '../../core/local-cloud-port.js';
 import type { CommandKit } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-
-const DEFAULT_PORT = 4566;
 
 export function registerCloud(program: Command, kit: CommandKit): void {
   program
     .command('cloud')
     .description('run the local cloud (Lambda, ECR, IAM, STS, CloudWatch Logs) until Ctrl-C')
-    .option('--port <port>', `the port on 127.0.0.1 (0: a free one)`, String(DEFAULT_PORT))
+    .option(
+      '--port <port>',
+      'the port on 127.0.0.1 (0: a free one; default $LAMBDASH_CLOUD_PORT, else 4566)',
+    )
     .option(
       '--data-dir <folder>',
       'where its state is kept (default: $XDG_DATA_HOME/lambdash/localcloud)',
     )
     .action(
       kit.action(async (ctx, _args, options) => {
-        const portText = String(options.port);
-        const port = Number(portText);
-        if (!/^\d+$/.test(portText) || port > 65535) {
+        const portText = options.port === undefined ? undefined : String(options.port);
+        const port = portText === undefined ? localCloudPort() : Number(portText);
+        if (portText !== undefined && (!/^\d+$/.test(portText) || port > 65535)) {
           throw new LambdashError(
             'INVALID_OPTION',
             `"${portText}" is not a port.`,

@@ -61,6 +61,25 @@ describe('lambdash cloud', () => {
     ]);
   });
 
+  it('takes its port from LAMBDASH_CLOUD_PORT, where the other commands look too', async () => {
+    const port = new URL(other.cloud.endpoint).port;
+    const env = { LAMBDASH_CLOUD_PORT: port };
+    const cloud = await lambdash(['cloud'], { cwd: tempDir(), env });
+    expect(cloud.code).toBe(6);
+    expect(cloud.stderr).toContain(
+      `error: A local cloud already serves at http://127.0.0.1:${port}.`,
+    );
+    const ls = await lambdash(['ls', '--json'], { cwd: tempDir(), env });
+    expect(ls.code, ls.stderr).toBe(0);
+    expect(ls.stderr).toContain(`target: local cloud at http://127.0.0.1:${port}\n`);
+
+    const bad = await lambdash(['ls'], { cwd: tempDir(), env: { LAMBDASH_CLOUD_PORT: '45x' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'error: LAMBDASH_CLOUD_PORT is "45x", which is not a port.\nhint: Set it to a port from 1 to 65535 (0: any free one), or unset it for 4566.\n',
+    );
+  });
+
   it('refuses a port something else holds (exit 6) and a bad port (exit 2)', async () => {
     const server = net.createServer().listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
