@@ -28,5 +28,19 @@ export const terminalAppPackages = {
     build.onLoad({ filter: /.*/, namespace: 'terminal-app-empty' }, () => ({
       contents: 'export default undefined;',
     }));
+    // With CI set, ink draws only the last frame, for logs. The app runs only on a terminal,
+    // and a terminal in a shell that sets CI (a dev container, a CI job's debug session) is
+    // still one a person looks at: there ink's CI mode would show nothing until quit.
+    build.onResolve({ filter: /^is-in-ci$/ }, () => ({
+      path: 'is-in-ci',
+      namespace: 'terminal-app-ci',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'terminal-app-ci' }, () => ({
+      contents: [
+        "import { env, stdout } from 'node:process';",
+        "const set = (key) => key in env && env[key] !== '0' && env[key] !== 'false';",
+        "export default (set('CI') || set('CONTINUOUS_INTEGRATION')) && !stdout.isTTY;",
+      ].join('\n'),
+    }));
   },
 };
