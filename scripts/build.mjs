@@ -8,7 +8,7 @@
 // when it changed: tests or an emulator running from dist/ never see a file missing or half
 // written while someone rebuilds.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
@@ -25,9 +25,13 @@ const common = {
   write: false,
 };
 
+/** Every file this build wrote (or found unchanged), to tell stale chunks from current ones. */
+const written = new Set();
+
 async function build(options) {
   const result = await esbuild(options);
   for (const file of result.outputFiles) {
+    written.add(file.path);
     const current = await readFile(file.path).catch(() => undefined);
     if (current?.equals(file.contents)) continue;
     await mkdir(path.dirname(file.path), { recursive: true });
@@ -101,3 +105,17 @@ await Promise.all([
     jsx: 'automatic',
   }),
 ]);
+
+// Chunks are named by their content, so every change leaves the old ones behind. They go once
+// no process can still want them: a command loads its chunks as it starts and the app within
+// a second of its first frame, so ten minutes is plenty.
+const STALE_AFTER_MS = 10 * 60 * 1000;
+for (const folder of ['dist/tui/chunks', 'dist/cli/chunks']) {
+  const dir = path.join(root, folder);
+  for (const name of await readdir(dir).catch(() => [])) {
+    const file = path.join(dir, name);
+    if (written.has(file)) continue;
+    const info = await stat(file).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > STALE_AFTER_MS) await rm(file, { force: true });
+  }
+}
