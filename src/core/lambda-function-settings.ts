@@ -1,5 +1,6 @@
 // What createLambdaFunction is given, checked before any call: names, limits, environment and
 // tags as Lambda would refuse them, with the rule that applies.
+import { RESERVED_ENV_NAMES } from '../../runtime/reserved-env.js';
 import type { AwsOptions } from './aws-call.js';
 import type { Architecture, LambdaRole, RemoteImage } from './aws-resources.js';
 import { resourceTags } from './aws-tags.js';
@@ -56,28 +57,8 @@ export interface FunctionSettings {
  */
 export const FUNCTION_DESCRIPTION = 'Deployed by lambdash (dev.lambdash.generated).';
 
-// Lambda's pattern for variable names; the reserved ones are set by Lambda itself.
+// Lambda's pattern for variable names (the reserved ones are set by Lambda itself).
 const ENV_KEY = /^[a-zA-Z][a-zA-Z0-9_]+$/;
-const RESERVED_ENV = new Set([
-  '_HANDLER',
-  '_X_AMZN_TRACE_ID',
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_EXECUTION_ENV',
-  'AWS_LAMBDA_FUNCTION_NAME',
-  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
-  'AWS_LAMBDA_FUNCTION_VERSION',
-  'AWS_LAMBDA_INITIALIZATION_TYPE',
-  'AWS_LAMBDA_LOG_GROUP_NAME',
-  'AWS_LAMBDA_LOG_STREAM_NAME',
-  'AWS_ACCESS_KEY',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API',
-  'LAMBDA_TASK_ROOT',
-  'LAMBDA_RUNTIME_DIR',
-]);
 /** Lambda's limit on all variables together (names and values). */
 const MAX_ENV_BYTES = 4096;
 
@@ -161,7 +142,7 @@ export function checkEnvironment(
         'Start with a letter, then letters, digits or "_" (at least two characters), for example "TABLE_NAME".',
       );
     }
-    if (RESERVED_ENV.has(key)) {
+    if (RESERVED_ENV_NAMES.has(key)) {
       throw new LambdashError(
         'INVALID_OPTION',
         `${key} is set by Lambda itself and cannot be given to a function.`,

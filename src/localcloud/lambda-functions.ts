@@ -3,6 +3,7 @@
 // Active once its image was pulled from the registry (or Failed, with the reason); an update
 // goes InProgress → Successful the same way. The SDK's waiters poll exactly these fields.
 import { randomUUID } from 'node:crypto';
+import { RESERVED_ENV_NAMES } from '../../runtime/reserved-env.js';
 import { ACCOUNT_ID, ServiceError } from './service.js';
 
 export type FunctionState = 'Pending' | 'Active' | 'Failed' | 'Inactive';
@@ -48,23 +49,6 @@ const FUNCTION_ARN =
 const PARTIAL_ARN = /^\d{12}:function:([a-zA-Z0-9-_]{1,64})$/;
 const ROLE_ARN = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 const ENV_KEY = /^[a-zA-Z]([a-zA-Z0-9_])*$/;
-const RESERVED_ENV = new Set([
-  '_HANDLER',
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_EXECUTION_ENV',
-  'AWS_LAMBDA_FUNCTION_NAME',
-  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
-  'AWS_LAMBDA_FUNCTION_VERSION',
-  'AWS_LAMBDA_LOG_GROUP_NAME',
-  'AWS_LAMBDA_LOG_STREAM_NAME',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API',
-  'LAMBDA_TASK_ROOT',
-  'LAMBDA_RUNTIME_DIR',
-]);
 
 export function invalid(message: string): ServiceError {
   return new ServiceError('InvalidParameterValueException', message, 400);
@@ -125,7 +109,7 @@ export function validateSettings(input: FunctionInput, current?: FunctionConfigu
       throw invalid(
         `The environment variable name ${key} is not valid: use letters, digits and _, starting with a letter.`,
       );
-    if (RESERVED_ENV.has(key))
+    if (RESERVED_ENV_NAMES.has(key))
       throw invalid(
         `Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${key}`,
       );
