@@ -1,6 +1,6 @@
 // What createLambdaFunction is given, checked before any call: names, limits, environment and
 // tags as Lambda would refuse them, with the rule that applies.
-import { RESERVED_ENV_NAMES } from '../../runtime/reserved-env.js';
+import { RESERVED_ENV_NAMES } from '../aws-rules/reserved-env.js';
 import type { AwsOptions } from './aws-call.js';
 import type { Architecture, LambdaRole, RemoteImage } from './aws-resources.js';
 import { resourceTags } from './aws-tags.js';

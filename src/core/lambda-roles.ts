@@ -12,6 +12,7 @@ import {
   ListRolesCommand,
   type Role,
 } from '@aws-sdk/client-iam';
+import { LAMBDA_TRUST_POLICY, trustsLambda } from '../aws-rules/lambda-trust.js';
 import { type AwsOptions, callAws, callAwsIfFound, collectPages } from './aws-call.js';
 import { awsErrorName } from './aws-errors.js';
 import type { LambdaRole } from './aws-resources.js';
@@ -19,7 +20,6 @@ import type { AwsTarget } from './aws-target.js';
 import { targetOf } from './aws-target.js';
 import { LambdashError } from './errors.js';
 import { LABELS, validateUserLabels } from './labels.js';
-import { LAMBDA_TRUST_POLICY, trustsLambda } from './lambda-trust.js';
 import { mapLimited } from './map-limited.js';
 import { validateRoleName } from './names.js';
 

@@ -4,6 +4,7 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import Docker from 'dockerode';
+import { trustsLambda } from '../aws-rules/lambda-trust.js';
 import { createEcrService } from './ecr.js';
 import { createIamService, type IamService } from './iam.js';
 import type { FunctionRecord } from './lambda-functions.js';
@@ -124,48 +125,6 @@ const SERVICES: readonly StartService[] = [
     cloud.onStop(() => lambda.close());
   },
 ];
-
-/**
- * Whether a trust policy lets Lambda assume the role: an Allow statement for the principal
- * `lambda.amazonaws.com` with `sts:AssumeRole` (or `sts:*`, `*`), and no Deny of it.
- */
-export function trustsLambda(document: string): boolean {
-  let policy: { Statement?: unknown };
-  try {
-    policy = JSON.parse(safeDecode(document)) as { Statement?: unknown };
-  } catch {
-    return false;
-  }
-  const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
-  const matches = (effect: string) =>
-    statements.some((statement) => {
-      if (typeof statement !== 'object' || statement === null) return false;
-      const { Effect, Principal, Action } = statement as {
-        Effect?: unknown;
-        Principal?: unknown;
-        Action?: unknown;
-      };
-      const services = (Principal as { Service?: unknown } | undefined)?.Service;
-      const serviceList = Array.isArray(services) ? services : [services];
-      const actions = Array.isArray(Action) ? Action : [Action];
-      return (
-        Effect === effect &&
-        (Principal === '*' || serviceList.includes('lambda.amazonaws.com')) &&
-        actions.some(
-          (action) => action === 'sts:AssumeRole' || action === 'sts:*' || action === '*',
-        )
-      );
-    });
-  return matches('Allow') && !matches('Deny');
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
 
 /**
  * Function output goes to CloudWatch Logs in the order it was written. Lines that arrive while

@@ -3,7 +3,7 @@
 // Active once its image was pulled from the registry (or Failed, with the reason); an update
 // goes InProgress → Successful the same way. The SDK's waiters poll exactly these fields.
 import { randomUUID } from 'node:crypto';
-import { RESERVED_ENV_NAMES } from '../../runtime/reserved-env.js';
+import { RESERVED_ENV_NAMES } from '../aws-rules/reserved-env.js';
 import { ACCOUNT_ID, ServiceError } from './service.js';
 
 export type FunctionState = 'Pending' | 'Active' | 'Failed' | 'Inactive';

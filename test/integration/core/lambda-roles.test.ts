@@ -10,6 +10,7 @@ import {
   ListAttachedRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trustsLambda } from '../../../src/aws-rules/lambda-trust.js';
 import type { LambdashEvent } from '../../../src/core/events.js';
 import {
   BASIC_EXECUTION_POLICY,
@@ -19,7 +20,6 @@ import {
   getAllLambdaRoles,
   getLambdaRole,
 } from '../../../src/core/lambda-roles.js';
-import { trustsLambda } from '../../../src/core/lambda-trust.js';
 import { failure, recorder } from '../../support/images.js';
 import { createServiceRole } from '../../support/localcloud.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';

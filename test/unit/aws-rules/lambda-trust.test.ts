@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LAMBDA_TRUST_POLICY, trustsLambda } from '../../../src/core/lambda-trust.js';
+import { LAMBDA_TRUST_POLICY, trustsLambda } from '../../../src/aws-rules/lambda-trust.js';
 
 const policy = (...Statement: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement });
 const allow = (Principal: unknown, Action: unknown = 'sts:AssumeRole') => ({
@@ -31,6 +31,7 @@ describe('trustsLambda', () => {
 
   it.each([
     ['another service', policy(allow({ Service: 'ec2.amazonaws.com' }))],
+    ['a service named like it', policy(allow({ Service: 'notlambda.amazonaws.com.evil' }))],
     ['another action', policy(allow({ Service: 'lambda.amazonaws.com' }, 'sts:TagSession'))],
     [
       'a pattern of other actions',

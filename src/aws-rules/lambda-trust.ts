@@ -1,5 +1,6 @@
 // The trust policy of a role Lambda may assume, and the check that an existing role's policy
-// lets Lambda assume it (IAM hands policies back URL-encoded).
+// lets Lambda assume it (IAM hands policies back URL-encoded). The library checks roles with it
+// before using them and the local cloud's Lambda refuses roles with it, so the two agree.
 
 export const LAMBDA_SERVICE = 'lambda.amazonaws.com';
 

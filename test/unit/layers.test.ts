@@ -1,0 +1,114 @@
+// Who may import whom (../shared/DESIGN.md, "Layers"), checked on every source file: a rule
+// that only lives in a document drifts the first time it is inconvenient.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/paths.js';
+
+type Layer = 'runtime' | 'aws-rules' | 'core' | 'localcloud' | 'tui' | 'cli';
+
+const FOLDERS: Record<Layer, string> = {
+  runtime: 'runtime',
+  'aws-rules': 'src/aws-rules',
+  core: 'src/core',
+  localcloud: 'src/localcloud',
+  tui: 'src/tui',
+  cli: 'src/cli',
+};
+
+/** The other layers each one may import. */
+const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
+  runtime: [],
+  'aws-rules': [],
+  // The local cloud runs the runtime's Runtime API server; the library starts a local cloud
+  // when no AWS is configured, and types its event templates by the runtime's classifier.
+  localcloud: ['runtime', 'aws-rules'],
+  core: ['runtime', 'aws-rules', 'localcloud'],
+  tui: ['core'],
+  cli: ['core', 'tui'],
+};
+
+/** Packages a layer must never import (beyond "only Node's built-ins" for the runtime). */
+const NEVER: Partial<Record<Layer, RegExp>> = {
+  'aws-rules': /^(?!node:)/,
+  runtime: /^(?!node:)/,
+  core: /^(ink|react|@alcalzone\/ink-table)(\/|$)/,
+  localcloud: /^(ink|react|@aws-sdk\/)/,
+  tui: /^(dockerode|@aws-sdk\/)/,
+  cli: /^(dockerode|@aws-sdk\/|ink|react)(\/|$)/,
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && /\.(ts|tsx|mts|cts)$/.test(entry.name))
+    .map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+function layerOf(file: string): Layer | undefined {
+  const relative = path.relative(repoRoot, file);
+  return (Object.keys(FOLDERS) as Layer[]).find(
+    (layer) => relative === FOLDERS[layer] || relative.startsWith(`${FOLDERS[layer]}/`),
+  );
+}
+
+/** Every module a file names in an import, export … from, or import(). */
+function importsOf(source: string): string[] {
+  const specifiers: string[] = [];
+  const pattern =
+    /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
+  for (const match of source.matchAll(pattern)) {
+    specifiers.push((match[1] ?? match[2] ?? match[3])!);
+  }
+  return specifiers;
+}
+
+describe('layers', () => {
+  const files = (Object.keys(FOLDERS) as Layer[]).flatMap((layer) =>
+    sourceFiles(path.join(repoRoot, FOLDERS[layer])).map((file) => ({ file, layer })),
+  );
+
+  it('finds the sources of every layer', () => {
+    for (const layer of Object.keys(FOLDERS) as Layer[]) {
+      expect(files.filter((f) => f.layer === layer).length, layer).toBeGreaterThan(0);
+    }
+  });
+
+  it('each file imports only from its own layer, the layers it may use, and allowed packages', () => {
+    const broken: string[] = [];
+    for (const { file, layer } of files) {
+      for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+        const where = `${path.relative(repoRoot, file)} imports ${specifier}`;
+        if (specifier.startsWith('.')) {
+          const target = layerOf(path.resolve(path.dirname(file), specifier));
+          if (target === undefined) broken.push(`${where}: outside every layer`);
+          else if (target !== layer && !MAY_IMPORT[layer].includes(target))
+            broken.push(`${where}: ${layer} may not import ${target}`);
+        } else if (NEVER[layer]?.test(specifier)) {
+          broken.push(`${where}: not a package ${layer} may use`);
+        }
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('the import scanner sees each form of import', () => {
+    const source = [
+      "import a from './a.js';",
+      "import type { B } from '../b.js';",
+      "export { c } from './c.js';",
+      "import './side-effect.js';",
+      "const d = await import('../d.js');",
+      'import {',
+      '  e,',
+      "} from 'e-package';",
+    ].join('\n');
+    expect(importsOf(source)).toEqual([
+      './a.js',
+      '../b.js',
+      './c.js',
+      './side-effect.js',
+      '../d.js',
+      'e-package',
+    ]);
+  });
+});
