@@ -282,6 +282,36 @@ describe('the terminal app in tmux', () => {
   );
 
   it(
+    "`npm start`, the README's quick start, opens the app from the clone and quits cleanly",
+    async () => {
+      const home = mkdtempSync(path.join(os.tmpdir(), 'lambdash-tui-e2e-start-'));
+      temporary.push(home);
+      const tmux = new Tmux({
+        columns: 100,
+        rows: 30,
+        cwd: repoRoot,
+        command: 'npm start',
+        // No local cloud is shared with it: the app starts one of its own on a free port.
+        env: { ...appEnvironment(home), LAMBDASH_CLOUD_PORT: '0' },
+      });
+      drivers.push(tmux);
+      tmux.start();
+      // npm installs nothing (the clone is set up), builds, checks the engine, then the app.
+      const screen = await tmux.waitFor((s) => /ago\)?$/.test(s.lines[0] ?? ''), {
+        timeoutMs: STEP_MS,
+      });
+      expect(screen.lines[0]).toMatch(
+        /^lambdash │ local cloud 127\.0\.0\.1:\d+ │ docker /,
+      );
+      expect(screen.text).toMatch(/RESPONDER +LOCAL IMAGE/);
+      await tmux.keys('q');
+      const after = await tmux.waitFor('EXITED 0');
+      expect(after.text).not.toContain('RESPONDER');
+    },
+    STEP_MS,
+  );
+
+  it(
     'in read-only mode offers no action that changes things',
     async () => {
       const run = prepare(80, 24);
