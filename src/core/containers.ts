@@ -8,7 +8,7 @@ import net from 'node:net';
 import type Docker from 'dockerode';
 import { readContainerOutput } from './container-log.js';
 import { dockerError, getDocker, getDockerEngine } from './docker.js';
-import { LambdashError, throwIfAborted } from './errors.js';
+import { isLambdashError, LambdashError, throwIfAborted } from './errors.js';
 import { emit, type OperationOptions } from './events.js';
 import { LABEL_PREFIX, LABELS } from './labels.js';
 import type { LocalImage } from './local-images.js';
@@ -56,13 +56,16 @@ const REMOVE_LABEL = `${LABEL_PREFIX}remove-when-stopped`;
 /** Set by the local cloud on its functions' containers (src/localcloud/lambda-invoker.ts). */
 const LOCAL_CLOUD_LABEL = `${LABEL_PREFIX}localcloud.function`;
 const READY_TIMEOUT_MS = 30_000;
+/** How long a stopped container's logs stay readable before a sweep removes it. */
+const STOPPED_GRACE_MS = 60_000;
+/** Ports picked for a container before giving up because other programs keep taking them. */
+const PORT_ATTEMPTS = 3;
 
 /** Starts the image's emulator in a container and waits until it answers. */
 export async function runImageLocally(
   image: LocalImage | string,
   options: RunOptions = {},
 ): Promise<Container> {
-  const docker = getDocker();
   const engine = await getDockerEngine();
   const imageRef = typeof image === 'string' ? image : image.id;
   if (options.port !== undefined) await checkPort(options.port, engine.network);
@@ -76,13 +79,36 @@ export async function runImageLocally(
     }
   }
   await removeStoppedContainers();
-  const port = options.port ?? (await freePort());
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    try {
+      return await startOnPort(imageRef, port, engine.network, options);
+    } catch (error) {
+      // A port picked here is free when picked, but another program may bind it before the
+      // container's emulator does (seconds later): pick another. A port the caller chose is
+      // the caller's to change.
+      const portTaken =
+        isLambdashError(error, 'CONTAINER_FAILED') &&
+        /EADDRINUSE|already in use/.test(error.message);
+      if (!portTaken || options.port !== undefined || attempt === PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** Creates and starts the container with its emulator on `port`, and waits until it answers. */
+async function startOnPort(
+  imageRef: string,
+  port: number,
+  network: 'host' | 'bridge',
+  options: RunOptions,
+): Promise<Container> {
+  const docker = getDocker();
   const env = Object.entries({
     ...options.environment,
     ...(options.timeout ? { AWS_LAMBDA_FUNCTION_TIMEOUT: String(options.timeout) } : {}),
     ...(options.memorySize ? { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memorySize) } : {}),
     // With host networking the container shares this machine's interfaces: loopback only.
-    ...(engine.network === 'host'
+    ...(network === 'host'
       ? { LAMBDASH_EMULATOR_HOST: '127.0.0.1', LAMBDASH_EMULATOR_PORT: String(port) }
       : {}),
   }).map(([key, value]) => `${key}=${value}`);
@@ -96,11 +122,11 @@ export async function runImageLocally(
         [PORT_LABEL]: String(port),
         ...(options.keep ? {} : { [REMOVE_LABEL]: 'true' }),
       },
-      ExposedPorts: engine.network === 'bridge' ? { '8080/tcp': {} } : undefined,
+      ExposedPorts: network === 'bridge' ? { '8080/tcp': {} } : undefined,
       HostConfig: {
-        NetworkMode: engine.network === 'host' ? 'host' : undefined,
+        NetworkMode: network === 'host' ? 'host' : undefined,
         PortBindings:
-          engine.network === 'bridge'
+          network === 'bridge'
             ? { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] }
             : undefined,
         ReadonlyRootfs: true,
@@ -122,7 +148,7 @@ export async function runImageLocally(
   try {
     // With host networking whoever holds the port answers the readiness check: it must be
     // free as the container starts (the emulator then fails to bind if it is taken later).
-    if (engine.network === 'host') await checkPort(port, 'host');
+    if (network === 'host') await checkPort(port, 'host');
     await created.start();
   } catch (error) {
     await created.remove({ force: true }).catch(() => undefined);
@@ -132,7 +158,7 @@ export async function runImageLocally(
   emit(options, { type: 'container.start', id: created.id, port });
   const started = performance.now();
   try {
-    await waitUntilReady(created, port, engine.network, options.signal);
+    await waitUntilReady(created, port, network, options.signal);
   } catch (error) {
     await created.remove({ force: true }).catch(() => undefined);
     throw error;
@@ -209,8 +235,12 @@ async function answers(port: number): Promise<boolean> {
   }
 }
 
-/** Removes containers lambdash started without `keep` that have stopped since. */
-async function removeStoppedContainers(): Promise<void> {
+/**
+ * Removes containers lambdash started without `keep` that stopped a minute ago or more. Not
+ * sooner: the process that started one (another command, the app) may still be reading the
+ * logs of a container that just died, to say why.
+ */
+export async function removeStoppedContainers(graceMs = STOPPED_GRACE_MS): Promise<void> {
   const docker = getDocker();
   const stopped = await docker
     .listContainers({
@@ -219,12 +249,16 @@ async function removeStoppedContainers(): Promise<void> {
     })
     .catch(() => []);
   await Promise.all(
-    stopped.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
+    stopped.map(async (c) => {
+      const container = docker.getContainer(c.Id);
+      try {
+        const finished = Date.parse((await container.inspect()).State.FinishedAt);
+        if (!(Date.now() - finished >= graceMs)) return;
+        await container.remove({ force: true });
+      } catch {
+        // Gone already, or the engine is busy: the next sweep tries again.
+      }
+    }),
   );
 }
 

@@ -10,6 +10,7 @@ import {
   deleteContainer,
   getAllContainers,
   isContainerRunning,
+  removeStoppedContainers,
   runImageLocally,
   sendLocalRequest,
   stopContainer,
@@ -92,7 +93,19 @@ async function holdPort(): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
+/** A port free now (nobody holds it afterwards). */
+async function freePortForTest(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 /** A server on loopback that answers every request as the emulator answers a GET (405). */
+/** Blocks the process it is imported into for 1.5 s. */
+const SLEEP = 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500)';
+
 function holdPortAsEmulator(port: number): void {
   const server = http.createServer((_, res) =>
     res
@@ -237,11 +250,15 @@ describe('containers', () => {
     expect(await containerExists(container.id)).toBe(false);
   });
 
-  it('not kept that stopped by themselves are removed by the next run', async () => {
+  it('not kept that stopped by themselves are removed by a later run, once a minute old', async () => {
     const first = await run(images.echo);
     await testDocker().getContainer(first.id).stop({ t: 1 });
     expect(await containerExists(first.id)).toBe(true);
+    // Just stopped, its logs may still be wanted (by whoever started it): the next run keeps it.
     await run(images.echo);
+    expect(await containerExists(first.id)).toBe(true);
+    // The same sweep, with no minute to wait for.
+    await removeStoppedContainers(0);
     expect(await containerExists(first.id)).toBe(false);
   });
 
@@ -297,29 +314,58 @@ describe('containers', () => {
     expect(await containerExists(start.id)).toBe(false);
   });
 
+  /** Runs echo with its emulator 1.5 s late, and another server taking its port at start. */
+  function runWithPortTaken(port?: number) {
+    const { events, onEvent } = recorder();
+    const result = runImageLocally(images.echo, {
+      port,
+      // Late, so the port is surely taken first even when the engine's answer to the start
+      // request is slow to arrive.
+      environment: { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(SLEEP)}` },
+      onEvent: (event) => {
+        onEvent(event);
+        // Takes the port as the first container starts, answering as the emulator would.
+        const first = events.filter((e) => e.type === 'container.start').length === 1;
+        if (event.type === 'container.start' && first) holdPortAsEmulator(event.port);
+      },
+    });
+    const starts = () =>
+      events.flatMap((e) => (e.type === 'container.start' ? [{ id: e.id, port: e.port }] : []));
+    return { result, events, starts };
+  }
+
   it("are not taken for ready when another server answers on the container's port", async (context) => {
     // With host networking the container's emulator and any other server share the port space.
     if ((await getDockerEngine()).network !== 'host') context.skip();
-    const { events, onEvent } = recorder();
-    const error = await failure(
-      runImageLocally(images.echo, {
-        onEvent: (event) => {
-          onEvent(event);
-          // Takes the port as the container starts, answering as the emulator would.
-          if (event.type === 'container.start') holdPortAsEmulator(event.port);
-        },
-      }),
-    );
-    const start = events.find((e) => e.type === 'container.start');
-    if (start?.type !== 'container.start') throw new Error('no container was started');
+    // A port the caller chose: taken, it is the caller's to change.
+    const port = await freePortForTest();
+    const { result, events, starts } = runWithPortTaken(port);
+    const error = await failure(result);
+    expect(starts()).toEqual([{ id: expect.any(String), port }]);
     expect(error.code).toBe('CONTAINER_FAILED');
     expect(error.message).toMatch(
       new RegExp(
-        `^The container stopped before its emulator answered:\\n[^]*Cannot listen on 127\\.0\\.0\\.1:${start.port}: listen EADDRINUSE`,
+        `^The container stopped before its emulator answered:\\n[^]*Cannot listen on 127\\.0\\.0\\.1:${port}: listen EADDRINUSE`,
       ),
     );
     expect(events.some((e) => e.type === 'container.ready')).toBe(false);
-    expect(await containerExists(start.id)).toBe(false);
+    expect(await containerExists(starts()[0]!.id)).toBe(false);
+  });
+
+  it('pick another port when one they picked is taken before the emulator binds it', async (context) => {
+    if ((await getDockerEngine()).network !== 'host') context.skip();
+    const { result, starts } = runWithPortTaken();
+    const container = await result;
+    started.push(container);
+    const [first, second] = starts();
+    expect(starts()).toHaveLength(2);
+    expect(second!.port).not.toBe(first!.port);
+    expect(container).toMatchObject({ id: second!.id, port: second!.port });
+    expect(await containerExists(first!.id)).toBe(false);
+    expect((await sendLocalRequest({ n: 1 }, { port: container.port })).body).toEqual({
+      echo: { n: 1 },
+      from: 'echo',
+    });
   });
 
   it('fail with CONTAINER_FAILED and the logs when the image is not a lambdash image', async () => {

@@ -307,19 +307,19 @@ describe('function configuration', () => {
   }, 120_000);
 
   it('enforces a Timeout set by UpdateFunctionConfiguration', async () => {
-    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Timeout: 1 }));
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Timeout: 2 }));
     await waitUntilFunctionUpdatedV2({ client: lambda, maxWaitTime: 60 }, { FunctionName: name });
-    const timedOut = await invoke(name, { sleepMs: 3000 });
+    const timedOut = await invoke(name, { sleepMs: 5000 });
     expect(timedOut.functionError).toBe('Unhandled');
     expect(timedOut.body).toMatchObject({
       errorType: 'Sandbox.Timedout',
-      errorMessage: expect.stringMatching(/Task timed out after 1\.00 seconds$/),
+      errorMessage: expect.stringMatching(/Task timed out after 2\.00 seconds$/),
     });
     // Only the timeout changed: the rest of the configuration is kept.
     expect((await invoke(name, { value: 3 })).body.env).toEqual({
       GREETING: 'updated',
       memory: '512',
-      timeout: '1',
+      timeout: '2',
     });
   }, 120_000);
 

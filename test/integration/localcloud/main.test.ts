@@ -43,11 +43,14 @@ function run(args: string[], env: Record<string, string> = {}): Run {
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
-/** Waits for the four export lines, returning them as variables. */
+/**
+ * Waits for the four export lines, returning them as variables, and for the note on stderr
+ * written after them (another pipe: it can arrive a moment later).
+ */
 async function exportsOf(cloud: Run): Promise<Record<string, string>> {
   for (;;) {
     const lines = cloud.stdout().split('\n').filter(Boolean);
-    if (lines.length >= 4) {
+    if (lines.length >= 4 && cloud.stderr().includes('Ctrl-C stops it.\n')) {
       return Object.fromEntries(
         lines.map((line) => {
           const match = /^export ([A-Z_]+)=(.*)$/.exec(line);

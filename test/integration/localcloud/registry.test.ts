@@ -170,12 +170,12 @@ describe('startRegistry', () => {
       dir,
       `echo $$ > ${pidFile}; echo "still starting" >&2; exec sleep 60`,
     );
-    const error = await startRegistry({ dataDir: dir, command, readyTimeoutMs: 500 }).catch(
+    const error = await startRegistry({ dataDir: dir, command, readyTimeoutMs: 3000 }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(RegistryError);
     expect((error as Error).message).toMatch(
-      /^The registry did not answer on http:\/\/127\.0\.0\.1:\d+ within 500 ms\.\nstill starting$/,
+      /^The registry did not answer on http:\/\/127\.0\.0\.1:\d+ within 3000 ms\.\nstill starting$/,
     );
     const pid = Number(readFileSync(pidFile, 'utf8'));
     await eventually(() => !alive(pid), 'the hung registry is killed');
