@@ -259,6 +259,7 @@ async function buildLocalImage(
         );
       }
     }
+    const replaced = await imageIdOf(docker, `${name}:${tag}`);
     try {
       await docker.getImage(id).tag({ repo: name, tag });
     } catch (error) {
@@ -266,12 +267,38 @@ async function buildLocalImage(
     }
     // Untagged before the image is described, so its tags are the ones it keeps.
     await removeTemporary();
+    if (replaced && replaced !== id) await removeIfNameless(docker, replaced);
     const image = await getLocalImage(`${name}:${tag}`);
     emit(options, { type: 'image.built', id: image.id, tag: image.ref, size: image.size });
     return image;
   } finally {
     await removeTemporary();
     if (!buildAt) await rm(context, { recursive: true, force: true });
+  }
+}
+
+/** The id of the image a reference names now, if any. */
+async function imageIdOf(docker: Docker, reference: string): Promise<string | undefined> {
+  try {
+    return (await docker.getImage(reference).inspect()).Id;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes an earlier build that a rebuild took the name from, when nothing names it any more
+ * (no tag, no pushed digest) and it is lambdash's: docker build would leave it as a `<none>`
+ * image. One a container uses, or that was pushed, stays (the engine refuses, or it is named).
+ */
+async function removeIfNameless(docker: Docker, id: string): Promise<void> {
+  try {
+    const info = await docker.getImage(id).inspect();
+    const named = (info.RepoTags?.length ?? 0) > 0 || (info.RepoDigests?.length ?? 0) > 0;
+    if (named || info.Config?.Labels?.[LABELS.generated] !== 'true') return;
+    await docker.getImage(id).remove({ noprune: false });
+  } catch {
+    // In use, or gone already: it stays as the engine has it.
   }
 }
 

@@ -448,6 +448,41 @@ describe('createLocalImage', () => {
     expect(await usesCache(false)).toBe(true);
   });
 
+  it('removes the image a rebuild took the name from, unless something else still names it', async () => {
+    const dir = makeTempDir();
+    const imageName = name('rebuilt');
+    const build = async (answer: number) => {
+      writeFileSync(
+        path.join(dir, 'handler.ts'),
+        `export const handler = async () => ${answer};\n`,
+      );
+      return createLocalImage(
+        await getResponder(path.join(dir, 'handler.ts'), { name: imageName }),
+      );
+    };
+    const exists = (id: string) =>
+      testDocker()
+        .getImage(id)
+        .inspect()
+        .then(() => true)
+        .catch(() => false);
+
+    const first = await build(1);
+    // Unchanged, the rebuild is the same image: nothing to remove.
+    expect((await build(1)).id).toBe(first.id);
+    expect(await exists(first.id)).toBe(true);
+    // Named otherwise too, the first stays when a change takes `latest` from it.
+    await testDocker().getImage(first.id).tag({ repo: imageName, tag: 'pinned' });
+    const second = await build(2);
+    expect(second.id).not.toBe(first.id);
+    expect(await exists(first.id)).toBe(true);
+    // Named by nothing else, the second goes when the next change takes `latest`: no <none> left.
+    const third = await build(3);
+    expect(await exists(second.id)).toBe(false);
+    expect(await tagsNamed(imageName)).toEqual([`${imageName}:latest`, `${imageName}:pinned`]);
+    expect((await testDocker().getImage(`${imageName}:latest`).inspect()).Id).toBe(third.id);
+  });
+
   it('tags the image as asked, and only so', async () => {
     const responder = await responderFor(echo, 'tagged');
     const image = await createLocalImage(responder, { tag: 'v1.2' });
