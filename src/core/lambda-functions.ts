@@ -3,6 +3,7 @@
 // and deleted. Everything a call could be refused for is checked before the first call.
 import { DeleteFunctionCommand, type GetFunctionResponse } from '@aws-sdk/client-lambda';
 import { type AwsOptions, callAwsIfFound } from './aws-call.js';
+import { awsErrorName } from './aws-errors.js';
 import type { LambdaFunction } from './aws-resources.js';
 import { type AwsTarget, targetOf } from './aws-target.js';
 import { findRepository, repoNotFound } from './ecr-repos.js';
@@ -49,7 +50,13 @@ export async function createLambdaFunction(
   const settings = { ...checked, imageUri };
   const settled = existing
     ? await updateFunction(target, options, settings, existing)
-    : await createFunction(target, options, settings);
+    : await createFunction(target, options, settings).catch(async (error: unknown) => {
+        // Another deployment made it since it was read (two at once): update that one.
+        if (awsErrorName(error) !== 'ResourceConflictException') throw error;
+        const made = await readFunction(target, options, checked.name);
+        if (!made) throw error;
+        return updateFunction(target, options, settings, made);
+      });
   return functionOf(settled);
 }
 

@@ -309,6 +309,28 @@ describe('createLambdaFunction', () => {
     });
   }, 60_000);
 
+  it('two deployments of a new function at once both succeed, as one function', async () => {
+    const name = `raced-${suffix}`;
+    made.add(name);
+    const { events, onEvent } = recorder();
+    const deploy = (version: 'v1' | 'v2') =>
+      createLambdaFunction(remoteImageOf(images.versions[version]!), {
+        target: test.target,
+        name,
+        onEvent,
+      });
+    const [first, second] = await Promise.all([deploy('v1'), deploy('v2')]);
+    expect(second.arn).toBe(first.arn);
+    expect(first.state).toBe('Active');
+    expect(second.state).toBe('Active');
+    // Whichever came second updated what the first made (here both read "none" first).
+    expect(calls(events).filter((c) => c === 'CreateFunction').length).toBeGreaterThanOrEqual(1);
+    const listed = await getAllLambdaFunctions({ target: test.target });
+    expect(listed.filter((fn) => fn.name === name)).toHaveLength(1);
+    // The listing test below counts this file's functions.
+    await deleteLambdaFunction(name, { target: test.target });
+  });
+
   it('creates from a RemoteImage by its digest, under a name and a role given by name', async () => {
     const v1 = images.versions.v1!;
     const remote = remoteImageOf(v1);
