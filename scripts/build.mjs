@@ -8,7 +8,7 @@
 // when it changed: tests or an emulator running from dist/ never see a file missing or half
 // written while someone rebuilds.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
@@ -106,16 +106,29 @@ await Promise.all([
   }),
 ]);
 
-// Chunks are named by their content, so every change leaves the old ones behind. They go once
-// no process can still want them: a command loads its chunks as it starts and the app within
-// a second of its first frame, so ten minutes is plenty.
+// Chunks are named by their content, so every change leaves the old ones behind. A process
+// started before a rebuild may still load one later (the app loads the local cloud's only when
+// it connects), so a chunk goes only ten minutes after the build that stopped using it: each
+// build marks the chunks it no longer wants (their mtime) and removes those marked long enough.
 const STALE_AFTER_MS = 10 * 60 * 1000;
 for (const folder of ['dist/tui/chunks', 'dist/cli/chunks']) {
   const dir = path.join(root, folder);
+  const listFile = path.join(dir, '.current.json');
+  const previous = new Set(JSON.parse(await readFile(listFile, 'utf8').catch(() => '[]')));
+  const current = [];
   for (const name of await readdir(dir).catch(() => [])) {
     const file = path.join(dir, name);
-    if (written.has(file)) continue;
-    const info = await stat(file).catch(() => undefined);
-    if (info && Date.now() - info.mtimeMs > STALE_AFTER_MS) await rm(file, { force: true });
+    if (name === '.current.json') continue;
+    if (written.has(file)) {
+      current.push(name);
+    } else if (previous.has(name)) {
+      // Wanted until this build: the ten minutes start now.
+      const now = new Date();
+      await utimes(file, now, now).catch(() => undefined);
+    } else {
+      const info = await stat(file).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > STALE_AFTER_MS) await rm(file, { force: true });
+    }
   }
+  if (current.length > 0) await writeFile(listFile, `${JSON.stringify(current.sort())}\n`);
 }

@@ -67,7 +67,7 @@ export async function callAwsIfFound<T>(
 
 /**
  * Calls a paginated list operation until the last page; `page` gets the previous page's token.
- * A service that hands back the token it was given would loop for ever: that ends in an error
+ * A service that hands back a token it gave before would loop for ever: that ends in an error
  * (as the SDK's own paginators do), with the items so far lost rather than a list passed off
  * as whole.
  */
@@ -79,18 +79,20 @@ export async function collectPages<Page, Item>(
   },
 ): Promise<Item[]> {
   const items: Item[] = [];
+  const seen = new Set<string>();
   let token: string | undefined;
   do {
     const result = read(await page(token));
     items.push(...(result.items ?? []));
-    if (result.next && result.next === token) {
+    if (result.next && seen.has(result.next)) {
       throw new LambdashError(
         'AWS_FAILED',
-        'The service returned the same page token twice; the list would never end.',
+        'The service returned a page token it had returned before; the list would never end.',
         'Try again; if it persists, the endpoint is not behaving like AWS (check --endpoint).',
       );
     }
     token = result.next;
+    if (token) seen.add(token);
   } while (token);
   return items;
 }

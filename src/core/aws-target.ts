@@ -1,6 +1,6 @@
 // Where AWS calls go. Real AWS when the machine is set up for it (keys, a profile, SSO, a
-// container or web-identity role), else the local cloud: one already serving on 127.0.0.1:4566 (LAMBDASH_CLOUD_PORT),
-// or one this process starts. The same SDK clients talk to either, so everything above this
+// container or web-identity role), else the local cloud: one already serving on 127.0.0.1:4566
+// (or `LAMBDASH_CLOUD_PORT`), or one this process starts. The same SDK clients talk to either, so everything above this
 // file is written once.
 //
 // Instance roles (EC2's metadata service) are used only when AWS is asked for by name: probing
@@ -56,7 +56,10 @@ export interface TargetOptions extends OperationOptions {
   readonly profile?: string;
   /** An AWS-compatible endpoint (a local cloud elsewhere, LocalStack); AWS_ENDPOINT_URL too. */
   readonly endpoint?: string;
-  /** The local cloud to start when none is serving: its data folder and port (default LAMBDASH_CLOUD_PORT, else 4566). */
+  /**
+   * The local cloud to start when none is serving: its data folder and port (default
+   * `LAMBDASH_CLOUD_PORT`, else 4566).
+   */
   readonly localCloud?: { readonly dataDir?: string; readonly port?: number };
 }
 

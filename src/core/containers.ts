@@ -87,12 +87,27 @@ export async function runImageLocally(
       // A port picked here is free when picked, but another program may bind it before the
       // container's emulator does (seconds later): pick another. A port the caller chose is
       // the caller's to change.
-      const portTaken =
-        isLambdashError(error, 'CONTAINER_FAILED') &&
-        /EADDRINUSE|already in use/.test(error.message);
-      if (!portTaken || options.port !== undefined || attempt === PORT_ATTEMPTS) throw error;
+      if (!portTaken(error, port) || options.port !== undefined || attempt === PORT_ATTEMPTS)
+        throw error;
     }
   }
+}
+
+/**
+ * Whether starting failed because something else holds the port: the check just before the
+ * start, the emulator's own bind (host networking), or Docker's port binding (a bridge).
+ */
+function portTaken(error: unknown, port: number): boolean {
+  if (!isLambdashError(error)) return false;
+  const { code, message } = error;
+  return (
+    (code === 'CONTAINER_FAILED' &&
+      (message.startsWith(`Port ${port} on 127.0.0.1 is already in use.`) ||
+        message.includes(`Cannot listen on 127.0.0.1:${port}: listen EADDRINUSE`))) ||
+    (code === 'DOCKER_FAILED' &&
+      message.includes(String(port)) &&
+      /port is already allocated|address already in use/.test(message))
+  );
 }
 
 /** Creates and starts the container with its emulator on `port`, and waits until it answers. */

@@ -279,6 +279,14 @@ async function checkLocalCloud(options: DoctorOptions): Promise<DoctorCheck> {
   } catch (error) {
     return failed('local-cloud', title, error, 'Unset LAMBDASH_CLOUD_PORT for 4566.');
   }
+  if (url === 'http://127.0.0.1:0') {
+    return {
+      id: 'local-cloud',
+      title,
+      ok: true,
+      detail: 'none shared (LAMBDASH_CLOUD_PORT=0): each command starts one of its own',
+    };
+  }
   const client = new STSClient({
     region: 'us-east-1',
     endpoint: url,

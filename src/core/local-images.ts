@@ -100,7 +100,8 @@ export async function createLocalImage(
   checkRuntimeBuilt();
   const platform = options.platform ?? DEFAULT_PLATFORM;
   const buildAt = options.buildAt ? await checkBuildAt(options.buildAt, responder) : undefined;
-  // The type check runs beside everything else; when it finds errors, it stops the build.
+  // The type check runs beside everything else; type errors stop the build at its next step
+  // (an image build the engine runs is let finish: see engineSignal).
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   let typeErrors: unknown;

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const portText = values.port ?? (process.env.LAMBDASH_CLOUD_PORT || String(DEFAULT_PORT));
+  const portText = values.port ?? (process.env.LAMBDASH_CLOUD_PORT?.trim() || String(DEFAULT_PORT));
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) {
     fail(`the port must be a number from 0 to 65535, not "${portText}".`, 2);

@@ -2,6 +2,7 @@
 // that only lives in a document drifts the first time it is inconvenient.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/paths.js';
 
@@ -51,15 +52,36 @@ function layerOf(file: string): Layer | undefined {
   );
 }
 
-/** Every module a file names in an import, export … from, or import(). */
+/** Every module a file names (import, export … from, import(), require()), from its syntax tree. */
 function importsOf(source: string): string[] {
-  const specifiers: string[] = [];
-  const pattern =
-    /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
-  for (const match of source.matchAll(pattern)) {
-    specifiers.push((match[1] ?? match[2] ?? match[3])!);
-  }
-  return specifiers;
+  const tree = ts.createSourceFile(
+    'file.tsx',
+    source,
+    ts.ScriptTarget.Latest,
+    false,
+    ts.ScriptKind.TSX,
+  );
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
+      found.push(node.moduleSpecifier.text);
+    } else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require')) &&
+      node.arguments[0] &&
+      ts.isStringLiteralLike(node.arguments[0])
+    ) {
+      found.push(node.arguments[0].text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(tree);
+  return found;
 }
 
 describe('layers', () => {
@@ -96,19 +118,25 @@ describe('layers', () => {
       "import a from './a.js';",
       "import type { B } from '../b.js';",
       "export { c } from './c.js';",
+      "export * as all from './all.js';",
       "import './side-effect.js';",
       "const d = await import('../d.js');",
       'import {',
-      '  e,',
+      "  e, // the 'e' one",
       "} from 'e-package';",
+      "const f = require('f-package'); import g from './g.js';",
+      "// read from 'not-an-import'",
     ].join('\n');
     expect(importsOf(source)).toEqual([
       './a.js',
       '../b.js',
       './c.js',
+      './all.js',
       './side-effect.js',
       '../d.js',
       'e-package',
+      'f-package',
+      './g.js',
     ]);
   });
 });

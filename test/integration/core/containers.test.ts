@@ -102,10 +102,10 @@ async function freePortForTest(): Promise<number> {
   return port;
 }
 
-/** A server on loopback that answers every request as the emulator answers a GET (405). */
 /** Blocks the process it is imported into for 1.5 s. */
 const SLEEP = 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500)';
 
+/** A server on loopback that answers every request as the emulator answers a GET (405). */
 function holdPortAsEmulator(port: number): void {
   const server = http.createServer((_, res) =>
     res

@@ -39,7 +39,18 @@ describe('collectPages', () => {
     const error = await collectPages(page, read).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LambdashError);
     expect(error).toMatchObject({ code: 'AWS_FAILED' });
-    expect((error as LambdashError).message).toMatch(/same page token twice/);
+    expect((error as LambdashError).message).toMatch(/page token it had returned before/);
     expect(asked).toEqual([undefined, 'a']);
+  });
+
+  it('so does a cycle of tokens', async () => {
+    const { page, asked } = pages({
+      '': { items: [1], next: 'a' },
+      a: { items: [2], next: 'b' },
+      b: { items: [3], next: 'a' },
+    });
+    const error = await collectPages(page, read).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'AWS_FAILED' });
+    expect(asked).toEqual([undefined, 'a', 'b']);
   });
 });
