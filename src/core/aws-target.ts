@@ -1,7 +1,7 @@
 // Where AWS calls go. Real AWS when the machine is set up for it (keys, a profile, SSO, a
 // container or web-identity role), else the local cloud: one already serving on 127.0.0.1:4566
-// (or `LAMBDASH_CLOUD_PORT`), or one this process starts. The same SDK clients talk to either, so everything above this
-// file is written once.
+// (or `LAMBDASH_CLOUD_PORT`), or one this process starts. The same SDK clients talk to either,
+// so everything above this file is written once.
 //
 // Instance roles (EC2's metadata service) are used only when AWS is asked for by name: probing
 // 169.254.169.254 on every start would cost a second and reach outside this machine.

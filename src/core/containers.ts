@@ -10,6 +10,7 @@ import { readContainerOutput } from './container-log.js';
 import { dockerError, getDocker, getDockerEngine } from './docker.js';
 import { isLambdashError, LambdashError, throwIfAborted } from './errors.js';
 import { emit, type OperationOptions } from './events.js';
+import { payloadJson } from './invocation-payload.js';
 import { LABEL_PREFIX, LABELS } from './labels.js';
 import type { LocalImage } from './local-images.js';
 
@@ -282,16 +283,7 @@ export async function sendLocalRequest(
   payload: unknown,
   options: { port: number; log?: boolean; signal?: AbortSignal; timeoutMs?: number },
 ): Promise<LocalResponse> {
-  let body: string;
-  try {
-    body = JSON.stringify(payload) ?? 'null';
-  } catch (error) {
-    throw new LambdashError(
-      'INVALID_PAYLOAD',
-      `The payload cannot be sent as JSON: ${(error as Error).message}`,
-      'Send plain data: objects, arrays, strings, numbers, booleans, null.',
-    );
-  }
+  const body = payloadJson(payload);
   const started = performance.now();
   const timeout =
     options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);

@@ -10,7 +10,7 @@ import { connectTarget } from './aws-target.js';
 import { MIN_NODE_MAJOR } from './base-image.js';
 import { getDockerEngine, inspectImage } from './docker.js';
 import { isLambdashError } from './errors.js';
-import { localCloudUrl } from './local-cloud-port.js';
+import { localCloudPort } from './local-cloud-port.js';
 import { DEFAULT_OFFLINE_NAME } from './offline-base-image.js';
 import { runtimeDistDir } from './paths.js';
 
@@ -40,7 +40,7 @@ export interface DoctorCheck {
 export interface DoctorOptions {
   readonly profile?: string;
   readonly region?: string;
-  /** The local cloud to look for; default AWS_ENDPOINT_URL, else the shared one (localCloudUrl). */
+  /** The local cloud to look for; default AWS_ENDPOINT_URL, else the shared one (localCloudPort). */
   readonly endpoint?: string;
   /** Verify AWS credentials with STS when some are configured (default true). */
   readonly verifyAws?: boolean;
@@ -273,19 +273,23 @@ async function checkAws(options: DoctorOptions): Promise<[DoctorCheck, DoctorChe
 
 async function checkLocalCloud(options: DoctorOptions): Promise<DoctorCheck> {
   const title = 'Local cloud';
-  let url: string;
-  try {
-    url = options.endpoint ?? process.env.AWS_ENDPOINT_URL ?? localCloudUrl();
-  } catch (error) {
-    return failed('local-cloud', title, error, 'Unset LAMBDASH_CLOUD_PORT for 4566.');
-  }
-  if (url === 'http://127.0.0.1:0') {
-    return {
-      id: 'local-cloud',
-      title,
-      ok: true,
-      detail: 'none shared (LAMBDASH_CLOUD_PORT=0): each command starts one of its own',
-    };
+  let url = options.endpoint ?? process.env.AWS_ENDPOINT_URL;
+  if (!url) {
+    let port: number;
+    try {
+      port = localCloudPort();
+    } catch (error) {
+      return failed('local-cloud', title, error, 'Unset LAMBDASH_CLOUD_PORT for 4566.');
+    }
+    if (port === 0) {
+      return {
+        id: 'local-cloud',
+        title,
+        ok: true,
+        detail: 'none shared (LAMBDASH_CLOUD_PORT=0): each command starts one of its own',
+      };
+    }
+    url = `http://127.0.0.1:${port}`;
   }
   const client = new STSClient({
     region: 'us-east-1',

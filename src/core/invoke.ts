@@ -151,8 +151,9 @@ async function invokeOnce(
   options: InvokeOptions,
   withLog: boolean,
 ): Promise<InvocationOutcome> {
-  const body = payloadJson(payload);
+  // A container's request checks the payload as this does, before it sends anything.
   if (isContainer(fn)) return invokeContainer(payload, fn, options, withLog);
+  const body = payloadJson(payload);
   const name = functionNameFor(fn);
   throwIfAborted(options.signal, `Invoking ${name}`);
   return invokeLambda(await targetOf(options), options, name, body, withLog);

@@ -3,7 +3,7 @@
 // port. The terminal app, every command, `lambdash cloud`, `npm run cloud` and doctor agree.
 import { LambdashError } from './errors.js';
 
-export const LOCAL_CLOUD_DEFAULT_PORT = 4566;
+const LOCAL_CLOUD_DEFAULT_PORT = 4566;
 
 /** LAMBDASH_CLOUD_PORT when set (0: any free port, so nothing is shared), else 4566. */
 export function localCloudPort(env: NodeJS.ProcessEnv = process.env): number {
@@ -18,9 +18,4 @@ export function localCloudPort(env: NodeJS.ProcessEnv = process.env): number {
     );
   }
   return port;
-}
-
-/** The shared local cloud's address. */
-export function localCloudUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return `http://127.0.0.1:${localCloudPort(env)}`;
 }

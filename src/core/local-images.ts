@@ -260,7 +260,7 @@ async function buildLocalImage(
         );
       }
     }
-    const replaced = await imageIdOf(docker, `${name}:${tag}`);
+    const replaced = (await inspectImage(`${name}:${tag}`))?.Id;
     try {
       await docker.getImage(id).tag({ repo: name, tag });
     } catch (error) {
@@ -275,15 +275,6 @@ async function buildLocalImage(
   } finally {
     await removeTemporary();
     if (!buildAt) await rm(context, { recursive: true, force: true });
-  }
-}
-
-/** The id of the image a reference names now, if any. */
-async function imageIdOf(docker: Docker, reference: string): Promise<string | undefined> {
-  try {
-    return (await docker.getImage(reference).inspect()).Id;
-  } catch {
-    return undefined;
   }
 }
 

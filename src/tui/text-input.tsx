@@ -1,8 +1,8 @@
 // One line of text input: the filter, the command line and the dialogs' prompts. Typing and
 // pasting insert at the cursor (a paste arrives a character at a time, so an Enter in it
-// submits what came before and the rest goes on to whoever reads keys next); ←/→, Home/End (Ctrl-A/Ctrl-E) move it; Backspace deletes;
-// Ctrl-U clears; Enter submits, Esc cancels, Tab asks for a completion. The line scrolls to
-// keep the cursor visible, so it never wraps.
+// submits what came before and the rest goes on to whoever reads keys next); ←/→, Home/End
+// (Ctrl-A/Ctrl-E) move it; Backspace deletes; Ctrl-U clears; Enter submits, Esc cancels, Tab
+// asks for a completion. The line scrolls to keep the cursor visible, so it never wraps.
 import { Text } from 'ink';
 import { type ReactNode, useState } from 'react';
 import { textWidth } from './text-width.js';

@@ -1,5 +1,6 @@
 // Containers of lambdash images on the real engine: the examples built, run and invoked
-// through the image's emulator, the container functions, and Lambda's read-only file system. Every image is built under a name of this file's own and removed afterwards.
+// through the image's emulator, the container functions, and Lambda's read-only file system.
+// Every image is built under a name of this file's own and removed afterwards.
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
