@@ -97,5 +97,9 @@ if [ "${1:-}" = engine ]; then
   exit 0
 fi
 command -v tmux >/dev/null 2>&1 || apt_install tmux # the terminal app's end-to-end tests
+# AWS's own clients, which the local cloud is tested against: boto3 (the machine's Python may
+# have it; else Debian's) and the AWS CLI v2 (Debian's awscli; a v1 on PATH is used as well).
+python3 -c 'import boto3' >/dev/null 2>&1 || apt_install python3-boto3
+[ -x /usr/bin/aws ] || apt_install awscli
 provision_docker
 provision_ric

@@ -4,13 +4,15 @@
 // Requests from web pages are refused: browsers send an Origin header with every
 // cross-origin POST, and no legitimate caller of this API (curl, SDKs, tests) does. Without
 // the check any page the developer visits could run the function with the developer's
-// environment (and with DNS rebinding, read the answer).
+// environment. Requests for a Host name an attacker could own are refused too (DNS
+// rebinding: see trusted-host.ts).
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { finished } from 'node:stream/promises';
 import type { Emulator } from './emulator.js';
 import { readBody } from './read-body.js';
+import { isTrustedHost } from './trusted-host.js';
 
 /** The Lambda service's request limit for synchronous invocations. */
 export const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
@@ -59,6 +61,15 @@ async function handle(
       403,
       'AccessDeniedException',
       'Requests from web pages (with an Origin header) are refused: invoke from curl, an SDK or a test instead',
+    );
+  }
+  if (!isTrustedHost(req.headers.host)) {
+    req.resume();
+    return sendError(
+      res,
+      403,
+      'AccessDeniedException',
+      `Requests for Host "${req.headers.host ?? ''}" are refused (DNS rebinding): invoke through 127.0.0.1 or localhost, or allow the name with LAMBDASH_ALLOWED_HOSTS`,
     );
   }
   const match = INVOKE_PATH.exec(req.url ?? '');

@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
 import { readBody } from './read-body.js';
+import { isTrustedHost } from './trusted-host.js';
 
 const API = '/2018-06-01/runtime';
 /** The Lambda service's response limit: 6 MiB plus 100 bytes of headroom. */
@@ -191,6 +192,11 @@ export class RuntimeApiServer extends EventEmitter<RuntimeApiServerEvents> {
 
   async #route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = req.url ?? '';
+    // Only the runtime may take events and answer them: not a web page that found the port.
+    if (req.headers.origin !== undefined || !isTrustedHost(req.headers.host)) {
+      drain(req);
+      return reply(res, 403, 'AccessDenied', 'Only the runtime may call the Runtime API');
+    }
     if (req.method === 'GET' && url === `${API}/invocation/next`) return this.#next(res);
     if (req.method === 'POST' && url === `${API}/init/error`) return this.#initError(req, res);
     const match = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);

@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type AwsTarget, connectTarget } from '../core/aws-target.js';
+import { escapeControlCharacters } from '../core/control-characters.js';
 import { LambdashError } from '../core/errors.js';
 import type { LambdashEvent } from '../core/events.js';
 import { loadProject, PROJECT_FILE_NAME, type Project, readProject } from '../core/project.js';
@@ -57,14 +58,17 @@ export class CliContext {
     return { signal: this.signal, onEvent: this.onEvent };
   }
 
-  /** A line of progress or advice on stderr (not with --quiet). */
+  /**
+   * A line of progress or advice on stderr (not with --quiet). Its control characters (from a
+   * path, from build output) are shown escaped, never obeyed by the terminal.
+   */
   note(line: string): void {
-    if (!this.options.quiet) this.streams.stderr.write(`${line}\n`);
+    if (!this.options.quiet) this.streams.stderr.write(`${terminalSafe(line)}\n`);
   }
 
   /** A warning on stderr, even with --quiet. */
   warn(line: string): void {
-    this.streams.stderr.write(`warning: ${line}\n`);
+    this.streams.stderr.write(`warning: ${terminalSafe(line)}\n`);
   }
 
   /** Lines of a command's output on stdout. */
@@ -137,4 +141,8 @@ export class CliContext {
     const target = await this.#target?.catch(() => undefined);
     await target?.close();
   }
+}
+
+function terminalSafe(line: string): string {
+  return escapeControlCharacters(line, { keepLayout: true });
 }

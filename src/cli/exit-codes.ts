@@ -14,7 +14,10 @@ export const EXIT = {
   testFailed: 4,
   /** The invoked function answered with an error. */
   functionError: 5,
-  /** Something lambdash needs is not available: the Docker engine, AWS credentials, the local cloud. */
+  /**
+   * Something lambdash needs is not available: the Docker engine (or its BuildKit, for build
+   * secrets), AWS credentials, the local cloud.
+   */
   unavailable: 6,
   /** Cancelled (Ctrl-C). */
   cancelled: 130,
@@ -40,6 +43,7 @@ const BY_CODE: Partial<Record<ErrorCode, number>> = {
   TEST_FAILED: EXIT.testFailed,
   FUNCTION_ERROR: EXIT.functionError,
   DOCKER_UNAVAILABLE: EXIT.unavailable,
+  BUILD_SECRETS_UNSUPPORTED: EXIT.unavailable,
   AWS_CREDENTIALS: EXIT.unavailable,
   LOCAL_CLOUD_FAILED: EXIT.unavailable,
   ABORTED: EXIT.cancelled,

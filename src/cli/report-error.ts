@@ -1,7 +1,9 @@
 // How a command that failed says so: `error: <message>` and `hint: <what to do>` on stderr,
 // the function's own error type, message and stack when an invoked function threw, and the
 // exit code of its kind. A bug of lambdash's (not a LambdashError) shows its stack, since no
-// hint can help there.
+// hint can help there. Control characters in those lines (a handler name, a function's error
+// message) are shown escaped: the terminal shows them and never obeys them.
+import { escapeControlCharacters } from '../core/control-characters.js';
 import { isLambdashError } from '../core/errors.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 
@@ -20,6 +22,14 @@ interface FunctionFailure {
 }
 
 export function reportError(error: unknown, options: { verbose?: boolean } = {}): ErrorReport {
+  const report = describeError(error, options);
+  return {
+    ...report,
+    lines: report.lines.map((line) => escapeControlCharacters(line, { keepLayout: true })),
+  };
+}
+
+function describeError(error: unknown, options: { verbose?: boolean }): ErrorReport {
   if (isLambdashError(error)) {
     const lines = [`error: ${error.message}`];
     const failure = error as FunctionFailure;

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Architecture } from '../core/aws-resources.js';
+import { escapeControlCharacters } from '../core/control-characters.js';
 import { LambdashError } from '../core/errors.js';
 import { parseGitSource } from '../core/git-source.js';
 import type { TestData } from '../core/local-test.js';
@@ -80,7 +81,7 @@ export function notInProject(word: string, project: Project | undefined): Lambda
   if (!project) {
     return new LambdashError(
       'RESPONDER_NOT_FOUND',
-      `"${word}" is not a responder: there is no lambdash.json here, and no file or folder of that name.`,
+      `"${escapeControlCharacters(word)}" is not a responder: there is no lambdash.json here, and no file or folder of that name.`,
       'Give a path (./handler.ts), or run it in a project folder (`lambdash new <name>` starts one).',
     );
   }
@@ -88,7 +89,7 @@ export function notInProject(word: string, project: Project | undefined): Lambda
   const near = nearest(word, names);
   return new LambdashError(
     'RESPONDER_NOT_FOUND',
-    `${path.relative(process.cwd(), project.file) || project.file} has no responder named "${word}".`,
+    `${escapeControlCharacters(path.relative(process.cwd(), project.file) || project.file)} has no responder named "${escapeControlCharacters(word)}".`,
     near
       ? `Did you mean "${near}"?`
       : names.length

@@ -15,7 +15,9 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { findLocalCloudCredentials } from '../localcloud/discovery.js';
 import { awsError } from './aws-errors.js';
+import { ANY_CREDENTIALS, endpointCredentials, REFUSED_KEY } from './endpoint-credentials.js';
 import { LambdashError, throwIfAborted } from './errors.js';
 import { emit, type OperationOptions } from './events.js';
 import { localCloudPort } from './local-cloud-port.js';
@@ -63,7 +65,6 @@ export interface TargetOptions extends OperationOptions {
   readonly localCloud?: { readonly dataDir?: string; readonly port?: number };
 }
 
-const LOCAL_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'test', secretAccessKey: 'test' };
 const LOCAL_REGION = 'us-east-1';
 const PROBE_TIMEOUT_MS = 500;
 /** Throttling and transient errors are retried by the SDK, with jittered exponential backoff. */
@@ -157,7 +158,8 @@ async function connectAws(profile: string | undefined, options: TargetOptions): 
 async function connectEndpoint(endpoint: string, options: TargetOptions): Promise<AwsTarget> {
   const url = checkEndpoint(endpoint);
   const region = options.region ?? process.env.AWS_REGION ?? LOCAL_REGION;
-  const clients = makeClients({ region, credentials: LOCAL_CREDENTIALS, endpoint: url });
+  const credentials = await endpointCredentials(url);
+  const clients = makeClients({ region, credentials, endpoint: url });
   const accountId = await callerAccount(clients, options, undefined, url);
   return localTarget(clients, region, accountId, url, false, async () => undefined);
 }
@@ -168,7 +170,7 @@ async function connectLocalCloud(options: TargetOptions): Promise<AwsTarget> {
   // A local cloud already serving (the terminal app's, `lambdash cloud`) is shared.
   if (port !== 0) {
     const url = `http://127.0.0.1:${port}`;
-    const running = await probeLocalCloud(url, region);
+    const running = await probeLocalCloud(url, region, port);
     if (running) return localTarget(running.clients, region, running.accountId, url, false);
   }
   const { startLocalCloud, DataDirInUseError, PortInUseError } = await import(
@@ -204,11 +206,7 @@ async function connectLocalCloud(options: TargetOptions): Promise<AwsTarget> {
       { cause: error },
     );
   }
-  const clients = makeClients({
-    region,
-    credentials: LOCAL_CREDENTIALS,
-    endpoint: cloud.endpoint,
-  });
+  const clients = makeClients({ region, credentials: cloud.credentials, endpoint: cloud.endpoint });
   const accountId = await callerAccount(clients, options, undefined, cloud.endpoint).catch(
     async (error: unknown) => {
       await cloud.stop();
@@ -242,20 +240,28 @@ function localTarget(
   };
 }
 
-/** The local cloud at `url`, when one answers STS there. */
-async function probeLocalCloud(url: string, region: string) {
-  const clients = makeClients({
-    region,
-    credentials: LOCAL_CREDENTIALS,
-    endpoint: url,
-    maxAttempts: 1,
-  });
+/**
+ * The local cloud at `url`, when one answers STS there. One that answers but refuses the keys
+ * this user can find belongs to someone else (another user, a data folder we cannot read).
+ */
+async function probeLocalCloud(url: string, region: string, port: number) {
+  const credentials = (await findLocalCloudCredentials(port)) ?? ANY_CREDENTIALS;
+  const clients = makeClients({ region, credentials, endpoint: url, maxAttempts: 1 });
   try {
     const identity = await clients.sts.send(new GetCallerIdentityCommand({}), {
       abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
     });
     if (identity.Account) return { clients, accountId: identity.Account };
-  } catch {
+  } catch (error) {
+    if (REFUSED_KEY.has((error as { name?: string }).name ?? '')) {
+      destroyClients(clients);
+      throw new LambdashError(
+        'LOCAL_CLOUD_FAILED',
+        `A local cloud serves ${url}, but it refuses the keys this user can read.`,
+        'Export the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY that its `lambdash cloud` printed, with AWS_ENDPOINT_URL, or use another port: LAMBDASH_CLOUD_PORT=4567.',
+        { cause: error },
+      );
+    }
     // Nothing there, or something that does not speak STS.
   }
   destroyClients(clients);

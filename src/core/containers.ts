@@ -12,7 +12,15 @@ import { isLambdashError, LambdashError, throwIfAborted } from './errors.js';
 import { emit, type OperationOptions } from './events.js';
 import { payloadJson } from './invocation-payload.js';
 import { LABEL_PREFIX, LABELS } from './labels.js';
+import {
+  LOCAL_CLOUD_LABEL,
+  noteLeftover,
+  OWNER_LABEL,
+  REMOVE_LABEL,
+  sweepLeftovers,
+} from './leftovers.js';
 import type { LocalImage } from './local-images.js';
+import { ownerToken } from './process-owner.js';
 
 export interface Container {
   readonly id: string;
@@ -34,6 +42,13 @@ export interface RunOptions extends OperationOptions {
    * next runImageLocally when it stopped by itself.
    */
   readonly keep?: boolean;
+  /**
+   * The container goes with this process: should the process end without removing it (killed,
+   * or the engine out of reach as it tried), the next lambdash process to reach the engine
+   * removes it, kept or not. For a container started for one job (a test, an invocation),
+   * not for one meant to outlive the process.
+   */
+  readonly ownedByProcess?: boolean;
   readonly environment?: Readonly<Record<string, string>>;
   /** Seconds before an invocation is killed (AWS_LAMBDA_FUNCTION_TIMEOUT). */
   readonly timeout?: number;
@@ -52,13 +67,7 @@ export interface LocalResponse {
 }
 
 const PORT_LABEL = `${LABEL_PREFIX}port`;
-/** Set on containers not kept: removed once stopped (the engine's AutoRemove would lose their logs). */
-const REMOVE_LABEL = `${LABEL_PREFIX}remove-when-stopped`;
-/** Set by the local cloud on its functions' containers (src/localcloud/lambda-invoker.ts). */
-const LOCAL_CLOUD_LABEL = `${LABEL_PREFIX}localcloud.function`;
 const READY_TIMEOUT_MS = 30_000;
-/** How long a stopped container's logs stay readable before a sweep removes it. */
-const STOPPED_GRACE_MS = 60_000;
 /** Ports picked for a container before giving up because other programs keep taking them. */
 const PORT_ATTEMPTS = 3;
 
@@ -79,7 +88,7 @@ export async function runImageLocally(
       );
     }
   }
-  await removeStoppedContainers();
+  await sweepLeftovers(getDocker());
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await freePort());
     try {
@@ -137,6 +146,7 @@ async function startOnPort(
         [LABELS.generated]: 'true',
         [PORT_LABEL]: String(port),
         ...(options.keep ? {} : { [REMOVE_LABEL]: 'true' }),
+        ...(options.ownedByProcess ? { [OWNER_LABEL]: ownerToken() } : {}),
       },
       ExposedPorts: network === 'bridge' ? { '8080/tcp': {} } : undefined,
       HostConfig: {
@@ -161,13 +171,17 @@ async function startOnPort(
     }
     throw dockerError(error, `create a container of ${imageRef}`);
   }
+  // A container that fails to start or to answer goes; if the engine cannot be reached to
+  // remove it, a later sweep of this process does.
+  const discard = () =>
+    created.remove({ force: true }).catch(() => noteLeftover(docker, { container: created.id }));
   try {
     // With host networking whoever holds the port answers the readiness check: it must be
     // free as the container starts (the emulator then fails to bind if it is taken later).
     if (network === 'host') await checkPort(port, 'host');
     await created.start();
   } catch (error) {
-    await created.remove({ force: true }).catch(() => undefined);
+    await discard();
     if (error instanceof LambdashError) throw error;
     throw dockerError(error, `start a container of ${imageRef}`);
   }
@@ -175,12 +189,12 @@ async function startOnPort(
   const started = performance.now();
   try {
     await waitUntilReady(created, port, network, options.signal);
+    emit(options, { type: 'container.ready', id: created.id, ms: performance.now() - started });
+    return toContainer(await created.inspect());
   } catch (error) {
-    await created.remove({ force: true }).catch(() => undefined);
-    throw error;
+    await discard();
+    throw dockerError(error, `inspect the container ${created.id}`);
   }
-  emit(options, { type: 'container.ready', id: created.id, ms: performance.now() - started });
-  return toContainer(await created.inspect());
 }
 
 /**
@@ -249,33 +263,6 @@ async function answers(port: number): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/**
- * Removes containers lambdash started without `keep` that stopped a minute ago or more. Not
- * sooner: the process that started one (another command, the app) may still be reading the
- * logs of a container that just died, to say why.
- */
-export async function removeStoppedContainers(graceMs = STOPPED_GRACE_MS): Promise<void> {
-  const docker = getDocker();
-  const stopped = await docker
-    .listContainers({
-      all: true,
-      filters: JSON.stringify({ label: [`${REMOVE_LABEL}=true`], status: ['exited', 'dead'] }),
-    })
-    .catch(() => []);
-  await Promise.all(
-    stopped.map(async (c) => {
-      const container = docker.getContainer(c.Id);
-      try {
-        const finished = Date.parse((await container.inspect()).State.FinishedAt);
-        if (!(Date.now() - finished >= graceMs)) return;
-        await container.remove({ force: true });
-      } catch {
-        // Gone already, or the engine is busy: the next sweep tries again.
-      }
-    }),
-  );
 }
 
 /** Invokes the emulator listening on `port` (a container's, or any emulator's). */

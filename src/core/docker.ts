@@ -1,19 +1,26 @@
-// The Docker engine connection: DOCKER_HOST or the usual socket, one client per process, and
+// The Docker engine connection: DOCKER_HOST or the usual socket, one client per engine, and
 // errors that say how to get an engine running instead of a bare ECONNREFUSED.
 import Docker from 'dockerode';
 import { abortedBy, LambdashError } from './errors.js';
+import { sweepInBackground } from './leftovers.js';
 
-let client: Docker | undefined;
-let clientHost: string | undefined;
+/** Kept per DOCKER_HOST: the removals this process still owes an engine are kept per client. */
+const clients = new Map<string, Docker>();
 
-/** The engine named by DOCKER_HOST, or the local socket. */
+/**
+ * The engine named by DOCKER_HOST, or the local socket. Every use may start a sweep of what
+ * earlier processes left there (leftovers.ts): the first, and later ones while this process
+ * has removals to retry.
+ */
 export function getDocker(): Docker {
   const host = process.env.DOCKER_HOST ?? '';
-  if (!client || clientHost !== host) {
+  let client = clients.get(host);
+  if (!client) {
     // dockerode reads DOCKER_HOST (unix://, tcp://, ssh://) itself.
     client = new Docker();
-    clientHost = host;
+    clients.set(host, client);
   }
+  sweepInBackground(client);
   return client;
 }
 

@@ -1,9 +1,15 @@
 // The Dockerfile of a responder's image, rendered from templates/Dockerfile. It is the very
-// file the build uses, and nothing from the user reaches it unchecked: the base image and
-// build-arg names are validated, the handler is JSON-quoted, and label and build-arg values
-// travel through the Docker API, never through the Dockerfile's text.
+// file the build uses, and nothing from the user reaches it unchecked: the base image, build-arg
+// names and secret ids are validated, the handler is JSON-quoted, and label, build-arg and
+// secret values travel through the Docker API, never through the Dockerfile's text.
+//
+// Build args are declared after the last RUN step of ours: the engine writes the values of the
+// args in scope into the history of every RUN step (`|1 NAME=value`), which `docker history`
+// shows and the image config pushed to ECR keeps. A value a RUN step needs is a secret.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { validateSecretId } from './build-secrets.js';
+import { escapeControlCharacters } from './control-characters.js';
 import { LambdashError } from './errors.js';
 import { validateImageReference } from './names.js';
 import { lambdashVersion, templatesDir } from './paths.js';
@@ -14,6 +20,11 @@ export interface DockerfileOptions {
   readonly baseImage: string;
   /** Names of build args the Dockerfile declares (values go to the build, not into the text). */
   readonly buildArgs?: Readonly<Record<string, string>>;
+  /**
+   * Ids of build secrets: the warm-up step mounts each at /run/secrets/<id> (this needs
+   * BuildKit, which createLocalImage uses when there are secrets).
+   */
+  readonly secrets?: readonly string[];
   /** Adds a warm-up step that writes a V8 code cache from a sample event. */
   readonly warmup?: boolean;
   /** Last word on the text, as in Jot: string in, string out. */
@@ -47,14 +58,14 @@ export function validateBuildArgs(buildArgs: Readonly<Record<string, string>> = 
     if (!BUILD_ARG_NAME.test(name)) {
       throw new LambdashError(
         'INVALID_BUILD_ARG',
-        `"${name}" is not a valid build arg name.`,
+        `"${escapeControlCharacters(name)}" is not a valid build arg name.`,
         'Use letters, digits and underscores, not starting with a digit (for example "APP_MODE").',
       );
     }
     if (typeof buildArgs[name] !== 'string') {
       throw new LambdashError(
         'INVALID_BUILD_ARG',
-        `The build arg "${name}" must have a string value.`,
+        `The build arg "${escapeControlCharacters(name)}" must have a string value.`,
         'Give every build arg a string value, such as "1" rather than 1.',
       );
     }
@@ -68,11 +79,14 @@ export function getDockerfile(responder: Responder, options: DockerfileOptions):
   if (!HANDLER.test(handler) || handler.includes('..')) {
     throw new LambdashError(
       'INVALID_NAME',
-      `"${responder.handler}" is not a handler export name lambdash can use.`,
+      `"${escapeControlCharacters(responder.handler)}" is not a handler export name lambdash can use.`,
       'Export the handler under a plain JavaScript name, such as "handler".',
     );
   }
   const buildArgs = validateBuildArgs(options.buildArgs);
+  const mounts = (options.secrets ?? []).map(
+    (id) => `--mount=type=secret,id=${validateSecretId(id)} `,
+  );
   const values: Record<string, string> = {
     lambdashVersion,
     name: responder.name,
@@ -82,7 +96,7 @@ export function getDockerfile(responder: Responder, options: DockerfileOptions):
       ? [
           "# Warm-up: run a sample event once and keep V8's compiled code beside the bundle.",
           `COPY ${WARMUP_EVENT} ${WARMUP_EVENT_IN_IMAGE}`,
-          `RUN ["node", "/var/runtime/bootstrap.cjs", ${JSON.stringify(handler)}, "--warmup", "${WARMUP_EVENT_IN_IMAGE}", "--task-root", "/var/task"]`,
+          `RUN ${mounts.join('')}["node", "/var/runtime/bootstrap.cjs", ${JSON.stringify(handler)}, "--warmup", "${WARMUP_EVENT_IN_IMAGE}", "--task-root", "/var/task"]`,
         ].join('\n')
       : '',
     handler: JSON.stringify(handler),

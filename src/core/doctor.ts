@@ -9,6 +9,7 @@ import { readAwsSetup } from './aws-config.js';
 import { connectTarget } from './aws-target.js';
 import { MIN_NODE_MAJOR } from './base-image.js';
 import { getDockerEngine, inspectImage } from './docker.js';
+import { endpointCredentials, REFUSED_KEY } from './endpoint-credentials.js';
 import { isLambdashError } from './errors.js';
 import { localCloudPort } from './local-cloud-port.js';
 import { DEFAULT_OFFLINE_NAME } from './offline-base-image.js';
@@ -294,7 +295,7 @@ async function checkLocalCloud(options: DoctorOptions): Promise<DoctorCheck> {
   const client = new STSClient({
     region: 'us-east-1',
     endpoint: url,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: await endpointCredentials(url),
     maxAttempts: 1,
   });
   try {
@@ -323,6 +324,15 @@ async function checkLocalCloud(options: DoctorOptions): Promise<DoctorCheck> {
         warning: true,
         detail: `not running at ${url}: commands start one when they need it, for as long as they run`,
         fix: 'Run `lambdash cloud` in another terminal to keep one running.',
+      };
+    }
+    if (REFUSED_KEY.has((error as Error).name)) {
+      return {
+        id: 'local-cloud',
+        title,
+        ok: false,
+        detail: `a local cloud at ${url} refuses the keys this user can read (${(error as Error).name})`,
+        fix: 'Export the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY its `lambdash cloud` printed, or run your own on another port: LAMBDASH_CLOUD_PORT=4567.',
       };
     }
     return {

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { escapeControlCharacters } from './control-characters.js';
 import { LambdashError } from './errors.js';
 import {
   bundleError,
@@ -111,21 +112,26 @@ export function checkHandler(
   if (exports === undefined) return;
   const first = handler.split('.')[0]!;
   if (exports.includes(first)) return;
+  // Every part is the user's (a path, a handler, export names, which may be any string), and
+  // no part has a line of its own: escaped whole.
+  const shown = (text: string) => escapeControlCharacters(text);
   const file = relativePath(root, entry);
   const real = exports.filter((name) => name !== 'default');
   if (exports.length === 0) {
     throw new LambdashError(
       'HANDLER_NOT_FOUND',
-      `${file} exports nothing, so it has no "${first}" to call.`,
-      `Export the function: export const ${first} = async (event) => { ... }`,
+      shown(`${file} exports nothing, so it has no "${first}" to call.`),
+      shown(`Export the function: export const ${first} = async (event) => { ... }`),
     );
   }
   throw new LambdashError(
     'HANDLER_NOT_FOUND',
-    `${file} does not export "${first}". Its exports: ${exports.join(', ')}.`,
-    real.length > 0
-      ? `Choose one of its exports as the handler (for example handler: '${real[0]}'), or export a function named "${first}".`
-      : `Export the function by name: export const ${first} = async (event) => { ... }`,
+    shown(`${file} does not export "${first}". Its exports: ${exports.join(', ')}.`),
+    shown(
+      real.length > 0
+        ? `Choose one of its exports as the handler (for example handler: '${real[0]}'), or export a function named "${first}".`
+        : `Export the function by name: export const ${first} = async (event) => { ... }`,
+    ),
   );
 }
 

@@ -1,12 +1,17 @@
 // The engine's image build: the context streamed as a tar of ours, the build log followed
 // (step lines become build.log events, the warm-up's report a warmup.done), the engine's errors
 // made LambdashErrors, and a build whose cached parent vanished meanwhile built again.
+//
+// The classic builder builds, as it always has; a build with secrets goes to BuildKit (the API's
+// version 2) with a session of ours that hands the engine the secrets its RUN steps mount.
 
 import { readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type Docker from 'dockerode';
 import type { Platform } from './base-image.js';
 import { CONTEXT_ENTRIES } from './build-context.js';
+import { BUILDKIT_TRACE, BuildkitLog } from './buildkit-log.js';
+import { type BuildSession, openBuildSession } from './buildkit-session.js';
 import { dockerError } from './docker.js';
 import { DockerStreamError, followDockerStream } from './docker-stream.js';
 import { LambdashError, throwIfAborted } from './errors.js';
@@ -15,6 +20,8 @@ import { emit, type OperationOptions } from './events.js';
 /** What the build needs of createLocalImage's options. */
 export interface ImageBuildOptions extends OperationOptions {
   readonly buildArgs?: Readonly<Record<string, string>>;
+  /** Checked values by id (validateBuildSecrets); any at all makes it a BuildKit build. */
+  readonly secrets?: Readonly<Record<string, Uint8Array>>;
   readonly noCache?: boolean;
   readonly platform: Platform;
 }
@@ -24,7 +31,10 @@ export interface ImageBuildOptions extends OperationOptions {
  * dependency it is, so it is always there in the version dockerode was made with.
  */
 const tarFs = createRequire(createRequire(import.meta.url).resolve('dockerode'))('tar-fs') as {
-  pack(dir: string, options: { entries: string[] }): NodeJS.ReadableStream & { destroy(): void };
+  pack(
+    dir: string,
+    options: { entries: string[]; readable?: boolean; umask?: number },
+  ): NodeJS.ReadableStream & { destroy(): void };
 };
 
 /**
@@ -70,23 +80,38 @@ async function buildImage(
   // its errors (a file removed as the caller cleans up) land here instead of crashing the process.
   // Only what lambdash wrote goes to the engine, whatever else a buildAt folder holds.
   const present = new Set(await readdir(context));
-  const pack = tarFs.pack(context, { entries: CONTEXT_ENTRIES.filter((e) => present.has(e)) });
+  // Readable by everyone whatever the umask here (077 would make every file 0600): Lambda runs
+  // the function as an unprivileged user, who must be able to read the code and the runtime.
+  const pack = tarFs.pack(context, {
+    entries: CONTEXT_ENTRIES.filter((e) => present.has(e)),
+    readable: true,
+    umask: 0o022,
+  });
   pack.on('error', () => undefined);
+  const query = {
+    labels,
+    buildargs: { ...options.buildArgs },
+    nocache: options.noCache ?? false,
+    platform: options.platform,
+    // Everything the image needs is in the context: nothing in the build goes online.
+    networkmode: 'none',
+    rm: true,
+    forcerm: true,
+  };
+  const secrets =
+    options.secrets && Object.keys(options.secrets).length > 0 ? options.secrets : undefined;
+  let session: BuildSession | undefined;
   let stream: NodeJS.ReadableStream;
   try {
-    stream = await docker.buildImage(pack, {
-      labels,
-      buildargs: { ...options.buildArgs },
-      nocache: options.noCache ?? false,
-      platform: options.platform,
-      // Everything the image needs is in the context: nothing in the build goes online.
-      networkmode: 'none',
-      rm: true,
-      forcerm: true,
-      abortSignal: options.signal,
-    });
+    if (secrets) {
+      session = await openBuildSession(docker, secrets);
+      stream = await buildWithBuildkit(docker, pack, query, session.id, options.signal);
+    } else {
+      stream = await docker.buildImage(pack, { ...query, abortSignal: options.signal });
+    }
   } catch (error) {
     pack.destroy();
+    session?.close();
     throwIfAborted(options.signal, 'The build');
     throw dockerError(error, 'start the image build');
   }
@@ -94,16 +119,23 @@ async function buildImage(
   options.signal?.addEventListener('abort', abort, { once: true });
   const output: string[] = [];
   const warmup = warmupWatcher(options);
+  const buildkit = new BuildkitLog();
+  const log = (text: string) => {
+    output.push(text);
+    emit(options, { type: 'build.log', text });
+    warmup(text);
+  };
   try {
     let id = '';
     await followDockerStream(stream, (message) => {
+      const aux: unknown = message.aux;
+      if (message.id === BUILDKIT_TRACE && typeof aux === 'string') {
+        for (const line of buildkit.lines(aux)) log(line);
+        return;
+      }
       if (typeof message.aux?.ID === 'string') id = message.aux.ID;
       const text = typeof message.stream === 'string' ? message.stream.trimEnd() : '';
-      if (text) {
-        output.push(text);
-        emit(options, { type: 'build.log', text });
-        warmup(text);
-      }
+      if (text) log(text);
     });
     throwIfAborted(options.signal, 'The build');
     if (!id)
@@ -128,7 +160,36 @@ async function buildImage(
   } finally {
     options.signal?.removeEventListener('abort', abort);
     pack.destroy();
+    session?.close();
   }
+}
+
+/**
+ * Starts a BuildKit build that uses the session. Sent as dockerode's buildImage would send it,
+ * but with our session: dockerode's own, opened for `version: "2"`, serves no secrets.
+ */
+function buildWithBuildkit(
+  docker: Docker,
+  pack: NodeJS.ReadableStream,
+  query: Record<string, unknown>,
+  session: string,
+  signal: AbortSignal | undefined,
+): Promise<NodeJS.ReadableStream> {
+  return new Promise((resolve, reject) => {
+    docker.modem.dial(
+      {
+        path: '/build?',
+        method: 'POST',
+        file: pack,
+        isStream: true,
+        options: { ...query, version: '2', session },
+        statusCodes: { 200: true, 500: 'server error' },
+        ...(signal ? { abortSignal: signal } : {}),
+      },
+      (error, result) =>
+        error ? reject(error) : resolve(result as unknown as NodeJS.ReadableStream),
+    );
+  });
 }
 
 /**
@@ -139,7 +200,8 @@ async function buildImage(
 function warmupWatcher(options: OperationOptions): (line: string) => void {
   let started: number | undefined;
   return (line) => {
-    if (/^Step \d+\/\d+ : RUN .*"--warmup"/.test(line)) started = performance.now();
+    // The classic builder's step line, or BuildKit's (`[5/6] RUN --mount=... [..., "--warmup", ...]`).
+    if (/^(Step \d+\/\d+ : |\[[^\]]*\] )RUN .*"--warmup"/.test(line)) started = performance.now();
     const written = /lambdash warm-up: wrote a (\d+)-byte code cache/.exec(line);
     if (written && started !== undefined) {
       emit(options, {

@@ -27,6 +27,11 @@ export {
   ensureBaseImage,
   type Platform,
 } from './base-image.js';
+export {
+  type BuildSecretSource,
+  type BuildSecretValue,
+  readBuildSecrets,
+} from './build-secrets.js';
 export { type Bundle, bundleResponder } from './bundle.js';
 export {
   type Container,
@@ -85,6 +90,7 @@ export { getUserLabels, LABEL_PREFIX, LABELS } from './labels.js';
 export {
   type ComponentParts,
   type ComponentTestResult,
+  checkDeployment,
   createLambdaComponents,
   deleteComponents,
   type LambdaComponents,
@@ -140,6 +146,7 @@ export {
   getProjectResponder,
   getResponderOf,
   initProject,
+  loadBuildSecrets,
   loadProject,
   loadTestData,
   PROJECT_FILE_NAME,

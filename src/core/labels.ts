@@ -1,6 +1,6 @@
 // lambdash marks what it makes with labels under one reverse-DNS prefix (the OCI convention).
 // User labels live beside them and may not use the prefix, so the two never mix.
-import { hasControlCharacters } from './control-characters.js';
+import { escapeControlCharacters, hasControlCharacters } from './control-characters.js';
 import { LambdashError } from './errors.js';
 
 export const LABEL_PREFIX = 'dev.lambdash.';
@@ -28,21 +28,21 @@ export function validateUserLabels(
     if (key.startsWith(LABEL_PREFIX)) {
       throw new LambdashError(
         'INVALID_LABEL',
-        `The label "${key}" uses lambdash's own prefix "${LABEL_PREFIX}".`,
+        `The label "${escapeControlCharacters(key)}" uses lambdash's own prefix "${LABEL_PREFIX}".`,
         'Choose another key, such as "team" or "com.example.owner": lambdash keeps that prefix for its own labels.',
       );
     }
     if (!LABEL_KEY.test(key)) {
       throw new LambdashError(
         'INVALID_LABEL',
-        `"${key}" is not a valid label key.`,
+        `"${escapeControlCharacters(key)}" is not a valid label key.`,
         'Use lower-case letters, digits, dots, dashes and slashes, starting and ending with a letter or digit (at most 128 characters).',
       );
     }
     if (typeof value !== 'string' || value.length > MAX_VALUE || hasControlCharacters(value)) {
       throw new LambdashError(
         'INVALID_LABEL',
-        `The value of label "${key}" must be a single-line string of at most ${MAX_VALUE} characters.`,
+        `The value of label "${escapeControlCharacters(key)}" must be a single-line string of at most ${MAX_VALUE} characters.`,
         'Give the label a short text on one line, without tabs or other control characters: put longer notes elsewhere and link to them.',
       );
     }

@@ -5,11 +5,14 @@
 import type { AwsOptions } from './aws-call.js';
 import type { LambdaFunction, RemoteImage } from './aws-resources.js';
 import { targetOf } from './aws-target.js';
+import { repoOfImageName } from './ecr-reference.js';
 import { deleteEcrRepo, getEcrRepo } from './ecr-repos.js';
 import { throwIfAborted } from './errors.js';
 import type { InvocationLog } from './invocation-log.js';
 import { runLambdaFunctionTest } from './invoke.js';
 import { lineageTagsOf } from './labels.js';
+import { readGivenRole } from './lambda-function-role.js';
+import { checkFunctionOptions } from './lambda-function-settings.js';
 import {
   createLambdaFunction,
   deleteLambdaFunction,
@@ -79,17 +82,45 @@ export async function withRemoteImage(
   return { ...components, localImage, remoteImage };
 }
 
+/**
+ * Checks a deployment of the image `repo:tag` before anything is built, pushed or made: the
+ * function's name (default: the repository's), the tag, the settings as Lambda would refuse
+ * them, and a role given by name or ARN, read from IAM (it must exist and trust Lambda; the
+ * default role is made only when the function is created). Returns the options with the role
+ * read, so that withLambdaFunction does not read it again.
+ */
+export async function checkDeployment(
+  repo: string,
+  options: LambdaFunctionOptions & { readonly tag?: string } = {},
+): Promise<LambdaFunctionOptions> {
+  const { tag, ...functionOptions } = options;
+  checkFunctionOptions({ repo, tag: tag ?? 'latest' }, functionOptions);
+  const target = await targetOf(options);
+  const role = await readGivenRole(target, options, options.role);
+  return { ...functionOptions, target, ...(role !== undefined ? { role } : {}) };
+}
+
 /** Creates the function from the remote image, or updates it in place; pushes first if needed. */
 export async function withLambdaFunction(
   components: LambdaComponents,
   options: LambdaFunctionOptions = {},
 ): Promise<LambdaComponents> {
   const target = await targetOf(options);
+  const { localImage } = components;
+  // Checked before the push: settings Lambda would refuse must leave ECR as it was.
+  const checked =
+    components.remoteImage || !localImage.name
+      ? { ...options, target }
+      : await checkDeployment(repoOfImageName(localImage.name), {
+          ...options,
+          target,
+          tag: localImage.tag || 'latest',
+        });
   const withImage = components.remoteImage
     ? components
-    : await withRemoteImage(components, { ...options, target });
+    : await withRemoteImage(components, { ...checked, target });
   const lambdaFunction = await createLambdaFunction(withImage.remoteImage!, {
-    ...options,
+    ...checked,
     target,
     lineageTags: { ...lineageTagsOf(components.localImage.labels), ...options.lineageTags },
   });

@@ -38,6 +38,21 @@ export async function functionRole(
   return { roleArn: made.role.arn, createdRole: made.created ? made.role.name : undefined };
 }
 
+/**
+ * The role given, read now (a name or an ARN of the target's account: it must exist and trust
+ * Lambda) so a deployment can refuse it before anything is built or pushed; a LambdaRole and
+ * another account's ARN are taken as they are. Nothing given stays undefined: the default
+ * role is made only when a function is created.
+ */
+export async function readGivenRole(
+  target: AwsTarget,
+  options: AwsOptions,
+  role: LambdaRole | string | undefined,
+): Promise<LambdaRole | string | undefined> {
+  if (typeof role !== 'string' || isForeignRoleArn(role, target.accountId)) return role;
+  return getLambdaRole(role, { ...awsOnly(options), target });
+}
+
 /** After a function was deleted: its role too, unless another function runs as it. */
 export async function deleteRoleOfDeletedFunction(
   target: AwsTarget,

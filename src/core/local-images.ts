@@ -6,13 +6,17 @@
 // name. A failure therefore never leaves a half-built or untested image under the name, and
 // the previous good image keeps it. The engine tags nothing itself: when the connection dies
 // mid-build, the engine may still finish the image, but leaves it untagged.
-import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { ensureBaseImage, type Platform } from './base-image.js';
 import { checkBuildAt, checkRuntimeBuilt, clearBuildAt } from './build-context.js';
+import {
+  type BuildSecretValue,
+  checkBuildSecretsSupport,
+  validateBuildSecrets,
+} from './build-secrets.js';
 import { bundleResponder } from './bundle.js';
 import { dockerError, getDocker, inspectImage } from './docker.js';
 import { getDockerfile, imageHandler, validateBuildArgs, WARMUP_EVENT } from './dockerfile.js';
@@ -21,6 +25,7 @@ import { emit, type OperationOptions } from './events.js';
 import { buildWithRetry } from './image-build.js';
 import { installExternals } from './install-externals.js';
 import { LABELS, validateUserLabels } from './labels.js';
+import { noteLeftover, TEMPORARY_TAG_PREFIX, temporaryTag } from './leftovers.js';
 import { runLocalImageTest, type TestData } from './local-test.js';
 import { validateImageName, validateTag } from './names.js';
 import { lambdashVersion, runtimeDistDir } from './paths.js';
@@ -39,7 +44,19 @@ export interface LocalImageOptions extends OperationOptions {
   readonly buildAt?: string;
   readonly userLabels?: Readonly<Record<string, string>>;
   readonly dockerfileUpdate?: (dockerfile: string) => string;
+  /**
+   * Declared as ARGs after lambdash's last RUN step, so their values reach no layer's history
+   * and no image config. Not for secrets: a RUN step a dockerfileUpdate adds after them records
+   * them, as Docker does.
+   */
   readonly buildArgs?: Readonly<Record<string, string>>;
+  /**
+   * Values the build's RUN steps read at /run/secrets/<id>, kept by no layer, history entry or
+   * config: the warm-up step mounts each, and a dockerfileUpdate's RUN steps may mount them
+   * (`RUN --mount=type=secret,id=<id> ...`). The build then uses the engine's BuildKit;
+   * an engine without it is refused (BUILD_SECRETS_UNSUPPORTED) before anything is built.
+   */
+  readonly secrets?: Readonly<Record<string, BuildSecretValue>>;
   /** The image's platform; default `linux/amd64`, what Lambda runs unless told otherwise. */
   readonly platform?: Platform;
   /** Overrides the base image `ensureBaseImage()` would choose. */
@@ -82,8 +99,6 @@ export interface LocalImage {
 }
 
 const STEPS = 6;
-/** The tag an image has while it is built and tested, before it gets its name. */
-const TEMPORARY_TAG_PREFIX = 'lambdash-build-';
 /** Lambda's default architecture, and so the image's unless the caller picks arm64. */
 const DEFAULT_PLATFORM: Platform = 'linux/amd64';
 /** When the base image's Node version cannot be read (a foreign platform): the runtime's minimum. */
@@ -97,7 +112,9 @@ export async function createLocalImage(
   const tag = validateTag(options.tag ?? 'latest');
   const userLabels = validateUserLabels(options.userLabels);
   validateBuildArgs(options.buildArgs);
+  const secrets = validateBuildSecrets(options.secrets);
   checkRuntimeBuilt();
+  if (Object.keys(secrets).length > 0) await checkBuildSecretsSupport();
   const platform = options.platform ?? DEFAULT_PLATFORM;
   const buildAt = options.buildAt ? await checkBuildAt(options.buildAt, responder) : undefined;
   // The type check runs beside everything else; type errors stop the build at its next step
@@ -116,6 +133,7 @@ export async function createLocalImage(
     return await buildLocalImage(responder, options, {
       name,
       tag,
+      secrets,
       userLabels,
       platform,
       buildAt,
@@ -133,6 +151,7 @@ export async function createLocalImage(
 interface BuildPlan {
   readonly name: string;
   readonly tag: string;
+  readonly secrets: Record<string, Uint8Array>;
   readonly userLabels: Record<string, string>;
   readonly platform: Platform;
   readonly buildAt: string | undefined;
@@ -169,6 +188,7 @@ async function buildLocalImage(
   const dockerfile = getDockerfile(responder, {
     baseImage: base.image,
     buildArgs: options.buildArgs,
+    secrets: Object.keys(plan.secrets),
     warmup: options.warmup,
     dockerfileUpdate: options.dockerfileUpdate,
   });
@@ -177,8 +197,9 @@ async function buildLocalImage(
   // as it comes; a buildAt folder only loses what an earlier build wrote there.
   const context = buildAt ?? (await mkdtemp(path.join(os.tmpdir(), 'lambdash-build-')));
   const docker = getDocker();
-  const temporaryTag = `${TEMPORARY_TAG_PREFIX}${randomBytes(6).toString('hex')}`;
-  const temporary = `${name}:${temporaryTag}`;
+  // It names this process, so that it goes even if the process ends first (leftovers.ts).
+  const buildTag = temporaryTag();
+  const temporary = `${name}:${buildTag}`;
   let tagged = false;
   // The temporary name goes in every case; the image itself only when nothing else names it.
   const removeTemporary = async () => {
@@ -187,7 +208,9 @@ async function buildLocalImage(
     await docker
       .getImage(temporary)
       .remove({ noprune: false })
-      .catch(() => undefined);
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 404) noteLeftover(docker, { image: temporary });
+      });
   };
   try {
     step(2, 'Bundling the code');
@@ -232,13 +255,14 @@ async function buildLocalImage(
     };
     const id = await buildWithRetry(docker, context, labels, {
       ...options,
+      secrets: plan.secrets,
       platform,
       signal: plan.engineSignal,
     });
     // Marked first: a tag request whose answer is lost may still have tagged.
     tagged = true;
     try {
-      await docker.getImage(id).tag({ repo: name, tag: temporaryTag });
+      await docker.getImage(id).tag({ repo: name, tag: buildTag });
     } catch (error) {
       throw dockerError(error, `tag the image ${temporary}`);
     }

@@ -8,10 +8,11 @@ import {
   runImageLocally,
   sendLocalRequest,
 } from './containers.js';
-import { inspectImage } from './docker.js';
+import { getDocker, inspectImage } from './docker.js';
 import { LambdashError, throwIfAborted } from './errors.js';
 import { emit, type OperationOptions } from './events.js';
 import { diffJson } from './json-diff.js';
+import { noteLeftover } from './leftovers.js';
 import type { LocalImage } from './local-images.js';
 
 export interface TestData {
@@ -57,7 +58,8 @@ export async function runLocalImageTest(
   throwIfAborted(options.signal, 'The image test');
   const imageId = typeof image === 'string' ? await imageIdOf(image, options.signal) : image.id;
   const running = (await getAllContainers()).find((c) => c.image === imageId && c.running);
-  const container = running ?? (await runImageLocally(imageId, { ...options, timeout }));
+  const container =
+    running ?? (await runImageLocally(imageId, { ...options, timeout, ownedByProcess: true }));
   try {
     const response = await sendLocalRequest(testData ? testData.payload : {}, {
       port: container.port,
@@ -79,7 +81,11 @@ export async function runLocalImageTest(
     emit(options, { type: 'image.test', passed, seconds: response.seconds });
     return result;
   } finally {
-    if (!running) await deleteContainer(container).catch(() => undefined);
+    if (!running) {
+      await deleteContainer(container).catch(() =>
+        noteLeftover(getDocker(), { container: container.id }),
+      );
+    }
   }
 }
 

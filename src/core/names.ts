@@ -1,4 +1,5 @@
 // Names Docker and ECR would reject are refused before any call, with the rule that applies.
+import { escapeControlCharacters } from './control-characters.js';
 import { LambdashError } from './errors.js';
 
 // ECR repository names (and so our image names): lower case, 2–256 characters, path parts
@@ -15,7 +16,7 @@ export function validateImageName(name: string): string {
   if (!REPOSITORY.test(name)) {
     throw new LambdashError(
       'INVALID_NAME',
-      `"${name}" is not a valid image name.`,
+      `"${escapeControlCharacters(String(name))}" is not a valid image name.`,
       'Use 2 to 256 lower-case letters and digits, with ".", "_" or "-" between them and "/" between parts, as Docker and ECR require (for example "orders-api").',
     );
   }
@@ -26,7 +27,7 @@ export function validateTag(tag: string): string {
   if (!TAG.test(tag)) {
     throw new LambdashError(
       'INVALID_NAME',
-      `"${tag}" is not a valid image tag.`,
+      `"${escapeControlCharacters(String(tag))}" is not a valid image tag.`,
       'Use 1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-" (for example "v1" or "latest").',
     );
   }
@@ -38,7 +39,7 @@ export function validateImageReference(reference: string): string {
   if (typeof reference !== 'string' || !IMAGE_REFERENCE.test(reference)) {
     throw new LambdashError(
       'INVALID_NAME',
-      `"${reference}" is not a valid image reference.`,
+      `"${escapeControlCharacters(String(reference))}" is not a valid image reference.`,
       'Name an image such as "node:20-slim" or "registry.example.com/team/base:1.2".',
     );
   }
@@ -68,7 +69,7 @@ export function validateFunctionName(name: string): string {
   if (typeof name !== 'string' || !FUNCTION_NAME.test(name)) {
     throw new LambdashError(
       'INVALID_NAME',
-      `"${String(name)}" is not a valid Lambda function name.`,
+      `"${escapeControlCharacters(String(name))}" is not a valid Lambda function name.`,
       'Use 1 to 64 letters, digits, "-" or "_", as Lambda requires (for example "orders-api").',
     );
   }
@@ -79,7 +80,7 @@ export function validateRoleName(name: string): string {
   if (typeof name !== 'string' || !ROLE_NAME.test(name)) {
     throw new LambdashError(
       'INVALID_NAME',
-      `"${String(name)}" is not a valid IAM role name.`,
+      `"${escapeControlCharacters(String(name))}" is not a valid IAM role name.`,
       'Use 1 to 64 letters, digits or "+=,.@_-", as IAM requires (for example "orders-api-role").',
     );
   }

@@ -2,6 +2,8 @@
 // and column to fix. schema/lambdash.schema.json publishes the same rules for editors; a unit
 // test holds the two to agreeing on a table of good and bad files.
 import type { Architecture } from './aws-resources.js';
+import { type BuildSecretSource, SECRET_ID } from './build-secrets.js';
+import { escapeControlCharacters } from './control-characters.js';
 import { type JsonNode, parseJsonTree, positionAt, type TextPosition } from './json-text.js';
 import { validateUserLabels } from './labels.js';
 import type { TestData } from './local-test.js';
@@ -24,6 +26,8 @@ export interface ProjectResponder {
   readonly timeout?: number;
   readonly environment: Readonly<Record<string, string>>;
   readonly architecture?: Architecture;
+  /** Build secrets by id: where each value comes from (never the value itself). */
+  readonly secrets?: Readonly<Record<string, BuildSecretSource>>;
 }
 
 /** What `addResponder` and `lambdash new` take: a responder with its defaults left out. */
@@ -37,6 +41,7 @@ export interface ProjectResponderSpec {
   readonly timeout?: number;
   readonly environment?: Readonly<Record<string, string>>;
   readonly architecture?: Architecture;
+  readonly secrets?: Readonly<Record<string, BuildSecretSource>>;
 }
 
 export interface ProjectProblem extends TextPosition {
@@ -46,6 +51,8 @@ export interface ProjectProblem extends TextPosition {
 export const RESPONDER_NAME = /^(?=.{2,64}$)[a-z0-9]+(?:[_-][a-z0-9]+)*$/;
 const HANDLER = /^[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*$/;
 const ENV_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+// Any variable of the environment lambdash runs in (a secret's source, not a function's).
+const SOURCE_ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ROOT_FIELDS = ['$schema', 'responders'];
 const RESPONDER_FIELDS = [
   'name',
@@ -57,7 +64,9 @@ const RESPONDER_FIELDS = [
   'timeout',
   'environment',
   'architecture',
+  'secrets',
 ];
+const SECRET_FIELDS = ['env', 'file'];
 const TEST_DATA_FIELDS = ['payload', 'expected', 'timeout'];
 const ARCHITECTURES: readonly Architecture[] = ['x86_64', 'arm64'];
 
@@ -75,7 +84,11 @@ class Problems {
   }
 
   add(node: JsonNode, message: string): void {
-    this.list.push({ ...positionAt(this.text, node.offset), message });
+    // Messages quote the file's own strings, which JSON escapes may fill with controls.
+    this.list.push({
+      ...positionAt(this.text, node.offset),
+      message: escapeControlCharacters(message),
+    });
   }
 }
 
@@ -218,6 +231,7 @@ function checkResponder(
       `${where}.architecture must be "x86_64" or "arm64", not ${show(architectureNode)}`,
     );
   }
+  const secrets = checkSecrets(fields.get('secrets'), `${where}.secrets`, problems);
   if (problems.list.length > before || name === undefined || source === undefined) return undefined;
   return {
     name,
@@ -229,7 +243,58 @@ function checkResponder(
     ...(timeout !== undefined ? { timeout } : {}),
     environment: environment ?? {},
     ...(architecture !== undefined ? { architecture } : {}),
+    ...(secrets !== undefined ? { secrets } : {}),
   };
+}
+
+/** Build secrets: id → `{ "env": name }` or `{ "file": path }`, never a value. */
+function checkSecrets(
+  node: JsonNode | undefined,
+  what: string,
+  problems: Problems,
+): Record<string, BuildSecretSource> | undefined {
+  if (!node) return undefined;
+  const shape = '{ "env": "<VARIABLE>" } or { "file": "<path>" }';
+  if (node.type !== 'object') {
+    problems.add(node, `${what} must be an object: { "<id>": ${shape} }`);
+    return undefined;
+  }
+  const secrets: Record<string, BuildSecretSource> = {};
+  for (const property of node.children ?? []) {
+    const [key, value] = property.children ?? [];
+    if (!key || !value) continue;
+    const id = key.value as string;
+    if (!SECRET_ID.test(id)) {
+      problems.add(
+        key,
+        `${what}: "${id}" is not a secret id (1 to 64 letters, digits, "_", "." or "-", not starting with "." or "-")`,
+      );
+      continue;
+    }
+    const at = `${what}["${id}"]`;
+    if (value.type !== 'object') {
+      problems.add(value, `${at} must be ${shape}: the value itself never goes in the file`);
+      continue;
+    }
+    const fields = properties(value, SECRET_FIELDS, at, problems);
+    const env = fields.get('env');
+    const file = fields.get('file');
+    if (!env === !file) {
+      problems.add(value, `${at} needs one of "env" and "file"`);
+      continue;
+    }
+    if (env) {
+      const variable = stringOf(env, `${at}.env`, problems);
+      if (variable !== undefined && !SOURCE_ENV_NAME.test(variable)) {
+        problems.add(env, `${at}.env "${variable}" is not an environment variable name`);
+      } else if (variable !== undefined) secrets[id] = { env: variable };
+    } else if (file) {
+      const path = stringOf(file, `${at}.file`, problems);
+      if (path === '') problems.add(file, `${at}.file is an empty path`);
+      else if (path !== undefined) secrets[id] = { file: path };
+    }
+  }
+  return secrets;
 }
 
 function checkTestData(node: JsonNode, where: string, problems: Problems): TestData | undefined {

@@ -4,9 +4,11 @@
 // (project-schema.ts) with every problem's line and column; edited in place, keeping the
 // file's own layout, when a responder is added or removed.
 import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, realpath, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import { readBuildSecrets } from './build-secrets.js';
+import { escapeControlCharacters } from './control-characters.js';
 import { LambdashError } from './errors.js';
 import type { OperationOptions } from './events.js';
 import { parseGitSource } from './git-source.js';
@@ -129,7 +131,7 @@ export async function addResponder(project: Project, spec: ProjectResponderSpec)
   if (current.responders.some((r) => r.name === spec.name)) {
     throw new LambdashError(
       'INVALID_OPTION',
-      `${displayPath(project.file)} already has a responder named "${spec.name}".`,
+      `${displayPath(project.file)} already has a responder named "${escapeControlCharacters(spec.name)}".`,
       'Choose another name, or remove the existing entry first.',
     );
   }
@@ -144,7 +146,7 @@ export async function removeResponder(project: Project, name: string): Promise<P
   if (index < 0) {
     throw new LambdashError(
       'RESPONDER_NOT_FOUND',
-      `${displayPath(project.file)} has no responder named "${name}".`,
+      `${displayPath(project.file)} has no responder named "${escapeControlCharacters(name)}".`,
       `Its responders: ${current.responders.map((r) => r.name).join(', ') || 'none'}.`,
     );
   }
@@ -158,7 +160,7 @@ export function getProjectResponder(project: Project, name: string): ProjectResp
   const names = project.responders.map((r) => r.name);
   throw new LambdashError(
     'RESPONDER_NOT_FOUND',
-    `${displayPath(project.file)} has no responder named "${name}".`,
+    `${displayPath(project.file)} has no responder named "${escapeControlCharacters(name)}".`,
     names.length
       ? `Its responders: ${names.join(', ')}.`
       : 'It has no responders yet: add one with `lambdash new <name>`.',
@@ -193,11 +195,54 @@ export async function loadTestData(
   responder: ProjectResponder,
 ): Promise<TestData | undefined> {
   if (typeof responder.testData !== 'string') return responder.testData;
-  const file = path.resolve(project.dir, responder.testData);
-  const text = await readText(file, `the test data of "${responder.name}"`);
+  const what = `the test data of "${responder.name}"`;
+  const file = await fileInProject(project, responder.testData, what);
+  const text = await readText(file, what);
   const { testData, problems } = checkTestDataText(text);
   if (!testData) throw new ProjectFileError(file, problems);
   return testData;
+}
+
+/**
+ * A file the project file names, which must lie in the project's folder: a project cloned from
+ * elsewhere may not make lambdash read (and show) `/etc/shadow` or `../../.aws/credentials`.
+ * Checked by the path as written, then with symbolic links resolved; the path returned is the
+ * resolved one, so the file read is the file checked.
+ */
+async function fileInProject(project: Project, given: string, what: string): Promise<string> {
+  const file = path.resolve(project.dir, given);
+  const outside = (linked?: string) =>
+    new LambdashError(
+      'INVALID_PROJECT',
+      `${displayPath(file)} (${what}) ${linked ? `leads to ${escapeControlCharacters(linked)}, ` : 'is '}outside the project folder ${escapeControlCharacters(project.dir)}: lambdash reads test data only from inside it.`,
+      `Move the file into ${escapeControlCharacters(project.dir)} (or a folder below it) and give its path relative to ${PROJECT_FILE_NAME}, such as "test/${escapeControlCharacters(path.basename(file))}".`,
+    );
+  if (!isInside(project.dir, file)) throw outside();
+  let real: string;
+  try {
+    real = await realpath(file);
+  } catch {
+    return file; // not there (or unreadable): readText says which
+  }
+  if (!isInside(await realpath(project.dir), real)) throw outside(real);
+  return real;
+}
+
+/** Whether `file` is `dir` itself or lies below it. */
+function isInside(dir: string, file: string): boolean {
+  const relative = path.relative(dir, file);
+  return !path.isAbsolute(relative) && relative !== '..' && !relative.startsWith(`..${path.sep}`);
+}
+
+/**
+ * The values of a responder's build secrets, read from where the project file says they come
+ * from (environment variables, files inside the project folder); none without.
+ */
+export function loadBuildSecrets(
+  project: Project,
+  responder: ProjectResponder,
+): Promise<Record<string, Uint8Array>> {
+  return readBuildSecrets(responder.secrets ?? {}, { dir: project.dir, insideDir: true });
 }
 
 /** Checks the new text, then writes it. */
@@ -259,7 +304,7 @@ function withoutDefaults(spec: ProjectResponderSpec): Record<string, unknown> {
   for (const key of ['testData', 'memorySize', 'timeout', 'architecture'] as const) {
     if (spec[key] !== undefined) entry[key] = spec[key];
   }
-  for (const key of ['labels', 'environment'] as const) {
+  for (const key of ['labels', 'environment', 'secrets'] as const) {
     if (spec[key] && Object.keys(spec[key]).length) entry[key] = spec[key];
   }
   return entry;
@@ -290,5 +335,7 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 /** A path as people want to read it: relative when under the current folder. */
 function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+  return escapeControlCharacters(
+    relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file,
+  );
 }

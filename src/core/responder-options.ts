@@ -1,7 +1,7 @@
 // The options of getResponder, checked and put in a canonical order (so equal options hash
 // equally). Everything here ends up in the image or beside the bundle: the handler in the
 // image's CMD, dependency ranges in package.json, registry URLs in .npmrc.
-import { hasControlCharacters } from './control-characters.js';
+import { escapeControlCharacters, hasControlCharacters } from './control-characters.js';
 import { LambdashError } from './errors.js';
 import type { ResponderOptions } from './responder.js';
 
@@ -32,7 +32,7 @@ export function normalizeOptions(options: ResponderOptions): Settings {
   // The handler ends up in the image's CMD: only identifiers, so nothing can be injected.
   if (!HANDLER_NAME.test(handler)) {
     throw invalid(
-      `"${handler}" is not a valid handler export name.`,
+      `"${escapeControlCharacters(handler)}" is not a valid handler export name.`,
       'Name an exported function, such as "handler", or a path through exported objects, such as "api.handler".',
     );
   }
@@ -43,7 +43,7 @@ export function normalizeOptions(options: ResponderOptions): Settings {
     checkPackageName(name, 'dependencies');
     if (typeof range !== 'string' || range.trim() === '' || hasControlCharacters(range)) {
       throw invalid(
-        `The version of dependency "${name}" must be a version or range, such as "^4.1.0".`,
+        `The version of dependency "${escapeControlCharacters(name)}" must be a version or range, such as "^4.1.0".`,
         'Give each dependency a version range as npm understands it.',
       );
     }
@@ -63,7 +63,7 @@ export function normalizeOptions(options: ResponderOptions): Settings {
 function checkPackageName(name: string, option: string): void {
   if (typeof name !== 'string' || name.length > 214 || !PACKAGE_NAME.test(name)) {
     throw invalid(
-      `"${name}" in ${option} is not a valid npm package name.`,
+      `"${escapeControlCharacters(String(name))}" in ${option} is not a valid npm package name.`,
       'Use the name as it appears on npm, such as "zod" or "@aws-sdk/client-s3".',
     );
   }

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { escapeControlCharacters } from './control-characters.js';
 import { analyzeEntry, checkHandler } from './entry-analysis.js';
 import { LambdashError, throwIfAborted } from './errors.js';
 import { tsconfigPath } from './esbuild-config.js';
@@ -140,7 +141,7 @@ async function locateLocal(source: string): Promise<Located> {
   if (!info) {
     throw new LambdashError(
       'RESPONDER_NOT_FOUND',
-      `There is no file or folder at ${absolute}.`,
+      `There is no file or folder at ${escapeControlCharacters(absolute)}.`,
       'Give the path of a .ts or .js file, of a package folder, or a git URL (https://..., git@host:repo.git, file://...).',
     );
   }
@@ -162,7 +163,9 @@ function checkExtension(file: string): void {
   if (!(SOURCE_EXTENSIONS as readonly string[]).includes(path.extname(file))) {
     throw new LambdashError(
       'UNSUPPORTED_SOURCE',
-      `${file} is not a TypeScript or JavaScript module (${path.extname(file) || 'no extension'}).`,
+      escapeControlCharacters(
+        `${file} is not a TypeScript or JavaScript module (${path.extname(file) || 'no extension'}).`,
+      ),
       `Give a file ending in ${SOURCE_EXTENSIONS.join(', ')}, a package folder or a git URL.`,
     );
   }

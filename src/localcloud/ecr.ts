@@ -5,7 +5,8 @@
 //     → Promise<{ service: JsonService; close(): Promise<void> }>
 //   server.registerJson('ecr', service); close() waits for pending metadata writes.
 //
-// `registry` is what startRegistry (registry.ts) returns, or any registry without auth.
+// `registry` is what startRegistry (registry.ts) returns, or any registry without auth: with
+// `credentials`, every call to its API sends them (HTTP basic auth).
 // Repositories (creation time, tags, settings) are our own metadata, in the durable Store
 // collection `ecr-repositories` (`<dataDir>/ecr-repositories.json`). Images are never copied
 // there: tags, digests, manifests, sizes and push times are read from the registry's v2 HTTP
@@ -13,12 +14,15 @@
 // list untagged manifests, remove one tag or tell push times; when we run the registry
 // (rootDirectory is set) we read, untag and stat in its storage directly, and with a user's
 // registry untagged images are not listed and push times are the image config's `created`.
-// repositoryUri is `<registry host>/<name>`; the token's password is not checked (the registry
-// has no auth), so `docker login` or a push with it works unchanged. Tag immutability and
-// scan-on-push are stored and reported, not enforced (pushes go to the registry directly).
+// repositoryUri is `<registry host>/<name>`. GetAuthorizationToken hands out the registry's
+// own credentials as ECR does (base64 of `AWS:<password>`), so `docker login` or a push with the
+// token works unchanged, and nothing gets in without it; with a user's registry (no
+// credentials) the password is random and unchecked. Tag immutability and scan-on-push are
+// stored and reported, not enforced (pushes go to the registry directly).
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { basicAuthorization, type RegistryCredentials } from './registry-auth.js';
 import { ACCOUNT_ID, type JsonService, ServiceError } from './service.js';
 import { Store } from './store.js';
 
@@ -31,6 +35,8 @@ export interface EcrRegistryEndpoint {
   readonly host: string;
   /** The registry's storage root, when the local cloud runs the registry itself. */
   readonly rootDirectory?: string;
+  /** What the registry asks for (the local cloud's own registry); none for a user's. */
+  readonly credentials?: RegistryCredentials;
 }
 
 export interface EcrServiceOptions {
@@ -94,10 +100,16 @@ class LocalEcr implements JsonService {
   readonly #host: string;
   readonly #url: string;
   readonly #region: string;
+  readonly #credentials: RegistryCredentials | undefined;
 
   constructor(options: EcrServiceOptions, store: Store<StoredRepository>) {
     this.#repositories = store;
-    this.#registry = new RegistryClient(options.registry.url, options.registry.rootDirectory);
+    this.#credentials = options.registry.credentials;
+    this.#registry = new RegistryClient(
+      options.registry.url,
+      options.registry.rootDirectory,
+      this.#credentials,
+    );
     this.#host = options.registry.host;
     this.#url = options.registry.url.replace(/\/+$/, '');
     this.#region = options.region ?? 'us-east-1';
@@ -416,12 +428,17 @@ class LocalEcr implements JsonService {
   // --- auth and tags ---------------------------------------------------------------------------
 
   async #getAuthorizationToken(): Promise<unknown> {
-    // The registry has no auth; a password shaped like ECR's keeps clients' handling unchanged.
-    const password = randomBytes(64).toString('base64');
+    // A user's registry has no auth: a password shaped like ECR's keeps clients' handling
+    // unchanged. Ours has one password per start, so the token lasts as long as the cloud runs;
+    // expiresAt is ECR's, so clients refresh as they would there.
+    const { username, password } = this.#credentials ?? {
+      username: 'AWS',
+      password: randomBytes(48).toString('base64'),
+    };
     return {
       authorizationData: [
         {
-          authorizationToken: Buffer.from(`AWS:${password}`).toString('base64'),
+          authorizationToken: Buffer.from(`${username}:${password}`).toString('base64'),
           expiresAt: seconds(new Date(Date.now() + TOKEN_HOURS * 3600_000)),
           proxyEndpoint: this.#url,
         },
@@ -545,13 +562,19 @@ interface Descriptor {
 class RegistryClient {
   readonly #base: string;
   readonly #root: string | undefined;
+  readonly #authorization: string | undefined;
   /** Manifests are content-addressed: a digest's manifest never changes. */
   readonly #manifests = new Map<string, Manifest>();
   readonly #pushTimes = new Map<string, Date>();
 
-  constructor(url: string, rootDirectory: string | undefined) {
+  constructor(
+    url: string,
+    rootDirectory: string | undefined,
+    credentials: RegistryCredentials | undefined,
+  ) {
     this.#base = url.replace(/\/+$/, '');
     this.#root = rootDirectory;
+    this.#authorization = credentials ? basicAuthorization(credentials) : undefined;
   }
 
   /** Every image of a repository: tagged ones from tags/list, untagged ones from storage. */
@@ -782,8 +805,11 @@ class RegistryClient {
     const deadline = Date.now() + REGISTRY_RETRY_MS;
     for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
       try {
+        const headers = new Headers(init.headers);
+        if (this.#authorization) headers.set('authorization', this.#authorization);
         return await fetch(`${this.#base}${pathname}`, {
           ...init,
+          headers,
           signal: AbortSignal.timeout(30_000),
         });
       } catch (error) {

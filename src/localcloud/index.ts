@@ -5,18 +5,21 @@ import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { trustsLambda } from '../aws-rules/lambda-trust.js';
+import { CredentialAuthority, type Credentials, loadRootCredentials } from './credentials.js';
+import { announceLocalCloud } from './discovery.js';
 import { createEcrService } from './ecr.js';
 import { createIamService, type IamService } from './iam.js';
 import type { FunctionRecord } from './lambda-functions.js';
 import type { LogSink } from './lambda-invoker.js';
 import { LambdaService } from './lambda-service.js';
 import { createLogsService, type LogEventInput, type LogsService } from './logs.js';
-import { startRegistry } from './registry.js';
+import { type Registry, startRegistry } from './registry.js';
 import { LocalCloudServer } from './server.js';
 import type { QueryService } from './service.js';
 import { defaultDataDir, Store } from './store.js';
 import { createStsService } from './sts.js';
 
+export type { Credentials } from './credentials.js';
 export { ACCOUNT_ID, ServiceError } from './service.js';
 export { defaultDataDir } from './store.js';
 
@@ -38,11 +41,15 @@ export interface LocalCloudOptions {
 
 /** What the services publish for each other (Lambda looks roles up in IAM, and so on). */
 export interface LocalCloudServices {
+  /** Checks every request's signing key; issues role credentials (for functions, STS). */
+  credentials: CredentialAuthority;
   sts?: QueryService;
   iam?: IamService;
   logs?: LogsService;
   /** The registry's address, `127.0.0.1:PORT` (the host part of repository URIs). */
   registryHost?: string;
+  /** The registry the cloud runs; its `credentials` are what Lambda's image pulls send. */
+  registry?: Registry;
   lambda?: LambdaService;
 }
 
@@ -68,7 +75,8 @@ type StartService = (cloud: LocalCloudContext) => Promise<void>;
 // in `cloud.services` if others need it, and registers its cleanup with `cloud.onStop`.
 const SERVICES: readonly StartService[] = [
   async function sts(cloud) {
-    cloud.services.sts = createStsService();
+    // The services themselves, not a copy: IAM joins them after STS starts.
+    cloud.services.sts = createStsService(cloud.services);
     cloud.server.registerQuery(cloud.services.sts);
   },
   async function iam(cloud) {
@@ -87,6 +95,7 @@ const SERVICES: readonly StartService[] = [
     const ecr = await createEcrService({ dataDir: cloud.dataDir, registry, region: LOCAL_REGION });
     cloud.onStop(() => ecr.close());
     cloud.services.registryHost = registry.host;
+    cloud.services.registry = registry;
     cloud.server.registerJson('ecr', ecr.service);
   },
   async function lambda(cloud) {
@@ -95,7 +104,12 @@ const SERVICES: readonly StartService[] = [
     const lambda = await LambdaService.create({
       docker: new Docker(),
       region: LOCAL_REGION,
+      credentials: cloud.services.credentials,
+      endpoint: cloud.endpoint,
       ...(cloud.services.registryHost ? { registryHost: cloud.services.registryHost } : {}),
+      ...(cloud.services.registry?.credentials
+        ? { registryCredentials: cloud.services.registry.credentials }
+        : {}),
       maxContainers: cloud.options.lambda?.maxContainers,
       idleMs: cloud.options.lambda?.idleMs,
       persistence: {
@@ -164,7 +178,9 @@ export interface LocalCloud {
   readonly port: number;
   readonly dataDir: string;
   readonly services: Readonly<LocalCloudServices>;
-  /** AWS_ENDPOINT_URL, AWS_REGION and the (ignored but required) access keys. */
+  /** The data folder's key pair: every request must be signed with it (or a role's session). */
+  readonly credentials: Credentials;
+  /** AWS_ENDPOINT_URL, AWS_REGION (and AWS_DEFAULT_REGION) and the data folder's keys. */
   env(): Record<string, string>;
   /** Stops serving, stops the services and waits until all state is on disk. */
   stop(): Promise<void>;
@@ -203,8 +219,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const requestedPort = options.port ?? DEFAULT_PORT;
   await mkdir(dataDir, { recursive: true });
   const releaseLock = await lockDataDir(dataDir);
+  let credentials: CredentialAuthority;
+  try {
+    credentials = new CredentialAuthority(await loadRootCredentials(dataDir));
+  } catch (error) {
+    await releaseLock();
+    throw error;
+  }
 
-  const server = new LocalCloudServer();
+  const server = new LocalCloudServer(credentials);
   let port: number;
   try {
     port = await server.listen(requestedPort);
@@ -218,7 +241,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const endpoint = `http://127.0.0.1:${port}`;
   const stores = new Map<string, Promise<Store<unknown>>>();
   const cleanups: (() => Promise<void> | void)[] = [];
-  const services: LocalCloudServices = {};
+  const services: LocalCloudServices = { credentials };
   const context: LocalCloudContext = {
     server,
     options,
@@ -239,10 +262,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     },
   };
 
+  let withdrawNote: () => Promise<void> = async () => undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       const errors: unknown[] = [];
+      await withdrawNote().catch((error: unknown) => errors.push(error));
       await server.close();
       for (const cleanup of cleanups.reverse()) {
         try {
@@ -267,6 +292,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   try {
     for (const start of SERVICES) await start(context);
+    // Only once it serves: a client that finds the note finds a working cloud.
+    withdrawNote = await announceLocalCloud(port, dataDir);
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;
@@ -277,11 +304,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     port,
     dataDir,
     services,
+    credentials: credentials.root,
     env: () => ({
       AWS_ENDPOINT_URL: endpoint,
       AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+      // The AWS CLI v1 and older SDKs read only this one.
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: credentials.root.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.root.secretAccessKey,
     }),
     stop,
   };

@@ -4,7 +4,8 @@
 // invocations get more containers up to a limit and queue past it; idle containers are
 // reaped; a timeout kills its container; a crashed runtime is replaced. START, END and
 // REPORT lines (with Init Duration on cold starts and the runtime's real peak memory) go to
-// the function's log with everything the container printed.
+// the function's log with everything the container printed. As on Lambda, the runtime runs as
+// an unprivileged user and holds temporary credentials of the function's role.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { PassThrough } from 'node:stream';
@@ -15,6 +16,7 @@ import {
   RuntimeApiServer,
   type RuntimeInvokeResult,
 } from '../../runtime/emulator/runtime-api-server.js';
+import type { CredentialAuthority } from './credentials.js';
 import type { FunctionConfiguration } from './lambda-functions.js';
 
 export interface InvokeRequest {
@@ -45,7 +47,20 @@ export interface PoolOptions {
   /** A container idle this long is removed. */
   readonly idleMs: number;
   readonly log: LogSink;
+  /** Mints each container's credentials of the function's role. */
+  readonly credentials: CredentialAuthority;
+  /** The local cloud's own endpoint, which code in a function calls by default. */
+  readonly endpoint: string;
+  /** How long a container's credentials last; default Lambda's 12 hours. */
+  readonly sessionSeconds?: number;
 }
+
+/** Lambda runs the runtime as sbx_user1051 (uid 993, gid 990), whatever USER the image names. */
+export const SANDBOX_USER = '993:990';
+/** Lambda's role credentials last up to 12 hours. */
+const SESSION_SECONDS = 12 * 60 * 60;
+/** A container's credentials must outlive any invocation it takes by this much. */
+const SESSION_MARGIN_MS = 60_000;
 
 interface Slot {
   readonly container: Docker.Container;
@@ -54,6 +69,8 @@ interface Slot {
   /** The pool's generation (code and configuration) the container was started with. */
   readonly generation: number;
   readonly startedAt: number;
+  /** When the container's role credentials expire (epoch ms): it is replaced before then. */
+  readonly credentialsExpireAt: number;
   readonly exited: Promise<string>;
   /** Settles when the runtime first asks for an event: its init is over. */
   readonly initDone: Promise<void>;
@@ -111,7 +128,8 @@ export class FunctionPool {
       slot.busy = false;
       slot.finishing = false;
       slot.lastUsed = Date.now();
-      if (slot.dead || slot.generation !== this.#generation) await this.#retire(slot);
+      if (slot.dead || slot.generation !== this.#generation || !this.#fresh(slot))
+        await this.#retire(slot);
       this.#waiting.shift()?.();
     };
     let result: InvokeResult;
@@ -135,7 +153,8 @@ export class FunctionPool {
     for (;;) {
       if (this.#closed) throw new Error('the function is being deleted');
       const idle = [...this.#slots].find(
-        (slot) => !slot.busy && !slot.dead && slot.generation === this.#generation,
+        (slot) =>
+          !slot.busy && !slot.dead && slot.generation === this.#generation && this.#fresh(slot),
       );
       if (idle) {
         idle.busy = true;
@@ -143,7 +162,7 @@ export class FunctionPool {
       }
       // One about to be free beats a cold start (sequential callers come back that fast).
       const finishing = [...this.#slots].some(
-        (slot) => slot.finishing && slot.generation === this.#generation,
+        (slot) => slot.finishing && slot.generation === this.#generation && this.#fresh(slot),
       );
       if (!finishing && this.#slots.size + this.#starting < this.#options.maxContainers) {
         this.#starting++;
@@ -173,7 +192,16 @@ export class FunctionPool {
     const server = await RuntimeApiServer.start({ host: '127.0.0.1', port: 0 });
     const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
     const stream = `${day}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
+    // As Lambda does: the role's credentials, with the function's name as the session name.
+    const session = this.#options.credentials.issueSession(
+      config.Role,
+      config.FunctionName,
+      this.#options.sessionSeconds ?? SESSION_SECONDS,
+    );
     const env = {
+      // Not Lambda's: SDKs in the function call this local cloud rather than AWS, unless the
+      // function's own environment names an endpoint.
+      AWS_ENDPOINT_URL: this.#options.endpoint,
       ...config.Environment.Variables,
       AWS_LAMBDA_RUNTIME_API: server.address,
       AWS_LAMBDA_FUNCTION_NAME: config.FunctionName,
@@ -186,6 +214,9 @@ export class FunctionPool {
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       AWS_REGION: this.#options.region,
       AWS_DEFAULT_REGION: this.#options.region,
+      AWS_ACCESS_KEY_ID: session.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: session.secretAccessKey,
+      AWS_SESSION_TOKEN: session.sessionToken,
       AWS_EXECUTION_ENV: 'AWS_Lambda_Image',
       TZ: ':UTC',
     };
@@ -195,11 +226,14 @@ export class FunctionPool {
         Image: this.#imageId,
         Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
         Labels: { 'dev.lambdash.localcloud.function': config.FunctionName },
+        // Overrides the image's USER, which Lambda ignores too.
+        User: SANDBOX_USER,
         HostConfig: {
           // The runtime reaches our Runtime API server on loopback.
           NetworkMode: 'host',
           ReadonlyRootfs: true,
-          Tmpfs: { '/tmp': 'rw,exec,size=512m' },
+          // Writable by the sandbox user whatever the image's /tmp was.
+          Tmpfs: { '/tmp': 'rw,exec,size=512m,mode=1777' },
           Memory: config.MemorySize * 1024 * 1024,
           AutoRemove: true,
         },
@@ -216,6 +250,7 @@ export class FunctionPool {
       stream,
       generation: this.#generation,
       startedAt: performance.now(),
+      credentialsExpireAt: session.expiration.getTime(),
       // next-exit: waiting before start() with the default condition would return at once.
       exited: container.wait({ condition: 'next-exit' }).then(
         (state: { StatusCode?: number }) =>
@@ -409,9 +444,17 @@ export class FunctionPool {
   #reap(): void {
     const now = Date.now();
     for (const slot of this.#slots) {
-      if (!slot.busy && (slot.dead || now - slot.lastUsed > this.#options.idleMs))
+      if (
+        !slot.busy &&
+        (slot.dead || now - slot.lastUsed > this.#options.idleMs || !this.#fresh(slot))
+      )
         void this.#retire(slot);
     }
+  }
+
+  /** Whether the container's credentials outlast another invocation (its whole timeout). */
+  #fresh(slot: Slot): boolean {
+    return slot.credentialsExpireAt - Date.now() >= this.#config.Timeout * 1000 + SESSION_MARGIN_MS;
   }
 
   async #retire(slot: Slot): Promise<void> {

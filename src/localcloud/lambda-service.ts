@@ -3,6 +3,7 @@
 // invoked in containers by FunctionPool.
 import type Docker from 'dockerode';
 import { clientContextHeader } from '../../runtime/emulator/invoke-server.js';
+import type { CredentialAuthority } from './credentials.js';
 import {
   type FunctionConfiguration,
   type FunctionInput,
@@ -17,6 +18,7 @@ import {
   validateTags,
 } from './lambda-functions.js';
 import { FunctionPool, type LogSink } from './lambda-invoker.js';
+import { basicAuthorization, type RegistryCredentials } from './registry-auth.js';
 import type { RestRequest, RestResponse } from './server.js';
 import { ServiceError } from './service.js';
 
@@ -37,6 +39,12 @@ export interface LambdaServiceOptions {
   readonly roleAssumable?: (roleArn: string) => Promise<boolean>;
   /** This cloud's registry (`127.0.0.1:PORT`): its port changes when the cloud starts again. */
   readonly registryHost?: string;
+  /** What that registry asks for; sent to it alone, never to another host an image names. */
+  readonly registryCredentials?: RegistryCredentials;
+  /** Mints the role credentials each function container gets. */
+  readonly credentials: CredentialAuthority;
+  /** The local cloud's endpoint (`http://127.0.0.1:PORT`): AWS_ENDPOINT_URL in containers. */
+  readonly endpoint: string;
 }
 
 const MAX_PAYLOAD = 6 * 1024 * 1024;
@@ -254,6 +262,12 @@ export class LambdaService {
     return host ? imageUri.replace(/^127\.0\.0\.1:\d+\//, `${host}/`) : imageUri;
   }
 
+  /** This cloud's registry credentials, if the image is in this cloud's registry. */
+  #credentialsFor(imageUri: string): RegistryCredentials | undefined {
+    const host = this.#options.registryHost;
+    return host && imageUri.startsWith(`${host}/`) ? this.#options.registryCredentials : undefined;
+  }
+
   /** Finds the image in the registry, pulls it by digest, and settles the function's state. */
   #resolve(name: string): void {
     const work = (async () => {
@@ -264,15 +278,18 @@ export class LambdaService {
         const { resolved, digest, imageId } = await pullByDigest(
           this.#options.docker,
           record.imageUri,
+          this.#credentialsFor(record.imageUri),
         ).catch((error: unknown) => {
           // A function stored before a restart names the registry's port of that run: the same
           // image is in this run's registry, which serves the same storage.
           const moved = this.#inOwnRegistry(record.imageUri);
           if (moved === record.imageUri) throw error;
           // Not there either: the first failure is the one that explains.
-          return pullByDigest(this.#options.docker, moved).catch(() => {
-            throw error;
-          });
+          return pullByDigest(this.#options.docker, moved, this.#credentialsFor(moved)).catch(
+            () => {
+              throw error;
+            },
+          );
         });
         record.resolvedImageUri = resolved;
         config.CodeSha256 = digest.replace(/^sha256:/, '');
@@ -426,6 +443,8 @@ export class LambdaService {
       maxContainers: this.#options.maxContainers ?? 10,
       idleMs: this.#options.idleMs ?? 5 * 60_000,
       log: this.#options.log,
+      credentials: this.#options.credentials,
+      endpoint: this.#options.endpoint,
     };
   }
 
@@ -453,10 +472,13 @@ function json(request: RestRequest): Record<string, unknown> {
 /**
  * Resolves `registry/repo:tag` to its digest with the registry's own API, then pulls that
  * digest into the engine (the registry is on loopback, which Docker treats as insecure-ok).
+ * With credentials, both send them: the engine gets them in the pull request's
+ * X-Registry-Auth header and keeps nothing.
  */
 async function pullByDigest(
   docker: Docker,
   imageUri: string,
+  credentials: RegistryCredentials | undefined,
 ): Promise<{ resolved: string; digest: string; imageId: string }> {
   const slash = imageUri.indexOf('/');
   const host = imageUri.slice(0, slash);
@@ -472,17 +494,26 @@ async function pullByDigest(
         'application/vnd.docker.distribution.manifest.v2+json',
         'application/vnd.oci.image.manifest.v1+json',
       ].join(', '),
+      ...(credentials ? { authorization: basicAuthorization(credentials) } : {}),
     },
     signal: AbortSignal.timeout(10_000),
   });
   if (response.status === 404)
     throw new Error(`no image ${repository}:${reference} in the registry at ${host}`);
+  if (response.status === 401)
+    throw new Error(
+      `the registry at ${host} refused the local cloud (401): it logs in to its own registry only; push the image there with the token from ECR GetAuthorizationToken`,
+    );
   if (!response.ok) throw new Error(`the registry at ${host} answered ${response.status}`);
   const digest = response.headers.get('docker-content-digest');
   if (!digest)
     throw new Error(`the registry at ${host} gave no digest for ${repository}:${reference}`);
   const resolved = `${host}/${repository}@${digest}`;
-  const stream = await docker.pull(resolved);
+  // createImage, not pull: dockerode's pull would also put authconfig in the query string.
+  const stream = await docker.createImage(
+    credentials ? { ...credentials, serveraddress: `http://${host}` } : undefined,
+    { fromImage: `${host}/${repository}`, tag: digest },
+  );
   await new Promise<void>((resolve, reject) =>
     docker.modem.followProgress(stream, (error: Error | null) =>
       error ? reject(error) : resolve(),

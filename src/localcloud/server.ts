@@ -5,7 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type JsonService, type QueryService, ServiceError } from './service.js';
+import type { Caller, CredentialAuthority } from './credentials.js';
+import { browserRefusal } from './request-guard.js';
+import {
+  type JsonService,
+  type QueryService,
+  type RequestContext,
+  ServiceError,
+} from './service.js';
+import { type SignatureProblem, verifySignature } from './sigv4.js';
 
 /** AWS refuses request bodies over 6 MB. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -17,6 +25,8 @@ export interface RestRequest {
   readonly headers: http.IncomingHttpHeaders;
   readonly body: Buffer;
   readonly requestId: string;
+  /** Who signed the request. */
+  readonly caller: Caller;
 }
 
 export interface RestResponse {
@@ -37,14 +47,21 @@ export class LocalCloudServer {
       else res.destroy();
     });
   });
-  readonly #json = new Map<string, JsonService>();
+  readonly #credentials: CredentialAuthority;
+  readonly #json = new Map<string, { signingName: string; service: JsonService }>();
   readonly #jsonBySigningName = new Map<string, JsonService>();
   readonly #query = new Map<string, QueryService>();
   readonly #rest: { signingName: string; prefix: string; handler: RestHandler }[] = [];
+  #port = 0;
+
+  /** Every request must be signed with a key `credentials` knows. */
+  constructor(credentials: CredentialAuthority) {
+    this.#credentials = credentials;
+  }
 
   /** A JSON 1.1 service, found by its X-Amz-Target prefix or its SigV4 signing name. */
   registerJson(signingName: string, service: JsonService): void {
-    this.#json.set(service.targetPrefix, service);
+    this.#json.set(service.targetPrefix, { signingName, service });
     this.#jsonBySigningName.set(signingName, service);
   }
 
@@ -59,13 +76,14 @@ export class LocalCloudServer {
   async listen(port: number): Promise<number> {
     await new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject);
-      // Loopback only: the local cloud has no authentication.
+      // Loopback only, and even there every request must be signed (request-guard.ts says why).
       this.#server.listen(port, '127.0.0.1', () => {
         this.#server.off('error', reject);
         resolve();
       });
     });
-    return (this.#server.address() as AddressInfo).port;
+    this.#port = (this.#server.address() as AddressInfo).port;
+    return this.#port;
   }
 
   close(): Promise<void> {
@@ -75,19 +93,32 @@ export class LocalCloudServer {
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const requestId = randomUUID();
-    const body = await readBody(req);
-    const signingName = signingNameOf(req.headers.authorization);
-    const target = header(req, 'x-amz-target');
     const url = new URL(req.url ?? '/', 'http://local');
+    const target = header(req, 'x-amz-target');
+    const rest = this.#rest.find((route) => url.pathname.startsWith(route.prefix));
+    // The wire shape errors must take, known before anything is trusted.
+    const protocol: Protocol = rest ? 'rest' : target || !isForm(req) ? 'json' : 'query';
+    const fail = (error: ServiceError): void => sendError(res, protocol, error, requestId);
 
-    // REST-JSON first: its paths are specific, and its services sign as themselves.
-    const rest = this.#rest.find(
-      (route) =>
-        url.pathname.startsWith(route.prefix) &&
-        (!signingName || signingName === route.signingName),
+    const refusal = browserRefusal(req.method, req.headers, this.#port);
+    if (refusal) {
+      // Drained, not read: a refused request's body is never looked at.
+      req.resume();
+      return fail(new ServiceError('AccessDeniedException', refusal, 403));
+    }
+    const body = await readBody(req);
+    if (body === undefined) return fail(tooLarge());
+
+    const check = verifySignature(
+      { method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body },
+      (accessKeyId, sessionToken) => this.#credentials.lookup(accessKeyId, sessionToken),
     );
+    if (!check.ok) return fail(signatureError(check.problem, protocol));
+    const { caller, signingName } = check;
+    const context: RequestContext = { caller, requestId };
+
     if (rest) {
-      if (body === undefined) return sendRestError(res, tooLarge(), requestId);
+      if (signingName !== rest.signingName) return fail(wrongScope(rest.signingName, protocol));
       try {
         const response = await rest.handler({
           method: req.method ?? 'GET',
@@ -96,32 +127,29 @@ export class LocalCloudServer {
           headers: req.headers,
           body,
           requestId,
+          caller,
         });
         return sendRest(res, response, requestId);
       } catch (error) {
-        return sendRestError(res, asServiceError(error), requestId);
+        return fail(asServiceError(error));
       }
     }
 
-    if (target || (signingName && this.#jsonBySigningName.has(signingName))) {
+    if (target || this.#jsonBySigningName.has(signingName)) {
       const [prefix = '', operation = ''] = (target ?? '').split('.');
       // A target names its service; only without one does the signing name decide.
-      const service = target
+      const route = target
         ? this.#json.get(prefix)
-        : signingName
-          ? this.#jsonBySigningName.get(signingName)
-          : undefined;
-      if (body === undefined) return sendJsonError(res, tooLarge(), requestId);
-      if (!service) {
-        return sendJsonError(
-          res,
+        : { signingName, service: this.#jsonBySigningName.get(signingName) };
+      if (!route?.service) {
+        return fail(
           new ServiceError(
             'UnknownOperationException',
             `No local service answers ${target ?? signingName}.`,
           ),
-          requestId,
         );
       }
+      if (route.signingName !== signingName) return fail(wrongScope(route.signingName, 'json'));
       let input: Record<string, unknown>;
       try {
         input =
@@ -129,37 +157,31 @@ export class LocalCloudServer {
         if (typeof input !== 'object' || input === null || Array.isArray(input))
           throw new Error('the body is not a JSON object');
       } catch (error) {
-        return sendJsonError(
-          res,
+        return fail(
           new ServiceError(
             'SerializationException',
             `Malformed request body: ${(error as Error).message}`,
           ),
-          requestId,
         );
       }
       try {
-        const output = await service.call(operation, input);
+        const output = await route.service.call(operation, input, context);
         res.writeHead(200, {
           'content-type': 'application/x-amz-json-1.1',
           'x-amzn-requestid': requestId,
         });
         return void res.end(JSON.stringify(output ?? {}));
       } catch (error) {
-        return sendJsonError(res, asServiceError(error), requestId);
+        return fail(asServiceError(error));
       }
     }
 
-    const params = new URLSearchParams(
-      req.method === 'GET' ? url.search : (body ?? Buffer.alloc(0)).toString('utf8'),
-    );
-    const service =
-      (signingName && this.#query.get(signingName)) || this.#queryByVersion(params.get('Version'));
+    const params = new URLSearchParams(req.method === 'GET' ? url.search : body.toString('utf8'));
+    const service = this.#query.get(signingName);
     if (service) {
       const action = params.get('Action') ?? '';
-      if (body === undefined) return sendQueryError(res, service.xmlns, tooLarge(), requestId);
       try {
-        const inner = await service.call(action, params);
+        const inner = await service.call(action, params, context);
         res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
         return void res.end(
           `<${action}Response xmlns="${service.xmlns}"><${action}Result>${inner}</${action}Result>` +
@@ -169,14 +191,9 @@ export class LocalCloudServer {
         return sendQueryError(res, service.xmlns, asServiceError(error), requestId);
       }
     }
-    if (body === undefined) return sendJsonError(res, tooLarge(), requestId);
-    const what = `${req.method} ${url.pathname}${signingName ? ` for ${signingName}` : ''}`;
-    // A query client cannot parse a JSON error: answer it in XML, as the service would.
+    const what = `${req.method} ${url.pathname} for ${signingName}`;
     const action = params.get('Action');
-    if (
-      action !== null ||
-      header(req, 'content-type')?.startsWith('application/x-www-form-urlencoded')
-    ) {
+    if (protocol === 'query' || action !== null) {
       return sendQueryError(
         res,
         '',
@@ -187,26 +204,88 @@ export class LocalCloudServer {
         requestId,
       );
     }
-    sendJsonError(
-      res,
+    fail(
       new ServiceError('UnknownOperationException', `The local cloud does not serve ${what}.`, 404),
-      requestId,
     );
-  }
-
-  #queryByVersion(version: string | null): QueryService | undefined {
-    if (!version) return undefined;
-    for (const service of this.#query.values()) if (service.xmlns.includes(version)) return service;
-    return undefined;
   }
 }
 
-/** `Credential=AKID/20260101/us-east-1/<service>/aws4_request` → `<service>`. */
-export function signingNameOf(authorization: string | undefined): string | undefined {
-  const match = /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(
-    authorization ?? '',
+/** The three wire shapes AWS answers in: Lambda's REST-JSON, JSON 1.1 (ECR, Logs), query (XML). */
+type Protocol = 'rest' | 'json' | 'query';
+
+function isForm(req: http.IncomingMessage): boolean {
+  return header(req, 'content-type')?.startsWith('application/x-www-form-urlencoded') ?? false;
+}
+
+function sendError(
+  res: http.ServerResponse,
+  protocol: Protocol,
+  error: ServiceError,
+  requestId: string,
+): void {
+  if (protocol === 'rest') sendRestError(res, error, requestId);
+  else if (protocol === 'json') sendJsonError(res, error, requestId);
+  else sendQueryError(res, '', error, requestId);
+}
+
+/** AWS's own codes and words for each way a signature fails, per protocol family. */
+function signatureError(problem: SignatureProblem, protocol: Protocol): ServiceError {
+  const query = protocol === 'query';
+  // Lambda answers 403; ECR and CloudWatch Logs 400; IAM and STS 403 (and 400 for a malformed header).
+  const status = protocol === 'json' ? 400 : 403;
+  switch (problem.kind) {
+    case 'missing':
+      return new ServiceError(
+        query ? 'MissingAuthenticationToken' : 'MissingAuthenticationTokenException',
+        query ? 'Request is missing Authentication Token' : 'Missing Authentication Token',
+        status,
+      );
+    case 'incomplete':
+      return new ServiceError(
+        query ? 'IncompleteSignature' : 'IncompleteSignatureException',
+        problem.detail,
+        query ? 400 : status,
+      );
+    case 'unknown-key':
+      return new ServiceError(
+        query ? 'InvalidClientTokenId' : 'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+        status,
+      );
+    case 'expired-token':
+      return new ServiceError(
+        query ? 'ExpiredToken' : 'ExpiredTokenException',
+        'The security token included in the request is expired',
+        status,
+      );
+    case 'mismatch':
+      return new ServiceError(
+        query ? 'SignatureDoesNotMatch' : 'InvalidSignatureException',
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+        status,
+      );
+    case 'expired-signature':
+      return new ServiceError(
+        query ? 'SignatureDoesNotMatch' : 'InvalidSignatureException',
+        `Signature expired: ${problem.signedAt} is now earlier than ${amzDate(new Date(problem.now.getTime() - 5 * 60_000))} (${amzDate(problem.now)} - 5 min.)`,
+        status,
+      );
+  }
+}
+
+function wrongScope(signingName: string, protocol: Protocol): ServiceError {
+  return new ServiceError(
+    protocol === 'query' ? 'SignatureDoesNotMatch' : 'InvalidSignatureException',
+    `Credential should be scoped to correct service: '${signingName}'. `,
+    protocol === 'json' ? 400 : 403,
   );
-  return match?.[1];
+}
+
+function amzDate(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function header(req: http.IncomingMessage, name: string): string | undefined {

@@ -1,6 +1,7 @@
 // What every service of the local cloud implements, whatever its wire protocol. The server
 // (server.ts) decodes requests into (operation, input) and encodes results and errors in
 // the service's own wire shape, so the AWS SDK raises its typed exceptions.
+import type { Caller } from './credentials.js';
 
 /** An error the AWS API would return: `code` is the exception name the SDK maps to a class. */
 export class ServiceError extends Error {
@@ -18,11 +19,21 @@ export class ServiceError extends Error {
   }
 }
 
+/** What a service knows of a request beyond its input: who signed it. */
+export interface RequestContext {
+  readonly caller: Caller;
+  readonly requestId: string;
+}
+
 /** JSON 1.1 services (ECR, CloudWatch Logs): `X-Amz-Target: <prefix>.<Operation>`. */
 export interface JsonService {
   /** e.g. `AmazonEC2ContainerRegistry_V20150921`, `Logs_20140328`. */
   readonly targetPrefix: string;
-  call(operation: string, input: Record<string, unknown>): Promise<unknown>;
+  call(
+    operation: string,
+    input: Record<string, unknown>,
+    context?: RequestContext,
+  ): Promise<unknown>;
 }
 
 /** Query services (IAM, STS): form-encoded `Action=...` in, XML out. */
@@ -32,7 +43,7 @@ export interface QueryService {
   /** The XML namespace of responses, e.g. `https://iam.amazonaws.com/doc/2010-05-08/`. */
   readonly xmlns: string;
   /** Returns the inner XML of `<ActionResult>` (may be empty). */
-  call(action: string, params: URLSearchParams): Promise<string>;
+  call(action: string, params: URLSearchParams, context?: RequestContext): Promise<string>;
 }
 
 /** The account every local resource belongs to. */

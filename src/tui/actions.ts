@@ -4,12 +4,13 @@
 // memory, timeout, environment, architecture) come from the project file when it names it.
 import path from 'node:path';
 import type { AwsTarget } from '../core/aws-target.js';
+import { repoOfImageName } from '../core/ecr-reference.js';
 import { deleteEcrRepo } from '../core/ecr-repos.js';
 import { LambdashError } from '../core/errors.js';
 import type { OperationOptions } from '../core/events.js';
 import { lineageTagsOf } from '../core/labels.js';
-import { deleteComponents } from '../core/lambda-components.js';
-import { createLambdaFunction } from '../core/lambda-functions.js';
+import { checkDeployment, deleteComponents } from '../core/lambda-components.js';
+import { createLambdaFunction, type LambdaFunctionOptions } from '../core/lambda-functions.js';
 import type { LineageRow } from '../core/lineage.js';
 import { createLocalImage } from '../core/local-images.js';
 import { runLocalImageTest } from '../core/local-test.js';
@@ -17,6 +18,7 @@ import {
   addResponder,
   getResponderOf,
   initProject,
+  loadBuildSecrets,
   loadTestData,
   type Project,
   type ProjectResponder,
@@ -96,8 +98,10 @@ export function createActions(context: ActionContext): Actions {
               ...operation(options),
             });
       const testData = project && entry ? await loadTestData(project, entry) : undefined;
+      const secrets = project && entry ? await loadBuildSecrets(project, entry) : {};
       const image = await createLocalImage(source, {
         ...operation(options),
+        ...(Object.keys(secrets).length ? { secrets } : {}),
         ...(entry ? { userLabels: { ...entry.labels } } : {}),
         ...(entry?.architecture === 'arm64' ? { platform: 'linux/arm64' as const } : {}),
         ...(testData ? { functionTestData: testData } : {}),
@@ -134,11 +138,8 @@ export function createActions(context: ActionContext): Actions {
       const target = requireTarget('deploy');
       const project = await context.project();
       const entry = projectResponderOf(project, row);
-      const remote =
-        row.remoteImage ??
-        (await pushToEcr(localImageOf(row, 'deploy'), { ...operation(options), target }));
       const name = entry?.name ?? row.lambdaFunction?.name ?? row.responder?.name;
-      const fn = await createLambdaFunction(remote, {
+      const settings: LambdaFunctionOptions = {
         ...operation(options),
         target,
         ...(name ? { name } : {}),
@@ -152,7 +153,18 @@ export function createActions(context: ActionContext): Actions {
         ...(entry?.memorySize ? { memorySize: entry.memorySize } : {}),
         ...(entry?.timeout ? { timeout: entry.timeout } : {}),
         ...(entry?.architecture ? { architecture: entry.architecture } : {}),
-      });
+      };
+      let remote = row.remoteImage;
+      if (!remote) {
+        const image = localImageOf(row, 'deploy');
+        // Settings Lambda would refuse are refused before the push: ECR stays as it was.
+        await checkDeployment(repoOfImageName(image.name), {
+          ...settings,
+          tag: image.tag || 'latest',
+        });
+        remote = await pushToEcr(image, { ...operation(options), target });
+      }
+      const fn = await createLambdaFunction(remote, settings);
       return `Deployed ${fn.name} (${fn.state}${row.lambdaFunction ? ', updated in place' : ''}).`;
     },
 

@@ -2,6 +2,7 @@
 // the errors kept this session with their hints and causes, and the settings.
 import { Text } from 'ink';
 import type { ReactNode } from 'react';
+import { escapeControlCharacters } from '../core/control-characters.js';
 import type { LambdashError } from '../core/errors.js';
 import type { LineageRow } from '../core/lineage.js';
 import { formatAge, formatBytes, formatClock } from './format.js';
@@ -146,16 +147,18 @@ export function ErrorsPanel(
         {error.code ? ` [${error.code}]` : ''}
       </Text>,
     );
-    for (const line of wrapWords(error.message, inner)) lines.push(<Text> {line}</Text>);
+    // Messages quote user input: its controls are shown, never obeyed by the terminal.
+    const shown = (text: string) => escapeControlCharacters(text, { keepLayout: true });
+    for (const line of wrapWords(shown(error.message), inner)) lines.push(<Text> {line}</Text>);
     if (error.hint) {
-      for (const line of wrapWords(`Hint: ${error.hint}`, inner)) {
+      for (const line of wrapWords(`Hint: ${shown(error.hint)}`, inner)) {
         lines.push(<Text color={color(theme.status.info)}> {line}</Text>);
       }
     }
     let cause = error.cause as Error | undefined;
     for (let depth = 0; cause && depth < 3; depth++) {
       const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-      for (const line of wrapWords(`Cause: ${text}`, inner)) {
+      for (const line of wrapWords(`Cause: ${shown(text)}`, inner)) {
         lines.push(<Text color={color(theme.ui.dim)}> {line}</Text>);
       }
       cause = cause instanceof Error ? (cause.cause as Error | undefined) : undefined;

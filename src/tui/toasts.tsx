@@ -3,6 +3,7 @@
 // their details (message, hint, code, cause), which the app keeps after the toast is gone.
 import { Box, Text } from 'ink';
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { escapeControlCharacters } from '../core/control-characters.js';
 import type { LambdashError } from '../core/errors.js';
 import { color, useTheme } from './theme.js';
 
@@ -55,8 +56,11 @@ export function useToasts(
   }, []);
 
   const show = useCallback(
-    (level: ToastLevel, text: string, hint?: string) => {
+    (level: ToastLevel, raw: string, rawHint?: string) => {
       const id = next.current++;
+      // A toast is one line, and messages quote user input: its controls are shown, not obeyed.
+      const text = escapeControlCharacters(raw);
+      const hint = rawHint === undefined ? undefined : escapeControlCharacters(rawHint);
       setToasts((current) =>
         [...current, { id, level, text, hint, fading: false }].slice(-MAX_TOASTS),
       );

@@ -2,6 +2,7 @@
 // gets an AbortController (Esc cancels it), folds the core's events into its progress, and
 // ends with a toast and a log line; a failure is kept for the errors panel, never thrown.
 import { useCallback, useRef, useState } from 'react';
+import { escapeControlCharacters } from '../core/control-characters.js';
 import { isLambdashError, type LambdashError } from '../core/errors.js';
 import type { LambdashEvent, OperationOptions } from '../core/events.js';
 import {
@@ -48,7 +49,10 @@ export function useOperations(
 
   const write = useCallback(
     (level: LogLevel, text: string) =>
-      setLog((entries) => [...entries, { at: clock(), level, text }].slice(-LOG_LIMIT)),
+      setLog((entries) =>
+        // One line per entry, shown and never obeyed by the terminal (messages quote user input).
+        [...entries, { at: clock(), level, text: escapeControlCharacters(text) }].slice(-LOG_LIMIT),
+      ),
     [clock],
   );
   const keepError = useCallback(

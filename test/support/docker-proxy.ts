@@ -1,7 +1,8 @@
 // A stand-in Docker socket for tests: a unix socket that forwards every connection to the real
 // engine's socket, and that a test can kill at any moment to make "the engine went away" happen
-// in the middle of an operation. Point DOCKER_HOST at `host` to send lambdash through it.
-import { mkdtempSync, rmSync } from 'node:fs';
+// in the middle of an operation (and restart, for "the engine is back" at the same address).
+// Point DOCKER_HOST at `host` to send lambdash through it.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,8 @@ export interface DockerProxy {
   readonly requests: readonly string[];
   /** Stops accepting connections and cuts every open one, both ways. */
   kill(): Promise<void>;
+  /** After kill(): serves again at the same `host`. */
+  restart(): Promise<void>;
 }
 
 export interface ProxyAnswer {
@@ -46,7 +49,7 @@ export async function startDockerProxy(options: DockerProxyOptions = {}): Promis
     socket.once('close', () => open.delete(socket));
     socket.on('error', () => socket.destroy());
   };
-  const server = net.createServer((client) => {
+  const serve = (client: net.Socket) => {
     const engine = net.connect(target);
     track(client);
     track(engine);
@@ -83,11 +86,16 @@ export async function startDockerProxy(options: DockerProxyOptions = {}): Promis
     engine.pipe(client);
     client.once('close', () => engine.destroy());
     engine.once('close', () => client.destroy());
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(socketPath, resolve);
-  });
+  };
+  const listen = async () => {
+    const server = net.createServer(serve);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, resolve);
+    });
+    return server;
+  };
+  let server = await listen();
   let killed: Promise<void> | undefined;
   return {
     host: `unix://${socketPath}`,
@@ -101,6 +109,12 @@ export async function startDockerProxy(options: DockerProxyOptions = {}): Promis
         for (const socket of open) socket.destroy();
       });
       return killed;
+    },
+    async restart() {
+      await killed;
+      mkdirSync(dir, { recursive: true });
+      server = await listen();
+      killed = undefined;
     },
   };
 }

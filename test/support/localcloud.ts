@@ -9,12 +9,40 @@ import {
 } from '@aws-sdk/client-ecr';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { CredentialAuthority } from '../../src/localcloud/credentials.js';
+import { findLocalCloudCredentials } from '../../src/localcloud/discovery.js';
+import { LocalCloudServer } from '../../src/localcloud/server.js';
 import { testDocker } from './docker.js';
 
-export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+/** A key pair for servers a test builds itself (`testServer`): no data folder behind it. */
+export const testKeys = {
+  accessKeyId: 'AKIALAMBDASHTESTKEYS',
+  secretAccessKey: 'a-secret-only-these-tests-know',
+};
+
+/** A bare LocalCloudServer that takes requests signed with `testKeys`. */
+export function testServer(): LocalCloudServer {
+  return new LocalCloudServer(new CredentialAuthority(testKeys));
+}
+
+/** The keys of the local cloud at `endpoint`, found the way lambdash finds them (its note). */
+export function cloudCredentials(endpoint: string): AwsCredentialIdentityProvider {
+  const port = Number(new URL(endpoint).port);
+  return async () => {
+    const found = await findLocalCloudCredentials(port);
+    if (!found) throw new Error(`no local cloud keys found for ${endpoint}`);
+    return found;
+  };
+}
 
 export function cloudClients(endpoint: string, options: { maxAttempts?: number } = {}) {
-  const config = { endpoint, region: 'us-east-1', credentials, ...options };
+  const config = {
+    endpoint,
+    region: 'us-east-1',
+    credentials: cloudCredentials(endpoint),
+    ...options,
+  };
   return {
     lambda: new LambdaClient(config),
     ecr: new ECRClient(config),

@@ -1,8 +1,11 @@
 // `lambdash build [responders...]`: each responder's container image, tested with its test
 // data when it has some (a failed test leaves the previous image under the name).
 import type { Command } from 'commander';
+import { readBuildSecrets } from '../../core/build-secrets.js';
 import { createLocalImage, type LocalImage } from '../../core/local-images.js';
 import type { TestData } from '../../core/local-test.js';
+import { validateTag } from '../../core/names.js';
+import { loadBuildSecrets } from '../../core/project.js';
 import type { Responder } from '../../core/responder.js';
 import type { CommandKit } from '../command.js';
 import type { CliContext } from '../context.js';
@@ -14,6 +17,7 @@ import {
   readResponder,
   testDataOf,
 } from '../responders.js';
+import { parseSecretOption } from '../secret-option.js';
 
 export interface BuiltImage {
   readonly name: string;
@@ -24,6 +28,8 @@ export interface BuiltImage {
 
 export interface BuildOptions {
   readonly tag?: string;
+  /** `--secret` values, as docker build takes them. */
+  readonly secret?: readonly string[];
   readonly cache?: boolean;
   readonly warmup?: boolean;
   readonly test?: boolean;
@@ -41,8 +47,11 @@ export function registerBuild(program: Command, kit: CommandKit): void {
   ).action(
     kit.action(async (ctx, [names], options) => {
       const chosen = await chooseResponders(ctx, names as string[], handlerOf(options));
+      // Every responder is read first: a mistake in the last one builds nothing.
+      const prepared: PreparedBuild[] = [];
+      for (const one of chosen) prepared.push(await prepareBuild(ctx, one, options));
       const built: BuiltImage[] = [];
-      for (const responder of chosen) built.push((await buildOne(ctx, responder, options)).built);
+      for (const one of prepared) built.push(await buildPrepared(ctx, one, options));
       ctx.result(built, (list) =>
         formatTable(
           ['RESPONDER', 'IMAGE', 'ID', 'SIZE', 'TESTED'],
@@ -66,6 +75,11 @@ export function withBuildOptions(command: Command): Command {
     .option('--tag <tag>', 'the image tag', 'latest')
     .option('--no-cache', "build without the Docker engine's layer cache")
     .option('--warmup', 'run the test payload during the build and keep the compiled code')
+    .option(
+      '--secret <id=ID,env=VAR|id=ID,src=FILE>',
+      'a build secret for RUN steps, kept in no layer (repeatable; on top of lambdash.json; needs BuildKit)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--no-test', 'skip the tests with the test data');
 }
 
@@ -73,23 +87,48 @@ export function handlerOf(options: Record<string, unknown>): { handler?: string 
   return typeof options.handler === 'string' ? { handler: options.handler } : {};
 }
 
-/** Builds one responder's image (with its test, unless `test` is false). */
-export async function buildOne(
+/** A responder read and checked, with its test data and secrets, ready to build. */
+export interface PreparedBuild {
+  readonly chosen: ChosenResponder;
+  readonly responder: Responder;
+  readonly testData: TestData | undefined;
+  readonly secrets: Record<string, Uint8Array>;
+}
+
+/** Reads (finds, checks and hashes) the responder and its test data; builds nothing. */
+export async function prepareBuild(
   ctx: CliContext,
   chosen: ChosenResponder,
   options: BuildOptions,
-): Promise<{ built: BuiltImage; responder: Responder; testData: TestData | undefined }> {
+): Promise<PreparedBuild> {
+  if (options.tag) validateTag(options.tag);
+  const given = Object.fromEntries((options.secret ?? []).map(parseSecretOption));
   const responder = await readResponder(ctx, chosen);
-  ctx.note(`building ${responder.name} from ${responder.source}`);
   const testData = options.test === false ? undefined : await testDataOf(chosen);
+  // The command line's secrets win over the project's of the same id.
+  const secrets = {
+    ...(chosen.project ? await loadBuildSecrets(chosen.project, chosen.spec) : {}),
+    ...(await readBuildSecrets(given)),
+  };
+  return { chosen, responder, testData, secrets };
+}
+
+/** Builds a prepared responder's image (with its test, unless `test` is false). */
+export async function buildPrepared(
+  ctx: CliContext,
+  { chosen, responder, testData, secrets }: PreparedBuild,
+  options: BuildOptions,
+): Promise<BuiltImage> {
+  ctx.note(`building ${responder.name} from ${responder.source}`);
   const image = await createLocalImage(responder, {
     ...ctx.operation,
     ...(options.tag ? { tag: options.tag } : {}),
     ...(options.cache === false ? { noCache: true } : {}),
     ...(options.warmup ? { warmup: true } : {}),
     ...(testData ? { functionTestData: testData } : {}),
+    ...(Object.keys(secrets).length ? { secrets } : {}),
     userLabels: chosen.spec.labels,
     platform: platformOf(chosen.spec.architecture),
   });
-  return { built: { name: responder.name, image, tested: !!testData }, responder, testData };
+  return { name: responder.name, image, tested: !!testData };
 }

@@ -44,11 +44,15 @@ export function registerCloud(program: Command, kit: CommandKit): void {
             'Use that one (lambdash commands find it by themselves), or give another --port.',
           );
         }
+        // The keys are this data folder's own: a client needs them to sign (see docs/localcloud.md).
+        const credentials = await target.clients.sts.config.credentials();
         const env = {
           AWS_ENDPOINT_URL: target.endpoint!,
           AWS_REGION: target.region,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
+          // The AWS CLI v1 and older SDKs read only this one.
+          AWS_DEFAULT_REGION: target.region,
+          AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
         };
         ctx.result(
           { endpoint: target.endpoint, region: target.region, accountId: target.accountId, env },

@@ -5,17 +5,26 @@ import type { Command } from 'commander';
 import type { LambdaFunction, RemoteImage } from '../../core/aws-resources.js';
 import {
   type ComponentTestResult,
+  checkDeployment,
   type LambdaComponents,
   runTest,
   withLambdaFunction,
   withRemoteImage,
 } from '../../core/lambda-components.js';
+import type { LambdaFunctionOptions } from '../../core/lambda-functions.js';
+import { roleNameOf } from '../../core/lambda-roles.js';
 import type { CommandKit } from '../command.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatTable, shortId } from '../format.js';
 import { type ChosenResponder, chooseResponders } from '../responders.js';
-import { buildOne, handlerOf, withBuildOptions } from './build.js';
+import {
+  buildPrepared,
+  handlerOf,
+  type PreparedBuild,
+  prepareBuild,
+  withBuildOptions,
+} from './build.js';
 
 export interface Deployed {
   readonly name: string;
@@ -44,9 +53,14 @@ export function registerDeploy(program: Command, kit: CommandKit): void {
     )
     .action(
       kit.action(async (ctx, [names], options) => {
+        // Everything is checked before the first change: a role or a setting that AWS would
+        // refuse leaves the local images, ECR and Lambda as they were (exit 2: nothing changed).
+        if (options.role !== undefined) roleNameOf(String(options.role));
         const chosen = await chooseResponders(ctx, names as string[], handlerOf(options));
+        const plans: DeployPlan[] = [];
+        for (const one of chosen) plans.push(await planDeploy(ctx, one, options));
         const deployed: Deployed[] = [];
-        for (const one of chosen) deployed.push(await deployOne(ctx, one, options));
+        for (const plan of plans) deployed.push(await deployOne(ctx, plan, options));
         ctx.result(deployed, (list) =>
           formatTable(
             ['RESPONDER', 'IMAGE', 'REMOTE', 'FUNCTION', 'STATE', 'TEST'],
@@ -65,13 +79,41 @@ export function registerDeploy(program: Command, kit: CommandKit): void {
     );
 }
 
-async function deployOne(
+/** A responder read, and its deployment checked, before anything is built. */
+interface DeployPlan {
+  readonly build: PreparedBuild;
+  readonly functionOptions: LambdaFunctionOptions;
+}
+
+async function planDeploy(
   ctx: CliContext,
   chosen: ChosenResponder,
   options: Record<string, unknown>,
-): Promise<Deployed> {
+): Promise<DeployPlan> {
+  const build = await prepareBuild(ctx, chosen, options);
   const spec = chosen.spec;
-  const { built, responder, testData } = await buildOne(ctx, chosen, options);
+  const functionOptions = await checkDeployment(build.responder.name, {
+    ...ctx.operation,
+    target: await ctx.target(),
+    tag: String(options.tag),
+    name: build.responder.name,
+    userLabels: { ...spec.labels },
+    ...(chosen.project ? { environment: { ...spec.environment } } : {}),
+    ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
+    ...(spec.timeout ? { timeout: spec.timeout } : {}),
+    ...(spec.architecture ? { architecture: spec.architecture } : {}),
+    ...(options.role ? { role: String(options.role) } : {}),
+  });
+  return { build, functionOptions };
+}
+
+async function deployOne(
+  ctx: CliContext,
+  { build, functionOptions }: DeployPlan,
+  options: Record<string, unknown>,
+): Promise<Deployed> {
+  const { responder, testData } = build;
+  const built = await buildPrepared(ctx, build, options);
   let components: LambdaComponents = {
     responder,
     localImage: built.image,
@@ -87,15 +129,9 @@ async function deployOne(
   });
   ctx.note(`deploying ${responder.name}: function`);
   components = await withLambdaFunction(components, {
+    ...functionOptions,
     ...ctx.operation,
     target,
-    name: responder.name,
-    userLabels: { ...spec.labels },
-    ...(chosen.project ? { environment: { ...spec.environment } } : {}),
-    ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
-    ...(spec.timeout ? { timeout: spec.timeout } : {}),
-    ...(spec.architecture ? { architecture: spec.architecture } : {}),
-    ...(options.role ? { role: String(options.role) } : {}),
   });
   let test: Deployed['test'] = null;
   if (testData) {

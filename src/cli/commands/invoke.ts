@@ -87,7 +87,7 @@ export function registerInvoke(program: Command, kit: CommandKit): void {
           }
           throw error;
         } finally {
-          if (started) await stopContainer(started);
+          if (started) await stopStarted(ctx, started);
         }
       }),
     );
@@ -104,6 +104,21 @@ function eventPayload(template: EventTemplateName, argument: unknown, file: unkn
   return createEventFromTemplate(template);
 }
 
+/**
+ * Stops the container started for the invocation. Its failure (the engine went away) only
+ * warns: the answer, or the function's error, is what the command reports and exits with, and
+ * the container, being this process's, goes with the next lambdash command to reach the engine.
+ */
+async function stopStarted(ctx: CliContext, container: Container): Promise<void> {
+  try {
+    await stopContainer(container);
+  } catch (error) {
+    ctx.warn(
+      `${error instanceof Error ? error.message : String(error)} The container ${container.name} is removed by the next lambdash command that reaches the Docker engine.`,
+    );
+  }
+}
+
 /** A running container of the image named `name`, or one started for this invocation. */
 async function containerOf(
   ctx: CliContext,
@@ -116,6 +131,7 @@ async function containerOf(
   const spec = project?.responders.find((r) => r.name === name);
   const container = await runImageLocally(image, {
     ...ctx.operation,
+    ownedByProcess: true,
     ...(spec && Object.keys(spec.environment).length ? { environment: spec.environment } : {}),
     ...(spec?.timeout ? { timeout: spec.timeout } : {}),
     ...(spec?.memorySize ? { memorySize: spec.memorySize } : {}),

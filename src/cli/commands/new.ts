@@ -7,6 +7,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { escapeControlCharacters } from '../../core/control-characters.js';
 import { LambdashError } from '../../core/errors.js';
 import { templatesDir } from '../../core/paths.js';
 import { addResponder, initProject, PROJECT_FILE_NAME, type Project } from '../../core/project.js';
@@ -92,7 +93,7 @@ async function scaffold(
   if (!RESPONDER_NAME.test(name)) {
     throw new LambdashError(
       'INVALID_NAME',
-      `"${name}" cannot name a responder.`,
+      `"${escapeControlCharacters(name)}" cannot name a responder.`,
       'Use 2 to 64 lower-case letters and digits, with "-" or "_" between them (it names the image, the ECR repository and the Lambda function), such as "orders-api".',
     );
   }

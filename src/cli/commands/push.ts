@@ -3,6 +3,8 @@
 import type { Command } from 'commander';
 import type { RemoteImage } from '../../core/aws-resources.js';
 import { LambdashError } from '../../core/errors.js';
+import { getLocalImage, type LocalImage } from '../../core/local-images.js';
+import { validateImageName, validateTag } from '../../core/names.js';
 import { pushToEcr } from '../../core/push.js';
 import type { CommandKit } from '../command.js';
 import { formatBytes, formatTable } from '../format.js';
@@ -22,6 +24,9 @@ export function registerPush(program: Command, kit: CommandKit): void {
     .option('--repo <repository>', 'the repository (default: the image name; one image only)')
     .action(
       kit.action(async (ctx, [names], options) => {
+        // Checked before the first push: a mistake in the last name pushes nothing.
+        if (options.tag !== undefined) validateTag(String(options.tag));
+        if (options.repo !== undefined) validateImageName(String(options.repo));
         const targets = await chooseNames(ctx, names as string[]);
         if (options.repo && targets.length > 1) {
           throw new LambdashError(
@@ -30,11 +35,13 @@ export function registerPush(program: Command, kit: CommandKit): void {
             'Push one image with --repo, or leave --repo out (each image goes to the repository of its name).',
           );
         }
+        const images: { name: string; image: LocalImage }[] = [];
+        for (const { name } of targets) images.push({ name, image: await getLocalImage(name) });
         const target = await ctx.target();
         const pushed: Pushed[] = [];
-        for (const { name } of targets) {
+        for (const { name, image } of images) {
           ctx.note(`pushing ${name} to ${target.description}`);
-          const remoteImage = await pushToEcr(name, {
+          const remoteImage = await pushToEcr(image, {
             ...ctx.operation,
             target,
             ...(options.tag ? { tag: String(options.tag) } : {}),

@@ -35,6 +35,8 @@ export function registerRun(program: Command, kit: CommandKit): void {
         };
         const container = await runImageLocally(local, {
           ...ctx.operation,
+          // In the foreground the container lives as long as this command does.
+          ownedByProcess: !options.detach,
           ...(options.port !== undefined ? { port: parsePort(String(options.port)) } : {}),
           ...(Object.keys(environment).length ? { environment } : {}),
           ...(spec?.timeout ? { timeout: spec.timeout } : {}),

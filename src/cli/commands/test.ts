@@ -37,10 +37,12 @@ export function registerTest(program: Command, kit: CommandKit): void {
     .option('--timeout <seconds>', 'how long the invocation may take', '30')
     .action(
       kit.action(async (ctx, [names], options) => {
+        // The options are checked before any container starts.
+        const given = givenTestData(options);
         const targets = await testTargets(ctx, names as string[]);
         const outcomes: TestOutcome[] = [];
         for (const target of targets) {
-          const testData = await testDataFor(target.testData, options);
+          const testData = given.testDataFor(target.testData);
           const image = await getLocalImage(target.image);
           if (target.hash && image.responder?.hash && image.responder.hash !== target.hash) {
             ctx.warn(
@@ -108,8 +110,18 @@ async function testTargets(ctx: CliContext, names: readonly string[]): Promise<T
   return targets;
 }
 
-async function testDataFor(fromProject: TestData | undefined, options: Record<string, unknown>) {
+/** The test data the options give (checked now), and how they apply to a responder's own. */
+function givenTestData(options: Record<string, unknown>): {
+  testDataFor(fromProject: TestData | undefined): TestData | undefined;
+} {
   const timeout = Number(options.timeout);
+  if (!/^\d+$/.test(String(options.timeout)) || timeout < 1 || timeout > 900) {
+    throw new LambdashError(
+      'INVALID_OPTION',
+      `"${String(options.timeout)}" is not a test timeout.`,
+      'Give --timeout in whole seconds, from 1 to 900 (Lambda’s limits).',
+    );
+  }
   const payload = options.payload as string | undefined;
   const expected = options.expected as string | undefined;
   if ((payload === undefined) !== (expected === undefined)) {
@@ -119,15 +131,19 @@ async function testDataFor(fromProject: TestData | undefined, options: Record<st
       'Give both, or neither to use the test data of lambdash.json. To only see an answer, use `lambdash invoke`.',
     );
   }
-  const data: TestData | undefined =
+  const override: TestData | undefined =
     payload !== undefined
       ? {
           payload: parsePayload(payload, '--payload'),
           expected: parsePayload(expected!, '--expected'),
         }
-      : fromProject;
-  if (!data) return undefined;
-  return { ...data, timeout: data.timeout ?? timeout };
+      : undefined;
+  return {
+    testDataFor(fromProject) {
+      const data = override ?? fromProject;
+      return data ? { ...data, timeout: data.timeout ?? timeout } : undefined;
+    },
+  };
 }
 
 /**

@@ -3,7 +3,11 @@
 // set, which tests use), in a file of its own (invoke-payloads.json) so that settings stay
 // readable. A file that is not JSON, or entries of the wrong shape, are ignored and reported,
 // never fatal; a file that cannot be read is not overwritten.
-import { join } from 'node:path';
+//
+// Payloads may hold tokens and personal data: the file is the user's alone (0600), also when an
+// older lambdash left it readable by all, and a folder made for it is too (0700).
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Conf from 'conf';
 
 export interface SavedPayload {
@@ -26,6 +30,8 @@ export interface PayloadStore {
 
 export const HISTORY_LIMIT = 100;
 const CONFIG_NAME = 'invoke-payloads';
+const FILE_MODE = 0o600;
+const FOLDER_MODE = 0o700;
 
 interface Entry {
   history: string[];
@@ -47,11 +53,25 @@ class ConfPayloadStore implements PayloadStore {
 
   constructor(cwd: string | undefined) {
     try {
-      this.#conf = new Conf<{ functions: Data }>({
+      // A folder we make is ours alone; one that exists (a shared LAMBDASH_CONFIG_DIR) is left as it is.
+      if (cwd && !existsSync(cwd)) mkdirSync(cwd, { recursive: true, mode: FOLDER_MODE });
+      const conf = new Conf<{ functions: Data }>({
         projectName: 'lambdash',
         configName: CONFIG_NAME,
+        configFileMode: FILE_MODE,
         ...(cwd ? { cwd } : {}),
       });
+      // A file that cannot be made private is not used (the session's memory serves).
+      try {
+        // The default folder is lambdash's own (conf makes it with the umask's mode).
+        if (!cwd) chmodSync(dirname(conf.path), FOLDER_MODE);
+        // conf writes with its mode, but a file written before keeps the one it has until then.
+        if (existsSync(conf.path)) chmodSync(conf.path, FILE_MODE);
+      } catch (error) {
+        this.problem = `${conf.path} cannot be made private to you (${(error as Error).message}): payloads are kept for this session only.`;
+        return;
+      }
+      this.#conf = conf;
     } catch (error) {
       const path = cwd ? join(cwd, `${CONFIG_NAME}.json`) : `lambdash's ${CONFIG_NAME}.json`;
       this.problem = unreadable(path, error);

@@ -11,12 +11,12 @@ import {
   deleteContainer,
   getAllContainers,
   isContainerRunning,
-  removeStoppedContainers,
   runImageLocally,
   sendLocalRequest,
   stopContainer,
 } from '../../../src/core/containers.js';
-import { getDockerEngine } from '../../../src/core/docker.js';
+import { getDocker, getDockerEngine } from '../../../src/core/docker.js';
+import { sweepLeftovers } from '../../../src/core/leftovers.js';
 import {
   createLocalImage,
   type LocalImage,
@@ -259,7 +259,7 @@ describe('containers', () => {
     await run(images.echo);
     expect(await containerExists(first.id)).toBe(true);
     // The same sweep, with no minute to wait for.
-    await removeStoppedContainers(0);
+    await sweepLeftovers(getDocker(), { graceMs: 0 });
     expect(await containerExists(first.id)).toBe(false);
   });
 

@@ -533,14 +533,15 @@ describe('createLocalImage', () => {
     const responder = await responderFor(echo, 'build-args');
     const at = makeTempDir();
     const buildArgs = { APP_MODE: 'test', NOTE: 'line one\nRUN touch /pwned' };
-    // A step of the user's own that writes what the build saw of both args.
+    // A step of the user's own that writes what the build saw of both args: after them, since
+    // lambdash declares them after its own RUN steps (a RUN step records the args in scope).
     const image = await createLocalImage(responder, {
       buildAt: at,
       buildArgs,
       dockerfileUpdate: (text) =>
         text.replace(
-          'WORKDIR /var/task',
-          `WORKDIR /var/task\nRUN ["node", "-e", "require('fs').writeFileSync('/var/task/args.json', JSON.stringify({ mode: process.env.APP_MODE, note: process.env.NOTE }))"]`,
+          'ARG NOTE\n',
+          `ARG NOTE\nRUN ["node", "-e", "require('fs').writeFileSync('/var/task/args.json', JSON.stringify({ mode: process.env.APP_MODE, note: process.env.NOTE }))"]\n`,
         ),
     });
     const dockerfile = readFileSync(path.join(at, 'Dockerfile'), 'utf8');

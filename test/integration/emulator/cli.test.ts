@@ -1,6 +1,7 @@
 // The emulator as users run it: `node dist/runtime/bootstrap.cjs <handler> --task-root DIR
 // --port 0`, invoked over its real HTTP Invoke API, with its stdout read as the function's log.
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -161,6 +162,18 @@ describe('emulator CLI: a working handler', () => {
     const after = await emulator.invoke('{}');
     await logOf(emulator, after.headers.get('x-amzn-requestid')!);
     expect(starts()).toBe(before + 1);
+  });
+
+  it('refuses a Host name an attacker could own (DNS rebinding), and answers loopback, IP and container names', async () => {
+    const starts = () => emulator.stdout().match(/^START /gm)?.length ?? 0;
+    const before = starts();
+    const status = (host: string) => postWithHost(emulator.url, host, '{}');
+    expect(await status('rebind.evil.example')).toBe(403);
+    expect(await status('rebind.evil.example:8080')).toBe(403);
+    expect(starts()).toBe(before);
+    for (const host of ['127.0.0.1:9000', 'localhost', 'lambda', 'host.docker.internal:9000']) {
+      expect(await status(host)).toBe(200);
+    }
   });
 
   it('returns the log tail for X-Amz-Log-Type: Tail, ending in the REPORT line', async () => {
@@ -616,3 +629,15 @@ describe('emulator CLI: usage', () => {
     expect(cli.stdout()).toMatch(/^usage: bootstrap <file\.export> \[--port 8080\]/);
   });
 });
+
+/** POSTs `body` to the invoke URL with a Host header of our choosing (fetch sends its own). */
+function postWithHost(url: string, host: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', headers: { Host: host } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}

@@ -23,8 +23,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEcrService } from '../../../src/localcloud/ecr.js';
 import { type Registry, startRegistry } from '../../../src/localcloud/registry.js';
-import { LocalCloudServer } from '../../../src/localcloud/server.js';
+import { basicAuthorization } from '../../../src/localcloud/registry-auth.js';
+import type { LocalCloudServer } from '../../../src/localcloud/server.js';
 import { buildTestImage, removeImages, testDocker } from '../../support/docker.js';
+import { testKeys, testServer } from '../../support/localcloud.js';
 import { makeTempDir, removeTempDirs } from '../../support/temp-tree.js';
 
 const DOCKER_V2 = 'application/vnd.docker.distribution.manifest.v2+json';
@@ -46,14 +48,14 @@ let registry: Registry;
 let cloud: Cloud;
 
 async function startCloud(): Promise<Cloud> {
-  const server = new LocalCloudServer();
+  const server = testServer();
   const ecr = await createEcrService({ dataDir, registry });
   server.registerJson('ecr', ecr.service);
   const port = await server.listen(0);
   const client = new ECRClient({
     endpoint: `http://127.0.0.1:${port}`,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: testKeys,
   });
   return {
     server,
@@ -140,9 +142,16 @@ async function tagLocally(reference: string, repository: string, tag: string): P
   return target;
 }
 
+/** The registry's credentials, for reading its own view directly. */
+function registryAuth(): { authorization: string } {
+  return { authorization: basicAuthorization(registry.credentials!) };
+}
+
 /** The registry's own view, to check ECR never disagrees with it. */
 async function registryTags(repository: string): Promise<string[] | 'unknown'> {
-  const response = await fetch(`${registry.url}/v2/${repository}/tags/list`);
+  const response = await fetch(`${registry.url}/v2/${repository}/tags/list`, {
+    headers: registryAuth(),
+  });
   if (response.status === 404) return 'unknown';
   return (((await response.json()) as { tags: string[] | null }).tags ?? []).sort();
 }
@@ -385,6 +394,8 @@ describe('authorization token', () => {
     expect(data.proxyEndpoint).toBe(registry.url);
     const decoded = Buffer.from(data.authorizationToken!, 'base64').toString();
     expect(decoded).toMatch(/^AWS:[A-Za-z0-9+/=]{40,}$/);
+    // The registry's own credentials: the token is what opens it.
+    expect(decoded).toBe(`AWS:${registry.credentials!.password}`);
     const twelveHours = 12 * 3600_000;
     expect(data.expiresAt!.getTime()).toBeGreaterThanOrEqual(before + twelveHours - 1000);
     expect(data.expiresAt!.getTime()).toBeLessThanOrEqual(Date.now() + twelveHours + 1000);
@@ -423,7 +434,7 @@ describe('images pushed with the token', () => {
     const detail = imageDetails![0]!;
 
     const manifestResponse = await fetch(`${registry.url}/v2/${name}/manifests/v1`, {
-      headers: { accept: DOCKER_V2 },
+      headers: { accept: DOCKER_V2, ...registryAuth() },
     });
     const manifestText = await manifestResponse.text();
     const manifest = JSON.parse(manifestText) as {
@@ -634,7 +645,7 @@ describe('images pushed with the token', () => {
     expect(await registryTags(name)).toBe('unknown');
     const manifest = await fetch(`${registry.url}/v2/${name}/manifests/${digest}`, {
       method: 'HEAD',
-      headers: { accept: DOCKER_V2 },
+      headers: { accept: DOCKER_V2, ...registryAuth() },
     });
     expect(manifest.status).toBe(404);
 

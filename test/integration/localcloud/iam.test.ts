@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../../src/localcloud/index.js';
+import { cloudCredentials } from '../../support/localcloud.js';
 import { makeTempDir, removeTempDirs } from '../../support/temp-tree.js';
 
 const TRUST = JSON.stringify({
@@ -46,7 +47,7 @@ function client(endpoint: string): IAMClient {
   return new IAMClient({
     endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: cloudCredentials(endpoint),
   });
 }
 

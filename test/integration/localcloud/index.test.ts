@@ -11,6 +11,7 @@ import {
   PortInUseError,
   startLocalCloud,
 } from '../../../src/localcloud/index.js';
+import { cloudCredentials } from '../../support/localcloud.js';
 import { makeTempDir, removeTempDirs } from '../../support/temp-tree.js';
 
 afterAll(removeTempDirs);
@@ -19,7 +20,7 @@ async function callerAccount(endpoint: string): Promise<string | undefined> {
   const sts = new STSClient({
     endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: cloudCredentials(endpoint),
   });
   try {
     return (await sts.send(new GetCallerIdentityCommand({}))).Account;

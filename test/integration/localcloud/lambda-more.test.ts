@@ -495,8 +495,10 @@ describe('function states', () => {
       await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 60 }, { FunctionName: name });
       const got = await lambda.send(new GetFunctionCommand({ FunctionName: name }));
       expect(got.Configuration).toMatchObject({ State: 'Active', Timeout: 3 });
+      // The gate is not the cloud's registry, so Lambda sends it no credentials; refused
+      // there, the image is found in the cloud's own registry, as for a port of an earlier run.
       expect(got.Code?.ResolvedImageUri).toMatch(
-        new RegExp(`^${gate.host}/${repositoryName}@sha256:[a-f0-9]{64}$`),
+        new RegExp(`^${cloud.services.registryHost}/${repositoryName}@sha256:[a-f0-9]{64}$`),
       );
       expect((await invoke(name, { value: 'active' })).body.echo).toBe('active');
       await lambda.send(new DeleteFunctionCommand({ FunctionName: name }));
@@ -598,8 +600,10 @@ describe('the Docker engine going away', () => {
       // One attempt per call: the service's own answer, not the SDK's retries of it.
       const c = cloudClients(other.endpoint, { maxAttempts: 1 });
       const role = await createServiceRole(c.iam, `lambda-engine-${suffix}`);
+      // In this cloud's own registry: the first one's asks for the first one's token.
+      const { uri: otherUri } = await pushToLocalEcr(c.ecr, repositoryName, imageId, 'v1');
       const name = fnName('engine');
-      await createActive({ FunctionName: name, Role: role }, c.lambda);
+      await createActive({ FunctionName: name, Role: role, ImageUri: otherUri }, c.lambda);
 
       // The engine stops answering, then goes away. The function was never invoked, so each
       // invocation needs a new container, which needs the engine. One container is allowed:
@@ -633,7 +637,7 @@ describe('the Docker engine going away', () => {
       expect(listed.Functions?.map((f) => [f.FunctionName, f.State])).toEqual([[name, 'Active']]);
       // A function created meanwhile cannot have its image pulled: Failed, with the reason.
       const late = fnName('engine-late');
-      await createFunction({ FunctionName: late, Role: role }, c.lambda);
+      await createFunction({ FunctionName: late, Role: role, ImageUri: otherUri }, c.lambda);
       await failure(
         waitUntilFunctionActiveV2({ client: c.lambda, maxWaitTime: 30 }, { FunctionName: late }),
       );
@@ -646,7 +650,9 @@ describe('the Docker engine going away', () => {
 
       await proxy.start();
       expect((await invoke(name, { value: 'back' }, c.lambda)).body.echo).toBe('back');
-      await c.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: late, ImageUri: goodUri }));
+      await c.lambda.send(
+        new UpdateFunctionCodeCommand({ FunctionName: late, ImageUri: otherUri }),
+      );
       await waitUntilFunctionUpdatedV2(
         { client: c.lambda, maxWaitTime: 60 },
         { FunctionName: late },

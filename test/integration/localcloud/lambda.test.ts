@@ -34,10 +34,10 @@ import {
   type LocalImage,
 } from '../../../src/core/index.js';
 import { type LocalCloud, startLocalCloud } from '../../../src/localcloud/index.js';
+import { cloudCredentials } from '../../support/localcloud.js';
 import { repoRoot } from '../../support/paths.js';
 
 const suffix = randomBytes(4).toString('hex');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 let cloud: LocalCloud;
 let dataDir: string;
 let lambda: LambdaClient;
@@ -49,7 +49,7 @@ let roleArn: string;
 const pushed: string[] = [];
 
 function clients(endpoint: string) {
-  const config = { endpoint, region: 'us-east-1', credentials };
+  const config = { endpoint, region: 'us-east-1', credentials: cloudCredentials(endpoint) };
   return {
     lambda: new LambdaClient(config),
     ecr: new ECRClient(config),

@@ -28,7 +28,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogsService, type LogsService } from '../../../src/localcloud/logs.js';
-import { LocalCloudServer } from '../../../src/localcloud/server.js';
+import { testKeys, testServer } from '../../support/localcloud.js';
 import { makeTempDir, removeTempDirs } from '../../support/temp-tree.js';
 
 interface Cloud {
@@ -41,13 +41,13 @@ const running: Cloud[] = [];
 
 async function startCloud(dataDir: string, maxGroupBytes?: number): Promise<Cloud> {
   const logs = await createLogsService({ dataDir, maxGroupBytes });
-  const server = new LocalCloudServer();
+  const server = testServer();
   server.registerJson('logs', logs.service);
   const port = await server.listen(0);
   const client = new CloudWatchLogsClient({
     endpoint: `http://127.0.0.1:${port}`,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: testKeys,
     maxAttempts: 1,
   });
   const cloud: Cloud = {

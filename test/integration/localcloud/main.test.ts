@@ -2,6 +2,7 @@
 // used by a real SDK client, a clean stop on SIGINT and SIGTERM with state kept, and the errors
 // it gives for a port in use or a bad port.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
@@ -44,13 +45,13 @@ function run(args: string[], env: Record<string, string> = {}): Run {
 }
 
 /**
- * Waits for the four export lines, returning them as variables, and for the note on stderr
+ * Waits for the five export lines, returning them as variables, and for the note on stderr
  * written after them (another pipe: it can arrive a moment later).
  */
 async function exportsOf(cloud: Run): Promise<Record<string, string>> {
   for (;;) {
     const lines = cloud.stdout().split('\n').filter(Boolean);
-    if (lines.length >= 4 && cloud.stderr().includes('Ctrl-C stops it.\n')) {
+    if (lines.length >= 5 && cloud.stderr().includes('Ctrl-C stops it.\n')) {
       return Object.fromEntries(
         lines.map((line) => {
           const match = /^export ([A-Z_]+)=(.*)$/.exec(line);
@@ -95,15 +96,20 @@ describe('npm run cloud (dist/localcloud/main.js)', () => {
     expect(Object.keys(env)).toEqual([
       'AWS_ENDPOINT_URL',
       'AWS_REGION',
+      'AWS_DEFAULT_REGION',
       'AWS_ACCESS_KEY_ID',
       'AWS_SECRET_ACCESS_KEY',
     ]);
     expect(env.AWS_ENDPOINT_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(env).toMatchObject({
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
     });
+    // The data folder's own pair, kept there for its owner alone: no well-known keys.
+    expect(JSON.parse(readFileSync(path.join(dataDir, 'credentials.json'), 'utf8'))).toEqual({
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    });
+    expect(env.AWS_ACCESS_KEY_ID).toMatch(/^AKIA[A-Z2-7]{16}$/);
     expect(first.stderr()).toBe(
       `lambdash cloud: serving on ${env.AWS_ENDPOINT_URL}, state in ${dataDir}; Ctrl-C stops it.\n`,
     );

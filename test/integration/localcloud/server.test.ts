@@ -1,10 +1,10 @@
-// The local cloud's HTTP server with stand-in services: which service a request reaches (SigV4
-// credential scope first, then X-Amz-Target or Version), the wire shape of results and errors in
-// each protocol, and bad requests (unknown operations, malformed JSON, bodies over 6 MB), after
-// each of which the server keeps serving. The real SDK clients check the errors are typed.
+// The local cloud's HTTP server with stand-in services: which service a signed request reaches
+// (X-Amz-Target, else the SigV4 credential scope), the wire shape of results and errors in each
+// protocol, and bad requests (unknown operations, malformed JSON, bodies over 6 MB), after each
+// of which the server keeps serving. The real SDK clients check the errors are typed. What it
+// refuses before any service sees a request (no signature, a web page) is in auth.test.ts.
 
-import net from 'node:net';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeRepositoriesCommand,
@@ -18,14 +18,16 @@ import {
 } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalCloudServer, MAX_BODY_BYTES, signingNameOf } from '../../../src/localcloud/server.js';
+import { type LocalCloudServer, MAX_BODY_BYTES } from '../../../src/localcloud/server.js';
 import {
   type JsonService,
   type QueryService,
   ServiceError,
 } from '../../../src/localcloud/service.js';
+import { testKeys, testServer } from '../../support/localcloud.js';
+import { sendRaw, signRequest } from '../../support/signed-request.js';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const credentials = testKeys;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A query service that says who answered and what it was asked. */
@@ -58,16 +60,12 @@ function jsonService(targetPrefix: string): JsonService {
   };
 }
 
-function authorization(service: string): string {
-  return `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=00`;
-}
-
 let server: LocalCloudServer;
 let base: string;
 let restCalls: { method: string; path: string; query: string; body: string }[] = [];
 
 beforeAll(async () => {
-  server = new LocalCloudServer();
+  server = testServer();
   server.registerQuery(queryService('alpha', '2001-01-01'));
   server.registerQuery(queryService('beta', '2002-02-02'));
   server.registerJson('one', jsonService('One_20200101'));
@@ -99,31 +97,42 @@ interface Answer {
   text: string;
 }
 
-async function post(
+/** A request signed for `service` with the server's keys, as an SDK would send it. */
+async function send(
+  service: string,
   body: string | Buffer,
   headers: Record<string, string> = {},
   path = '/',
+  method = 'POST',
 ): Promise<Answer> {
-  const response = await fetch(`${base}${path}`, { method: 'POST', headers, body });
-  return { status: response.status, headers: response.headers, text: await response.text() };
+  const signed = await signRequest(base, { method, path, headers, body }, service, credentials);
+  const answer = await sendRaw(base, signed);
+  return {
+    status: answer.status,
+    headers: new Headers(answer.headers as Record<string, string>),
+    text: answer.text,
+  };
 }
 
-function query(service: string | undefined, form: Record<string, string>): Promise<Answer> {
-  return post(new URLSearchParams(form).toString(), {
+function post(
+  body: string | Buffer,
+  headers: Record<string, string>,
+  path: string,
+  service: string,
+): Promise<Answer> {
+  return send(service, body, headers, path);
+}
+
+function query(service: string, form: Record<string, string>): Promise<Answer> {
+  return send(service, new URLSearchParams(form).toString(), {
     'content-type': 'application/x-www-form-urlencoded',
-    ...(service ? { authorization: authorization(service) } : {}),
   });
 }
 
-function json(
-  target: string | undefined,
-  body: string | Buffer,
-  service?: string,
-): Promise<Answer> {
-  return post(body, {
+function json(target: string | undefined, body: string | Buffer, service = 'one'): Promise<Answer> {
+  return send(service, body, {
     'content-type': 'application/x-amz-json-1.1',
     ...(target ? { 'x-amz-target': target } : {}),
-    ...(service ? { authorization: authorization(service) } : {}),
   });
 }
 
@@ -142,21 +151,6 @@ function jsonError(answer: Answer): { status: number; type: string | null; body:
   };
 }
 
-describe('signingNameOf', () => {
-  it.each([
-    [authorization('iam'), 'iam'],
-    [
-      'AWS4-HMAC-SHA256 Credential=AKIA/20260101/eu-west-1/logs/aws4_request,SignedHeaders=host,Signature=1',
-      'logs',
-    ],
-    ['AWS4-HMAC-SHA256 Credential=AKIA/2026/us-east-1/iam/aws4_request', undefined],
-    ['Bearer token', undefined],
-    [undefined, undefined],
-  ])('%j → %j', (header, name) => {
-    expect(signingNameOf(header)).toBe(name);
-  });
-});
-
 describe('query protocol', () => {
   it('routes by the credential scope, even when Version names another service', async () => {
     const answer = await query('alpha', { Action: 'Look', Version: '2002-02-02', P: 'a&b' });
@@ -170,20 +164,18 @@ describe('query protocol', () => {
     );
   });
 
-  it('falls back to Version when the request is not signed, also for GET', async () => {
-    const answer = await query(undefined, { Action: 'Look', Version: '2002-02-02' });
-    expect(answer.text).toContain('<Who>beta</Who>');
-    const get = await fetch(`${base}/?Action=Look&Version=2001-01-01&P=q`);
+  it('serves GET requests, with the action in the query', async () => {
+    const get = await send('alpha', '', {}, '/?Action=Look&Version=2001-01-01&P=q', 'GET');
     expect(get.status).toBe(200);
-    expect(await get.text()).toContain('<Who>alpha</Who><Action>Look</Action><Param>q</Param>');
+    expect(get.text).toContain('<Who>alpha</Who><Action>Look</Action><Param>q</Param>');
   });
 
-  it('answers a form naming no service it knows with an XML InvalidAction naming the action', async () => {
-    const answer = await query(undefined, { Action: 'Look', Version: '1999-09-09' });
+  it('answers a form signed for no service it knows with an XML InvalidAction naming the action', async () => {
+    const answer = await query('gamma', { Action: 'Look', Version: '2002-02-02' });
     expect(answer.status).toBe(400);
     expect(answer.text).toBe(
       '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code>' +
-        '<Message>The local cloud does not serve the action Look (POST /).</Message></Error>' +
+        '<Message>The local cloud does not serve the action Look (POST / for gamma).</Message></Error>' +
         `<RequestId>${answer.headers.get('x-amzn-requestid')}</RequestId></ErrorResponse>`,
     );
     await expectServing();
@@ -307,22 +299,26 @@ describe('bodies over 6 MB', () => {
       body: { __type: 'RequestTooLargeException', message },
     });
 
-    const queryAnswer = await post(over, { authorization: authorization('alpha') });
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const queryAnswer = await post(over, form, '/', 'alpha');
     expect(queryAnswer.status).toBe(413);
     expect(queryAnswer.text).toContain(
       `<Error><Type>Sender</Type><Code>RequestTooLargeException</Code><Message>${message}</Message></Error>`,
     );
 
-    const restAnswer = await post(over, {}, '/2015-03-31/functions/big/invocations');
+    const restAnswer = await post(over, {}, '/2015-03-31/functions/big/invocations', 'lambda');
     expect(restAnswer.status).toBe(413);
     expect(restAnswer.headers.get('x-amzn-errortype')).toBe('RequestTooLargeException');
     expect(JSON.parse(restAnswer.text)).toEqual({ Type: 'User', message });
 
     // Unsigned, untargeted: no service to blame, still the size that is wrong.
-    expect(jsonError(await post(over))).toMatchObject({
-      status: 413,
-      type: 'RequestTooLargeException',
+    const unsigned = await sendRaw(base, {
+      path: '/',
+      headers: { host: new URL(base).host },
+      body: over,
     });
+    expect(unsigned.status).toBe(413);
+    expect(unsigned.headers['x-amzn-errortype']).toBe('RequestTooLargeException');
     await expectServing();
   });
 });
@@ -330,17 +326,15 @@ describe('bodies over 6 MB', () => {
 describe('REST-JSON routes', () => {
   it('hands the handler method, path, query and body, and sends its answer', async () => {
     restCalls = [];
-    const response = await fetch(
-      `${base}/2015-03-31/functions/hello/invocations?Qualifier=%24LATEST`,
-      {
-        method: 'POST',
-        headers: { authorization: authorization('lambda') },
-        body: '{"name":"Ada"}',
-      },
+    const response = await send(
+      'lambda',
+      '{"name":"Ada"}',
+      {},
+      '/2015-03-31/functions/hello/invocations?Qualifier=%24LATEST',
     );
     expect(response.status).toBe(200);
     const requestId = response.headers.get('x-amzn-requestid');
-    expect(await response.json()).toEqual({ ok: true, requestId });
+    expect(JSON.parse(response.text)).toEqual({ ok: true, requestId });
     expect(restCalls).toEqual([
       {
         method: 'POST',
@@ -350,38 +344,34 @@ describe('REST-JSON routes', () => {
       },
     ]);
 
-    const raw = await fetch(`${base}/2015-03-31/functions/raw`);
+    const raw = await send('lambda', '', {}, '/2015-03-31/functions/raw', 'GET');
     expect(raw.status).toBe(202);
     expect(raw.headers.get('x-custom')).toBe('yes');
     expect(raw.headers.get('content-type')).toBeNull();
-    expect(await raw.text()).toBe('raw bytes');
+    expect(raw.text).toBe('raw bytes');
   });
 
   it('answers errors with x-amzn-errortype and {Type, message}', async () => {
-    const missing = await fetch(`${base}/2015-03-31/functions/missing`);
+    const missing = await send('lambda', '', {}, '/2015-03-31/functions/missing', 'GET');
     expect(missing.status).toBe(404);
     expect(missing.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
-    expect(await missing.json()).toEqual({ Type: 'User', message: 'Function not found: missing' });
-    const crash = await fetch(`${base}/2015-03-31/functions/crash`);
+    expect(JSON.parse(missing.text)).toEqual({
+      Type: 'User',
+      message: 'Function not found: missing',
+    });
+    const crash = await send('lambda', '', {}, '/2015-03-31/functions/crash', 'GET');
     expect(crash.status).toBe(500);
-    expect(await crash.json()).toEqual({ Type: 'Service', message: 'handler broke' });
+    expect(JSON.parse(crash.text)).toEqual({ Type: 'Service', message: 'handler broke' });
     await expectServing();
   });
 
-  it('is not used for a request signed for another service', async () => {
+  it('refuses a request signed for another service, as Lambda does', async () => {
     restCalls = [];
-    const answer = await post(
-      '',
-      { authorization: authorization('logs') },
-      '/2015-03-31/functions/x',
-    );
+    const answer = await post('', {}, '/2015-03-31/functions/x', 'logs');
     expect(jsonError(answer)).toEqual({
-      status: 404,
-      type: 'UnknownOperationException',
-      body: {
-        __type: 'UnknownOperationException',
-        message: 'The local cloud does not serve POST /2015-03-31/functions/x for logs.',
-      },
+      status: 403,
+      type: 'InvalidSignatureException',
+      body: { Type: 'User', message: "Credential should be scoped to correct service: 'lambda'. " },
     });
     expect(restCalls).toEqual([]);
   });
@@ -412,7 +402,7 @@ describe('the real SDK clients', () => {
     let bare: LocalCloudServer;
     let endpoint: string;
     beforeAll(async () => {
-      bare = new LocalCloudServer();
+      bare = testServer();
       endpoint = `http://127.0.0.1:${await bare.listen(0)}`;
     });
     afterAll(() => bare.close());
@@ -461,21 +451,9 @@ describe('the real SDK clients', () => {
 });
 
 describe('the listening socket', () => {
-  it('is on 127.0.0.1 only: another address of this host refuses', async () => {
+  it('listens on 127.0.0.1 only, as the kernel socket table shows (no traffic leaves loopback)', () => {
     const port = Number(new URL(base).port);
-    const external = Object.values(os.networkInterfaces())
-      .flat()
-      .find((address) => address && address.family === 'IPv4' && !address.internal);
-    if (!external) return; // No other interface to try: nothing could be exposed.
-    const outcome = await new Promise<string>((resolve) => {
-      const socket = net.connect(port, external.address);
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve('connected');
-      });
-      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-    });
-    expect(outcome).toBe('ECONNREFUSED');
+    expect(listeningAddresses(port)).toEqual(['127.0.0.1']);
   });
 
   it('closes with a request still in flight and idle keep-alive connections open', async () => {
@@ -483,7 +461,7 @@ describe('the listening socket', () => {
     const inHandler = new Promise<void>((resolve) => {
       entered = resolve;
     });
-    const closing = new LocalCloudServer();
+    const closing = testServer();
     closing.registerRest('lambda', '/hang', () => {
       entered();
       return new Promise(() => undefined); // Never answers.
@@ -491,7 +469,8 @@ describe('the listening socket', () => {
     const url = `http://127.0.0.1:${await closing.listen(0)}`;
     const idle = await fetch(`${url}/nothing`, { headers: { connection: 'keep-alive' } });
     await idle.text();
-    const hanging = fetch(`${url}/hang`).then(
+    const signed = await signRequest(url, { path: '/hang' }, 'lambda', credentials);
+    const hanging = sendRaw(url, signed).then(
       () => 'answered',
       () => 'dropped',
     );
@@ -500,3 +479,18 @@ describe('the listening socket', () => {
     expect(await hanging).toBe('dropped');
   });
 });
+
+/** The local IPv4 addresses with a listening TCP socket on `port`, from /proc/net/tcp. */
+function listeningAddresses(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A')
+    .map((fields) => {
+      const hex = fields[1]!.split(':')[0]!;
+      // Little-endian bytes: 0100007F is 127.0.0.1.
+      return [6, 4, 2, 0].map((at) => Number.parseInt(hex.slice(at, at + 2), 16)).join('.');
+    });
+}

@@ -1,8 +1,8 @@
 // STS through the real @aws-sdk/client-sts, both with an explicit endpoint and the way users
 // point tools at the local cloud: only the environment variables it prints.
 import {
-  AssumeRoleCommand,
   GetCallerIdentityCommand,
+  GetSessionTokenCommand,
   STSClient,
   STSServiceException,
 } from '@aws-sdk/client-sts';
@@ -18,7 +18,7 @@ beforeAll(async () => {
   sts = new STSClient({
     endpoint: cloud.endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: cloud.credentials,
   });
 });
 
@@ -41,20 +41,13 @@ describe('STS', () => {
   });
 
   it('answers InvalidAction naming an operation it does not implement, then serves on', async () => {
-    const error = await sts
-      .send(
-        new AssumeRoleCommand({
-          RoleArn: 'arn:aws:iam::000000000000:role/x',
-          RoleSessionName: 's',
-        }),
-      )
-      .then(
-        () => undefined,
-        (caught: unknown) => caught as STSServiceException,
-      );
+    const error = await sts.send(new GetSessionTokenCommand({})).then(
+      () => undefined,
+      (caught: unknown) => caught as STSServiceException,
+    );
     expect(error).toBeInstanceOf(STSServiceException);
     expect(error?.name).toBe('InvalidAction');
-    expect(error?.message).toContain('AssumeRole');
+    expect(error?.message).toContain('GetSessionToken');
     expect(error?.$metadata.httpStatusCode).toBe(400);
     expect((await sts.send(new GetCallerIdentityCommand({}))).Account).toBe('000000000000');
   });
@@ -63,9 +56,11 @@ describe('STS', () => {
     expect(cloud.env()).toEqual({
       AWS_ENDPOINT_URL: `http://127.0.0.1:${cloud.port}`,
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: cloud.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: cloud.credentials.secretAccessKey,
     });
+    expect(cloud.credentials.accessKeyId).not.toBe('test');
     const saved = { ...process.env };
     const names = [
       'AWS_PROFILE',

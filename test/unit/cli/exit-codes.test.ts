@@ -16,6 +16,7 @@ describe('exitCodeOf', () => {
           'TEST_FAILED',
           'FUNCTION_ERROR',
           'DOCKER_UNAVAILABLE',
+          'BUILD_SECRETS_UNSUPPORTED',
           'AWS_CREDENTIALS',
           'LOCAL_CLOUD_FAILED',
           'ABORTED',
@@ -23,7 +24,7 @@ describe('exitCodeOf', () => {
           'AWS_FAILED',
         ] as const
       ).map(exitCodeOf),
-    ).toEqual([2, 2, 2, 3, 3, 3, 4, 5, 6, 6, 6, 130, 1, 1]);
+    ).toEqual([2, 2, 2, 3, 3, 3, 4, 5, 6, 6, 6, 6, 130, 1, 1]);
     expect(exitCodeOf(undefined)).toBe(EXIT.failure);
   });
 });

@@ -19,6 +19,16 @@ describe('reportError', () => {
     });
   });
 
+  it('shows control characters escaped on stderr, keeping its own line breaks; JSON keeps the text', () => {
+    const message = 'Build failed:\n\u001b[31mred\u001b[0m\r\u009b2J';
+    const report = reportError(new LambdashError('BUILD_FAILED', message, 'Look\u0007 here.'));
+    expect(report.lines).toEqual([
+      'error: Build failed:\n\\x1b[31mred\\x1b[0m\\r\\x9b2J',
+      'hint: Look\\x07 here.',
+    ]);
+    expect(report.json.error.message).toBe(message);
+  });
+
   it("adds a function's stack, and its error type and message to the JSON", () => {
     const error = new InvocationError({
       functionName: 'hello',

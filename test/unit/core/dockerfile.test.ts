@@ -42,6 +42,40 @@ describe('getDockerfile', () => {
     expect(text).not.toContain('rm -rf');
   });
 
+  it('declares build args after every RUN step, so no step records their values', () => {
+    // A RUN step after an ARG records `|1 NAME=value` in its history (docker history, and the
+    // config pushed to ECR).
+    const text = getDockerfile(responder, {
+      baseImage: 'node:20-slim',
+      buildArgs: { APP_MODE: 'prod' },
+      warmup: true,
+    });
+    expect(text.indexOf('RUN ')).toBeGreaterThan(0);
+    expect(text.indexOf('ARG APP_MODE\n')).toBeGreaterThan(text.lastIndexOf('RUN '));
+    expect(text.indexOf('ARG APP_MODE\n')).toBeLessThan(text.indexOf('ENTRYPOINT '));
+  });
+
+  it('mounts the build secrets in the warm-up step, by id', () => {
+    const text = getDockerfile(responder, {
+      baseImage: 'node:20-slim',
+      warmup: true,
+      secrets: ['npm_token', 'ca.pem'],
+    });
+    expect(text).toContain(
+      '\nRUN --mount=type=secret,id=npm_token --mount=type=secret,id=ca.pem ["node", "/var/runtime/bootstrap.cjs", "index.handler", "--warmup",',
+    );
+    // Without a warm-up there is no step of ours to mount them in.
+    expect(getDockerfile(responder, { baseImage: 'node:20', secrets: ['t'] })).not.toContain(
+      'RUN ',
+    );
+  });
+
+  it.each([['a,b'], ['x y'], ['.hidden'], ['a\nRUN x'], ['']])('refuses the secret id %j', (id) => {
+    expect(() =>
+      getDockerfile(responder, { baseImage: 'node:20', warmup: true, secrets: [id] }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+
   it('adds the warm-up step when asked, its event in a layer of its own after the code', () => {
     const text = getDockerfile(responder, { baseImage: 'node:20-slim', warmup: true });
     // The event is copied right before the RUN that reads it: a new payload leaves the

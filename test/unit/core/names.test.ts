@@ -80,7 +80,10 @@ describe('image references', () => {
       expect.unreachable();
     } catch (error) {
       expect(isLambdashError(error, 'INVALID_NAME')).toBe(true);
-      expect((error as Error).message).toBe(`"${reference}" is not a valid image reference.`);
+      // A newline shows as \n: the message stays on its line.
+      expect((error as Error).message).toBe(
+        `"${reference.replace('\n', '\\n')}" is not a valid image reference.`,
+      );
       expect((error as { hint?: string }).hint).toMatch(/node:20-slim/);
     }
   });

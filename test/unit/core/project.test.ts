@@ -1,6 +1,6 @@
 // The project file: finding it, its rules with line and column, edits that keep its layout,
 // test data files, and the published JSON Schema agreeing with the checks.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -204,6 +204,7 @@ describe('the published JSON Schema', () => {
             timeout: 1,
             environment: { A_1: '' },
             architecture: 'x86_64',
+            secrets: { npm_token: { env: 'NPM_TOKEN' }, 'ca.pem': { file: 'certs/ca.pem' } },
           },
         ],
       },
@@ -243,6 +244,18 @@ describe('the published JSON Schema', () => {
       { responders: [{ ...responder, testData: { payload: 1, expected: 1, timeout: 0 } }] },
     ],
     ['empty test data path', { responders: [{ ...responder, testData: '' }] }],
+    ['no secrets', { responders: [{ ...responder, secrets: {} }] }],
+    ['a secret value', { responders: [{ ...responder, secrets: { token: 's3cret' } }] }],
+    [
+      'a secret of both',
+      { responders: [{ ...responder, secrets: { t: { env: 'A', file: 'b' } } }] },
+    ],
+    ['a secret of neither', { responders: [{ ...responder, secrets: { t: {} } }] }],
+    ['a secret from elsewhere', { responders: [{ ...responder, secrets: { t: { url: 'x' } } }] }],
+    ['a bad secret id', { responders: [{ ...responder, secrets: { '-t': { env: 'A' } } }] }],
+    ['a bad secret variable', { responders: [{ ...responder, secrets: { t: { env: 'A-B' } } }] }],
+    ['an empty secret file', { responders: [{ ...responder, secrets: { t: { file: '' } } }] }],
+    ['secrets not an object', { responders: [{ ...responder, secrets: ['t'] }] }],
     ['a list', []],
   ];
 
@@ -254,7 +267,7 @@ describe('the published JSON Schema', () => {
 
   it('holds both kinds of case', () => {
     const valid = cases.filter(([, document]) => validate(document)).length;
-    expect(valid).toBe(6);
+    expect(valid).toBe(7);
   });
 });
 
@@ -421,5 +434,68 @@ describe('loadTestData', () => {
       code: 'INVALID_OPTION',
       message: `There is no file at ${path.join(dir, 'fn', 'none.json')} (the test data of "missing").`,
     });
+  });
+
+  it('reads test data only from inside the project folder, symbolic links resolved', async () => {
+    const root = tempDir();
+    const dir = path.join(root, 'project');
+    const elsewhere = path.join(root, 'elsewhere');
+    mkdirSync(path.join(dir, 'fn'), { recursive: true });
+    mkdirSync(elsewhere);
+    // Valid test data on both sides: only the rule tells them apart.
+    const data = '{"payload": {"a": 1}, "expected": "ok"}';
+    writeFileSync(path.join(elsewhere, 'data.json'), data);
+    writeFileSync(path.join(dir, 'fn', 'data.json'), data);
+    symlinkSync(path.join(elsewhere, 'data.json'), path.join(dir, 'fn', 'link-out.json'));
+    symlinkSync(elsewhere, path.join(dir, 'dir-out'));
+    symlinkSync(path.join(dir, 'fn', 'data.json'), path.join(dir, 'link-in.json'));
+    const cases = {
+      absoluteOutside: path.join(elsewhere, 'data.json'),
+      shadow: '/etc/shadow',
+      dotDot: '../elsewhere/data.json',
+      dotDotBack: 'fn/../../elsewhere/data.json',
+      linkOut: 'fn/link-out.json',
+      folderLinkOut: 'dir-out/data.json',
+      absoluteInside: path.join(dir, 'fn', 'data.json'),
+      linkIn: 'link-in.json',
+      dotDotInside: 'fn/../fn/data.json',
+    };
+    const project = parseProject(
+      JSON.stringify({
+        responders: Object.entries(cases).map(([name, testData]) => ({
+          name: name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
+          source: 'x',
+          testData,
+        })),
+      }),
+      path.join(dir, 'lambdash.json'),
+    );
+    const get = (name: string) => loadTestData(project, getProjectResponder(project, name));
+    for (const name of [
+      'absolute-outside',
+      'dot-dot',
+      'dot-dot-back',
+      'link-out',
+      'folder-link-out',
+    ]) {
+      await expect(get(name), name).rejects.toMatchObject({
+        code: 'INVALID_PROJECT',
+        message: expect.stringMatching(
+          new RegExp(
+            `\\(the test data of "${name}"\\) (is|leads to ${path.join(elsewhere, 'data.json')},) outside the project folder ${dir}: lambdash reads test data only from inside it\\.$`,
+          ),
+        ),
+        hint: expect.stringMatching(
+          `^Move the file into ${dir} \\(or a folder below it\\) and give its path relative to lambdash.json, such as "test/`,
+        ),
+      });
+    }
+    await expect(get('shadow')).rejects.toMatchObject({
+      code: 'INVALID_PROJECT',
+      message: `/etc/shadow (the test data of "shadow") is outside the project folder ${dir}: lambdash reads test data only from inside it.`,
+    });
+    for (const name of ['absolute-inside', 'link-in', 'dot-dot-inside']) {
+      expect(await get(name), name).toEqual({ payload: { a: 1 }, expected: 'ok' });
+    }
   });
 });

@@ -48,4 +48,17 @@ describe('toasts', () => {
     await vi.advanceTimersByTimeAsync(3000);
     expect(lastFrame()).toBe('');
   });
+
+  it('show control characters from user input escaped, on one line', async () => {
+    let show: ReturnType<typeof useToasts>['show'] = () => undefined;
+    const { lastFrame } = render(<Harness onReady={(fn) => (show = fn)} />);
+    await settle();
+    show('error', '"a\u001b[2Jb\nc" is bad.', 'Not\u0007 this.');
+    await settle();
+    // The colours ink adds are its own; the text's escape must not reach the terminal raw.
+    expect(lastFrame()!).not.toContain('\u001b[2J');
+    expect(stripAnsi(lastFrame()!)).toBe(
+      '✖ "a\\x1b[2Jb\\nc" is bad. — Not\\x07 this. (e: details)',
+    );
+  });
 });

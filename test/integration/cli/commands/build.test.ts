@@ -1,11 +1,13 @@
 // `lambdash build` through the binary and the real Docker engine: images tested with the
 // project's test data, a failed test keeping the previous image, paths without a project, and
 // the refusals.
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getLocalImage } from '../../../../src/core/local-images.js';
 import {
+  errorOf,
   jsonOf,
   lambdash,
   removeImages,
@@ -153,6 +155,111 @@ describe('lambdash build', { timeout: 120_000 }, () => {
           'lambdash.json is not a valid project file:\n  lambdash.json:3:39: JSON allows no comma before }',
         hint: 'Fix the lines above; schema/lambdash.schema.json in lambdash describes every field (point "$schema" at it for help in your editor).',
       },
+    });
+  });
+
+  describe('user input with control characters is shown escaped, never obeyed', () => {
+    // ESC [2J clears a terminal; the newline would make a line of its own.
+    const clear = 'a\u001b[2Jb\nc';
+    const noControls = (text: string) => {
+      expect(text).not.toContain('\u001b');
+      expect(text).not.toContain('\r');
+    };
+
+    it('in a handler name given on the command line', async () => {
+      const dir = tempDir();
+      writeFileSync(path.join(dir, `${loose}.ts`), 'export const handler = async () => 1;\n');
+      const result = await lambdash(['build', `./${loose}.ts`, '--handler', clear], { cwd: dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr.split('\n')).toEqual([
+        'error: "a\\x1b[2Jb\\nc" is not a valid handler export name.',
+        'hint: Name an exported function, such as "handler", or a path through exported objects, such as "api.handler".',
+        '',
+      ]);
+      noControls(result.stderr);
+    });
+
+    it("in the module's export names and the responder's name", async () => {
+      const dir = tempDir();
+      // Export names may be any string (`export { x as "..." }`).
+      writeFileSync(
+        path.join(dir, `${loose}.ts`),
+        'const f = async () => 1;\nexport { f as "x\\u001b[31my\\nz" };\n',
+      );
+      const result = await lambdash(['build', `./${loose}.ts`, '--handler', 'nope'], {
+        cwd: dir,
+      });
+      expect(result.code).toBe(3);
+      expect(result.stderr.split('\n')[0]).toBe(
+        `error: ${loose}.ts does not export "nope". Its exports: x\\x1b[31my\\nz.`,
+      );
+      noControls(result.stderr);
+      const named = await lambdash(['build', JSON.parse(`"${loose}\\u001b[2J\\n"`)], {
+        cwd: project,
+      });
+      expect(named.code).toBe(3);
+      expect(named.stderr.split('\n')[0]).toBe(
+        `error: lambdash.json has no responder named "${loose}\\x1b[2J\\n".`,
+      );
+      noControls(named.stderr);
+    });
+  });
+
+  describe('--secret', () => {
+    const HANDLER = `import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+try {
+  const value = readFileSync('/run/secrets/token');
+  console.log('warm-up read a secret of sha256 ' + createHash('sha256').update(value).digest('hex'));
+} catch {}
+export const handler = async () => 1;
+`;
+
+    it("hands the warm-up a variable of the caller's, and shows it nowhere", async () => {
+      const dir = tempDir();
+      writeFileSync(path.join(dir, `${loose}.ts`), HANDLER);
+      const value = `s3cret-${Date.now()}`;
+      const digest = createHash('sha256').update(value).digest('hex');
+      const result = await lambdash(
+        [
+          'build',
+          `./${loose}.ts`,
+          '--secret',
+          'id=token,env=LAMBDASH_TEST_TOKEN',
+          '--warmup',
+          '--no-cache',
+          '--verbose',
+        ],
+        { cwd: dir, env: { LAMBDASH_TEST_TOKEN: value } },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toContain(`warm-up read a secret of sha256 ${digest}`);
+      expect(result.stderr + result.stdout).not.toContain(value);
+    });
+
+    it('refuses a secret it cannot read before building (exit 2)', async () => {
+      const dir = tempDir();
+      writeFileSync(path.join(dir, `${loose}.ts`), HANDLER);
+      const unset = await lambdash(
+        ['build', `./${loose}.ts`, '--secret', 'id=token,env=LAMBDASH_UNSET'],
+        {
+          cwd: dir,
+        },
+      );
+      expect(unset.code).toBe(2);
+      expect(errorOf(unset)[0]).toBe(
+        'error: The build secret "token" comes from the environment variable LAMBDASH_UNSET, which is not set.',
+      );
+      const value = await lambdash(['build', `./${loose}.ts`, '--secret', 'token=s3cret'], {
+        cwd: dir,
+      });
+      expect(value.code).toBe(2);
+      expect(errorOf(value)).toEqual([
+        'error: --secret token=s3cret: "token=s3cret" is not id=, env=, src= or type=.',
+        'hint: Give --secret id=<id>,env=<VARIABLE> or --secret id=<id>,src=<file>, as docker build takes it.',
+        '',
+      ]);
+      expect(unset.stderr + value.stderr).not.toMatch(/^building /m);
     });
   });
 });

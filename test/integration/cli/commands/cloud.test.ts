@@ -1,6 +1,7 @@
 // `lambdash cloud`: the local cloud in the foreground, reachable through the AWS SDK with the
 // variables it prints, stopped by Ctrl-C; a port another program holds, or another local
 // cloud, refused.
+import { readFileSync, statSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -21,19 +22,33 @@ describe('lambdash cloud', () => {
   it('serves until Ctrl-C and prints the variables that point an SDK at it', async () => {
     const dataDir = path.join(tempDir(), 'cloud');
     const cloud = startCli(['cloud', '--port', '0', '--data-dir', dataDir], { cwd: tempDir() });
-    const [, endpoint] = await waitFor(cloud.stdout, /^export AWS_ENDPOINT_URL=(\S+)\n(?:.*\n){3}/);
+    const [, endpoint] = await waitFor(cloud.stdout, /^export AWS_ENDPOINT_URL=(\S+)\n(?:.*\n){4}/);
     expect(cloud.stdout().split('\n')).toEqual([
       `export AWS_ENDPOINT_URL=${endpoint}`,
       'export AWS_REGION=us-east-1',
-      'export AWS_ACCESS_KEY_ID=test',
-      'export AWS_SECRET_ACCESS_KEY=test',
+      'export AWS_DEFAULT_REGION=us-east-1',
+      expect.stringMatching(/^export AWS_ACCESS_KEY_ID=AKIA[A-Z2-7]{16}$/),
+      expect.stringMatching(/^export AWS_SECRET_ACCESS_KEY=\S{40}$/),
       '',
     ]);
     expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The printed keys are the data folder's own, kept there for its owner alone.
+    const printed = Object.fromEntries(
+      [...cloud.stdout().matchAll(/^export (\w+)=(\S+)$/gm)].map(([, name, value]) => [
+        name,
+        value,
+      ]),
+    );
+    const keys = JSON.parse(readFileSync(path.join(dataDir, 'credentials.json'), 'utf8'));
+    expect(keys).toEqual({
+      accessKeyId: printed.AWS_ACCESS_KEY_ID,
+      secretAccessKey: printed.AWS_SECRET_ACCESS_KEY,
+    });
+    expect(statSync(path.join(dataDir, 'credentials.json')).mode & 0o777).toBe(0o600);
     const sts = new STSClient({
       endpoint,
       region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      credentials: keys,
     });
     try {
       expect((await sts.send(new GetCallerIdentityCommand({}))).Account).toMatch(/^\d{12}$/);

@@ -3,17 +3,54 @@
 // fails exits 4.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { GetFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
-import { GREETER, jsonOf, lambdash, projectFixture, uniqueName } from '../run-cli.js';
+import { awsErrorName } from '../../../../src/core/aws-errors.js';
+import { LABELS } from '../../../../src/core/labels.js';
+import { getAllLocalImages } from '../../../../src/core/local-images.js';
+import { errorOf, GREETER, jsonOf, lambdash, projectFixture, uniqueName } from '../run-cli.js';
 
 const name = uniqueName('deploy');
 const staged = uniqueName('staged');
-const fx = projectFixture([
-  { name, entry: { memorySize: 256, timeout: 20, labels: { team: 'cli' } } },
-  // Runs with STAGE=prod as a function: its local test passes, the function's fails.
-  { name: staged, entry: { environment: { STAGE: 'prod' } } },
-]);
+// Deployed before the tests; deploys that must be refused then try to change it.
+const guarded = uniqueName('guarded');
+// Never deployed: refused deploys must not make any of its parts.
+const fresh = uniqueName('fresh');
+const fx = projectFixture(
+  [
+    { name, entry: { memorySize: 256, timeout: 20, labels: { team: 'cli' } } },
+    // Runs with STAGE=prod as a function: its local test passes, the function's fails.
+    { name: staged, entry: { environment: { STAGE: 'prod' } } },
+    { name: guarded },
+    { name: fresh },
+  ],
+  { deploy: [guarded] },
+);
+
+/** What there is of a responder's chain: its local images, its remote images, its function. */
+async function chainOf(responder: string) {
+  const images = (await getAllLocalImages())
+    .filter((image) => image.labels[LABELS.name] === responder)
+    .map((image) => `${image.id} ${image.tags.join(',')}`)
+    .sort();
+  const { ecr, lambda } = fx.cloud.target.clients;
+  const remote = await ecr
+    .send(new DescribeImagesCommand({ repositoryName: responder }))
+    .then((out) => out.imageDetails?.map((d) => `${d.imageDigest} ${d.imageTags?.join(',')}`))
+    .catch((error: unknown) => {
+      if (awsErrorName(error) === 'RepositoryNotFoundException') return 'no repository';
+      throw error;
+    });
+  const fn = await lambda
+    .send(new GetFunctionCommand({ FunctionName: responder }))
+    .then((out) => `${out.Configuration?.CodeSha256} ${out.Configuration?.LastModified}`)
+    .catch((error: unknown) => {
+      if (awsErrorName(error) === 'ResourceNotFoundException') return 'no function';
+      throw error;
+    });
+  return { images, remote, fn };
+}
 
 async function invokeWithSdk(payload: unknown): Promise<unknown> {
   const answer = await fx.cloud.target.clients.lambda.send(
@@ -121,5 +158,77 @@ describe('lambdash deploy', { timeout: 120_000 }, () => {
     expect(result.stderr.split('\n')[0]).toBe(
       'error: lambdash.json has no responder named "nosuch".',
     );
+  });
+
+  it('a role IAM would refuse exits 2, and nothing is built, pushed, tagged or deployed', async () => {
+    const before = await chainOf(guarded);
+    expect(before.images.length).toBe(1);
+    expect(before.fn).not.toBe('no function');
+    // New code: a build would make a new image, and a push would move `latest` to it.
+    const handler = path.join(fx.project, guarded, 'handler.ts');
+    writeFileSync(handler, GREETER.replace('Hello', 'Changed'));
+    const result = await lambdash(
+      ['deploy', guarded, fresh, '--role', 'bad role!', ...fx.endpoint],
+      {
+        cwd: fx.project,
+      },
+    );
+    expect(result.code).toBe(2);
+    expect(errorOf(result)[0]).toBe('error: "bad role!" is not a valid IAM role name.');
+    expect(result.stderr).not.toMatch(/^building /m);
+    expect(await chainOf(guarded)).toEqual(before);
+    expect(await chainOf(fresh)).toEqual({
+      images: [],
+      remote: 'no repository',
+      fn: 'no function',
+    });
+  });
+
+  it('a role that is not there exits 3 before anything is built', async () => {
+    const before = await chainOf(guarded);
+    const result = await lambdash(
+      ['deploy', guarded, fresh, '--role', 'lambdash-no-such-role', ...fx.endpoint],
+      { cwd: fx.project },
+    );
+    expect(result.code).toBe(3);
+    expect(errorOf(result)[0]).toBe('error: There is no IAM role lambdash-no-such-role.');
+    expect(result.stderr).not.toMatch(/^building /m);
+    expect(await chainOf(guarded)).toEqual(before);
+    expect(await chainOf(fresh)).toEqual({
+      images: [],
+      remote: 'no repository',
+      fn: 'no function',
+    });
+  });
+
+  it('a setting Lambda would refuse exits 2 before anything is built', async () => {
+    const file = path.join(fx.project, 'lambdash.json');
+    const original = readFileSync(file, 'utf8');
+    // AWS_REGION is Lambda's own: the project file's rules allow the name, Lambda does not.
+    const project = JSON.parse(original) as {
+      responders: { name: string; environment?: object }[];
+    };
+    project.responders.find((r) => r.name === fresh)!.environment = { AWS_REGION: 'x' };
+    writeFileSync(file, JSON.stringify(project));
+    const before = await chainOf(guarded);
+    try {
+      const result = await lambdash(['deploy', guarded, fresh, ...fx.endpoint], {
+        cwd: fx.project,
+      });
+      expect(result.code).toBe(2);
+      expect(errorOf(result)[0]).toBe(
+        'error: AWS_REGION is set by Lambda itself and cannot be given to a function.',
+      );
+      // guarded comes first and is fine: it is not deployed either.
+      expect(result.stderr).not.toMatch(/^building /m);
+      expect(await chainOf(guarded)).toEqual(before);
+      expect(await chainOf(fresh)).toEqual({
+        images: [],
+        remote: 'no repository',
+        fn: 'no function',
+      });
+    } finally {
+      writeFileSync(file, original);
+    }
   });
 });

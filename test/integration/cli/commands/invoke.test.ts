@@ -1,9 +1,13 @@
 // `lambdash invoke` on a function deployed to a local cloud (and on a local container): the
-// payload from each place it can come from, the log and timeline, function errors, bad input.
+// payload from each place it can come from, the log and timeline, function errors, bad input,
+// the engine going away after a container's answer.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startLocalCloud } from '../../../../src/localcloud/index.js';
+import { testDocker } from '../../../support/docker.js';
+import { startDockerProxy } from '../../../support/docker-proxy.js';
+import { containerExists } from '../../../support/images.js';
 import {
   errorOf,
   jsonOf,
@@ -108,6 +112,51 @@ describe('lambdash invoke', { timeout: 120_000 }, () => {
       stage: 'local',
     });
   });
+
+  // The engine cut off (through a proxy) as the command stops the container it started, after
+  // the answer came: the answer decides the exit code; the container goes with the next command.
+  it.each([
+    { what: 'an answer', payload: '{"name": "Cut"}', code: 0, stdout: /"message": "Hello, Cut!"/ },
+    { what: 'a function error', payload: '{"fail": true}', code: 5, stdout: /^$/ },
+  ])(
+    '--container with the engine gone after $what exits as for it; the next command removes the container',
+    async ({ payload, code, stdout }) => {
+      const proxy = await startDockerProxy({
+        onRequest: (line) => {
+          if (/^POST (\/v[\d.]+)?\/containers\/[0-9a-f]+\/stop/.test(line)) void proxy.kill();
+        },
+      });
+      let container = '';
+      try {
+        const result = await lambdash(['invoke', name, payload, '--container'], {
+          cwd: fx.project,
+          env: { DOCKER_HOST: proxy.host },
+        });
+        expect(result.code, result.stderr).toBe(code);
+        expect(result.stdout).toMatch(stdout);
+        const warning = new RegExp(
+          `^warning: Could not stop the container ([0-9a-f]{64}): no Docker engine answers at ${proxy.host}\\. The container \\S+ is removed by the next lambdash command that reaches the Docker engine\\.$`,
+          'm',
+        );
+        container = warning.exec(result.stderr)?.[1] ?? '';
+        expect(container, result.stderr).not.toBe('');
+        // The stop never reached the engine: the container was left running. Any lambdash
+        // process may remove it from here on (other test files run some); this file's next does.
+        expect((await lambdash(['ls', '--no-aws', '-q'], { cwd: fx.project })).code).toBe(0);
+        await vi.waitFor(async () => expect(await containerExists(container)).toBe(false), {
+          timeout: 60_000,
+          interval: 100,
+        });
+      } finally {
+        await proxy.kill();
+        if (container)
+          await testDocker()
+            .getContainer(container)
+            .remove({ force: true })
+            .catch(() => undefined);
+      }
+    },
+  );
 
   it('a function error exits 5 with its type, message and stack', async () => {
     const result = await lambdash(['invoke', name, '{"fail": true}', ...fx.endpoint], {

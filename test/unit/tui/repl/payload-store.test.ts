@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -91,5 +91,52 @@ describe('payload store', () => {
     expect(store.problem).toMatch(
       /invoke-payloads\.json cannot be read \(.*\): fix or delete it to keep payloads\.$/,
     );
+  });
+
+  describe('is private to the user', () => {
+    const modeOf = (path: string) => statSync(path).mode & 0o777;
+
+    it('writes the file 0600 and makes a missing folder 0700', () => {
+      const folder = join(dir, 'made', 'config');
+      const store = openPayloadStore({ cwd: folder });
+      store.addToHistory('f', '{"token":"s3cret"}');
+      expect(modeOf(join(folder, 'invoke-payloads.json')).toString(8)).toBe('600');
+      expect(modeOf(folder).toString(8)).toBe('700');
+      expect(modeOf(join(dir, 'made')).toString(8)).toBe('700');
+    });
+
+    it('tightens a file written readable by all, and leaves a folder it did not make alone', () => {
+      chmodSync(dir, 0o755);
+      const file = join(dir, 'invoke-payloads.json');
+      writeFileSync(file, JSON.stringify({ functions: { f: { history: ['1'], saved: [] } } }));
+      chmodSync(file, 0o644);
+      const store = openPayloadStore({ cwd: dir });
+      // Opening is enough: the history already there is private before anything is added.
+      expect(modeOf(file).toString(8)).toBe('600');
+      store.save('f', 'order', '{"card":"4111"}');
+      expect(modeOf(file).toString(8)).toBe('600');
+      expect(store.history('f')).toEqual(['1']);
+      expect(modeOf(dir).toString(8)).toBe('755');
+    });
+
+    it("makes lambdash's own folder 0700 in the default place", () => {
+      const before = { xdg: process.env.XDG_CONFIG_HOME, own: process.env.LAMBDASH_CONFIG_DIR };
+      process.env.XDG_CONFIG_HOME = dir;
+      delete process.env.LAMBDASH_CONFIG_DIR;
+      try {
+        openPayloadStore().addToHistory('f', '1');
+      } finally {
+        for (const [key, value] of [
+          ['XDG_CONFIG_HOME', before.xdg],
+          ['LAMBDASH_CONFIG_DIR', before.own],
+        ] as const) {
+          if (value === undefined) delete process.env[key];
+          else process.env[key] = value;
+        }
+      }
+      const folder = join(dir, 'lambdash-nodejs');
+      expect(modeOf(folder).toString(8)).toBe('700');
+      expect(modeOf(join(folder, 'invoke-payloads.json')).toString(8)).toBe('600');
+    });
   });
 });
