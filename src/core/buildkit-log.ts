@@ -2,7 +2,7 @@
 // engine's build stream as `moby.buildkit.trace` messages (base64 protobuf StatusResponse),
 // each holding steps (vertexes) that started, finished or failed and the output of their
 // commands in chunks that may split lines anywhere.
-import { loadProtobuf, type ProtobufType } from './dockerode-dependencies.js';
+import { loadProtobuf, type ProtobufType } from './grpc-packages.js';
 
 // The parts of BuildKit's control.proto StatusResponse read here; the decoder skips the rest.
 const PROTO = `

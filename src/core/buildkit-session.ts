@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
-import { loadGrpc, loadProtobuf, type ProtobufType } from './dockerode-dependencies.js';
+import { loadGrpc, loadProtobuf, type ProtobufType } from './grpc-packages.js';
 
 interface GrpcCall {
   readonly request: Record<string, unknown>;

@@ -98,6 +98,8 @@ interface SessionClaims {
   readonly s: string;
   /** Expiry, in seconds since the epoch. */
   readonly e: number;
+  /** The role's id (AROA...), when the issuer knew it: AWS names sessions by it. */
+  readonly i?: string;
 }
 
 /** Issues temporary credentials and finds the secret behind any key the cloud handed out. */
@@ -116,14 +118,20 @@ export class CredentialAuthority {
     return this.#root;
   }
 
-  /** Credentials of `roleArn` for `sessionName`, valid for `durationSeconds`. */
-  issueSession(roleArn: string, sessionName: string, durationSeconds = 3600): SessionCredentials {
+  /** Credentials of `roleArn` (whose id is `roleId`) for `sessionName`, for `durationSeconds`. */
+  issueSession(
+    roleArn: string,
+    sessionName: string,
+    durationSeconds = 3600,
+    roleId?: string,
+  ): SessionCredentials {
     const expiresAt = Math.floor(Date.now() / 1000) + durationSeconds;
     const claims: SessionClaims = {
       k: `ASIA${keyIdSuffix()}`,
       r: roleArn,
       s: sessionName,
       e: expiresAt,
+      ...(roleId ? { i: roleId } : {}),
     };
     const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
     const sessionToken = `${payload}.${this.#mac(payload).toString('base64url')}`;
@@ -154,7 +162,7 @@ export class CredentialAuthority {
       secretAccessKey: this.#sessionSecret(sessionToken),
       caller: {
         arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${roleName}/${claims.s}`,
-        userId: `${accessKeyId}:${claims.s}`,
+        userId: `${claims.i ?? accessKeyId}:${claims.s}`,
         accessKeyId,
       },
     };

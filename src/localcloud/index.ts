@@ -106,6 +106,7 @@ const SERVICES: readonly StartService[] = [
       region: LOCAL_REGION,
       credentials: cloud.services.credentials,
       endpoint: cloud.endpoint,
+      dataDir: cloud.dataDir,
       ...(cloud.services.registryHost ? { registryHost: cloud.services.registryHost } : {}),
       ...(cloud.services.registry?.credentials
         ? { registryCredentials: cloud.services.registry.credentials }

@@ -5,7 +5,8 @@
 // reaped; a timeout kills its container; a crashed runtime is replaced. START, END and
 // REPORT lines (with Init Duration on cold starts and the runtime's real peak memory) go to
 // the function's log with everything the container printed. As on Lambda, the runtime runs as
-// an unprivileged user and holds temporary credentials of the function's role.
+// an unprivileged user and holds temporary credentials of the function's role. Containers are
+// labelled and removed through FunctionContainers, so that none outlives its local cloud.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { PassThrough } from 'node:stream';
@@ -17,6 +18,7 @@ import {
   type RuntimeInvokeResult,
 } from '../../runtime/emulator/runtime-api-server.js';
 import type { CredentialAuthority } from './credentials.js';
+import type { FunctionContainers } from './function-containers.js';
 import type { FunctionConfiguration } from './lambda-functions.js';
 
 export interface InvokeRequest {
@@ -53,6 +55,8 @@ export interface PoolOptions {
   readonly endpoint: string;
   /** How long a container's credentials last; default Lambda's 12 hours. */
   readonly sessionSeconds?: number;
+  /** Labels each container with its owner and removes it, retrying while the engine is away. */
+  readonly containers: FunctionContainers;
 }
 
 /** Lambda runs the runtime as sbx_user1051 (uid 993, gid 990), whatever USER the image names. */
@@ -225,7 +229,7 @@ export class FunctionPool {
       container = await docker.createContainer({
         Image: this.#imageId,
         Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
-        Labels: { 'dev.lambdash.localcloud.function': config.FunctionName },
+        Labels: this.#options.containers.labels(config.FunctionName),
         // Overrides the image's USER, which Lambda ignores too.
         User: SANDBOX_USER,
         HostConfig: {
@@ -291,8 +295,9 @@ export class FunctionPool {
       slot.pid = (await container.inspect()).State.Pid;
     } catch (error) {
       // Half started (the engine went away, say): leave nothing behind that no slot tracks.
+      // A container created but never started is one AutoRemove would keep forever.
       slot.dead = true;
-      await container.remove({ force: true }).catch(() => undefined);
+      await this.#options.containers.remove(container.id);
       await server.close();
       throw error;
     }
@@ -460,7 +465,7 @@ export class FunctionPool {
   async #retire(slot: Slot): Promise<void> {
     if (!this.#slots.delete(slot)) return;
     slot.dead = true;
-    await slot.container.remove({ force: true }).catch(() => undefined);
+    await this.#options.containers.remove(slot.container.id);
     await slot.server.close();
   }
 }

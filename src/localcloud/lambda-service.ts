@@ -1,9 +1,11 @@
 // The Lambda API of the local cloud (REST-JSON): functions from container images kept in the
 // local registry, created and updated through the states the SDK's waiters expect, and
-// invoked in containers by FunctionPool.
+// invoked in containers by FunctionPool. A start removes the function containers a cloud gone
+// from the same data folder left running (FunctionContainers).
 import type Docker from 'dockerode';
 import { clientContextHeader } from '../../runtime/emulator/invoke-server.js';
 import type { CredentialAuthority } from './credentials.js';
+import { FunctionContainers } from './function-containers.js';
 import {
   type FunctionConfiguration,
   type FunctionInput,
@@ -45,6 +47,11 @@ export interface LambdaServiceOptions {
   readonly credentials: CredentialAuthority;
   /** The local cloud's endpoint (`http://127.0.0.1:PORT`): AWS_ENDPOINT_URL in containers. */
   readonly endpoint: string;
+  /**
+   * The cloud's data folder: its containers are labelled with it, and a start removes those a
+   * cloud on it left when it ended. Without one, nothing is swept at start.
+   */
+  readonly dataDir?: string;
 }
 
 const MAX_PAYLOAD = 6 * 1024 * 1024;
@@ -57,9 +64,11 @@ export class LambdaService {
   readonly #pools = new Map<string, FunctionPool>();
   /** Pending image pulls, so a delete can wait for them. */
   readonly #work = new Map<string, Promise<void>>();
+  readonly #containers: FunctionContainers;
 
   private constructor(options: LambdaServiceOptions) {
     this.#options = options;
+    this.#containers = new FunctionContainers(options.docker, options.dataDir);
   }
 
   static async create(options: LambdaServiceOptions): Promise<LambdaService> {
@@ -79,6 +88,8 @@ export class LambdaService {
         service.#resolve(record.configuration.FunctionName);
       }
     }
+    // Last, so that a start that failed above leaves no retries running.
+    await service.#containers.removeLeftovers();
     return service;
   }
 
@@ -86,6 +97,7 @@ export class LambdaService {
     await Promise.allSettled([...this.#work.values()]);
     await Promise.all([...this.#pools.values()].map((pool) => pool.close()));
     this.#pools.clear();
+    await this.#containers.close();
   }
 
   /** Routes /2015-03-31/functions… */
@@ -445,6 +457,7 @@ export class LambdaService {
       log: this.#options.log,
       credentials: this.#options.credentials,
       endpoint: this.#options.endpoint,
+      containers: this.#containers,
     };
   }
 

@@ -112,7 +112,7 @@ export function assumeRole(
     );
   }
 
-  const credentials = deps.credentials.issueSession(role.Arn, session, duration);
+  const credentials = deps.credentials.issueSession(role.Arn, session, duration, role.RoleId);
   // As STS: the session ARN names the role without its path.
   const sessionArn = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${role.RoleName}/${session}`;
   return (

@@ -259,7 +259,9 @@ describe('a named base image', () => {
     async (baseImage) => {
       const error = await failure(ensureBaseImage({ baseImage, pull: false }));
       expect(error.code).toBe('INVALID_NAME');
-      expect(error.message).toBe(`"${baseImage}" is not a valid image reference.`);
+      // User input is shown with its control characters escaped: a newline stays on the line.
+      const shown = baseImage.replace('\n', '\\n');
+      expect(error.message).toBe(`"${shown}" is not a valid image reference.`);
       expect(error.hint).toBe(
         'Name an image such as "node:20-slim" or "registry.example.com/team/base:1.2".',
       );

@@ -17,6 +17,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalImage, deleteLocalImage, getResponder } from '../../../src/core/index.js';
+import { FunctionContainers } from '../../../src/localcloud/function-containers.js';
 import { type LocalCloud, startLocalCloud } from '../../../src/localcloud/index.js';
 import type { FunctionConfiguration } from '../../../src/localcloud/lambda-functions.js';
 import { FunctionPool } from '../../../src/localcloud/lambda-invoker.js';
@@ -231,8 +232,11 @@ describe('FunctionPool', () => {
     };
     // Credentials for 30 seconds cannot cover a 10-second invocation plus the minute of margin:
     // every container serves one invocation, and the next one gets fresh credentials.
+    const docker = testDocker();
+    const containers = new FunctionContainers(docker);
     const pool = new FunctionPool(configuration, imageId, {
-      docker: testDocker(),
+      docker,
+      containers,
       region: 'us-east-1',
       maxContainers: 1,
       idleMs: 60_000,
@@ -254,6 +258,7 @@ describe('FunctionPool', () => {
       expect(keys[1]).not.toBe(keys[0]);
     } finally {
       await pool.close();
+      await containers.close();
     }
   });
 });

@@ -129,6 +129,9 @@ describe('STS AssumeRole through the SDK v3', () => {
       const identity = await asRole.sts.send(new GetCallerIdentityCommand({}));
       expect(identity.Arn).toBe('arn:aws:sts::000000000000:assumed-role/assumable/signed-calls');
       expect(identity.Account).toBe('000000000000');
+      // As STS: the session's user id is the one AssumeRole named it by (role id : session).
+      expect(identity.UserId).toBe(answer.AssumedRoleUser?.AssumedRoleId);
+      expect(identity.UserId).toMatch(/^AROA[A-Z0-9]+:signed-calls$/);
       // The cloud knows the key as the role's session, with the secret STS handed out.
       const found = cloud.services.credentials.lookup(session.accessKeyId, session.sessionToken);
       expect(found).toMatchObject({

@@ -2,7 +2,7 @@
 // (whatever the chunks), CACHED and ERROR when it ends.
 import { describe, expect, it } from 'vitest';
 import { BuildkitLog } from '../../../src/core/buildkit-log.js';
-import { loadProtobuf } from '../../../src/core/dockerode-dependencies.js';
+import { loadProtobuf } from '../../../src/core/grpc-packages.js';
 
 // BuildKit's own field numbers (api/services/control/control.proto).
 const StatusResponse = loadProtobuf()

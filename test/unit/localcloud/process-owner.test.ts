@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ownerGone, ownerToken } from '../../../src/core/process-owner.js';
+import { ownerGone, ownerToken } from '../../../src/localcloud/process-owner.js';
 
 const TOKEN = /^(\d+)-(\d+)-([0-9a-f]{8})-([0-9a-f]{8})$/;
 
