@@ -26,7 +26,10 @@ export const CLOUD_LABEL = 'dev.lambdash.localcloud.cloud';
 
 /** How soon removals the engine did not take are tried again. */
 const RETRY_MS = 5_000;
-/** One engine call at most this long: an engine that stopped answering must not hold a stop. */
+/**
+ * A removal, or a whole pass of retries, takes at most this long: an engine that stopped
+ * answering must not hold a stop.
+ */
 const CALL_LIMIT_MS = 10_000;
 /** How long a start waits for the previous cloud's leftovers to go; the rest go meanwhile. */
 const START_WAIT_MS = 5_000;
@@ -77,7 +80,7 @@ export class FunctionContainers {
 
   /** Removes a container (running or not); never fails: what the engine does not take waits. */
   async remove(id: string): Promise<void> {
-    if (await this.#tryRemove(id)) return;
+    if (await this.#tryRemove(id, AbortSignal.timeout(CALL_LIMIT_MS))) return;
     this.#pending.add(id);
     this.#schedule();
   }
@@ -121,10 +124,11 @@ export class FunctionContainers {
   /** One pass over what is pending (one at a time: two would remove the same things twice). */
   #retry(): Promise<void> {
     this.#retrying ??= (async () => {
+      const signal = AbortSignal.timeout(CALL_LIMIT_MS);
       try {
         for (const id of [...this.#pending])
-          if (await this.#tryRemove(id)) this.#pending.delete(id);
-        if (this.#sweepNeeded && (await this.#sweep())) this.#sweepNeeded = false;
+          if (await this.#tryRemove(id, signal)) this.#pending.delete(id);
+        if (this.#sweepNeeded && (await this.#sweep(signal))) this.#sweepNeeded = false;
       } finally {
         this.#retrying = undefined;
         if (this.#pending.size > 0 || this.#sweepNeeded) this.#schedule();
@@ -134,13 +138,13 @@ export class FunctionContainers {
   }
 
   /** Removes the data folder's containers whose owner is gone; false if the engine did not list. */
-  async #sweep(): Promise<boolean> {
+  async #sweep(signal: AbortSignal): Promise<boolean> {
     let found: Docker.ContainerInfo[];
     try {
       found = await this.#docker.listContainers({
         all: true,
         filters: JSON.stringify({ label: [`${DATA_DIR_LABEL}=${this.#dataDirId}`] }),
-        abortSignal: AbortSignal.timeout(CALL_LIMIT_MS),
+        abortSignal: signal,
       });
     } catch {
       return false;
@@ -149,18 +153,17 @@ export class FunctionContainers {
     for (const container of found) {
       const owner = container.Labels?.[OWNER_LABEL] ?? '';
       const cloud = container.Labels?.[CLOUD_LABEL] ?? '';
-      const gone = owner === me && !openHere.has(cloud) ? true : ownerGone(owner) && false;
-      if (gone && !(await this.#tryRemove(container.Id))) this.#pending.add(container.Id);
+      const gone = owner === me ? !openHere.has(cloud) : ownerGone(owner);
+      if (gone && !(await this.#tryRemove(container.Id, signal))) this.#pending.add(container.Id);
     }
     return true;
   }
 
   /** Whether the container is gone (or going: a removal already under way, AutoRemove's). */
-  async #tryRemove(id: string): Promise<boolean> {
+  async #tryRemove(id: string, signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted) return false;
     try {
-      await this.#docker
-        .getContainer(id)
-        .remove({ force: true, abortSignal: AbortSignal.timeout(CALL_LIMIT_MS) });
+      await this.#docker.getContainer(id).remove({ force: true, abortSignal: signal });
       return true;
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode;

@@ -6,6 +6,7 @@
 // never acts on it): it is removed once the engine is back, or by the next start on the folder.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
@@ -15,7 +16,14 @@ import {
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalImage, getResponder } from '../../../src/core/index.js';
+import {
+  DATA_DIR_LABEL,
+  dataDirId,
+  FUNCTION_LABEL,
+  OWNER_LABEL,
+} from '../../../src/localcloud/function-containers.js';
 import { type LocalCloud, startLocalCloud } from '../../../src/localcloud/index.js';
+import { ownerToken } from '../../../src/localcloud/process-owner.js';
 import { testDocker } from '../../support/docker.js';
 import { type DockerProxy, startDockerProxy } from '../../support/docker-proxy.js';
 import {
@@ -114,6 +122,14 @@ async function stateOf(id: string): Promise<string> {
   }
 }
 
+/** The owner token of another process of this machine that runs: vitest's main process. */
+function tokenOfParent(): string {
+  const stat = readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
+  const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  const [, , place, boot] = ownerToken().split('-');
+  return [process.ppid, start, place, boot].join('-');
+}
+
 /** Pushes the image to the cloud's registry and creates an Active function of it. */
 async function deploy(endpoint: string, label: string): Promise<string> {
   const c = cloudClients(endpoint);
@@ -191,6 +207,17 @@ describe('the containers of a local cloud that was SIGKILLed', () => {
     // The leak: nothing ends a container whose handler has not returned.
     expect(await stateOf(orphanA)).toBe('running');
     expect(await stateOf(orphanC)).toBe('running');
+    // On the folder, but its owner process runs: never taken for a leftover, whatever made it.
+    const lookalikeName = `orphans-lookalike-${suffix}`;
+    names.push(lookalikeName);
+    const lookalike = await testDocker().createContainer({
+      Image: imageId,
+      Labels: {
+        [FUNCTION_LABEL]: lookalikeName,
+        [DATA_DIR_LABEL]: dataDirId(dirA),
+        [OWNER_LABEL]: tokenOfParent(),
+      },
+    });
 
     const againA = await startLocalCloud({ port: 0, dataDir: dirA });
     clouds.push(againA);
@@ -204,6 +231,8 @@ describe('the containers of a local cloud that was SIGKILLed', () => {
     // a running cloud's container runs on.
     expect(await stateOf(orphanC)).toBe('running');
     expect(await stateOf(running)).toBe('running');
+    expect(await stateOf(lookalike.id)).toBe('created');
+    await lookalike.remove({ force: true });
 
     const againC = await startLocalCloud({ port: 0, dataDir: dirC });
     clouds.push(againC);
@@ -239,17 +268,15 @@ describe('a container the engine went away from before it started', () => {
 
   it('is removed once the engine is back, or by the next start on the folder', async () => {
     let cut = false;
-    const holder: { proxy?: DockerProxy } = {};
     // The engine goes away just after it created the container, as the pool attaches to it.
-    const proxy = await startDockerProxy({
+    const proxy: DockerProxy = await startDockerProxy({
       onRequest: (line) => {
         if (cut && /\/containers\/[0-9a-f]+\/attach\?/.test(line)) {
           cut = false;
-          void holder.proxy?.kill();
+          void proxy.kill();
         }
       },
     });
-    holder.proxy = proxy;
     try {
       await engineGoesAway(proxy, () => {
         cut = true;
