@@ -15,9 +15,8 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { findLocalCloudCredentials } from '../localcloud/discovery.js';
 import { awsError } from './aws-errors.js';
-import { ANY_CREDENTIALS, endpointCredentials, REFUSED_KEY } from './endpoint-credentials.js';
+import { endpointCredentials, REFUSED_KEY } from './endpoint-credentials.js';
 import { LambdashError, throwIfAborted } from './errors.js';
 import { emit, type OperationOptions } from './events.js';
 import { localCloudPort } from './local-cloud-port.js';
@@ -170,7 +169,7 @@ async function connectLocalCloud(options: TargetOptions): Promise<AwsTarget> {
   // A local cloud already serving (the terminal app's, `lambdash cloud`) is shared.
   if (port !== 0) {
     const url = `http://127.0.0.1:${port}`;
-    const running = await probeLocalCloud(url, region, port);
+    const running = await probeLocalCloud(url, region);
     if (running) return localTarget(running.clients, region, running.accountId, url, false);
   }
   const { startLocalCloud, DataDirInUseError, PortInUseError } = await import(
@@ -244,8 +243,8 @@ function localTarget(
  * The local cloud at `url`, when one answers STS there. One that answers but refuses the keys
  * this user can find belongs to someone else (another user, a data folder we cannot read).
  */
-async function probeLocalCloud(url: string, region: string, port: number) {
-  const credentials = (await findLocalCloudCredentials(port)) ?? ANY_CREDENTIALS;
+async function probeLocalCloud(url: string, region: string) {
+  const credentials = await endpointCredentials(url);
   const clients = makeClients({ region, credentials, endpoint: url, maxAttempts: 1 });
   try {
     const identity = await clients.sts.send(new GetCallerIdentityCommand({}), {

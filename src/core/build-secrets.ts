@@ -2,7 +2,7 @@
 // dockerfileUpdate adds with `--mount=type=secret,id=<id>`) that no layer, history entry or
 // image config keeps, unlike build args. They need the engine's BuildKit and a session (see
 // buildkit-session.ts); an engine without them is refused before anything is built.
-import { readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type BuildSession, openBuildSession } from './buildkit-session.js';
@@ -23,8 +23,11 @@ export type BuildSecretSource = { readonly env: string } | { readonly file: stri
 export const SECRET_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 /** BuildKit's own limit on a secret's size. */
 const MAX_SECRET_BYTES = 500 * 1024;
-/** The engine API that brought BuildKit builds and sessions (Docker 18.09). */
-const BUILDKIT_API = [1, 39];
+/**
+ * The engine API whose built-in Dockerfile frontend takes `RUN --mount=type=secret` (Docker
+ * 20.10); older BuildKit engines would fail late or try to pull a frontend image.
+ */
+const BUILDKIT_API = [1, 41];
 
 export const SECRETS_HINT =
   'Give it as --secret id=<id>,env=<VARIABLE> or id=<id>,src=<file> (lambdash build, deploy), as { "env": "<VARIABLE>" } or { "file": "<path>" } in lambdash.json, or as a string in the secrets option (createLocalImage).';
@@ -123,6 +126,15 @@ async function readSecretFile(
         'Give the secret from the command line instead (--secret id=<id>,src=<file>), or take it from an environment variable ({ "env": "<VARIABLE>" }).',
       );
     }
+    // Checked before reading: a device (/dev/zero) or a huge file is never read.
+    const info = await stat(real);
+    if (!info.isFile() || info.size > MAX_SECRET_BYTES) {
+      throw new LambdashError(
+        'INVALID_OPTION',
+        `${shown} (the build secret "${id}") is ${info.isFile() ? `${info.size} bytes, more than BuildKit's 500 KB` : 'not a regular file'}.`,
+        'Give the build a small file, such as a token that fetches the rest.',
+      );
+    }
     return await readFile(real);
   } catch (error) {
     if (error instanceof LambdashError) throw error;
@@ -152,7 +164,7 @@ export async function checkBuildSecretsSupport(): Promise<void> {
     new LambdashError(
       'BUILD_SECRETS_UNSUPPORTED',
       `The Docker engine at ${where} (Docker ${engine.version}, API ${engine.apiVersion}, ${engine.os}) cannot give a build secrets: ${reason}.`,
-      'Build without secrets (leave out --secret and the responder\'s "secrets" in lambdash.json; the secrets option of createLocalImage), or use a Docker engine with BuildKit: Docker 18.09 or later on Linux (`lambdash doctor` shows the engine).',
+      'Build without secrets (leave out --secret and the responder\'s "secrets" in lambdash.json; the secrets option of createLocalImage), or use a Docker engine with BuildKit: Docker 20.10 or later on Linux (`lambdash doctor` shows the engine).',
       cause === undefined ? undefined : { cause },
     );
   if (engine.os !== 'linux') throw unsupported('only engines on Linux have BuildKit');

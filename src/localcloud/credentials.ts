@@ -5,7 +5,7 @@
 // under an HMAC, and the secret is an HMAC of the token, so they still verify after a restart
 // and nothing about them is written anywhere.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmod, open, readFile, stat } from 'node:fs/promises';
+import { chmod, link, open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ACCOUNT_ID } from './service.js';
 
@@ -43,27 +43,35 @@ const KEY_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 export async function loadRootCredentials(dataDir: string): Promise<Credentials> {
   const file = path.join(dataDir, FILE);
   const existing = await readCredentialsFile(file);
-  if (existing) return existing;
+  if (existing) {
+    // A copy restored from a backup may have lost its mode: the secret is for its owner only.
+    if (((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600);
+    return existing;
+  }
   const created: Credentials = {
     accessKeyId: `AKIA${keyIdSuffix()}`,
     secretAccessKey: randomBytes(30).toString('base64'),
   };
+  // Written whole beside it, then linked into place: a crash leaves no empty or torn file, and
+  // of two first starts, the second link fails and that start takes the first one's pair.
+  const temporary = `${file}.tmp-${randomBytes(4).toString('hex')}`;
   try {
-    const handle = await open(file, 'wx', 0o600);
+    const handle = await open(temporary, 'wx', 0o600);
     try {
       await handle.writeFile(`${JSON.stringify(created, null, 2)}\n`);
       await handle.sync();
     } finally {
       await handle.close();
     }
+    await link(temporary, file);
     return created;
   } catch (error) {
-    // Another start made it first: theirs is the folder's pair.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const theirs = await readCredentialsFile(file);
-    if (!theirs)
-      throw new Error(`${file} is not a credentials file; remove it to make a new pair.`);
+    if (!theirs) throw new Error(`${file} vanished while it was being made; start again.`);
     return theirs;
+  } finally {
+    await rm(temporary, { force: true });
   }
 }
 
@@ -80,12 +88,17 @@ async function readCredentialsFile(file: string): Promise<Credentials | undefine
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const parsed = JSON.parse(text) as Partial<Credentials>;
-  if (typeof parsed.accessKeyId !== 'string' || typeof parsed.secretAccessKey !== 'string') {
-    throw new Error(`${file} does not hold accessKeyId and secretAccessKey.`);
+  let parsed: Partial<Credentials> | undefined;
+  try {
+    parsed = JSON.parse(text) as Partial<Credentials>;
+  } catch {
+    parsed = undefined;
   }
-  // A copy restored from a backup may have lost its mode: the secret is for its owner only.
-  if (((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600);
+  if (typeof parsed?.accessKeyId !== 'string' || typeof parsed.secretAccessKey !== 'string') {
+    throw new Error(
+      `${file} does not hold an accessKeyId and a secretAccessKey. Remove it, and the local cloud makes a new pair at its next start (clients then need the new keys).`,
+    );
+  }
   return { accessKeyId: parsed.accessKeyId, secretAccessKey: parsed.secretAccessKey };
 }
 

@@ -40,15 +40,17 @@ export async function announceLocalCloud(
   };
 }
 
-/**
- * The keys of the local cloud serving 127.0.0.1:`port`: from its note when its process is alive,
- * else those of the default data folder (a cloud another HOME started leaves no note there).
- */
-export async function findLocalCloudCredentials(port: number): Promise<Credentials | undefined> {
+/** The keys of the local cloud whose live note names `port`: its data folder's pair. */
+export async function findAnnouncedCredentials(port: number): Promise<Credentials | undefined> {
   const dir = notesDir();
   const note = ownedPrivately(path.dirname(dir)) ? await readNote(noteFile(port)) : undefined;
-  const dataDir = note && isAlive(note.pid) ? note.dataDir : defaultDataDir();
-  return readRootCredentials(dataDir).catch(() => undefined);
+  if (!note || !isAlive(note.pid)) return undefined;
+  return readRootCredentials(note.dataDir).catch(() => undefined);
+}
+
+/** The keys of the default data folder's cloud (one another HOME started leaves no note here). */
+export async function findDefaultCredentials(): Promise<Credentials | undefined> {
+  return readRootCredentials(defaultDataDir()).catch(() => undefined);
 }
 
 function noteFile(port: number): string {
@@ -77,7 +79,8 @@ function ownedPrivately(dir: string): boolean {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (ours or another user's). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,12 +1,12 @@
 // The local cloud as a library: `startLocalCloud()` serves the AWS APIs lambdash uses on
 // 127.0.0.1, with state kept under a data folder, and hands back the environment that points
 // any SDK or the AWS CLI at it. The services it runs are listed in SERVICES below.
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { trustsLambda } from '../aws-rules/lambda-trust.js';
 import { CredentialAuthority, type Credentials, loadRootCredentials } from './credentials.js';
-import { announceLocalCloud } from './discovery.js';
+import { announceLocalCloud, isAlive } from './discovery.js';
 import { createEcrService } from './ecr.js';
 import { createIamService, type IamService } from './iam.js';
 import type { FunctionRecord } from './lambda-functions.js';
@@ -42,7 +42,7 @@ export interface LocalCloudOptions {
 /** What the services publish for each other (Lambda looks roles up in IAM, and so on). */
 export interface LocalCloudServices {
   /** Checks every request's signing key; issues role credentials (for functions, STS). */
-  credentials: CredentialAuthority;
+  authority: CredentialAuthority;
   sts?: QueryService;
   iam?: IamService;
   logs?: LogsService;
@@ -104,7 +104,7 @@ const SERVICES: readonly StartService[] = [
     const lambda = await LambdaService.create({
       docker: new Docker(),
       region: LOCAL_REGION,
-      credentials: cloud.services.credentials,
+      authority: cloud.services.authority,
       endpoint: cloud.endpoint,
       dataDir: cloud.dataDir,
       ...(cloud.services.registryHost ? { registryHost: cloud.services.registryHost } : {}),
@@ -218,7 +218,9 @@ export class DataDirInUseError extends Error {
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const dataDir = path.resolve(options.dataDir ?? defaultDataDir());
   const requestedPort = options.port ?? DEFAULT_PORT;
-  await mkdir(dataDir, { recursive: true });
+  // Ours alone: it holds the keys, and the registry's blobs (which the registry's auth guards).
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (((await stat(dataDir)).mode & 0o077) !== 0) await chmod(dataDir, 0o700);
   const releaseLock = await lockDataDir(dataDir);
   let credentials: CredentialAuthority;
   try {
@@ -242,7 +244,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const endpoint = `http://127.0.0.1:${port}`;
   const stores = new Map<string, Promise<Store<unknown>>>();
   const cleanups: (() => Promise<void> | void)[] = [];
-  const services: LocalCloudServices = { credentials };
+  const services: LocalCloudServices = { authority: credentials };
   const context: LocalCloudContext = {
     server,
     options,
@@ -352,12 +354,3 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
 
 /** Data folders locked by this process (a pid match alone could be a stale lock from a reused pid). */
 const heldHere = new Set<string>();
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -50,7 +50,7 @@ export interface PoolOptions {
   readonly idleMs: number;
   readonly log: LogSink;
   /** Mints each container's credentials of the function's role. */
-  readonly credentials: CredentialAuthority;
+  readonly authority: CredentialAuthority;
   /** The local cloud's own endpoint, which code in a function calls by default. */
   readonly endpoint: string;
   /** How long a container's credentials last; default Lambda's 12 hours. */
@@ -197,7 +197,7 @@ export class FunctionPool {
     const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
     const stream = `${day}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
     // As Lambda does: the role's credentials, with the function's name as the session name.
-    const session = this.#options.credentials.issueSession(
+    const session = this.#options.authority.issueSession(
       config.Role,
       config.FunctionName,
       this.#options.sessionSeconds ?? SESSION_SECONDS,

@@ -44,7 +44,7 @@ export interface LambdaServiceOptions {
   /** What that registry asks for; sent to it alone, never to another host an image names. */
   readonly registryCredentials?: RegistryCredentials;
   /** Mints the role credentials each function container gets. */
-  readonly credentials: CredentialAuthority;
+  readonly authority: CredentialAuthority;
   /** The local cloud's endpoint (`http://127.0.0.1:PORT`): AWS_ENDPOINT_URL in containers. */
   readonly endpoint: string;
   /**
@@ -455,7 +455,7 @@ export class LambdaService {
       maxContainers: this.#options.maxContainers ?? 10,
       idleMs: this.#options.idleMs ?? 5 * 60_000,
       log: this.#options.log,
-      credentials: this.#options.credentials,
+      authority: this.#options.authority,
       endpoint: this.#options.endpoint,
       containers: this.#containers,
     };

@@ -261,13 +261,8 @@ function signatureError(problem: SignatureProblem, protocol: Protocol): ServiceE
     case 'mismatch':
       return new ServiceError(
         query ? 'SignatureDoesNotMatch' : 'InvalidSignatureException',
-        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
-        status,
-      );
-    case 'expired-signature':
-      return new ServiceError(
-        query ? 'SignatureDoesNotMatch' : 'InvalidSignatureException',
-        `Signature expired: ${problem.signedAt} is now earlier than ${amzDate(new Date(problem.now.getTime() - 5 * 60_000))} (${amzDate(problem.now)} - 5 min.)`,
+        problem.detail ??
+          'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
         status,
       );
   }
@@ -279,13 +274,6 @@ function wrongScope(signingName: string, protocol: Protocol): ServiceError {
     `Credential should be scoped to correct service: '${signingName}'. `,
     protocol === 'json' ? 400 : 403,
   );
-}
-
-function amzDate(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
 }
 
 function header(req: http.IncomingMessage, name: string): string | undefined {

@@ -26,8 +26,8 @@ export type SignatureProblem =
   | { readonly kind: 'incomplete'; readonly detail: string }
   | { readonly kind: 'unknown-key' }
   | { readonly kind: 'expired-token' }
-  | { readonly kind: 'mismatch' }
-  | { readonly kind: 'expired-signature'; readonly signedAt: string; readonly now: Date };
+  /** A signature that does not match, or a date out of range (AWS answers both alike). */
+  | { readonly kind: 'mismatch'; readonly detail?: string };
 
 export type SignatureCheck =
   | { readonly ok: true; readonly caller: Caller; readonly signingName: string }
@@ -72,10 +72,20 @@ export function verifySignature(
   const key = lookup(authorization.accessKeyId, sessionToken);
   if (!key.ok) return refuse({ kind: key.problem });
 
-  const signedAt = parseAmzDate(amzDate);
-  if (!signedAt || Math.abs(now.getTime() - signedAt.getTime()) > MAX_SKEW_MS) {
-    return refuse({ kind: 'expired-signature', signedAt: amzDate, now });
+  const unsigned = ['host', ...headers.keys()].filter(
+    (name) =>
+      (name === 'host' || name.startsWith('x-amz-')) && !authorization.signedHeaders.includes(name),
+  );
+  if (unsigned.length > 0) {
+    // As AWS: what names the request's target and its time must be covered by the signature, or
+    // a captured request could be sent again elsewhere.
+    return refuse({
+      kind: 'incomplete',
+      detail: `'${unsigned[0]}' must be a 'SignedHeader' in the AWS Authorization.`,
+    });
   }
+  const stale = staleness(amzDate, now);
+  if (stale) return refuse({ kind: 'mismatch', detail: stale });
 
   const scope = `${authorization.date}/${authorization.region}/${authorization.service}/aws4_request`;
   const canonical = canonicalRequest(request, headers, authorization.signedHeaders);
@@ -153,8 +163,8 @@ function canonicalRequest(
   const canonicalHeaders = signedHeaders
     .map((name) => `${name}:${(headers.get(name) ?? []).map(normalizeValue).join(',')}\n`)
     .join('');
-  const declaredHash = headers.get('x-amz-content-sha256')?.[0];
-  const payloadHash = declaredHash === 'UNSIGNED-PAYLOAD' ? declaredHash : sha256Hex(request.body);
+  // Always the body's own hash: UNSIGNED-PAYLOAD is S3's alone, and no service here is S3.
+  const payloadHash = sha256Hex(request.body);
   return [
     request.method.toUpperCase(),
     canonicalPath(rawPath),
@@ -184,7 +194,6 @@ function canonicalQuery(rawQuery: string): string {
     if (!part) continue;
     const at = part.indexOf('=');
     const key = decode(at < 0 ? part : part.slice(0, at));
-    if (key.toLowerCase() === 'x-amz-signature') continue;
     pairs.push([escapeUri(key), escapeUri(decode(at < 0 ? '' : part.slice(at + 1)))]);
   }
   pairs.sort(([keyA, valueA], [keyB, valueB]) =>
@@ -213,8 +222,12 @@ function escapeUri(text: string): string {
   );
 }
 
+/** As the SDK's signer: line breaks become spaces, runs of spaces and tabs one space, trimmed. */
 function normalizeValue(value: string): string {
-  return value.trim().replace(/\s+/g, ' ');
+  return value
+    .replace(/[\r\n]/g, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/^ | $/g, '');
 }
 
 function headerValues(rawHeaders: readonly string[]): Map<string, string[]> {
@@ -226,6 +239,29 @@ function headerValues(rawHeaders: readonly string[]): Map<string, string[]> {
     headers.set(name, values);
   }
   return headers;
+}
+
+/** AWS's words for a signing date more than five minutes off; undefined when it is not. */
+function staleness(amzDate: string, now: Date): string | undefined {
+  const signedAt = parseAmzDate(amzDate);
+  if (!signedAt) return `Date must be in ISO-8601 'basic format'. Got '${amzDate}'.`;
+  const early = new Date(now.getTime() - MAX_SKEW_MS);
+  const late = new Date(now.getTime() + MAX_SKEW_MS);
+  if (signedAt < early) {
+    return `Signature expired: ${amzDate} is now earlier than ${basicIso(early)} (${basicIso(now)} - 5 min.)`;
+  }
+  if (signedAt > late) {
+    return `Signature not yet current: ${amzDate} is still later than ${basicIso(late)} (${basicIso(now)} + 5 min.)`;
+  }
+  return undefined;
+}
+
+/** A date in SigV4's basic ISO 8601 form: `20261207T152200Z`. */
+function basicIso(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** `20261207T152200Z` → a Date; undefined when malformed. */
@@ -240,11 +276,7 @@ function parseAmzDate(text: string): Date | undefined {
 function dateHeaderAsAmz(date: string | undefined): string | undefined {
   if (!date) return undefined;
   const parsed = new Date(date);
-  if (Number.isNaN(parsed.getTime())) return undefined;
-  return parsed
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
+  return Number.isNaN(parsed.getTime()) ? undefined : basicIso(parsed);
 }
 
 function sha256Hex(data: string | Buffer): string {

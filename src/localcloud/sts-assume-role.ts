@@ -8,7 +8,7 @@ import { xmlEscape } from './server.js';
 import { ACCOUNT_ID, type RequestContext, ServiceError } from './service.js';
 
 export interface AssumeRoleDeps {
-  readonly credentials: CredentialAuthority;
+  readonly authority: CredentialAuthority;
   /** Looked up at each call: IAM starts after STS. */
   readonly iam?: IamService;
 }
@@ -112,7 +112,7 @@ export function assumeRole(
     );
   }
 
-  const credentials = deps.credentials.issueSession(role.Arn, session, duration, role.RoleId);
+  const credentials = deps.authority.issueSession(role.Arn, session, duration, role.RoleId);
   // As STS: the session ARN names the role without its path.
   const sessionArn = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${role.RoleName}/${session}`;
   return (

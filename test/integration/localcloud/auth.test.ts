@@ -217,7 +217,7 @@ describe('the keys', () => {
 
   it('open role sessions the cloud issued, until they expire, and tell who signed', async () => {
     const role = 'arn:aws:iam::000000000000:role/worker';
-    const session = cloud.services.credentials.issueSession(role, 'my-function');
+    const session = cloud.services.authority.issueSession(role, 'my-function');
     const c = clients(session);
     expect(await c.sts.send(new GetCallerIdentityCommand({}))).toMatchObject({
       Arn: 'arn:aws:sts::000000000000:assumed-role/worker/my-function',
@@ -228,7 +228,7 @@ describe('the keys', () => {
     await expect(forged.sts.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
       name: 'InvalidClientTokenId',
     });
-    const expired = cloud.services.credentials.issueSession(role, 'old', -1);
+    const expired = cloud.services.authority.issueSession(role, 'old', -1);
     const late = clients(expired);
     await expect(late.lambda.send(new ListFunctionsCommand({}))).rejects.toMatchObject({
       name: 'ExpiredTokenException',

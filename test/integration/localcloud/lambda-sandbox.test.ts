@@ -152,7 +152,7 @@ describe("a function's container", () => {
     expect(env.AWS_SECRET_ACCESS_KEY).toBeTruthy();
     expect(env.AWS_SESSION_TOKEN).toBeTruthy();
     const sessionArn = `arn:aws:sts::000000000000:assumed-role/${roleName}/${names.plain}`;
-    const authority = cloud.services.credentials;
+    const authority = cloud.services.authority;
     const key = env.AWS_ACCESS_KEY_ID ?? '';
     const token = env.AWS_SESSION_TOKEN ?? '';
     expect(authority.lookup(key, token)).toMatchObject({
@@ -241,7 +241,7 @@ describe('FunctionPool', () => {
       maxContainers: 1,
       idleMs: 60_000,
       log: () => undefined,
-      credentials: cloud.services.credentials,
+      authority: cloud.services.authority,
       endpoint: cloud.endpoint,
       sessionSeconds: 30,
     });

@@ -133,7 +133,7 @@ describe('STS AssumeRole through the SDK v3', () => {
       expect(identity.UserId).toBe(answer.AssumedRoleUser?.AssumedRoleId);
       expect(identity.UserId).toMatch(/^AROA[A-Z0-9]+:signed-calls$/);
       // The cloud knows the key as the role's session, with the secret STS handed out.
-      const found = cloud.services.credentials.lookup(session.accessKeyId, session.sessionToken);
+      const found = cloud.services.authority.lookup(session.accessKeyId, session.sessionToken);
       expect(found).toMatchObject({
         ok: true,
         secretAccessKey: session.secretAccessKey,
