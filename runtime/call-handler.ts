@@ -7,7 +7,8 @@
 // - `context.succeed/fail/done` answer at once, whatever the flag;
 // - only the first of callback, succeed, fail and done counts;
 // - a handler that returned no promise and never completes answers null when the loop drains
-//   (legacy code calls context.succeed from a timer or an I/O callback);
+//   (legacy code calls context.succeed from a timer or an I/O callback), whatever value it
+//   returned: AWS's runtime ignores a synchronous handler's return value;
 // - a promise still pending when the loop drains can never settle: Runtime.NodeJsExit.
 // This runs once per invocation, so it allocates little: one Call object, and the callback
 // only for handlers that can reach it (see handler-loader.ts); context.done/succeed/fail are
@@ -106,6 +107,15 @@ class Call implements Completion {
   }
 }
 
+/**
+ * The receiver the handler is called on. AWS's runtime calls `this.handler(...)` on its
+ * Runtime object, so V8 names the handler's frame `Runtime.handler` in every stack trace
+ * (and `this` is that object); the same name keeps traces identical to AWS's.
+ */
+class Runtime {
+  constructor(readonly handler: LoadedHandler['fn']) {}
+}
+
 export function callHandler(
   handler: LoadedHandler,
   event: unknown,
@@ -119,26 +129,33 @@ export function callHandler(
 
     let returned: unknown;
     try {
+      const runtime = new Runtime(handler.fn);
       returned = handler.streaming
-        ? handler.fn(event, extraArg, context)
+        ? runtime.handler(event, extraArg, context)
         : handler.passCallback
-          ? handler.fn(event, context, (error?: unknown, result?: unknown) =>
+          ? runtime.handler(event, context, (error?: unknown, result?: unknown) =>
               call.callback(error, result),
             )
-          : handler.fn(event, context);
+          : runtime.handler(event, context);
     } catch (error) {
-      call.finish(true, error);
+      // As AWS's runtime: a throw goes to the callback, so it counts only if nothing completed
+      // the call before, and a thrown null or undefined is no error at all.
+      if (handler.streaming) call.finish(true, error);
+      else call.callback(error, undefined);
       return;
     }
     if (isThenable(returned)) {
       returned.then(
         (result) => call.finish(false, result),
-        (error) => call.finish(true, error),
+        // AWS's context.fail turns a missing reason into the string "handled".
+        (error) => call.finish(true, handler.streaming ? error : (error ?? 'handled')),
       );
       if (!call.settled && !call.completed) call.waitForDrain('never-settled');
-    } else if (handler.streaming || (!handler.usesCallback && returned !== undefined)) {
+    } else if (handler.streaming) {
       call.finish(false, returned);
     } else if (!call.settled && !call.completed) {
+      // AWS's runtime ignores what a synchronous handler returns, whatever its arity: only the
+      // callback or context.done/succeed/fail answer, or null once the event loop drains.
       call.waitForDrain('answer', undefined);
     }
   });

@@ -1,7 +1,7 @@
 // The warm-up run at image build time (LAMBDASH_WRITE_CODE_CACHE=1): the handler's CommonJS
 // bundle is compiled through vm.Script, the sample event runs through it, and the code cache
 // (now holding every function that event needed) is written beside the bundle.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Script } from 'node:vm';
 import { CACHE_SUFFIX } from './code-cache.js';
 import type { LoadedHandler } from './handler-loader.js';
@@ -43,10 +43,23 @@ export class CodeCacheWriter {
   #write(): void {
     if (this.#written || !this.#target) return;
     this.#written = true;
-    const data = this.#target.script.createCachedData();
-    writeFileSync(this.#target.file + CACHE_SUFFIX, data);
-    process.stderr.write(
-      `lambdash warm-up: wrote a ${data.length}-byte code cache for ${this.#target.file}\n`,
-    );
+    const { file, script } = this.#target;
+    if (DYNAMIC_IMPORT.test(readFileSync(file, 'utf8'))) {
+      process.stderr.write(
+        `lambdash warm-up: no code cache for ${file}: it calls import(), which Node 20 cannot run from a code cache\n`,
+      );
+      return;
+    }
+    const data = script.createCachedData();
+    writeFileSync(file + CACHE_SUFFIX, data);
+    process.stderr.write(`lambdash warm-up: wrote a ${data.length}-byte code cache for ${file}\n`);
   }
 }
+
+/**
+ * Node 20's V8 (11.3) does not restore a script's host-defined options when it deserialises a
+ * code cache, so every import() in a script compiled from one fails with "A dynamic import
+ * callback was not specified", whatever importModuleDynamically says. Such a file is loaded
+ * by require() instead. A match in a string or comment only costs the cache, never correctness.
+ */
+const DYNAMIC_IMPORT = /\bimport\s*\(/;

@@ -16,8 +16,6 @@ export type HandlerFunction = (...args: unknown[]) => unknown;
 export interface LoadedHandler {
   readonly fn: HandlerFunction;
   readonly streaming: boolean;
-  /** Callback-style handlers take (event, context, callback). */
-  readonly usesCallback: boolean;
   /**
    * Whether the handler is given a callback: all but streaming handlers and async functions
    * that declare fewer than three parameters (they cannot reach it: an async arrow function
@@ -96,7 +94,6 @@ export async function loadHandler(
   return {
     fn: fn as HandlerFunction,
     streaming,
-    usesCallback: !streaming && fn.length >= 3,
     passCallback: !streaming && (fn.length >= 3 || !isAsyncFunction(fn)),
     eventSchema: isStandardSchema(schema) ? schema : undefined,
     deserialize:

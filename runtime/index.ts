@@ -1,7 +1,7 @@
 // What handler code may import from `lambdash/runtime`. Everything here also works outside
 // the runtime (in unit tests of the user's code), where observations go to stdout.
 import { logSettingsFromEnv } from './logging.js';
-import { formatObservation, OBSERVER_KEY, preciseNow } from './observe.js';
+import { cleanName, formatMarks, OBSERVER_KEY, observeEnabled, preciseNow } from './observe.js';
 
 export type { LambdaContext } from './context.js';
 export { ResponseStream } from './response-stream.js';
@@ -22,7 +22,9 @@ export function observe(name: string): void {
     hook(name);
     return;
   }
-  process.stdout.write(
-    formatObservation(logSettingsFromEnv(process.env), 'user', String(name), preciseNow()),
-  );
+  // Outside the runtime: a line of its own, in the runtime's format, under the same switch.
+  const settings = logSettingsFromEnv(process.env);
+  if (!observeEnabled(settings, process.env)) return;
+  const mark = { time: preciseNow(), kind: 'user' as const, name: cleanName(String(name)) };
+  process.stdout.write(formatMarks(settings, '', [mark]));
 }

@@ -5,11 +5,11 @@
 import { callHandler } from './call-handler.js';
 import { createContext, type FunctionIdentity, type LambdaContext } from './context.js';
 import {
-  type ErrorPayload,
   errorJson,
-  errorTypeHeader,
+  errorTypeValue,
   RuntimeError,
   toErrorPayload,
+  xrayErrorCause,
 } from './errors.js';
 import type { LoadedHandler } from './handler-loader.js';
 import { logError } from './logging.js';
@@ -41,7 +41,7 @@ export interface InvokeDeps {
 
 type Outcome =
   | { readonly kind: 'response'; readonly body: string | Buffer }
-  | { readonly kind: 'error'; readonly payload: ErrorPayload }
+  | { readonly kind: 'error'; readonly error: unknown }
   | { readonly kind: 'posted'; readonly result: PostOutcome };
 
 /** Handles one invocation and posts its outcome; resolves once the Runtime API acknowledged it. */
@@ -53,12 +53,10 @@ export async function handleInvocation(invocation: Invocation, deps: InvokeDeps)
   if (outcome.kind === 'response') {
     await client.postResponse(invocation.requestId, outcome.body);
   } else if (outcome.kind === 'error') {
-    logError('Invoke Error', outcome.payload);
-    await client.postError(
-      invocation.requestId,
-      errorJson(outcome.payload),
-      errorTypeHeader(outcome.payload),
-    );
+    // As AWS's runtime: the payload, and no error type but the X-Ray cause in the headers.
+    const payload = toErrorPayload(outcome.error);
+    logError('Invoke Error', payload);
+    await client.postError(invocation.requestId, errorJson(payload), xrayErrorCause(outcome.error));
   }
   const loads = deps.moduleLoads?.end();
   if (loads) for (const load of loads) deps.observe.hold(`module.load ${load.id}`, load.time);
@@ -122,13 +120,14 @@ async function runHttp(
     await prepareHttpRequest(kind, event, context, deps.handler);
     result = await callMarked(deps, event, context);
   } catch (error) {
-    return { kind: 'response', body: JSON.stringify(httpFailure(kind, event, error)) };
+    const response = httpFailure(kind, event, error);
+    return response ? { kind: 'response', body: JSON.stringify(response) } : failure(error);
   }
   try {
     return { kind: 'response', body: toJson(toHttpResponse(kind, event, result)) };
   } catch (error) {
-    // A result that cannot be sent (a circular body...) is the server's fault: a 500.
-    return { kind: 'response', body: JSON.stringify(httpFailure(kind, event, error)) };
+    // A result that cannot be sent (a circular body...): an invocation error, as for any source.
+    return failure(error);
   }
 }
 
@@ -164,15 +163,17 @@ async function prepareHttpRequest(
 }
 
 /**
- * HTTP callers get an HTTP answer, never an invocation error: the front door would turn that
- * into a bare 502. Server errors keep their details out of the response and in the log. The
- * answer is always one JSON can encode: its body is already text and its headers strings.
+ * The HTTP answer to a thrown HTTP error (one carrying its status, see http-error.ts) or to an
+ * event its schema refused; `undefined` for any other error, which is an invocation error
+ * exactly as under AWS's runtime: turned into a 500 it would be hidden from Lambda's error
+ * metrics and X-Amz-Function-Error. The answer is always one JSON can encode: its body is
+ * already text and its headers strings. 5xx HTTP errors are logged, as invocation errors are.
  */
 function httpFailure(
   kind: HttpSourceKind,
   event: Record<string, unknown>,
   error: unknown,
-): HttpResponse {
+): HttpResponse | undefined {
   let view: HttpErrorView | undefined;
   let message = '';
   try {
@@ -183,18 +184,18 @@ function httpFailure(
     message = messageOf(error);
   } catch {
     // A getter that throws: nothing of the error can be trusted for the client.
-    view = undefined;
+    return undefined;
   }
-  const logged = !view || view.statusCode >= 500;
-  if (logged) logError('Invoke Error', toErrorPayload(error));
+  if (!view) return undefined;
+  let response: HttpResponse;
   try {
-    return httpErrorResponse(kind, event, view, message);
+    response = httpErrorResponse(kind, event, view, message);
   } catch {
-    // Details JSON cannot encode (circular, a BigInt): the error cannot be sent as it is,
-    // which makes it the server's fault.
-    if (!logged) logError('Invoke Error', toErrorPayload(error));
-    return httpErrorResponse(kind, event, undefined, '');
+    // Details JSON cannot encode (circular, a BigInt): the error cannot be sent as it is.
+    return undefined;
   }
+  if (view.statusCode >= 500) logError('Invoke Error', toErrorPayload(error));
+  return response;
 }
 
 /** An error's message; thrown plain objects such as `{statusCode, message}` have one too. */
@@ -265,13 +266,20 @@ async function runStreaming(
       ? new Error('The response stream was destroyed before it ended')
       : caught;
     failed = error;
-    if (stream.started || (stream.writableEnded && !stream.destroyed)) {
-      // Bytes are (or the end is) already on their way: only the trailers can still carry the error.
+    const sending = stream.started || (stream.writableEnded && !stream.destroyed);
+    // Only an HTTP error (or a refused event) answers with its status; any other error is an
+    // invocation error, as under AWS's runtime.
+    const response =
+      !sending && isHttpSource(kind)
+        ? httpFailure(kind, event as Record<string, unknown>, error)
+        : undefined;
+    if (sending) {
+      // Bytes are (or the end is) already on their way: only the trailers can still carry the
+      // error, as AWS's runtime sends it: the type as is, the payload in base64.
       const payload = toErrorPayload(error);
       logError('Invoke Error', payload);
-      stream.fail(errorTypeHeader(payload), errorJson(payload));
-    } else if (isHttpSource(kind)) {
-      const response = httpFailure(kind, event as Record<string, unknown>, error);
+      stream.fail(errorTypeValue(payload), errorJson(payload));
+    } else if (response) {
       // A stream the handler destroyed can send nothing more: the answer takes a new one.
       const target = stream.destroyed ? new ResponseStream(open) : stream;
       HttpResponseStream.from(target, {
@@ -298,5 +306,5 @@ function isPrematureClose(error: unknown): boolean {
 }
 
 function failure(error: unknown): Outcome {
-  return { kind: 'error', payload: toErrorPayload(error) };
+  return { kind: 'error', error };
 }

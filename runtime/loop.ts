@@ -4,9 +4,16 @@
 // then the process exits so the next invocation starts clean.
 
 import { applyTraceId } from './context.js';
-import { type ErrorPayload, errorJson, errorTypeHeader, toErrorPayload } from './errors.js';
+import {
+  errorJson,
+  errorTypeValue,
+  RuntimeError,
+  toErrorPayload,
+  xrayErrorCause,
+} from './errors.js';
 import { handleInvocation, type InvokeDeps } from './invoke.js';
 import { currentRequest, logError } from './logging.js';
+import { flushObservations } from './observe.js';
 import { RuntimeClient } from './runtime-client.js';
 
 export const EXIT_UNCAUGHT = 129;
@@ -22,6 +29,9 @@ let exiting = false;
 
 export async function runLoop(deps: InvokeDeps): Promise<never> {
   for (;;) {
+    // The marks of init, then of each invocation, as one line: before asking for the next
+    // event, since that request is what ends the invocation (END is written then).
+    deps.observe.flush();
     // Until the first event arrives this is still init (as for Lambda's own runtime): a
     // rejection the module's top level left behind surfaces only after loading finished.
     const invocation = await deps.client.next();
@@ -41,20 +51,23 @@ export async function runLoop(deps: InvokeDeps): Promise<never> {
  */
 export async function exitWithError(
   label: string,
-  payload: ErrorPayload,
+  error: unknown,
   exitCode: number,
 ): Promise<never> {
   if (!exiting) {
     exiting = true;
+    flushObservations();
+    const payload = toErrorPayload(error);
     logError(label, payload);
     const body = errorJson(payload);
-    const type = errorTypeHeader(payload);
     try {
       // A connection of its own: the loop's may be held by a `next` that never returns, and
       // a report queued behind it would never leave.
       const client = new RuntimeClient(runtimeApi);
-      if (state.phase === 'init') await client.postInitError(body, type);
-      else if (state.phase === 'invoking') await client.postError(currentRequest.id, body, type);
+      if (state.phase === 'init') await client.postInitError(body, errorTypeValue(payload));
+      else if (state.phase === 'invoking') {
+        await client.postError(currentRequest.id, body, xrayErrorCause(error));
+      }
     } catch {
       // The exit below is what matters; the Runtime API may be gone too.
     }
@@ -67,15 +80,13 @@ export async function exitWithError(
 export function installCrashReporting(address: string): void {
   runtimeApi = address;
   process.on('uncaughtException', (error) => {
-    void exitWithError('Uncaught Exception', toErrorPayload(error), EXIT_UNCAUGHT);
+    void exitWithError('Uncaught Exception', error, EXIT_UNCAUGHT);
   });
   process.on('unhandledRejection', (reason) => {
-    const inner = toErrorPayload(reason);
-    const payload: ErrorPayload = {
-      errorType: 'Runtime.UnhandledPromiseRejection',
-      errorMessage: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason),
-      stackTrace: inner.stackTrace,
-    };
-    void exitWithError('Unhandled Promise Rejection', payload, EXIT_UNHANDLED_REJECTION);
+    // As AWS's runtime: an error of its own whose message is the reason as a string (an
+    // Error's "Name: message"), so the reason's stack is not in the trace.
+    const message = reason === undefined ? '' : String(reason);
+    const error = new RuntimeError('Runtime.UnhandledPromiseRejection', message);
+    void exitWithError('Unhandled Promise Rejection', error, EXIT_UNHANDLED_REJECTION);
   });
 }

@@ -6,7 +6,12 @@ import { HttpConnection, type HttpResult } from './http-connection.js';
 const API = '/2018-06-01/runtime';
 const RETRIES = 6;
 const FIRST_BACKOFF_MS = 20;
-const ERROR_HEADERS = 'Content-Type: application/json\r\nLambda-Runtime-Function-Error-Type: ';
+// As AWS's runtime (aws-lambda-ric 3.3.0): an invocation error carries no error type, only the
+// X-Ray cause (RAPIDClient.postInvocationError through aws-lambda-cpp); an init error carries
+// its type as is (RAPIDClient.postInitError).
+const JSON_TYPE = 'Content-Type: application/json\r\n';
+const XRAY_CAUSE = 'lambda-runtime-function-xray-error-cause: ';
+const ERROR_TYPE = 'Lambda-Runtime-Function-Error-Type: ';
 
 export interface Invocation {
   readonly requestId: string;
@@ -70,14 +75,16 @@ export class RuntimeClient {
     return this.#post(`${API}/invocation/${encodeURIComponent(requestId)}/response`, body, '');
   }
 
-  /** `errorType` must already be a safe header value (see sanitizeHeaderValue). */
-  postError(requestId: string, errorJson: string, errorType: string): Promise<PostOutcome> {
+  /** `xrayCause` (see xrayErrorCause) is sent only when not empty, as curl does for AWS's. */
+  postError(requestId: string, errorJson: string, xrayCause = ''): Promise<PostOutcome> {
     const path = `${API}/invocation/${encodeURIComponent(requestId)}/error`;
-    return this.#post(path, errorJson, `${ERROR_HEADERS}${errorType}\r\n`);
+    const xray = xrayCause ? `${XRAY_CAUSE}${xrayCause}\r\n` : '';
+    return this.#post(path, errorJson, `${JSON_TYPE}${xray}`);
   }
 
+  /** `errorType` must already be a safe header value (see errorTypeValue). */
   postInitError(errorJson: string, errorType: string): Promise<PostOutcome> {
-    return this.#post(`${API}/init/error`, errorJson, `${ERROR_HEADERS}${errorType}\r\n`);
+    return this.#post(`${API}/init/error`, errorJson, `${JSON_TYPE}${ERROR_TYPE}${errorType}\r\n`);
   }
 
   /** Where the Runtime API is, for the streamed responses of response-stream.ts. */

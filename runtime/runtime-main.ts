@@ -3,22 +3,27 @@
 
 import { CodeCacheWriter } from './code-cache-writer.js';
 import { functionIdentityFromEnv } from './context.js';
-import { toErrorPayload } from './errors.js';
 import { type LoadedHandler, loadHandler } from './handler-loader.js';
 import { logSettingsFromEnv, patchConsole } from './logging.js';
 import { EXIT_UNCAUGHT, exitWithError, installCrashReporting, runLoop } from './loop.js';
 import { startModuleLoads } from './module-loads.js';
-import { createObserver } from './observe.js';
-import { Output } from './output.js';
+import { createObserver, observeEnabled } from './observe.js';
 import { RuntimeApiFatal, RuntimeClient } from './runtime-client.js';
 import { HttpResponseStream, streamifyResponse } from './streaming.js';
 
 export async function runRuntime(runtimeApi: string, handlerName: string): Promise<void> {
   const env = process.env;
   const settings = logSettingsFromEnv(env);
-  const output = new Output((text) => process.stdout.write(text));
-  patchConsole(settings, output.write);
-  const observe = createObserver(settings, output.write, output.hold);
+  // One writer for the console and the marks: the marks line keeps its place among the
+  // handler's lines.
+  const write = (line: string): void => {
+    process.stdout.write(line);
+  };
+  patchConsole(settings, write);
+  const observe = createObserver(settings, write, observeEnabled(settings, env));
+  // A process that exits mid-invocation (a crash, process.exit in the handler) still writes
+  // the marks taken so far (stdout is synchronous for files and pipes on Linux).
+  process.on('exit', observe.flush);
   observe('runtime', 'init.start');
   if (!/^(1|true)$/i.test(env.AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA ?? '')) {
     (globalThis as Record<string, unknown>).awslambda = { streamifyResponse, HttpResponseStream };
@@ -36,7 +41,7 @@ export async function runRuntime(runtimeApi: string, handlerName: string): Promi
     });
     if (warmup) handler = warmup.wrap(handler);
   } catch (error) {
-    return exitWithError('Init Error', toErrorPayload(error), EXIT_UNCAUGHT);
+    return exitWithError('Init Error', error, EXIT_UNCAUGHT);
   }
   observe('runtime', 'handler.loaded');
   // After the mark: the modules the warm-up found lazily loaded are init's work of their own.

@@ -22,12 +22,27 @@ apt_install() {
   fi
 }
 
-# AWS's runtime client (the compatibility peer and benchmark baseline) compiles curl and
-# aws-lambda-cpp from source when it installs.
+# test/compat: AWS's runtime client (the compatibility peer and benchmark baseline), which
+# compiles curl and aws-lambda-cpp from source when it installs, and the frameworks the
+# compatibility suite's apps use. Installed again when the client is not built, or when any
+# package of test/compat/package.json is missing or at another version.
+compat_installed() {
+  [ -f test/compat/node_modules/aws-lambda-ric/dist/rapid-client.node ] || return 1
+  node -e '
+    const { existsSync, readFileSync } = require("node:fs");
+    const pkg = JSON.parse(readFileSync("test/compat/package.json", "utf8"));
+    const wanted = { ...pkg.dependencies, ...pkg.devDependencies };
+    for (const [name, version] of Object.entries(wanted)) {
+      const file = `test/compat/node_modules/${name}/package.json`;
+      if (!existsSync(file) || JSON.parse(readFileSync(file, "utf8")).version !== version) process.exit(1);
+    }
+  '
+}
+
 provision_ric() {
-  if [ -f test/compat/node_modules/aws-lambda-ric/dist/rapid-client.node ]; then return 0; fi
+  if compat_installed; then return 0; fi
   apt_install autoconf automake libtool cmake make g++
-  say "building aws-lambda-ric (about two minutes)"
+  say "installing test/compat: aws-lambda-ric (builds curl, about two minutes) and the frameworks"
   npm ci --prefix test/compat --no-audit --no-fund --loglevel=error >/dev/null
 }
 

@@ -1,9 +1,10 @@
 // `bootstrap [handler] [--port N] [--host H] [--task-root DIR]` outside Lambda: the emulator.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Emulator, type FunctionConfig } from './emulator.js';
 import { startInvokeServer } from './invoke-server.js';
+import { readWarmupEvent, warmUp } from './warmup.js';
 
 const USAGE = `usage: bootstrap <file.export> [--port 8080] [--host ADDRESS] [--task-root DIR]
        bootstrap <file.export> --warmup EVENT.json [--task-root DIR]
@@ -77,7 +78,13 @@ export async function runEmulator(argv: string[], entry: string): Promise<void> 
     environment: environment as Record<string, string>,
   };
   if (values.warmup !== undefined) {
-    return warmUp(config, entry, values.warmup);
+    let event: Buffer;
+    try {
+      event = readWarmupEvent(values.warmup);
+    } catch (error) {
+      fail(`--warmup needs a JSON event file: ${(error as Error).message}`);
+    }
+    return warmUp(config, entry, event);
   }
   const emulator = new Emulator({
     config,
@@ -101,40 +108,6 @@ export async function runEmulator(argv: string[], entry: string): Promise<void> 
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-}
-
-/**
- * One invocation with the given event, the runtime writing its code cache as it goes. A
- * handler error does not fail the warm-up: the functions that ran are in the cache anyway.
- */
-async function warmUp(config: FunctionConfig, entry: string, eventFile: string): Promise<void> {
-  let event: Buffer;
-  try {
-    event = readFileSync(eventFile);
-    JSON.parse(event.toString('utf8'));
-  } catch (error) {
-    fail(`--warmup needs a JSON event file: ${(error as Error).message}`);
-  }
-  const emulator = new Emulator({
-    config: { ...config, environment: { ...config.environment, LAMBDASH_WRITE_CODE_CACHE: '1' } },
-    runtimeCommand: [process.execPath, entry],
-  });
-  const outcome = await emulator.invoke(event);
-  // Nobody reads a streamed answer here: it is dropped as it comes, or the handler would
-  // stall on a full stream until its timeout.
-  if (!Buffer.isBuffer(outcome.body)) outcome.body.resume();
-  await outcome.done;
-  // Settled by now unless the runtime died mid-stream, which its exit already reported.
-  const streamError = await Promise.race([outcome.streamError, undefined]);
-  await emulator.close();
-  const failure = outcome.functionError
-    ? { errorType: outcome.errorType, body: Buffer.isBuffer(outcome.body) ? outcome.body : '' }
-    : streamError;
-  if (failure) {
-    process.stderr.write(
-      `lambdash warm-up: the handler failed (${failure.errorType}): ${failure.body.toString()}\n`,
-    );
-  }
 }
 
 function positiveNumber(raw: string | undefined, fallback: number, name: string): number {

@@ -192,8 +192,14 @@ export class RuntimeApiServer extends EventEmitter<RuntimeApiServerEvents> {
 
   async #route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = req.url ?? '';
-    // Only the runtime may take events and answer them: not a web page that found the port.
-    if (req.headers.origin !== undefined || !isTrustedHost(req.headers.host)) {
+    // Only the runtime may take events and answer them: not a web page that found the port. A
+    // page's no-cors GET of `next` carries no Origin, but browsers mark every request they
+    // send with Sec-Fetch-Site; no runtime client sends it.
+    if (
+      req.headers.origin !== undefined ||
+      req.headers['sec-fetch-site'] !== undefined ||
+      !isTrustedHost(req.headers.host)
+    ) {
       drain(req);
       return reply(res, 403, 'AccessDenied', 'Only the runtime may call the Runtime API');
     }
@@ -225,7 +231,7 @@ export class RuntimeApiServer extends EventEmitter<RuntimeApiServerEvents> {
 
   async #initError(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req, MAX_RESPONSE_BYTES);
-    const errorType = headerValue(req, 'lambda-runtime-function-error-type') ?? 'Runtime.Unknown';
+    const errorType = postedErrorType(req, body);
     reply(res, 202);
     this.emit('init-error', errorType, body ?? Buffer.alloc(0));
     this.#answer({ kind: 'error', errorType, body: body ?? Buffer.alloc(0) });
@@ -279,8 +285,7 @@ export class RuntimeApiServer extends EventEmitter<RuntimeApiServerEvents> {
         contentType: headerValue(req, 'content-type') ?? 'application/json',
       });
     } else {
-      const errorType = headerValue(req, 'lambda-runtime-function-error-type') ?? 'Runtime.Unknown';
-      this.#answer({ kind: 'error', errorType, body });
+      this.#answer({ kind: 'error', errorType: postedErrorType(req, body), body });
     }
   }
 
@@ -308,6 +313,23 @@ export class RuntimeApiServer extends EventEmitter<RuntimeApiServerEvents> {
       started,
     });
   }
+}
+
+/**
+ * The type of a posted error: its header if sent, else the payload's `errorType`. AWS's own
+ * Node.js runtime sends no header with an invocation error (only an X-Ray cause), so the
+ * payload is where its type is; callers see X-Amz-Function-Error: Unhandled either way.
+ */
+function postedErrorType(req: http.IncomingMessage, body: Buffer | undefined): string {
+  const header = headerValue(req, 'lambda-runtime-function-error-type');
+  if (header) return header;
+  try {
+    const { errorType } = JSON.parse(body?.toString('utf8') ?? '') as { errorType?: unknown };
+    if (typeof errorType === 'string' && errorType !== '') return errorType;
+  } catch {
+    // Not JSON: nothing to read the type from.
+  }
+  return 'Runtime.Unknown';
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,7 +1,7 @@
 // One request shape for every HTTP source (API Gateway REST and HTTP APIs, function URLs,
 // ALB, WebSocket routes), so handlers need not know which front door the call came through.
 import { type HttpSourceKind, isObject, type JsonObject } from './classify.js';
-import { HttpError } from './http-error.js';
+import { decodeBody } from './http-body.js';
 
 export interface HttpRequest {
   /** GET, POST...; for WebSocket routes the event type (CONNECT, MESSAGE, DISCONNECT). */
@@ -16,13 +16,21 @@ export interface HttpRequest {
   readonly multiValueQuery: Record<string, string[]>;
   readonly pathParameters: Record<string, string>;
   readonly cookies: Record<string, string>;
-  /** Decoded by content type: JSON, form fields, text, or bytes. */
+  /**
+   * Decoded on first read (content encoding, then content type: JSON, form fields, text, or
+   * bytes). A body that cannot be decoded throws an HttpError (400) at each read, and only
+   * there. Assignable: a module's event schema puts its output here.
+   */
   body: unknown;
-  /** The body's bytes, base64 already decoded. */
+  /** The body's bytes as sent, base64 already decoded (content encoding not undone). */
   readonly rawBody: Buffer;
   readonly sourceIp: string | undefined;
 }
 
+/**
+ * Reads the event, never changes it: the handler receives that same object, and frameworks
+ * (serverless-http, @fastify/aws-lambda, hono) read it as Lambda sent it.
+ */
 export function normalizeHttpRequest(kind: HttpSourceKind, event: JsonObject): HttpRequest {
   const context = isObject(event.requestContext) ? event.requestContext : {};
   const v2 = kind === 'apigateway-http' || kind === 'function-url';
@@ -30,9 +38,16 @@ export function normalizeHttpRequest(kind: HttpSourceKind, event: JsonObject): H
   const multiValueQuery = v2
     ? parseQuery(str(event.rawQueryString))
     : v1Query(event, kind === 'alb');
-  const rawBody = bodyBytes(event);
   const http = isObject(context.http) ? context.http : {};
   const cookies = v2 ? cookieArray(event.cookies) : parseCookieHeader(headers.cookie);
+  // Both are worked out on first read, most handlers read neither; a decoding failure is
+  // kept and thrown again at every read, so it cannot be skipped by reading twice.
+  let raw: Buffer | undefined;
+  let decoded: { readonly value: unknown } | { readonly error: unknown } | undefined;
+  const rawBody = () => {
+    raw ??= bodyBytes(event);
+    return raw;
+  };
 
   return {
     method: str(
@@ -44,8 +59,25 @@ export function normalizeHttpRequest(kind: HttpSourceKind, event: JsonObject): H
     multiValueQuery,
     pathParameters: stringMap(event.pathParameters),
     cookies,
-    body: decodeBody(rawBody, headers['content-type']),
-    rawBody,
+    get body(): unknown {
+      if (!decoded) {
+        try {
+          decoded = {
+            value: decodeBody(rawBody(), headers['content-type'], headers['content-encoding']),
+          };
+        } catch (error) {
+          decoded = { error };
+        }
+      }
+      if ('error' in decoded) throw decoded.error;
+      return decoded.value;
+    },
+    set body(value: unknown) {
+      decoded = { value };
+    },
+    get rawBody(): Buffer {
+      return rawBody();
+    },
     sourceIp: v2
       ? str(http.sourceIp) || undefined
       : str(isObject(context.identity) ? context.identity.sourceIp : undefined) ||
@@ -53,29 +85,6 @@ export function normalizeHttpRequest(kind: HttpSourceKind, event: JsonObject): H
         headers['x-forwarded-for']?.split(',').pop()?.trim() ||
         undefined,
   };
-}
-
-/** Decodes a body by its content type; a JSON body that does not parse is the client's error. */
-export function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
-  if (raw.length === 0) return undefined;
-  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type === 'application/json' || type.endsWith('+json')) {
-    try {
-      return JSON.parse(raw.toString('utf8'));
-    } catch (error) {
-      throw new HttpError(400, `Request body is not valid JSON: ${(error as Error).message}`);
-    }
-  }
-  if (type === 'application/x-www-form-urlencoded') {
-    // A repeated field keeps its last value.
-    const fields = dict<string>();
-    for (const [name, value] of new URLSearchParams(raw.toString('utf8'))) fields[name] = value;
-    return fields;
-  }
-  if (type === '' || type.startsWith('text/') || /charset=/i.test(contentType ?? '')) {
-    return raw.toString('utf8');
-  }
-  return raw;
 }
 
 function bodyBytes(event: JsonObject): Buffer {

@@ -1,11 +1,12 @@
-// Turns whatever an HTTP handler returned (or threw) into the response object the front
-// door expects: API Gateway v1 and ALB want multi-value headers for repeated headers and
-// cookies, HTTP APIs and function URLs take a `cookies` array, ALB needs a status line.
+// What an HTTP source is answered with: a handler's complete response exactly as built, and
+// for a plain value or a thrown error a response the runtime builds in the shape that source
+// needs (ALB wants a status line, and multi-value headers when its target group has them on).
 
 import { type HttpSourceKind, isObject, type JsonObject } from './classify.js';
 import type { HttpErrorView } from './http-error.js';
 import { statusText } from './status-text.js';
 
+/** An HTTP response, as handlers return them (exported) and as the runtime builds them. */
 export interface HttpResponse {
   statusCode: number;
   statusDescription?: string;
@@ -18,12 +19,15 @@ export interface HttpResponse {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-export function toHttpResponse(
-  kind: HttpSourceKind,
-  event: JsonObject,
-  result: unknown,
-): HttpResponse {
-  return adaptToSource(kind, event, isFullResponse(result) ? fromFull(result) : fromValue(result));
+/**
+ * What is posted for a handler's result. A complete response (an object with a numeric
+ * `statusCode`) is returned as the very same object, so it is posted exactly as AWS's runtime
+ * posts it (JSON.stringify of the result): frameworks build responses for their front door,
+ * and reshaping them loses what they meant (an ALB target's Set-Cookie list, say). Only a
+ * plain value is made into a response, shaped for the source it answers.
+ */
+export function toHttpResponse(kind: HttpSourceKind, event: JsonObject, result: unknown): unknown {
+  return isCompleteResponse(result) ? result : adaptToSource(kind, event, fromValue(result));
 }
 
 export function httpErrorResponse(
@@ -46,7 +50,9 @@ export function httpErrorResponse(
   });
 }
 
-function isFullResponse(value: unknown): value is JsonObject & { statusCode: number } {
+// Every front door takes an object with a numeric statusCode as its response (and ignores
+// fields it does not know), so such an object is one whatever else it holds.
+function isCompleteResponse(value: unknown): boolean {
   return isObject(value) && typeof value.statusCode === 'number';
 }
 
@@ -69,77 +75,27 @@ function fromValue(value: unknown): HttpResponse {
   };
 }
 
-function fromFull(result: JsonObject & { statusCode: number }): HttpResponse {
-  const response = { ...result } as HttpResponse & { body?: unknown };
-  const body: unknown = result.body;
-  if (body instanceof Uint8Array) {
-    response.body = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64');
-    response.isBase64Encoded = true;
-  } else if (body !== undefined && body !== null && typeof body !== 'string') {
-    response.body = JSON.stringify(body);
-    // Header names are case-insensitive: a handler's own Content-Type must not get a twin.
-    if (
-      keyOf(response.headers, 'content-type') === undefined &&
-      keyOf(response.multiValueHeaders, 'content-type') === undefined
-    ) {
-      response.headers = { 'content-type': JSON_TYPE, ...response.headers };
-    }
-  }
-  return response;
-}
-
+/**
+ * Gives a response the runtime built (from a plain value or an error: single-value headers,
+ * no cookies) the shape its source needs. API Gateway and function URLs take it as it is;
+ * ALB wants a status line, and a target group with multi-value headers on (visible in the
+ * request) ignores `headers` entirely.
+ */
 function adaptToSource(
   kind: HttpSourceKind,
   event: JsonObject,
   response: HttpResponse,
 ): HttpResponse {
-  if (kind === 'apigateway-http' || kind === 'function-url') return toV2(response);
-  // v1 payloads have no `cookies` field: each cookie becomes a Set-Cookie value, after
-  // any the handler already put in multiValueHeaders.
-  const { cookies, ...rest } = response;
-  const out: HttpResponse = rest;
-  if (cookies && cookies.length > 0) {
-    const name = keyOf(out.multiValueHeaders, 'set-cookie') ?? 'set-cookie';
-    const before = out.multiValueHeaders?.[name] ?? [];
-    out.multiValueHeaders = { ...out.multiValueHeaders, [name]: [...before, ...cookies] };
-  }
-  if (kind === 'alb') {
-    out.statusDescription ??= `${out.statusCode} ${statusText(out.statusCode) ?? ''}`.trim();
-    // An ALB target group with multi-value headers on ignores `headers` entirely.
-    if (isObject(event.multiValueHeaders)) {
-      const multi: Record<string, string[]> = { ...out.multiValueHeaders };
-      for (const [name, value] of Object.entries(out.headers ?? {})) {
-        if (keyOf(multi, name) === undefined) multi[name] = [value];
-      }
-      out.multiValueHeaders = multi;
-      delete out.headers;
-    } else if (out.multiValueHeaders) {
-      // Without multi-value headers ALB sends one value per name: the last one wins.
-      const single = { ...out.headers };
-      for (const [name, values] of Object.entries(out.multiValueHeaders)) {
-        if (values.length > 0) single[name] = values[values.length - 1]!;
-      }
-      out.headers = single;
-      delete out.multiValueHeaders;
-    }
-  }
-  return out;
-}
-
-// HTTP APIs and function URLs ignore `multiValueHeaders`: a handler written for v1 would
-// lose those headers, so they become comma-joined headers and Set-Cookie values cookies.
-function toV2(response: HttpResponse): HttpResponse {
-  const { multiValueHeaders, ...out } = response;
-  if (!multiValueHeaders) return response;
-  const headers = { ...out.headers };
-  const cookies = [...(out.cookies ?? [])];
-  for (const [name, values] of Object.entries(multiValueHeaders)) {
-    if (name.toLowerCase() === 'set-cookie') cookies.push(...values);
-    else if (values.length > 0) headers[keyOf(headers, name) ?? name] = values.join(', ');
-  }
-  out.headers = headers;
-  if (cookies.length > 0) out.cookies = cookies;
-  return out;
+  if (kind !== 'alb') return response;
+  const { headers, ...rest } = response;
+  const out: HttpResponse = {
+    ...rest,
+    statusDescription: `${rest.statusCode} ${statusText(rest.statusCode) ?? ''}`.trim(),
+  };
+  if (!isObject(event.multiValueHeaders)) return { ...out, headers };
+  const multi: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) multi[name] = [value];
+  return { ...out, multiValueHeaders: multi };
 }
 
 /** The key of `map` equal to `name` ignoring case, if any. */

@@ -130,8 +130,8 @@ async function startOnPort(
   const docker = getDocker();
   const env = Object.entries({
     ...options.environment,
+    ...(await functionIdentity(docker, imageRef, options)),
     ...(options.timeout ? { AWS_LAMBDA_FUNCTION_TIMEOUT: String(options.timeout) } : {}),
-    ...(options.memorySize ? { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memorySize) } : {}),
     // With host networking the container shares this machine's interfaces: loopback only.
     ...(network === 'host'
       ? { LAMBDASH_EMULATOR_HOST: '127.0.0.1', LAMBDASH_EMULATOR_PORT: String(port) }
@@ -195,6 +195,39 @@ async function startOnPort(
     await discard();
     throw dockerError(error, `inspect the container ${created.id}`);
   }
+}
+
+/** Lambda's memory size for a function created without one (MB). */
+const LAMBDA_DEFAULT_MEMORY_MB = 128;
+/** What Lambda accepts as a function's name. */
+const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The variables Lambda sets for the function, as the responder's function will have them:
+ * its name (the image's responder name), memory size (the responder's, else Lambda's
+ * default), version and log group. Libraries such as Powertools log these, so a local
+ * container must not show the emulator's placeholders (`function`, 3008 MB). An image not
+ * made by lambdash (no name label, or one Lambda would refuse) keeps the emulator's name.
+ */
+async function functionIdentity(
+  docker: Docker,
+  imageRef: string,
+  options: RunOptions,
+): Promise<Record<string, string>> {
+  const labels = await docker
+    .getImage(imageRef)
+    .inspect()
+    .then((info) => info.Config?.Labels ?? {})
+    // A missing image is reported by createContainer, with the error callers expect.
+    .catch(() => ({}) as Record<string, string>);
+  const name = labels[LABELS.name];
+  return {
+    ...(name && FUNCTION_NAME.test(name)
+      ? { AWS_LAMBDA_FUNCTION_NAME: name, AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}` }
+      : {}),
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memorySize ?? LAMBDA_DEFAULT_MEMORY_MB),
+  };
 }
 
 /**

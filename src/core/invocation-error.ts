@@ -35,7 +35,7 @@ export class InvocationError extends LambdashError {
   }
 }
 
-/** Lambda's error payload `{ errorType, errorMessage, stackTrace }`, read leniently. */
+/** Lambda's error payload `{ errorType, errorMessage, trace }` (or `stackTrace`), read leniently. */
 export function functionErrorOf(
   functionName: string,
   body: unknown,
@@ -45,7 +45,15 @@ export function functionErrorOf(
     string,
     unknown
   >;
-  const stack = Array.isArray(payload.stackTrace) ? payload.stackTrace : payload.trace;
+  // Older lambdash images post frames as `stackTrace`; AWS's shape (and ours now) is `trace`,
+  // the whole stack whose first lines repeat "Type: message": frames only are kept.
+  const stack = Array.isArray(payload.stackTrace)
+    ? payload.stackTrace
+    : Array.isArray(payload.trace)
+      ? payload.trace
+          .filter((line) => /^\s+at /.test(String(line)))
+          .map((line) => String(line).trim())
+      : undefined;
   return {
     functionName,
     errorType: typeof payload.errorType === 'string' ? payload.errorType : functionError,

@@ -1,6 +1,7 @@
 // One invocation's log, read back from text: the Lambda service's START, END and REPORT lines
 // (text, or the JSON platform records of AWS_LAMBDA_LOG_FORMAT=JSON), console lines, and the
-// runtime's observation marks (docs/observations.md). The text may hold other requests too
+// runtime's observation marks (docs/observations.md: one line per phase, or one per mark from
+// images built before that). The text may hold other requests too
 // (a CloudWatch stream, concurrent invocations): only the chosen request's lines are kept,
 // with the init lines that came before it.
 
@@ -48,7 +49,7 @@ type Parsed =
   | {
       readonly type: 'observation';
       readonly requestId: string | undefined;
-      readonly observation: Observation;
+      readonly observations: readonly Observation[];
     }
   /** Console output and anything else; requestId when the line names one. */
   | { readonly type: 'other'; readonly requestId: string | undefined };
@@ -130,13 +131,17 @@ function firstRequestId(parsed: readonly Parsed[]): string | undefined {
 }
 
 function observationsOf(parsed: readonly Parsed[]): Observation[] {
-  return parsed.flatMap((line) => (line.type === 'observation' ? [line.observation] : []));
+  return parsed.flatMap((line) => (line.type === 'observation' ? line.observations : []));
 }
 
 const START = /^START RequestId: (\S+)/;
 const END = /^END RequestId: (\S+)/;
 const REPORT = /^REPORT RequestId: (\S+)/;
+// Images built before one line per phase: one line per mark.
 const OBSERVATION = /^\[lambdash\]\t(\d+(?:\.\d+)?)\t([^\t]+)\t(runtime|user)\t(.*)$/;
+// One line per phase: request id, base time, then `<offset> <kind> <name>` per field.
+const MARKS = /^\[lambdash\]\tmarks\t([^\t]+)\t(\d+(?:\.\d+)?)((?:\t.*)?)$/;
+const MARK = /^(\d+(?:\.\d+)?) (runtime|user) (.*)$/;
 const CONSOLE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\t([^\t]*)\t[A-Z]+\t/;
 // Lines of the Lambda service outside any request: INIT_START, INIT_REPORT, EXTENSION...
 const PLATFORM = /^(INIT_START|INIT_REPORT|INIT_RUNTIME_DONE|EXTENSION|TELEMETRY|XRAY) /;
@@ -151,6 +156,21 @@ function parseLine(line: string): Parsed & { known: boolean } {
     const requestId = match[1] as string;
     return { type: 'report', requestId, report: parseReportFields(requestId, line), known: true };
   }
+  match = MARKS.exec(line);
+  if (match) {
+    const requestId = match[1] === '-' ? undefined : match[1];
+    const base = Number(match[2]);
+    const observations = (match[3] as string)
+      .split('\t')
+      .slice(1)
+      .flatMap((field) => {
+        const mark = MARK.exec(field);
+        if (!mark) return [];
+        const kind = mark[2] as Observation['kind'];
+        return [{ time: at(base, Number(mark[1])), requestId, kind, name: mark[3] as string }];
+      });
+    return { type: 'observation', requestId, observations, known: true };
+  }
   match = OBSERVATION.exec(line);
   if (match) {
     const requestId = match[2] === '-' ? undefined : match[2];
@@ -160,7 +180,7 @@ function parseLine(line: string): Parsed & { known: boolean } {
       kind: match[3] as Observation['kind'],
       name: match[4] as string,
     };
-    return { type: 'observation', requestId, observation, known: true };
+    return { type: 'observation', requestId, observations: [observation], known: true };
   }
   match = CONSOLE.exec(line);
   if (match) {
@@ -205,6 +225,18 @@ function parseJsonLine(line: string): (Parsed & { known: boolean }) | undefined 
   const record = isRecord(value.record) ? value.record : {};
   const recordId = typeof record.requestId === 'string' ? record.requestId : undefined;
   switch (value.type) {
+    case 'lambdash.marks': {
+      const requestId = typeof value.requestId === 'string' ? value.requestId : undefined;
+      const base = Number(value.time);
+      const marks = Array.isArray(value.marks) ? value.marks : [];
+      const observations = marks.flatMap((mark: unknown) => {
+        if (!Array.isArray(mark) || typeof mark[0] !== 'number') return [];
+        const kind: Observation['kind'] = mark[1] === 'user' ? 'user' : 'runtime';
+        return [{ time: at(base, mark[0]), requestId, kind, name: String(mark[2] ?? '') }];
+      });
+      return { type: 'observation', requestId, observations, known: true };
+    }
+    // Images built before one line per phase: one object per mark.
     case 'lambdash.observe': {
       const id = typeof value.requestId === 'string' ? value.requestId : '-';
       const requestId = id === '-' ? undefined : id;
@@ -214,7 +246,7 @@ function parseJsonLine(line: string): (Parsed & { known: boolean }) | undefined 
         kind: value.kind === 'user' ? 'user' : 'runtime',
         name: String(value.name ?? ''),
       };
-      return { type: 'observation', requestId, observation, known: true };
+      return { type: 'observation', requestId, observations: [observation], known: true };
     }
     case 'platform.start':
       if (recordId) return { type: 'start', requestId: recordId, known: true };
@@ -249,6 +281,11 @@ function reportOfMetrics(requestId: string, metrics: Json): InvocationReport {
     maxMemoryUsedMb: number('maxMemoryUsedMB') ?? 0,
     ...(init === undefined ? {} : { initDurationMs: init }),
   };
+}
+
+/** A mark's time from the line's base and its offset, both with 3 decimals: no float noise. */
+function at(base: number, offset: number): number {
+  return Math.round((base + offset) * 1000) / 1000;
 }
 
 function isRecord(value: unknown): value is Json {

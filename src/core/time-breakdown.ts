@@ -83,7 +83,8 @@ function invocationPieces(log: InvocationLog): Piece[] {
   }
   const received = marks.get('event.received');
   const start = marks.get('handler.start');
-  // No marks at all: a runtime that is not lambdash's. All of Duration is the handler's.
+  // No marks at all (another runtime, marks switched off or below AWS_LAMBDA_LOG_LEVEL, or a
+  // process killed before it wrote them): START/END/REPORT only, all of Duration is the handler's.
   if (received === undefined && start === undefined) return [{ label: 'handler', kind: 'handler' }];
   const origin = received ?? (start as number);
   // The event never reached the handler (it failed to parse or validate): all runtime.
@@ -95,7 +96,8 @@ function invocationPieces(log: InvocationLog): Piece[] {
     .filter((mark) => mark.time >= start && (end === undefined || mark.time <= end))
     .sort((a, b) => a.time - b.time);
   for (const mark of inside) pieces.push({ label: mark.name, kind: 'user', endMs: at(mark.time) });
-  // A process killed mid-handler loses the held handler.end: the handler ran until the end.
+  // A process that exited mid-handler wrote its marks without handler.end: the handler ran
+  // until the end.
   if (end === undefined) return [...pieces, { label: 'handler', kind: 'handler' }];
   pieces.push({ label: 'handler', kind: 'handler', endMs: at(end) });
   pieces.push({ label: RUNTIME_AFTER, kind: 'runtime' });

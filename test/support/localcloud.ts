@@ -11,7 +11,7 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { CredentialAuthority } from '../../src/localcloud/credentials.js';
-import { findLocalCloudCredentials } from '../../src/localcloud/discovery.js';
+import { findAnnouncedCredentials } from '../../src/localcloud/discovery.js';
 import { LocalCloudServer } from '../../src/localcloud/server.js';
 import { testDocker } from './docker.js';
 
@@ -30,7 +30,7 @@ export function testServer(): LocalCloudServer {
 export function cloudCredentials(endpoint: string): AwsCredentialIdentityProvider {
   const port = Number(new URL(endpoint).port);
   return async () => {
-    const found = await findLocalCloudCredentials(port);
+    const found = await findAnnouncedCredentials(port);
     if (!found) throw new Error(`no local cloud keys found for ${endpoint}`);
     return found;
   };

@@ -81,15 +81,19 @@ describe('emulator CLI: a working handler', () => {
     const log = await logOf(emulator, requestId);
     expect(parseReport(log.report).initDurationMs).toBeUndefined();
     expect(log.report).not.toContain('Init Duration');
+    // One line of marks for the invocation (docs/observations.md), inside it: before END.
     const marks = log.body
-      .filter((line) => line.startsWith('[lambdash]\t'))
+      .filter((line) => line.startsWith('[lambdash]\tmarks\t'))
       .map((line) => line.split('\t'))
-      .map(([, , id, kind, name]) => `${id} ${kind} ${name}`);
-    expect(marks).toEqual(
-      ['event.received', 'handler.start', 'handler.end', 'response.posted'].map(
-        (name) => `${requestId} runtime ${name}`,
-      ),
-    );
+      .map(([, , id, , ...fields]) => [id, fields.map((field) => field.replace(/^[\d.]+ /, ''))]);
+    expect(marks).toEqual([
+      [
+        requestId,
+        ['event.received', 'handler.start', 'handler.end', 'response.posted'].map(
+          (name) => `runtime ${name}`,
+        ),
+      ],
+    ]);
   });
 
   it('passes X-Amz-Client-Context (base64 JSON) and X-Amzn-Trace-Id to the function', async () => {
@@ -289,7 +293,11 @@ describe('emulator CLI: failures are answered like the Lambda service, and it re
     const body = answer.json as Record<string, unknown>;
     expect(body.errorType).toBe('TypeError');
     expect(body.errorMessage).toBe('the handler failed');
-    expect((body.stackTrace as string[])[0]).toMatch(/app\.mjs:\d+/);
+    // AWS's Node.js shape: the whole stack as lines, "Type: message" first, then the frames.
+    expect(Object.keys(body)).toEqual(['errorType', 'errorMessage', 'trace']);
+    const trace = body.trace as string[];
+    expect(trace[0]).toBe('TypeError: the handler failed');
+    expect(trace[1]).toMatch(/^ {4}at .*app\.mjs:\d+/);
     await logOf(emulator, answer.headers.get('x-amzn-requestid')!);
   });
 

@@ -268,8 +268,13 @@ describe('compatibility with aws-lambda-ric', () => {
       };
       expect(pick(ric.body)).toEqual({ errorType, errorMessage });
       expect(pick(lambdash.body)).toEqual(pick(ric.body));
-      // lambdash names the stack `stackTrace` (as the Lambda service shows it), RIC `trace`.
-      expect(Array.isArray((lambdash.body as { stackTrace: unknown }).stackTrace)).toBe(true);
+      // Both post AWS's Node.js shape: `trace`, the whole stack as lines, starting with the
+      // same "Type: message" line (the frames inside each runtime's own code differ).
+      const trace = (body: unknown) => (body as { trace?: unknown }).trace as string[];
+      expect(Array.isArray(trace(ric.body))).toBe(true);
+      expect(Array.isArray(trace(lambdash.body))).toBe(true);
+      expect(trace(lambdash.body)[0]).toEqual(trace(ric.body)[0]);
+      expect(Object.keys(lambdash.body as object)).toEqual(Object.keys(ric.body as object));
     },
   );
 });

@@ -97,3 +97,38 @@ describe('code cache', () => {
     expect(run.stderr).toMatch(/--warmup needs a JSON event file/);
   });
 });
+
+describe('code cache and import()', () => {
+  it.each([
+    {
+      file: 'app.cjs',
+      source:
+        "exports.handler = async () => ({ zlib: typeof (await import('node:zlib')).gzipSync });\n",
+    },
+    {
+      file: 'app.mjs',
+      source:
+        "export const handler = async () => ({ zlib: typeof (await import('node:zlib')).gzipSync });\n",
+    },
+  ])(
+    'a $file handler that imports node:zlib works after a warm-up, cold and warm',
+    async ({ file, source }) => {
+      rmSync(path.join(dir, 'app.cjs'));
+      writeFileSync(path.join(dir, file), source);
+      const run = warmUp({});
+      expect(run.status).toBe(0);
+      for (let start = 0; start < 2; start++) {
+        harness = await startRuntime({ handler: 'app.handler', taskRoot: dir });
+        for (let call = 0; call < 3; call++) {
+          expect(await harness.invokeJson({})).toEqual({
+            kind: 'response',
+            errorType: undefined,
+            body: { zlib: 'function' },
+          });
+        }
+        await harness.stop();
+        harness = undefined;
+      }
+    },
+  );
+});

@@ -25,7 +25,7 @@ describe('callback handlers and legacy completion methods', () => {
       name: 'error',
       answer: {
         kind: 'error',
-        errorType: 'Function.Error',
+        errorType: 'Error',
         body: expect.objectContaining({ errorType: 'Error', errorMessage: 'callback failed' }),
       },
     },
@@ -36,7 +36,7 @@ describe('callback handlers and legacy completion methods', () => {
       name: 'fail',
       answer: {
         kind: 'error',
-        errorType: 'Function.Error',
+        errorType: 'Error',
         body: expect.objectContaining({ errorType: 'Error', errorMessage: 'failed via context' }),
       },
     },
@@ -44,8 +44,8 @@ describe('callback handlers and legacy completion methods', () => {
       name: 'failWithoutReason',
       answer: {
         kind: 'error',
-        errorType: 'Function.string',
-        body: { errorType: 'string', errorMessage: 'handled', stackTrace: [] },
+        errorType: 'string',
+        body: { errorType: 'string', errorMessage: 'handled', trace: [] },
       },
     },
     { name: 'doneOk', answer: { kind: 'response', body: { via: 'done' } } },
@@ -53,7 +53,7 @@ describe('callback handlers and legacy completion methods', () => {
       name: 'doneError',
       answer: {
         kind: 'error',
-        errorType: 'Function.RangeError',
+        errorType: 'RangeError',
         body: expect.objectContaining({
           errorType: 'RangeError',
           errorMessage: 'done with an error',

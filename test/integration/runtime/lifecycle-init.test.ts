@@ -125,7 +125,10 @@ describe('runtime init errors', () => {
     expect(post!.errorType).toBe(header);
     expect(post!.body.errorType).toBe(header);
     expect(post!.body.errorMessage).toMatch(message);
-    expect(Array.isArray(post!.body.stackTrace)).toBe(true);
+    // AWS's shape: the whole stack as lines, starting with "Type: message".
+    expect((post!.body.trace as string[])[0]).toMatch(
+      new RegExp(`^${header.replace('.', '\\.')}: `),
+    );
     expect(failure.output).toContain(`Init Error \t{"errorType":"${header}"`);
   });
 
@@ -135,12 +138,15 @@ describe('runtime init errors', () => {
     expect(failure.nextRequests).toBe(0);
     expect(failure.posts).toHaveLength(1);
     const [post] = failure.posts;
-    expect(post!.errorType).toBe('Function.TypeError');
+    // The init error's type header as aws-lambda-ric 3.3.0 sends it: as is, no prefix.
+    expect(post!.errorType).toBe('TypeError');
     expect(post!.body).toMatchObject({
       errorType: 'TypeError',
       errorMessage: 'DATABASE_URL is not set',
     });
-    expect((post!.body.stackTrace as string[])[0]).toContain('throws-at-top.mjs');
+    const trace = post!.body.trace as string[];
+    expect(trace[0]).toBe('TypeError: DATABASE_URL is not set');
+    expect(trace[1]).toMatch(/^ {4}at .*throws-at-top\.mjs/);
   });
 
   it('reports a promise rejected while the module loads as an init error', async () => {

@@ -1,126 +1,248 @@
-// Observation lines: the runtime's own marks around each invocation and the user's marks
-// from the public `observe()` helper, in order, with the request id and rising times.
+// Observation marks: the runtime's own around each invocation and the user's from the public
+// `observe()` helper, written as one line per phase (init, then each invocation) in order
+// with the handler's output; a level in JSON format, dropped below AWS_LAMBDA_LOG_LEVEL, and
+// turned off by LAMBDASH_OBSERVE=0, when the timeline falls back to START/END/REPORT.
 import { afterEach, describe, expect, it } from 'vitest';
-import { outputLines, waitForPosted } from '../../support/output.js';
+import { parseInvocationLog } from '../../../src/core/invocation-log.js';
+import { getInvocationTimeBreakdown } from '../../../src/core/time-breakdown.js';
+import { type EmulatorCli, startEmulatorCli } from '../../support/emulator-harness.js';
+import { outputLines, waitForOutput, waitForPosted } from '../../support/output.js';
+import { handlersDir } from '../../support/paths.js';
 import { type RuntimeHarness, startRuntime } from '../../support/runtime-harness.js';
 
 let harness: RuntimeHarness | undefined;
+let emulator: EmulatorCli | undefined;
 afterEach(async () => {
   await harness?.stop();
+  await emulator?.stop();
   harness = undefined;
+  emulator = undefined;
 });
 
-interface Mark {
-  time: number;
+interface Line {
   requestId: string;
-  kind: string;
-  name: string;
+  /** Each mark as `kind name`, in the order written. */
+  marks: string[];
+  times: number[];
 }
 
-const TEXT_MARK = /^\[lambdash\]\t(\d+\.\d{3})\t([^\t]+)\t(runtime|user)\t(.+)$/;
+const TEXT_LINE =
+  /^\[lambdash\]\tmarks\t([^\t]+)\t(\d+\.\d{3})((?:\t\d+\.\d{3} (?:runtime|user) .*?)+)$/;
 
-function textMarks(output: string): Mark[] {
+function textLines(output: string): Line[] {
   return outputLines(output).flatMap((line) => {
     if (!line.startsWith('[lambdash]')) return [];
-    const match = TEXT_MARK.exec(line);
-    expect(match, `observation line in the documented format: ${line}`).not.toBeNull();
-    const [, time, requestId, kind, name] = match!;
-    return [{ time: Number(time), requestId: requestId!, kind: kind!, name: name! }];
+    const match = TEXT_LINE.exec(line);
+    expect(match, `marks line in the documented format: ${line}`).not.toBeNull();
+    const [, requestId, base, fields] = match!;
+    const marks = fields!.slice(1).split('\t');
+    return [
+      {
+        requestId: requestId!,
+        marks: marks.map((mark) => mark.slice(mark.indexOf(' ') + 1)),
+        times: marks.map((mark) => Number(base) + Number(mark.slice(0, mark.indexOf(' ')))),
+      },
+    ];
   });
 }
 
-function jsonMarks(output: string): Mark[] {
+function jsonLines(output: string): Line[] {
   return outputLines(output)
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((record) => record.type === 'lambdash.observe')
+    .filter((record) => record.type === 'lambdash.marks')
     .map((record) => {
-      expect(Object.keys(record)).toEqual([
-        'timestamp',
-        'type',
-        'time',
-        'requestId',
-        'kind',
-        'name',
-      ]);
-      expect(record.timestamp).toBe(new Date(record.time as number).toISOString());
-      const { time, requestId, kind, name } = record as unknown as Mark;
-      return { time, requestId, kind, name };
+      expect(Object.keys(record)).toEqual(
+        ['timestamp', 'level', 'requestId', 'type', 'time', 'marks'].filter(
+          (key) => key !== 'requestId' || 'requestId' in record,
+        ),
+      );
+      expect(record.level).toBe('INFO');
+      expect(record.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      const marks = record.marks as Array<[number, string, string]>;
+      return {
+        requestId: (record.requestId as string | undefined) ?? '-',
+        marks: marks.map(([, kind, name]) => `${kind} ${name}`),
+        times: marks.map(([offset]) => (record.time as number) + offset),
+      };
     });
 }
 
-const INIT = [
-  ['-', 'runtime', 'init.start'],
-  ['-', 'runtime', 'handler.loaded'],
-];
-const invocation = (id: string, user: string) => [
-  [id, 'runtime', 'event.received'],
-  [id, 'runtime', 'handler.start'],
-  [id, 'user', user],
-  [id, 'runtime', 'handler.end'],
-  [id, 'runtime', 'response.posted'],
-];
+const INIT = { requestId: '-', marks: ['runtime init.start', 'runtime handler.loaded'] };
+const invocation = (requestId: string, user: string) => ({
+  requestId,
+  marks: [
+    'runtime event.received',
+    'runtime handler.start',
+    `user ${user}`,
+    'runtime handler.end',
+    'runtime response.posted',
+  ],
+});
 
-function expectRising(marks: Mark[]): void {
-  for (let i = 1; i < marks.length; i++) {
-    expect(marks[i]!.time).toBeGreaterThanOrEqual(marks[i - 1]!.time);
-  }
-  expect(marks.at(-1)!.time).toBeGreaterThan(marks[0]!.time);
+function expectRising(times: number[]): void {
+  for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1]!);
+  expect(times.at(-1)!).toBeGreaterThan(times[0]!);
 }
 
 describe.each([
-  { format: 'text', parse: textMarks, env: {} as Record<string, string> },
-  { format: 'JSON', parse: jsonMarks, env: { AWS_LAMBDA_LOG_FORMAT: 'JSON' } },
+  { format: 'text', parse: textLines, env: {} as Record<string, string> },
+  { format: 'JSON', parse: jsonLines, env: { AWS_LAMBDA_LOG_FORMAT: 'JSON' } },
 ])('$format format', ({ parse, env }) => {
-  it('marks init once, then each invocation in order with its request id', async () => {
+  it('writes one line for init, then exactly one per invocation with all its marks', async () => {
     const before = Date.now();
     harness = await startRuntime({ handler: 'sources/observe.handler', env });
     expect((await harness.invokeJson({}, { requestId: 'obs-1' })).body).toBe('observed');
     await waitForPosted(harness, 'obs-1');
     // Not a string: plain JavaScript callers may pass anything, and get its text.
     expect((await harness.invokeJson({ mark: 404 }, { requestId: 'obs-2' })).body).toBe('observed');
-    const marks = parse(await waitForPosted(harness, 'obs-2'));
-    expect(marks.map((m) => [m.requestId, m.kind, m.name])).toEqual([
-      ...INIT,
-      ...invocation('obs-1', 'db.done'),
-      ...invocation('obs-2', '404'),
+    const lines = parse(await waitForPosted(harness, 'obs-2'));
+    expect(lines.map(({ requestId, marks }) => ({ requestId, marks }))).toEqual([
+      INIT,
+      invocation('obs-1', 'db.done'),
+      invocation('obs-2', '404'),
     ]);
-    expectRising(marks);
+    for (const line of lines.slice(1)) expectRising(line.times);
     // Wall-clock milliseconds, so marks line up with the log's own timestamps. The slack
     // covers the runtime's clock (timeOrigin + performance.now()) not being Date.now().
-    expect(marks[0]!.time).toBeGreaterThan(before - 50);
-    expect(marks.at(-1)!.time).toBeLessThan(Date.now() + 50);
+    expect(lines[0]!.times[0]).toBeGreaterThan(before - 50);
+    expect(lines.at(-1)!.times.at(-1)).toBeLessThan(Date.now() + 50);
   });
 
   it('takes user marks through the global the helper uses', async () => {
     harness = await startRuntime({ handler: 'sources/observe.viaGlobal', env });
     await harness.invokeJson({}, { requestId: 'obs-global' });
-    const marks = parse(await waitForPosted(harness, 'obs-global'));
-    expect(marks.map((m) => [m.requestId, m.kind, m.name])).toEqual([
-      ...INIT,
-      ...invocation('obs-global', 'via.global'),
+    const lines = parse(await waitForPosted(harness, 'obs-global'));
+    expect(lines.map(({ requestId, marks }) => ({ requestId, marks }))).toEqual([
+      INIT,
+      invocation('obs-global', 'via.global'),
+    ]);
+  });
+
+  it("writes the line after the handler's own lines, before the next invocation's", async () => {
+    harness = await startRuntime({ handler: 'sources/observe.logged', env });
+    await harness.invokeJson({}, { requestId: 'order-1' });
+    await harness.invokeJson({}, { requestId: 'order-2' });
+    const output = await waitForPosted(harness, 'order-2');
+    const kinds = outputLines(output).flatMap((line) => {
+      if (line.includes('before the mark')) return [`log ${idOf(line)}`];
+      if (line.includes('after the mark')) return [`log ${idOf(line)}`];
+      return parse(line).map((marks) => `marks ${marks.requestId}`);
+    });
+    expect(kinds).toEqual([
+      'marks -',
+      'log order-1',
+      'log order-1',
+      'marks order-1',
+      'log order-2',
+      'log order-2',
+      'marks order-2',
     ]);
   });
 });
 
+/** The request id of a console line, text or JSON. */
+function idOf(line: string): string {
+  return line.startsWith('{') ? (JSON.parse(line).requestId as string) : line.split('\t')[1]!;
+}
+
 it('marks a failed invocation too, with handler.end before the error is posted', async () => {
   harness = await startRuntime({ handler: 'sources/fail.handler' });
   expect((await harness.invokeJson({}, { requestId: 'obs-fail' })).kind).toBe('error');
-  const marks = textMarks(await waitForPosted(harness, 'obs-fail'));
-  expect(marks.filter((m) => m.requestId === 'obs-fail').map((m) => m.name)).toEqual([
-    'event.received',
-    'handler.start',
-    'handler.end',
-    'response.posted',
+  const lines = textLines(await waitForPosted(harness, 'obs-fail'));
+  expect(lines.find((line) => line.requestId === 'obs-fail')?.marks).toEqual([
+    'runtime event.received',
+    'runtime handler.start',
+    'runtime handler.end',
+    'runtime response.posted',
   ]);
 });
 
 it('a schema rejection marks no handler start or end: the handler never ran', async () => {
   harness = await startRuntime({ handler: 'sources/typed.handler' });
   expect((await harness.invokeJson({ bad: true }, { requestId: 'obs-schema' })).kind).toBe('error');
-  const marks = textMarks(await waitForPosted(harness, 'obs-schema'));
-  expect(marks.filter((m) => m.requestId === 'obs-schema').map((m) => m.name)).toEqual([
-    'event.received',
-    'response.posted',
+  const lines = textLines(await waitForPosted(harness, 'obs-schema'));
+  expect(lines.find((line) => line.requestId === 'obs-schema')?.marks).toEqual([
+    'runtime event.received',
+    'runtime response.posted',
   ]);
+});
+
+describe.each([
+  {
+    what: 'AWS_LAMBDA_LOG_LEVEL=ERROR (JSON)',
+    env: { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'ERROR' },
+  },
+  { what: 'AWS_LAMBDA_LOG_LEVEL=WARN (text)', env: { AWS_LAMBDA_LOG_LEVEL: 'WARN' } },
+  { what: 'LAMBDASH_OBSERVE=0', env: { LAMBDASH_OBSERVE: '0' } },
+  {
+    what: 'LAMBDASH_OBSERVE=0 (JSON)',
+    env: { LAMBDASH_OBSERVE: '0', AWS_LAMBDA_LOG_FORMAT: 'JSON' },
+  },
+] as Array<{ what: string; env: Record<string, string> }>)('$what', ({ env }) => {
+  it('writes no marks, user marks included', async () => {
+    harness = await startRuntime({ handler: 'sources/observe.logged', env });
+    await harness.invokeJson({}, { requestId: 'quiet-1' });
+    await harness.invokeJson({}, { requestId: 'quiet-2' });
+    // The second invocation's last line: by then the first one's marks, init's too, would be
+    // out (they are written before the runtime asks for the next event).
+    const output = await waitForOutput(
+      harness,
+      (text) =>
+        outputLines(text).some((l) => l.includes('quiet-2') && l.includes('after the mark')),
+      "quiet-2's last line",
+    );
+    expect(output).toContain('after the mark');
+    expect(output).not.toContain('[lambdash]');
+    expect(output).not.toContain('lambdash.');
+    expect(output).not.toContain('between');
+  });
+
+  it('leaves the timeline to START/END/REPORT: all of Duration is the handler', async () => {
+    emulator = await startEmulatorCli({
+      args: ['sources/observe.logged', '--task-root', handlersDir, '--port', '0'],
+      env,
+    });
+    const answer = await emulator.invoke('{}', { 'X-Amz-Log-Type': 'Tail' });
+    expect(answer.json).toBe('observed');
+    const tail = Buffer.from(answer.headers.get('x-amz-log-result') ?? '', 'base64').toString();
+    const log = parseInvocationLog(tail, { source: 'tail' });
+    expect(log.complete).toBe(true);
+    expect(log.observations).toEqual([]);
+    const breakdown = getInvocationTimeBreakdown(log);
+    expect(breakdown.segments.map((s) => [s.label, s.kind])).toEqual([
+      ['init', 'init'],
+      ['handler', 'handler'],
+    ]);
+    expect(breakdown.segments.reduce((sum, s) => sum + s.lengthMs, 0)).toBe(breakdown.totalMs);
+  });
+});
+
+it('through the emulator, each invocation has one marks line and a timeline that adds up', async () => {
+  emulator = await startEmulatorCli({
+    args: ['sources/observe.logged', '--task-root', handlersDir, '--port', '0'],
+  });
+  for (const cold of [true, false]) {
+    const answer = await emulator.invoke('{}', { 'X-Amz-Log-Type': 'Tail' });
+    const tail = Buffer.from(answer.headers.get('x-amz-log-result') ?? '', 'base64').toString();
+    const log = parseInvocationLog(tail, { source: 'tail' });
+    expect(log.complete).toBe(true);
+    const own = log.lines.filter(
+      (line) => line.startsWith('[lambdash]') && line.includes(log.requestId),
+    );
+    expect(own).toHaveLength(1);
+    // Inside the invocation: before END.
+    const end = log.lines.findIndex((line) => line.startsWith('END RequestId:'));
+    expect(log.lines.indexOf(own[0]!)).toBeLessThan(end);
+    const breakdown = getInvocationTimeBreakdown(log);
+    expect(breakdown.cold).toBe(cold);
+    expect(breakdown.segments.map((s) => s.label)).toEqual([
+      ...(cold ? ['init'] : []),
+      'runtime before',
+      'between',
+      'handler',
+      'runtime after',
+    ]);
+    expect(breakdown.segments.reduce((sum, s) => sum + s.lengthMs, 0)).toBe(breakdown.totalMs);
+  }
 });

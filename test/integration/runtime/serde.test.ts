@@ -44,7 +44,7 @@ describe('deserialize and serialize exports', () => {
     const answer = await harness.invokeJson(Buffer.from('throw,1'));
     expect(answer).toMatchObject({
       kind: 'error',
-      errorType: 'Function.Error',
+      errorType: 'Error',
       body: { errorType: 'Error', errorMessage: 'deserialised, then failed' },
     });
   });

@@ -25,7 +25,7 @@ describe('direct invocation', () => {
     const answer = await harness.invokeJson(c.event);
     expect(answer).toMatchObject({
       kind: 'error',
-      errorType: 'Function.EventValidationError',
+      errorType: 'EventValidationError',
       body: { errorType: 'EventValidationError', errorMessage: SCHEMA_ERROR + c.issues },
     });
   });
@@ -42,7 +42,7 @@ describe('direct invocation', () => {
     const answer = await harness.invokeJson(awsEvent('sqs-event'));
     expect(answer).toMatchObject({
       kind: 'error',
-      errorType: 'Function.EventValidationError',
+      errorType: 'EventValidationError',
       body: { errorMessage: `${SCHEMA_ERROR}name: must be a string; age: must be a number` },
     });
   });

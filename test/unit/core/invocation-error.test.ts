@@ -19,9 +19,11 @@ describe('functionErrorOf', () => {
   });
 
   it('reads the emulator’s `trace` and falls back on the header and the raw body', () => {
+    // AWS's Node.js shape: "Type: message" first, then the frames; the frames are kept.
+    const trace = ['E: m', '    at handler (/var/task/index.mjs:3:9)'];
     expect(
-      functionErrorOf('api', { errorType: 'E', errorMessage: 'm', trace: ['t'] }, 'Unhandled'),
-    ).toMatchObject({ stackTrace: ['t'] });
+      functionErrorOf('api', { errorType: 'E', errorMessage: 'm', trace }, 'Unhandled'),
+    ).toMatchObject({ stackTrace: ['at handler (/var/task/index.mjs:3:9)'] });
     expect(functionErrorOf('api', 'boom', 'Unhandled')).toEqual({
       functionName: 'api',
       errorType: 'Unhandled',

@@ -8,6 +8,7 @@ import {
   initLines,
   invocationLines,
   mark,
+  marksLine,
   reportLine,
   startLine,
   WARM_ID,
@@ -34,9 +35,10 @@ const COLD_OBSERVATIONS = [
   { time: 1795249099469.27, requestId: COLD_ID, kind: 'runtime', name: 'response.posted' },
 ];
 
-describe('parseInvocationLog: text format', () => {
+// Images built before one line per phase wrote one line per mark: the parser reads both.
+describe('parseInvocationLog: text format, one line per mark (older images)', () => {
   it('reads the first request by default: its lines, init lines, marks and REPORT', () => {
-    const text = coldThenWarm();
+    const text = coldThenWarm(true);
     const log = parseInvocationLog(text);
     expect(log.requestId).toBe(COLD_ID);
     expect(log.lines).toEqual(lines(text).slice(0, 11));
@@ -49,7 +51,7 @@ describe('parseInvocationLog: text format', () => {
   });
 
   it('reads a warm request by id, without the previous request or its init lines', () => {
-    const text = coldThenWarm();
+    const text = coldThenWarm(true);
     const log = parseInvocationLog(text, { requestId: WARM_ID, source: 'cloudwatch' });
     expect(log.lines).toEqual(lines(text).slice(11));
     expect(log.report).toEqual({
@@ -74,9 +76,9 @@ describe('parseInvocationLog: text format', () => {
     const previous = `${endLine('old')}${reportLine({ requestId: 'old', durationMs: 1, memorySizeMb: 128, maxMemoryUsedMb: 50 })}`;
     const text =
       `${consoleLine('old', 'late line of the old request')}${previous}` +
-      `INIT_START Runtime Version: nodejs:20.v1\n${initLines()}` +
+      `INIT_START Runtime Version: nodejs:20.v1\n${initLines(false, true)}` +
       startLine(COLD_ID) +
-      invocationLines(COLD_ID, 1795249099465.491) +
+      invocationLines(COLD_ID, 1795249099465.491, false, true) +
       endLine(COLD_ID) +
       reportLine({ ...COLD_REPORT });
     const log = parseInvocationLog(text, { requestId: COLD_ID });
@@ -91,7 +93,7 @@ describe('parseInvocationLog: text format', () => {
   });
 
   it('drops a tail cut mid-line and is incomplete without START', () => {
-    const text = coldThenWarm();
+    const text = coldThenWarm(true);
     const warm = text.slice(text.indexOf(`START RequestId: ${WARM_ID}`));
     // The tail starts in the middle of the first mark line.
     const cut = warm.slice(warm.indexOf('\n') + 20);
@@ -110,7 +112,7 @@ describe('parseInvocationLog: text format', () => {
   });
 
   it('keeps a tail whose first line is whole', () => {
-    const text = coldThenWarm();
+    const text = coldThenWarm(true);
     const warm = text.slice(text.indexOf(`START RequestId: ${WARM_ID}`));
     const log = parseInvocationLog(warm, { source: 'tail' });
     expect(log.lines).toEqual(lines(warm));
@@ -118,7 +120,7 @@ describe('parseInvocationLog: text format', () => {
   });
 
   it('is incomplete without REPORT, keeping the lines up to the end of the text', () => {
-    const text = startLine(COLD_ID) + invocationLines(COLD_ID, 1795249099465.491);
+    const text = startLine(COLD_ID) + invocationLines(COLD_ID, 1795249099465.491, false, true);
     const log = parseInvocationLog(text);
     expect(log.requestId).toBe(COLD_ID);
     expect(log.lines).toEqual(lines(text));
@@ -127,7 +129,7 @@ describe('parseInvocationLog: text format', () => {
   });
 
   it('is incomplete without END', () => {
-    const text = coldThenWarm().replace(`END RequestId: ${COLD_ID}\n`, '');
+    const text = coldThenWarm(true).replace(`END RequestId: ${COLD_ID}\n`, '');
     const log = parseInvocationLog(text);
     expect(log.report).toEqual(COLD_REPORT);
     expect(log.complete).toBe(false);
@@ -197,7 +199,7 @@ describe('parseInvocationLog: text format', () => {
   });
 
   it('returns an empty request for text without any request', () => {
-    const log = parseInvocationLog(`${initLines()}plain output\n`);
+    const log = parseInvocationLog(`${initLines(false, true)}plain output\n`);
     expect(log.requestId).toBe('');
     expect(log.lines).toHaveLength(3);
     expect(log.observations.map((o) => o.name)).toEqual(['init.start', 'handler.loaded']);
@@ -206,7 +208,7 @@ describe('parseInvocationLog: text format', () => {
   });
 
   it('finds nothing of a request id the text does not hold', () => {
-    const log = parseInvocationLog(coldThenWarm(), { requestId: 'missing' });
+    const log = parseInvocationLog(coldThenWarm(true), { requestId: 'missing' });
     expect(log.lines).toEqual([]);
     expect(log.observations).toEqual([]);
     expect(log.report).toBeUndefined();
@@ -214,14 +216,14 @@ describe('parseInvocationLog: text format', () => {
   });
 });
 
-describe('parseInvocationLog: JSON format', () => {
+describe('parseInvocationLog: JSON format, one line per mark (older images)', () => {
   const platform = (type: string, record: object) =>
     `${JSON.stringify({ time: '2026-11-21T08:18:19.465Z', type, record })}\n`;
   const text =
     platform('platform.initStart', { initializationType: 'on-demand', phase: 'init' }) +
-    initLines(true) +
+    initLines(true, true) +
     platform('platform.start', { requestId: COLD_ID, version: '$LATEST' }) +
-    invocationLines(COLD_ID, 1795249099465.491, true) +
+    invocationLines(COLD_ID, 1795249099465.491, true, true) +
     platform('platform.runtimeDone', { requestId: COLD_ID, status: 'success' }) +
     platform('platform.report', {
       requestId: COLD_ID,
@@ -235,7 +237,7 @@ describe('parseInvocationLog: JSON format', () => {
       status: 'success',
     }) +
     platform('platform.start', { requestId: WARM_ID, version: '$LATEST' }) +
-    invocationLines(WARM_ID, 1795249100000.25, true) +
+    invocationLines(WARM_ID, 1795249100000.25, true, true) +
     platform('platform.runtimeDone', { requestId: WARM_ID, status: 'success' }) +
     platform('platform.report', {
       requestId: WARM_ID,
@@ -276,5 +278,86 @@ describe('parseInvocationLog: JSON format', () => {
     expect(log.requestId).toBe(WARM_ID);
     expect(log.lines).toEqual(lines(warm).slice(1));
     expect(log.complete).toBe(false);
+  });
+});
+
+describe('parseInvocationLog: one line of marks per phase', () => {
+  const platform = (type: string, record: object) =>
+    `${JSON.stringify({ time: '2026-11-21T08:18:19.465Z', type, record })}\n`;
+  const jsonText = (): string =>
+    platform('platform.initStart', { initializationType: 'on-demand', phase: 'init' }) +
+    initLines(true) +
+    platform('platform.start', { requestId: COLD_ID, version: '$LATEST' }) +
+    invocationLines(COLD_ID, 1795249099465.491, true) +
+    platform('platform.runtimeDone', { requestId: COLD_ID, status: 'success' }) +
+    platform('platform.report', {
+      requestId: COLD_ID,
+      metrics: {
+        durationMs: 4.2,
+        billedDurationMs: 5,
+        memorySizeMB: 128,
+        maxMemoryUsedMB: 60,
+        initDurationMs: 150.53,
+      },
+      status: 'success',
+    });
+
+  it.each([
+    { format: 'text', text: () => coldThenWarm() },
+    { format: 'JSON', text: jsonText },
+  ])('reads every mark of the line, at its own time ($format)', ({ text }) => {
+    const log = parseInvocationLog(text());
+    expect(log.requestId).toBe(COLD_ID);
+    expect(log.observations).toEqual(COLD_OBSERVATIONS);
+    expect(log.report).toEqual(COLD_REPORT);
+    expect(log.complete).toBe(true);
+  });
+
+  it('writes the documented text line: request id, base time, then offset, kind and name', () => {
+    expect(lines(invocationLines('r', 1000.5)).at(-1)).toBe(
+      '[lambdash]\tmarks\tr\t1000.500\t0.000 runtime event.received\t0.294 runtime handler.start' +
+        '\t0.611 user db.query.done\t1.137 runtime handler.end\t3.779 runtime response.posted',
+    );
+  });
+
+  it('keeps the marks of a warm request and none of the cold one before it', () => {
+    const log = parseInvocationLog(coldThenWarm(), { requestId: WARM_ID });
+    // START, the handler's line, the marks, END and REPORT.
+    expect(log.lines).toHaveLength(5);
+    expect(log.observations.map((o) => [o.requestId, o.kind, o.name])).toEqual([
+      [WARM_ID, 'runtime', 'event.received'],
+      [WARM_ID, 'runtime', 'handler.start'],
+      [WARM_ID, 'user', 'db.query.done'],
+      [WARM_ID, 'runtime', 'handler.end'],
+      [WARM_ID, 'runtime', 'response.posted'],
+    ]);
+    expect(log.observations[0]?.time).toBe(1795249100000.25);
+  });
+
+  it('reads a user mark whose name has spaces, and marks in the order written', () => {
+    const text =
+      startLine('r1') +
+      marksLine('r1', [
+        ['runtime', 'handler.start', 5],
+        ['user', 'cache miss: users 2', 5.125],
+        // A module load is noticed after the fact: earlier than the mark before it.
+        ['runtime', 'module.load lib/a b.js', 4.5],
+      ]) +
+      endLine('r1');
+    expect(parseInvocationLog(text).observations).toEqual([
+      { time: 5, requestId: 'r1', kind: 'runtime', name: 'handler.start' },
+      { time: 5.125, requestId: 'r1', kind: 'user', name: 'cache miss: users 2' },
+      { time: 4.5, requestId: 'r1', kind: 'runtime', name: 'module.load lib/a b.js' },
+    ]);
+  });
+
+  it('drops the line of marks when the tail cut it', () => {
+    const text = coldThenWarm();
+    const warm = text.slice(text.indexOf(`START RequestId: ${WARM_ID}`));
+    const marksAt = warm.indexOf('[lambdash]');
+    const log = parseInvocationLog(warm.slice(marksAt + 5), { source: 'tail' });
+    expect(log.requestId).toBe(WARM_ID);
+    expect(log.observations).toEqual([]);
+    expect(log.report?.durationMs).toBe(4.01);
   });
 });

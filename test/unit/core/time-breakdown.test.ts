@@ -6,7 +6,7 @@ import {
   COLD_ID,
   coldThenWarm,
   endLine,
-  mark,
+  marksLine,
   reportLine,
   startLine,
   WARM_ID,
@@ -25,7 +25,7 @@ type Mark = readonly ['runtime' | 'user', string, number];
 function breakdownOf(marks: readonly Mark[], durationMs: number, initDurationMs?: number) {
   const text =
     startLine('r') +
-    marks.map(([kind, name, time]) => mark('r', kind, name, time)).join('') +
+    marksLine('r', marks) +
     endLine('r') +
     reportLine({ requestId: 'r', durationMs, initDurationMs, memorySizeMb: 1, maxMemoryUsedMb: 1 });
   return getInvocationTimeBreakdown(parseInvocationLog(text));
@@ -47,6 +47,18 @@ describe('getInvocationTimeBreakdown', () => {
     expect(total(breakdown.segments)).toBe(breakdown.totalMs);
     expect(breakdown.handlerMs).toBeCloseTo(0.843, 9);
     expect(breakdown.runtimeMs).toBeCloseTo(3.357, 9);
+  });
+
+  it('splits a log of an older image (one line per mark) the same way', () => {
+    const legacy = getInvocationTimeBreakdown(parseInvocationLog(coldThenWarm(true)));
+    expect(legacy).toEqual(getInvocationTimeBreakdown(parseInvocationLog(coldThenWarm())));
+    expect(legacy.segments.map((s) => s.label)).toEqual([
+      'init',
+      'runtime before',
+      'db.query.done',
+      'handler',
+      'runtime after',
+    ]);
   });
 
   it('has no init segment when warm', () => {

@@ -1,7 +1,8 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { classifyEvent, type HttpSourceKind } from '../../../../runtime/sources/classify.js';
 import { HttpError } from '../../../../runtime/sources/http-error.js';
-import { decodeBody, normalizeHttpRequest } from '../../../../runtime/sources/http-request.js';
+import { normalizeHttpRequest } from '../../../../runtime/sources/http-request.js';
 import { loadAwsEvent } from './aws-events.js';
 
 type JsonObject = Record<string, unknown>;
@@ -414,22 +415,72 @@ describe('body decoding', () => {
     expect(request.rawBody).toHaveLength(0);
   });
 
-  it('answers invalid JSON with a 400 HttpError naming the problem', () => {
+  it('leaves invalid JSON to the code that reads the body: a 400 there, at every read', () => {
     const event = loadAwsEvent('apigw-request');
-    event.body = '{"a": 1,';
-    let thrown: unknown;
-    try {
-      normalizeHttpRequest('apigateway-rest', event);
-    } catch (error) {
-      thrown = error;
+    event.body = '{"a": 1, "secret": "hunter2",';
+    const request = normalizeHttpRequest('apigateway-rest', event);
+    expect(request.rawBody.toString()).toBe('{"a": 1, "secret": "hunter2",');
+    for (let read = 0; read < 2; read++) {
+      let thrown: unknown;
+      try {
+        void request.body;
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(HttpError);
+      expect((thrown as HttpError).statusCode).toBe(400);
+      // The client's own bytes are not echoed back in the message.
+      expect((thrown as HttpError).message).toBe('Request body is not valid JSON');
     }
-    expect(thrown).toBeInstanceOf(HttpError);
-    expect((thrown as HttpError).statusCode).toBe(400);
-    expect((thrown as HttpError).message).toMatch(/^Request body is not valid JSON: /);
   });
 
-  it('decodeBody returns undefined for no bytes whatever the type', () => {
-    expect(decodeBody(Buffer.alloc(0), 'application/octet-stream')).toBeUndefined();
+  it('decodes on first read, once', () => {
+    const event = loadAwsEvent('apigw-v2-request-no-authorizer');
+    event.headers = { 'content-type': 'application/json' };
+    event.body = '{"n":1}';
+    const request = normalizeHttpRequest('apigateway-http', event);
+    event.body = '{"n":2}';
+    // Read after the event changed: decoding happened only now...
+    const first = request.body;
+    expect(first).toEqual({ n: 2 });
+    event.body = '{"n":3}';
+    // ...and not again.
+    expect(request.body).toBe(first);
+  });
+
+  it('takes an assigned body (a schema output) instead of decoding', () => {
+    const event = loadAwsEvent('apigw-request');
+    event.body = 'not json';
+    const request = normalizeHttpRequest('apigateway-rest', event);
+    request.body = { validated: true };
+    expect(request.body).toEqual({ validated: true });
+  });
+
+  it.each([
+    'apigw-request',
+    'apigw-v2-request-no-authorizer',
+    'lambda-urls-request',
+    'alb-lambda-target-request-headers-only',
+    'alb-lambda-target-request-multivalue-headers',
+    'apigw-websocket-request',
+  ])('%s: reading every field leaves the event as Lambda sent it', (fixture) => {
+    const event = loadAwsEvent(fixture);
+    event.body = gzipSync('\uFEFF{"a":1}').toString('base64');
+    event.isBase64Encoded = true;
+    const added = { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' };
+    event.headers = { ...(event.headers as JsonObject), ...added };
+    if (event.multiValueHeaders) {
+      event.multiValueHeaders = {
+        ...(event.multiValueHeaders as JsonObject),
+        'Content-Type': ['application/json'],
+        'Content-Encoding': ['gzip'],
+      };
+    }
+    const sent = structuredClone(event);
+    const request = normalizeHttpRequest(classifyEvent(event) as HttpSourceKind, event);
+    // Reads every field, getters included.
+    expect(Object.values(request)).toContainEqual({ a: 1 });
+    expect(event).toEqual(sent);
   });
 });
 

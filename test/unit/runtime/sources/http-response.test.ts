@@ -27,7 +27,7 @@ const sources = [
 
 type SourceName = (typeof sources)[number]['name'];
 
-function respond(name: SourceName, result: unknown): HttpResponse {
+function respond(name: SourceName, result: unknown): unknown {
   const source = sources.find((s) => s.name === name)!;
   return toHttpResponse(source.kind, loadAwsEvent(source.fixture), result);
 }
@@ -153,155 +153,39 @@ describe('toHttpResponse: plain values become full responses', () => {
   });
 });
 
-describe('toHttpResponse: full responses', () => {
-  it.each(sourceNames)('passes a string-bodied response through on %s', (name) => {
-    const response = {
-      statusCode: 200,
-      headers: { 'x-id': '7' },
-      body: 'made',
-      isBase64Encoded: false,
-    };
-    expect(respond(name, response)).toEqual(onSource(name, response));
-  });
+describe('toHttpResponse: a complete response is posted exactly as built', () => {
+  // What frameworks and hand-written handlers return, including shapes a given front door
+  // ignores or rejects: AWS's runtime posts each as it is, and so must we.
+  const responses: [string, Record<string, unknown>][] = [
+    ['a string body', { statusCode: 200, headers: { 'x-id': '7' }, body: 'made' }],
+    ['no body at all', { statusCode: 304, headers: { etag: '"x"' } }],
+    [
+      "@fastify/aws-lambda's headers + multiValueHeaders Set-Cookie",
+      {
+        statusCode: 200,
+        headers: { 'content-type': 'text/plain' },
+        multiValueHeaders: { 'set-cookie': ['a=1', 'b=2', 'c=3'] },
+        body: 'ok',
+        isBase64Encoded: false,
+      },
+    ],
+    ['a cookies array', { statusCode: 200, cookies: ['a=1; Path=/', 'b=2'], body: '' }],
+    ['an object body', { statusCode: 202, body: { queued: 3 } }],
+    ['a Buffer body', { statusCode: 200, body: Buffer.from('png!') }],
+    ['its own status line', { statusCode: 200, statusDescription: '200 Fine Thanks' }],
+    ['fields no front door knows', { statusCode: 404, error: 'no such thing' }],
+  ];
 
-  it.each<[string, Omit<HttpResponse, 'body'> & { body?: unknown }, HttpResponse]>([
-    [
-      'an object body is serialised as JSON with a JSON content type',
-      { statusCode: 202, body: { queued: 3 } },
-      { statusCode: 202, headers: { 'content-type': JSON_TYPE }, body: '{"queued":3}' },
-    ],
-    [
-      "the handler's own Content-Type is kept, whatever its case",
-      { statusCode: 200, headers: { 'Content-Type': 'application/hal+json' }, body: { a: 1 } },
-      { statusCode: 200, headers: { 'Content-Type': 'application/hal+json' }, body: '{"a":1}' },
-    ],
-    [
-      'a Content-Type in multiValueHeaders counts too',
-      { statusCode: 200, multiValueHeaders: { 'content-type': ['text/x-json'] }, body: [1] },
-      { statusCode: 200, multiValueHeaders: { 'content-type': ['text/x-json'] }, body: '[1]' },
-    ],
-    [
-      'a Buffer body is sent as base64',
-      { statusCode: 200, headers: { 'content-type': 'image/png' }, body: Buffer.from('png!') },
-      {
-        statusCode: 200,
-        headers: { 'content-type': 'image/png' },
-        body: 'cG5nIQ==',
-        isBase64Encoded: true,
-      },
-    ],
-    [
-      'no body at all',
-      { statusCode: 304, headers: { etag: '"x"' } },
-      { statusCode: 304, headers: { etag: '"x"' } },
-    ],
-  ])('%s (REST API)', (_label, result, expected) => {
-    expect(respond('REST API', result)).toEqual(expected);
-  });
+  const cases = responses.flatMap(([label, response]) =>
+    sourceNames.map((name) => ({ label, name, response })),
+  );
 
-  it.each<[number, string | undefined, string]>([
-    [201, undefined, '201 Created'],
-    [418, undefined, "418 I'm a Teapot"],
-    [299, undefined, '299'],
-    [200, '200 Fine Thanks', '200 Fine Thanks'],
-  ])('ALB status line for %i (given %s) is %s', (statusCode, statusDescription, expected) => {
-    const response = respond('ALB', { statusCode, statusDescription, body: '' });
-    expect(response.statusDescription).toBe(expected);
-  });
-});
-
-describe('toHttpResponse: cookies and multi-value headers', () => {
-  const withCookies = {
-    statusCode: 200,
-    headers: { 'x-a': '1' },
-    cookies: ['a=1; Path=/', 'b=2'],
-    body: '',
-  };
-
-  it.each<[string, SourceName, unknown, HttpResponse]>([
-    // HTTP APIs and function URLs take the cookies array as is.
-    ['cookies array kept on HTTP API', 'HTTP API', withCookies, withCookies],
-    ['cookies array kept on function URL', 'function URL', withCookies, withCookies],
-    // v1 has no cookies field: they become Set-Cookie values.
-    [
-      'cookies become Set-Cookie values on REST API',
-      'REST API',
-      withCookies,
-      {
-        statusCode: 200,
-        headers: { 'x-a': '1' },
-        multiValueHeaders: { 'set-cookie': ['a=1; Path=/', 'b=2'] },
-        body: '',
-      },
-    ],
-    [
-      "cookies follow the handler's own Set-Cookie values on REST API",
-      'REST API',
-      { ...withCookies, multiValueHeaders: { 'Set-Cookie': ['z=0'] } },
-      {
-        statusCode: 200,
-        headers: { 'x-a': '1' },
-        multiValueHeaders: { 'Set-Cookie': ['z=0', 'a=1; Path=/', 'b=2'] },
-        body: '',
-      },
-    ],
-    [
-      'cookies and headers become multi-value headers on ALB multi-value',
-      'ALB multi-value',
-      withCookies,
-      {
-        statusCode: 200,
-        statusDescription: '200 OK',
-        multiValueHeaders: { 'x-a': ['1'], 'set-cookie': ['a=1; Path=/', 'b=2'] },
-        body: '',
-      },
-    ],
-    [
-      'a multi-value header wins over the same single header on ALB multi-value',
-      'ALB multi-value',
-      {
-        statusCode: 200,
-        headers: { 'Content-Type': 'text/plain', 'x-b': '2' },
-        multiValueHeaders: { 'content-type': ['text/html'] },
-      },
-      {
-        statusCode: 200,
-        statusDescription: '200 OK',
-        multiValueHeaders: { 'content-type': ['text/html'], 'x-b': ['2'] },
-      },
-    ],
-    // Without multi-value headers ALB can carry one value per name.
-    [
-      'the last Set-Cookie wins on single-value ALB',
-      'ALB',
-      withCookies,
-      {
-        statusCode: 200,
-        statusDescription: '200 OK',
-        headers: { 'x-a': '1', 'set-cookie': 'b=2' },
-        body: '',
-      },
-    ],
-    [
-      'the last value of a multi-value header wins on single-value ALB',
-      'ALB',
-      { statusCode: 200, multiValueHeaders: { vary: ['accept', 'origin'] } },
-      { statusCode: 200, statusDescription: '200 OK', headers: { vary: 'origin' } },
-    ],
-    // HTTP APIs ignore multiValueHeaders: a v1-style response keeps its headers and cookies.
-    [
-      'multiValueHeaders fold into headers and cookies on HTTP API',
-      'HTTP API',
-      {
-        statusCode: 200,
-        headers: { Vary: 'x' },
-        cookies: ['a=1'],
-        multiValueHeaders: { vary: ['accept', 'origin'], 'Set-Cookie': ['c=3'] },
-      },
-      { statusCode: 200, headers: { Vary: 'accept, origin' }, cookies: ['a=1', 'c=3'] },
-    ],
-  ])('%s', (_label, name, result, expected) => {
-    expect(respond(name, result)).toEqual(expected);
+  it.each(cases)('$label on $name', ({ name, response }) => {
+    const posted = JSON.stringify(response);
+    const out = respond(name, response);
+    // The same object, unchanged: JSON.stringify posts what aws-lambda-ric would post.
+    expect(out).toBe(response);
+    expect(JSON.stringify(out)).toBe(posted);
   });
 });
 
