@@ -102,7 +102,8 @@ export function xrayErrorCause(error: unknown): string {
         const where = (label ? line.slice(line.lastIndexOf(' ') + 1) : line).split(':');
         stack.push({
           path: where[0] as string,
-          line: Number.parseInt(where[1] as string),
+          // Radix 10: what ric's bare parseInt gives for a line number (digits only).
+          line: Number.parseInt(where[1] as string, 10),
           label: label || 'anonymous',
         });
       }

@@ -216,7 +216,7 @@ describe('values given to a build', { timeout: 180_000 }, () => {
       );
       expect(error.code).toBe('BUILD_SECRETS_UNSUPPORTED');
       expect(error.message).toContain(
-        '(Docker 18.06.3, API 1.38, linux) cannot give a build secrets: BuildKit needs API 1.39 or later.',
+        '(Docker 18.06.3, API 1.38, linux) cannot give a build secrets: BuildKit needs API 1.41 or later.',
       );
       expect(proxy.requests.some((line) => / \/(v[\d.]+\/)?(session|build)[ ?]/.test(line))).toBe(
         false,
