@@ -2,9 +2,9 @@
 // (@smithy/signature-v4, with node:crypto's SHA-256 as the SDK uses on Node) and sent with
 // node:http over one keep-alive connection, so a timing holds the server's work and little of
 // the client's. Signing is a separate step, so the caller can time it apart from the request.
-import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '../test/support/signed-request.js';
 
 export interface Keys {
   readonly accessKeyId: string;
@@ -23,26 +23,6 @@ export interface Request {
 export interface Answer {
   readonly status: number;
   readonly text: string;
-}
-
-/** A node-crypto SHA-256 in the shape the signer takes (`new Sha256(secret?)`). */
-class Sha256 {
-  readonly #hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.#hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.#hash.digest();
-  }
-}
-
-function bytes(data: string | ArrayBuffer | ArrayBufferView): string | Buffer {
-  if (typeof data === 'string') return data;
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
 }
 
 /**

@@ -26,7 +26,7 @@ export interface RawAnswer {
 }
 
 /** A node-crypto SHA-256 in the shape the signer takes (`new Sha256(secret?)`). */
-class Sha256 {
+export class Sha256 {
   readonly #hash;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
     this.#hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');

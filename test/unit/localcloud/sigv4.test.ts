@@ -2,7 +2,6 @@
 // the suite, never recomputed here), the ways a request is refused, and round trips through the
 // SDK's own signer (@smithy/signature-v4) for what the suite leaves out: encoded ARNs in paths,
 // repeated and empty query values, and header values with runs of spaces.
-import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,6 +10,7 @@ import {
   type KeyLookup,
 } from '../../../src/localcloud/credentials.js';
 import { type SignedRequest, verifySignature } from '../../../src/localcloud/sigv4.js';
+import { Sha256 } from '../../support/signed-request.js';
 
 // The suite's credentials, scope and date.
 const ACCESS_KEY_ID = 'AKIDEXAMPLE';
@@ -673,26 +673,6 @@ describe('verifySignature: refusals', () => {
     });
   });
 });
-
-/** A node-crypto SHA-256 in the shape the signer takes (`new Sha256(secret?)`). */
-class Sha256 {
-  readonly #hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.#hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.#hash.digest();
-  }
-}
-
-function bytes(data: string | ArrayBuffer | ArrayBufferView): string | Buffer {
-  if (typeof data === 'string') return data;
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
 
 interface SdkRequest {
   readonly method?: string;
