@@ -163,6 +163,7 @@ async function bundledApp() {
         "export { render, useInput } from 'ink';",
         "export { Table } from '@alcalzone/ink-table';",
         "export { App } from './src/tui/app.tsx';",
+        "export { KeyboardProvider } from './src/tui/keyboard.tsx';",
         "export { createStore } from './src/tui/services.ts';",
         "export { openSettings } from './src/tui/settings.ts';",
         "export { rowName } from './src/tui/lineage-columns.ts';",
@@ -195,6 +196,7 @@ interface BundledApp {
   readonly useInput: typeof import('ink').useInput;
   readonly Table: typeof import('@alcalzone/ink-table').Table;
   readonly App: typeof import('../src/tui/app.js').App;
+  readonly KeyboardProvider: typeof import('../src/tui/keyboard.js').KeyboardProvider;
   readonly createStore: typeof import('../src/tui/services.js').createStore;
   readonly openSettings: typeof import('../src/tui/settings.js').openSettings;
   readonly rowName: typeof import('../src/tui/lineage-columns.js').rowName;
@@ -210,6 +212,7 @@ async function main(): Promise<void> {
     useInput,
     Table,
     App,
+    KeyboardProvider,
     createStore,
     openSettings,
     watchLineage,
@@ -302,11 +305,16 @@ async function main(): Promise<void> {
       await watch.refresh();
       const app = await keypressRedraw((stdout, stdin) => {
         const instance = render(
-          React.createElement(App, {
-            services: { watch, actions, session, settings, reconnect: () => undefined },
-            projectDir: project,
-            onExit: () => undefined,
-          }),
+          // As run-app renders it: the keyboard provider is the one reader of stdin.
+          React.createElement(
+            KeyboardProvider,
+            null,
+            React.createElement(App, {
+              services: { watch, actions, session, settings, reconnect: () => undefined },
+              projectDir: project,
+              onExit: () => undefined,
+            }),
+          ),
           {
             stdout: stdout as never,
             stdin: stdin as never,

@@ -9,6 +9,7 @@ import { EXIT_UNCAUGHT, exitWithError, installCrashReporting, runLoop } from './
 import { startModuleLoads } from './module-loads.js';
 import { createObserver, observeEnabled } from './observe.js';
 import { RuntimeApiFatal, RuntimeClient } from './runtime-client.js';
+import { enableSourceMaps } from './source-maps.js';
 import { HttpResponseStream, streamifyResponse } from './streaming.js';
 
 export async function runRuntime(runtimeApi: string, handlerName: string): Promise<void> {
@@ -35,6 +36,8 @@ export async function runRuntime(runtimeApi: string, handlerName: string): Promi
   let handler: LoadedHandler;
   const warmup = env.LAMBDASH_WRITE_CODE_CACHE === '1' ? new CodeCacheWriter() : undefined;
   const taskRoot = env.LAMBDA_TASK_ROOT ?? process.cwd();
+  // Before the handler's module loads: Node reads a module's map as it loads it.
+  enableSourceMaps(env);
   try {
     handler = await loadHandler(handlerName, taskRoot, {
       onCompiled: warmup?.compiled,

@@ -23,9 +23,10 @@ apt_install() {
 }
 
 # test/compat: AWS's runtime client (the compatibility peer and benchmark baseline), which
-# compiles curl and aws-lambda-cpp from source when it installs, and the frameworks the
-# compatibility suite's apps use. Installed again when the client is not built, or when any
-# package of test/compat/package.json is missing or at another version.
+# compiles curl and aws-lambda-cpp from source when it installs, the frameworks the
+# compatibility suite's apps use, and sharp (a native package the image tests build with).
+# Installed again when the client is not built, or when any package of
+# test/compat/package.json is missing or at another version.
 compat_installed() {
   [ -f test/compat/node_modules/aws-lambda-ric/dist/rapid-client.node ] || return 1
   node -e '
@@ -42,7 +43,7 @@ compat_installed() {
 provision_ric() {
   if compat_installed; then return 0; fi
   apt_install autoconf automake libtool cmake make g++
-  say "installing test/compat: aws-lambda-ric (builds curl, about two minutes) and the frameworks"
+  say "installing test/compat: aws-lambda-ric (builds curl, about two minutes), the frameworks and sharp"
   npm ci --prefix test/compat --no-audit --no-fund --loglevel=error >/dev/null
 }
 

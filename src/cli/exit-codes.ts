@@ -53,3 +53,27 @@ const BY_CODE: Partial<Record<ErrorCode, number>> = {
 export function exitCodeOf(code: ErrorCode | undefined): number {
   return (code && BY_CODE[code]) ?? EXIT.failure;
 }
+
+/**
+ * Which exit code a command over several responders ends with when they ended differently:
+ * the one furthest from done. A cancellation or a missing engine outranks a failure midway,
+ * which outranks a refusal before anything changed, which outranks a test that ran and failed.
+ */
+const SEVERITY: readonly number[] = [
+  EXIT.ok,
+  EXIT.testFailed,
+  EXIT.functionError,
+  EXIT.notFound,
+  EXIT.usage,
+  EXIT.failure,
+  EXIT.unavailable,
+  EXIT.cancelled,
+];
+
+/** The worst of several exit codes (0 for none). */
+export function worstExitCode(codes: readonly number[]): number {
+  return codes.reduce(
+    (worst, code) => (SEVERITY.indexOf(code) > SEVERITY.indexOf(worst) ? code : worst),
+    EXIT.ok as number,
+  );
+}

@@ -1,29 +1,15 @@
 // Which responders a command acts on: the ones named (from the project file), paths given
 // instead of names (a .ts/.js file, a package folder, a git URL: no project needed), or, with
-// no names, every responder of the project.
+// no names, every responder of the project. They become the core's workflow entries.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Architecture } from '../core/aws-resources.js';
 import { escapeControlCharacters } from '../core/control-characters.js';
 import { LambdashError } from '../core/errors.js';
 import { parseGitSource } from '../core/git-source.js';
-import type { TestData } from '../core/local-test.js';
 import { nearest } from '../core/nearest.js';
-import {
-  getResponderOf,
-  loadTestData,
-  type Project,
-  type ProjectResponder,
-} from '../core/project.js';
-import { getResponder, type Responder } from '../core/responder.js';
+import type { Project, ProjectResponder } from '../core/project.js';
+import { pathEntry, projectEntry, readEntry, type WorkflowEntry } from '../core/workflows/entry.js';
 import type { CliContext } from './context.js';
-
-/** A responder to act on: from the project, or a path given on the command line. */
-export interface ChosenResponder {
-  /** The project's entry; for a path, one made of it (its name is known once it is read). */
-  readonly spec: ProjectResponder;
-  readonly project: Project | undefined;
-}
 
 /** Whether a command-line word is a source rather than a responder's name. */
 export function isSourcePath(word: string): boolean {
@@ -41,7 +27,7 @@ export async function chooseResponders(
   ctx: CliContext,
   words: readonly string[],
   options: { handler?: string } = {},
-): Promise<ChosenResponder[]> {
+): Promise<WorkflowEntry[]> {
   if (words.length === 0) {
     const project = await ctx.requireProject();
     if (project.responders.length === 0) {
@@ -51,27 +37,20 @@ export async function chooseResponders(
         'Add one with `lambdash new <name>`.',
       );
     }
-    return project.responders.map((spec) => ({ spec, project }));
+    return project.responders.map((spec) => projectEntry(project, spec));
   }
-  const chosen: ChosenResponder[] = [];
+  const chosen: WorkflowEntry[] = [];
   for (const word of words) {
     if (isSourcePath(word)) {
-      chosen.push({
-        spec: {
-          name: '',
-          source: parseGitSource(word) ? word : path.resolve(word),
-          handler: options.handler ?? 'handler',
-          labels: {},
-          environment: {},
-        },
-        project: undefined,
-      });
+      chosen.push(pathEntry(parseGitSource(word) ? word : path.resolve(word), options));
       continue;
     }
     const project = await ctx.project();
     const spec = project?.responders.find((r) => r.name === word);
-    if (!spec) throw notInProject(word, project);
-    chosen.push({ spec: options.handler ? { ...spec, handler: options.handler } : spec, project });
+    if (!project || !spec) throw notInProject(word, project);
+    chosen.push(
+      projectEntry(project, options.handler ? { ...spec, handler: options.handler } : spec),
+    );
   }
   return chosen;
 }
@@ -96,22 +75,6 @@ export function notInProject(word: string, project: Project | undefined): Lambda
         ? `Its responders: ${names.join(', ')}.`
         : 'It has none yet: add one with `lambdash new <name>`.',
   );
-}
-
-/** Reads (finds, checks and hashes) the responder's code. */
-export function readResponder(ctx: CliContext, chosen: ChosenResponder): Promise<Responder> {
-  if (chosen.project) return getResponderOf(chosen.project, chosen.spec, ctx.operation);
-  return getResponder(chosen.spec.source, { ...ctx.operation, handler: chosen.spec.handler });
-}
-
-/** The responder's test data from the project (none for a path). */
-export async function testDataOf(chosen: ChosenResponder): Promise<TestData | undefined> {
-  return chosen.project ? loadTestData(chosen.project, chosen.spec) : undefined;
-}
-
-/** The image platform for a Lambda architecture. */
-export function platformOf(architecture: Architecture | undefined) {
-  return architecture === 'arm64' ? ('linux/arm64' as const) : ('linux/amd64' as const);
 }
 
 /** A name a command acts on by name: the project's responder, or an image or function name. */
@@ -144,7 +107,7 @@ export async function chooseNames(
     else if (isSourcePath(word)) {
       const [chosen] = await chooseResponders(ctx, [word]);
       named.push({
-        name: (await readResponder(ctx, chosen!)).name,
+        name: (await readEntry(chosen!, ctx.operation)).name,
         spec: undefined,
         project: undefined,
       });

@@ -1,9 +1,9 @@
 // Bundles a responder into one file for the image's Node version. CommonJS by default: the
 // runtime loads it with require(), which starts sooner than the ES module loader. Code with
 // top-level await cannot be CommonJS, so it becomes index.mjs. Packages that cannot be bundled
-// (native addons, and the ones the user names) stay outside; their exact versions go into a
-// package.json beside the bundle, for the image build to install.
-import { existsSync } from 'node:fs';
+// (native ones, found as the bundler meets them, and the ones the user names) stay outside;
+// their exact versions go into a package.json beside the bundle, for the image build to install
+// for the image's platform.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -13,13 +13,19 @@ import { bundleError, tsconfigOptions } from './esbuild-config.js';
 import { emit, type OperationOptions } from './events.js';
 import { externalsPlugin } from './externals.js';
 import { relativePath } from './hash.js';
+import { checkDependenciesInstalled } from './installed-dependencies.js';
 import { installDependencies, installGitDependencies } from './npm.js';
 import { readPackageJson } from './package-json.js';
 import type { Responder } from './responder.js';
 import type { Registry } from './responder-options.js';
+import { type RawSourceMap, trimSourceMap } from './source-map-trim.js';
 
 export interface BundleOptions extends OperationOptions {
-  /** Write index.js.map beside the bundle (sources relative to the responder's root). */
+  /**
+   * Write index.js.map beside the bundle (default: true), so that stack traces name the
+   * responder's own sources: paths relative to its root, mappings into node_modules left out
+   * (source-map-trim.ts says why), no source text.
+   */
   sourcemap?: boolean;
   minify?: boolean;
   /** The image's Node major version; default the host's. */
@@ -35,6 +41,8 @@ export interface Bundle {
   readonly handler: string;
   /** Packages to install in the image: name → exact version. */
   readonly externals: Record<string, string>;
+  /** The externals kept out because they are native (not because they were named): name → why. */
+  readonly native: Record<string, string>;
   readonly bytes: number;
 }
 
@@ -70,9 +78,10 @@ export async function bundleResponder(
   await mkdir(dir, { recursive: true });
   await Promise.all(OUTPUT_FILES.map((file) => rm(path.join(dir, file), { force: true })));
 
-  const externals = new Map<string, string>();
+  const found = { versions: new Map<string, string>(), native: new Map<string, string>() };
   const build = (format: 'cjs' | 'esm') => {
-    externals.clear();
+    found.versions.clear();
+    found.native.clear();
     return esbuild.build({
       ...tsconfigOptions(responder.kind, responder.root),
       ...(format === 'cjs' ? COMMONJS_SHIMS : ESM_SHIMS),
@@ -85,11 +94,13 @@ export async function bundleResponder(
       target: `node${nodeMajor}`,
       write: false as const,
       metafile: true as const,
-      sourcemap: options.sourcemap ? 'linked' : false,
+      sourcemap: options.sourcemap === false ? false : 'linked',
+      // Traces need positions, not the code: the image ships no copy of the sources.
+      sourcesContent: false,
       minify: options.minify ?? false,
       logLevel: 'silent',
       nodePaths,
-      plugins: [externalsPlugin(new Set(responder.options.externals ?? []), externals)],
+      plugins: [externalsPlugin(new Set(responder.options.externals ?? []), found)],
     });
   };
   const what = `Could not bundle ${describeEntry(responder)}`;
@@ -118,8 +129,17 @@ export async function bundleResponder(
       await writeFile(output.path, output.contents);
     }
   }
-  const sorted = Object.fromEntries([...externals].sort(([a], [b]) => (a < b ? -1 : 1)));
-  if (externals.size > 0) await writeInstallFiles(dir, sorted, responder.options.registries ?? []);
+  const sorted = sortedRecord(found.versions);
+  const native = sortedRecord(found.native);
+  if (found.versions.size > 0) {
+    await writeInstallFiles(dir, sorted, responder.options.registries ?? []);
+  }
+  for (const [name, reason] of Object.entries(native)) {
+    emit(options, {
+      type: 'build.log',
+      text: `${name}@${sorted[name]} is native, ${reason}: kept out of the bundle, installed for the image's platform`,
+    });
+  }
 
   emit(options, {
     type: 'bundle.done',
@@ -132,8 +152,13 @@ export async function bundleResponder(
     file,
     handler: `index.${responder.handler}`,
     externals: Object.freeze(sorted),
+    native: Object.freeze(native),
     bytes,
   });
+}
+
+function sortedRecord(map: ReadonlyMap<string, string>): Record<string, string> {
+  return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -162,13 +187,16 @@ const ESM_SHIMS: esbuild.BuildOptions = {
   },
 };
 
-/** Source paths relative to the responder's root, so traces read "handler.ts:12" on any machine. */
+/**
+ * Source paths relative to the responder's root, so traces read "handler.ts:12" on any machine,
+ * and only the mappings into its own code (trimSourceMap).
+ */
 function rootRelativeSourceMap(text: string, outDir: string, root: string): string {
-  const map = JSON.parse(text) as { sources?: string[] };
+  const map = JSON.parse(text) as RawSourceMap;
   map.sources = (map.sources ?? []).map((source) =>
     /^[a-z][a-z0-9+.-]*:/i.test(source) ? source : relativePath(root, path.resolve(outDir, source)),
   );
-  return JSON.stringify(map);
+  return JSON.stringify(trimSourceMap(map));
 }
 
 /** package.json (and .npmrc for private registries: URLs and scopes, never tokens). */
@@ -209,15 +237,7 @@ async function prepareDependencies(
     await installGitDependencies(responder.root, manifest, registries, options);
     return nodePaths;
   }
-  const count = (field: string) =>
-    Object.keys((manifest?.[field] as Record<string, unknown> | undefined) ?? {}).length;
-  const runtimeDependencies = count('dependencies') + count('optionalDependencies');
-  if (runtimeDependencies > 0 && !existsSync(path.join(responder.root, 'node_modules'))) {
-    throw new LambdashError(
-      'BUNDLE_FAILED',
-      `The dependencies of ${responder.root} are not installed (there is no node_modules).`,
-      `Install them first: cd ${responder.root} && npm ci`,
-    );
-  }
+  // Hoisted to a workspace's root, they are found there, as Node finds them.
+  await checkDependenciesInstalled(responder.root, manifest);
   return nodePaths;
 }

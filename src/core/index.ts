@@ -186,3 +186,50 @@ export {
   type WatchOptions,
   watchLineage,
 } from './watch.js';
+// Workflows: what the command line and the app do with responders, written once.
+export {
+  type BuildResult,
+  type BuildWorkflowOptions,
+  buildEach,
+  buildEntry,
+  type PreparedBuild,
+  prepareBuild,
+  runBuild,
+} from './workflows/build.js';
+export {
+  type DeployResult,
+  type DeployWorkflowOptions,
+  deployEach,
+  deployEntry,
+  deployFailure,
+  type PreparedDeploy,
+  prepareDeploy,
+  readRole,
+  runDeploy,
+} from './workflows/deploy.js';
+export { allOk, type EachOptions, type EachOutcome, runEach } from './workflows/each.js';
+export {
+  type EntrySettings,
+  entryName,
+  pathEntry,
+  projectEntry,
+  readEntry,
+  settingsOf,
+  type WorkflowEntry,
+} from './workflows/entry.js';
+export {
+  type PushResult,
+  type PushWorkflowOptions,
+  pushEach,
+  pushLocalImage,
+} from './workflows/push.js';
+export type { WorkflowOptions, WorkflowStage } from './workflows/stage.js';
+export {
+  type TestItem,
+  type TestOutcome,
+  type TestWorkflowOptions,
+  testEach,
+  testFailure,
+  testFunction,
+  testLocalImage,
+} from './workflows/test.js';

@@ -4,9 +4,11 @@
 // step keeps registry credentials (the user's own npm config) out of every image layer and
 // needs no network inside the build; the .npmrc itself stays out of the image too.
 //
-// npm picks platform-specific optional packages for the image's platform (--os, --cpu), but an
+// npm picks platform-specific optional packages for the image's platform (--os, --cpu, and
+// --libc: the images are glibc systems, Debian's node images and Amazon Linux alike), but an
 // addon compiled at install time is compiled for this machine: when this machine is not the
-// image's platform, such an addon is refused rather than shipped for the wrong one.
+// image's platform, such an addon is refused rather than shipped for the wrong one. So is a
+// package that loads a build per platform when npm found none for the image's.
 import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,6 +17,7 @@ import type { Platform } from './base-image.js';
 import type { Bundle } from './bundle.js';
 import { LambdashError } from './errors.js';
 import type { OperationOptions } from './events.js';
+import { installedDir, linuxBuilds } from './native-package.js';
 import { npmErrorSummary } from './npm.js';
 import { runNpm, ToolFailure } from './run-tool.js';
 
@@ -46,7 +49,7 @@ export async function installExternals(
     await copyFile(path.join(bundle.dir, 'package.json'), path.join(workdir, 'package.json'));
     if (existsSync(npmrc)) await copyFile(npmrc, path.join(workdir, '.npmrc'));
     try {
-      await runNpm([...COMMAND, '--os=linux', `--cpu=${cpu}`], workdir, options);
+      await runNpm([...COMMAND, '--os=linux', `--cpu=${cpu}`, '--libc=glibc'], workdir, options);
     } catch (error) {
       if (!(error instanceof ToolFailure)) throw error; // ABORTED
       throw new LambdashError(
@@ -61,6 +64,7 @@ export async function installExternals(
     const installed = path.join(workdir, 'node_modules');
     const hiddenLockfile = path.join(installed, '.package-lock.json');
     await checkAddonsFitTarget(installed, { os: 'linux', cpu });
+    await checkPlatformBuildsInstalled(installed, { os: 'linux', cpu });
     if (existsSync(installed)) {
       await cp(installed, nodeModules, {
         recursive: true,
@@ -106,6 +110,39 @@ export async function checkAddonsFitTarget(
     'INSTALL_FAILED',
     `${compiled.join(', ')} ${compiled.length === 1 ? 'is a native addon' : 'are native addons'} compiled as ${compiled.length === 1 ? 'it installs' : 'they install'}, and this machine (${host.os}/${host.cpu}) would compile ${compiled.length === 1 ? 'it' : 'them'} for itself, not for the image (${image}).`,
     `Build the image on a ${image} machine (or in a ${image} container), or use a version that ships prebuilt binaries for ${image}.`,
+  );
+}
+
+/**
+ * Refuses installed packages that load a build per platform (their optional dependencies for
+ * Linux, such as sharp's @img/sharp-linux-x64) when npm installed none of those builds: there is
+ * none for the image's platform, and the package would fail to load in the image.
+ */
+export async function checkPlatformBuildsInstalled(
+  nodeModules: string,
+  target: Target,
+): Promise<void> {
+  const missing: { name: string; builds: string[] }[] = [];
+  for (const dir of await packageDirs(nodeModules)) {
+    const manifest = await readFile(path.join(dir, 'package.json'), 'utf8')
+      .then((text) => JSON.parse(text) as Record<string, unknown>)
+      .catch(() => undefined);
+    const builds = await linuxBuilds(dir, manifest, nodeModules);
+    if (builds.length === 0 || builds.some((build) => installedDir(dir, build, nodeModules))) {
+      continue;
+    }
+    const name = typeof manifest?.name === 'string' ? manifest.name : path.basename(dir);
+    missing.push({ name, builds });
+  }
+  if (missing.length === 0) return;
+  missing.sort((a, b) => (a.name < b.name ? -1 : 1));
+  const image = `${target.os}/${target.cpu}`;
+  const names = missing.map((m) => m.name).join(', ');
+  const listed = missing.map((m) => `${m.name} (${m.builds.join(', ')})`).join('; ');
+  throw new LambdashError(
+    'INSTALL_FAILED',
+    `${names} ${missing.length === 1 ? 'loads a build' : 'load builds'} for each platform, and none of ${missing.length === 1 ? 'its' : 'their'} builds fits the image (${image}, glibc): ${listed}.`,
+    `Use a version of ${names} that publishes a build for ${image}, build for a platform it has one for ("architecture" in lambdash.json), or keep the code that uses it out of this responder.`,
   );
 }
 

@@ -38,14 +38,6 @@ export interface InvokeOptions extends AwsOptions {
   readonly checkState?: boolean;
 }
 
-/** Error types of a handler that never loaded (the runtime's init errors). */
-const INIT_ERRORS = new Set([
-  'Runtime.UserCodeSyntaxError',
-  'Runtime.ImportModuleError',
-  'Runtime.HandlerNotFound',
-  'Runtime.MalformedHandlerName',
-]);
-
 /** Invokes and returns the decoded result; a function error throws InvocationError. */
 export async function invokeFunction(
   payload: unknown,
@@ -109,14 +101,21 @@ export async function getInvocationLog(
 
 /**
  * Invokes with the test's payload. With `expected`, passes when the answer equals it; without
- * (undefined), when the handler answered (a handler may reject the payload; an init error such
- * as a missing export still fails).
+ * (undefined), when the handler answered. A function error fails either way: a handler that
+ * cannot load, or that throws on the payload, has not passed. `functionError` is Lambda's
+ * (`Unhandled`) when the function failed.
  */
 export async function runLambdaFunctionTest(
   fn: InvokeTarget,
   testData: TestData,
   options: AwsOptions = {},
-): Promise<{ passed: boolean; result: unknown; log: InvocationLog; diff?: string }> {
+): Promise<{
+  passed: boolean;
+  result: unknown;
+  log: InvocationLog;
+  diff?: string;
+  functionError?: string;
+}> {
   let outcome: { result: unknown; log: InvocationLog; seconds: number; error?: InvocationError };
   try {
     outcome = await invokeFunctionWithLog(testData.payload, fn, options);
@@ -131,17 +130,22 @@ export async function runLambdaFunctionTest(
   }
   const { result, log, error } = outcome;
   const checked = testData.expected !== undefined;
-  const passed = checked
-    ? !error && isDeepStrictEqual(result, testData.expected)
-    : !error || !INIT_ERRORS.has(error.errorType);
-  if (passed || !checked) return { passed, result, log };
+  const passed = !error && (!checked || isDeepStrictEqual(result, testData.expected));
+  const failed = error ? { functionError: 'Unhandled' } : {};
+  if (passed || !checked) return { passed, result, log, ...failed };
   const response: LocalResponse = {
     statusCode: 200,
     functionError: error ? 'Unhandled' : undefined,
     body: result,
     seconds: outcome.seconds,
   };
-  return { passed, result, log, diff: describeDifference(testData.expected, response) };
+  return {
+    passed,
+    result,
+    log,
+    diff: describeDifference(testData.expected, response),
+    ...failed,
+  };
 }
 
 /** One invocation, of a deployed function or a local container; the payload checked first. */

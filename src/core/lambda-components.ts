@@ -50,6 +50,8 @@ export interface ComponentTestResult {
   readonly tested: 'function' | 'local image';
   readonly result: unknown;
   readonly diff: string | undefined;
+  /** `Unhandled` when the function failed (which fails the test, with or without test data). */
+  readonly functionError: string | undefined;
   /** The function's invocation log (a local image's test has none). */
   readonly log: InvocationLog | undefined;
 }
@@ -129,7 +131,8 @@ export async function withLambdaFunction(
 
 /**
  * Tests the most downstream part: the function when there is one, else the local image. With
- * test data, passes when the answer equals `expected`; without, when the handler answered.
+ * test data, passes when the answer equals `expected`; without, when the handler answered the
+ * health invocation (`{}`). A function error fails both: a handler that cannot load never passes.
  */
 export async function runTest(
   components: LambdaComponents,
@@ -147,6 +150,7 @@ export async function runTest(
       tested: 'function',
       result: outcome.result,
       diff: outcome.diff,
+      functionError: outcome.functionError,
       log: outcome.log,
     };
   }
@@ -156,6 +160,7 @@ export async function runTest(
     tested: 'local image',
     result: outcome.response.body,
     diff: outcome.diff,
+    functionError: outcome.response.functionError,
     log: undefined,
   };
 }

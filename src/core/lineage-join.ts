@@ -1,5 +1,6 @@
-// The lineage rules: which parts of a responder's chain are the same image, which get rows of
-// their own, and where a row's responder comes from. Local ↔ remote by image digest (a local
+// The lineage rules: which parts of a responder's chain are the same image, which make a chain
+// of their own, and where a chain's responder comes from (lineage-group.ts then makes one row
+// per responder of its chains). Local ↔ remote by image digest (a local
 // image's RepoDigests, whatever registry host they name: the local cloud's registry port changes
 // between runs), remote ↔ function by the digest Lambda resolved the function's image to. Names
 // and tags only say which responder a chain comes from, never that two parts are one image.
@@ -12,7 +13,10 @@ import type { ResponderOptions } from './responder.js';
 import type { ResponderIdentity, ResponderState } from './responder-state.js';
 
 export interface LineageRow {
-  /** Stable across refreshes: the most downstream part's identity. */
+  /**
+   * Stable across refreshes: `responder:<source>#<handler>` for a responder's row (through
+   * builds, pushes and deploys), else the most downstream part's identity.
+   */
   readonly key: string;
   readonly responder: (ResponderIdentity & { readonly state: ResponderState }) | undefined;
   readonly localImage: LocalImage | undefined;
@@ -20,6 +24,16 @@ export interface LineageRow {
   /** The remote image's repository. */
   readonly repo: EcrRepo | undefined;
   readonly lambdaFunction: LambdaFunction | undefined;
+  /**
+   * The function runs older code than the row's newest build (another image, another hash).
+   * Set on a responder's row (getLineage); absent on its older chains.
+   */
+  readonly outdated?: boolean;
+  /**
+   * A responder's other chains, newest first: older images, and functions other than the row's
+   * with what they run. Set on a responder's row (getLineage).
+   */
+  readonly older?: readonly LineageRow[];
 }
 
 /** A responder the project names, whether or not anything was built from it yet. */
@@ -33,7 +47,6 @@ export interface ResponderSpec {
 
 /** Everything lineage joins, as read from Docker and AWS. */
 export interface LineageParts {
-  readonly responders: readonly ResponderIdentity[];
   readonly localImages: readonly LocalImage[];
   readonly repos: readonly EcrRepo[];
   readonly remoteImages: readonly RemoteImage[];
@@ -41,11 +54,12 @@ export interface LineageParts {
 }
 
 /** A row before its responder's state is known. */
-export type UnresolvedRow = Omit<LineageRow, 'responder'> & {
+export type UnresolvedRow = Omit<LineageRow, 'responder' | 'older'> & {
   readonly responder: ResponderIdentity | undefined;
+  readonly older?: readonly UnresolvedRow[];
 };
 
-/** Joins the parts into rows (pure: the lineage rules, tested on their own). */
+/** Joins the parts into chains (pure: the lineage rules, tested on their own). */
 export function joinLineage(parts: LineageParts): UnresolvedRow[] {
   const remoteByKey = new Map<string, RemoteImage>();
   for (const image of parts.remoteImages) remoteByKey.set(`${image.repo}@${image.digest}`, image);
@@ -108,19 +122,6 @@ export function joinLineage(parts: LineageParts): UnresolvedRow[] {
       key: `local:${image.id}`,
       responder: identityOfImage(image),
       localImage: image,
-      remoteImage: undefined,
-      repo: undefined,
-      lambdaFunction: undefined,
-    });
-  }
-  const built = new Set(rows.map((row) => row.responder && identityKey(row.responder)));
-  for (const responder of parts.responders) {
-    if (built.has(identityKey(responder))) continue;
-    built.add(identityKey(responder));
-    rows.push({
-      key: `responder:${identityKey(responder)}`,
-      responder,
-      localImage: undefined,
       remoteImage: undefined,
       repo: undefined,
       lambdaFunction: undefined,
@@ -210,7 +211,7 @@ function newestImages(images: readonly RemoteImage[]): Set<RemoteImage> {
 }
 
 /** By responder (or repository) name, then newest first. */
-function compareRows(a: UnresolvedRow, b: UnresolvedRow): number {
+export function compareRows(a: UnresolvedRow, b: UnresolvedRow): number {
   const name = rowName(a).localeCompare(rowName(b));
   return name !== 0 ? name : rowTime(b) - rowTime(a);
 }

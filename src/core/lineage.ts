@@ -1,6 +1,7 @@
 // The lineage table's rows, read: this machine's images, lambdash's ECR repositories and their
-// images, and the functions made from them, joined by lineage-join.ts, each responder's state
-// worked out once.
+// images, and the functions made from them, joined into chains by lineage-join.ts, folded into
+// one row per responder by lineage-group.ts, and each responder's source hashed once (for the
+// rows shown) to say which builds are still current.
 //
 // Reading it costs a bounded number of calls, made in parallel: one Docker call; ECR's
 // DescribeRepositories (paginated), ListTagsForResource per repository (ECR has no batch tag
@@ -11,6 +12,7 @@ import type { AwsOptions } from './aws-call.js';
 import { targetOf } from './aws-target.js';
 import { getAllEcrRepos } from './ecr-repos.js';
 import { getAllLambdaFunctions } from './lambda-functions.js';
+import { groupByResponder, type LineageScope } from './lineage-group.js';
 import {
   identityKey,
   identityOfSpec,
@@ -23,14 +25,25 @@ import {
 import { getAllLocalImages } from './local-images.js';
 import { mapLimited } from './map-limited.js';
 import { getAllRemoteImages } from './remote-images.js';
-import { getResponderState, type ResponderIdentity } from './responder-state.js';
+import {
+  type CurrentSource,
+  type ResponderIdentity,
+  readCurrentSource,
+  stateAgainst,
+} from './responder-state.js';
 
+export type { LineageScope } from './lineage-group.js';
 export type { LineageRow, ResponderSpec } from './lineage-join.js';
 export type { ResponderIdentity, ResponderState } from './responder-state.js';
 
 export interface LineageOptions extends AwsOptions {
   /** The project's responders: each gets a row even before it is built. */
   readonly responders?: readonly ResponderSpec[];
+  /**
+   * `project` (the default with `responders`): only their rows; `all` (the default without):
+   * everything lambdash made on this engine and account.
+   */
+  readonly scope?: LineageScope;
   /** Read this machine's images (default true); false when the Docker engine is away. */
   readonly local?: boolean;
   /** Read AWS (default true); false for a view of this machine only. */
@@ -56,33 +69,54 @@ export async function getLineage(options: LineageOptions = {}): Promise<LineageR
       : undefined,
   ]);
   const repos = remote?.[0].repos ?? [];
-  const rows = joinLineage({
-    responders: (options.responders ?? []).map(identityOfSpec),
+  const chains = joinLineage({
     localImages,
     repos,
     remoteImages: remote?.[0].images ?? [],
     // Functions of lambdash's repositories only: an account's other functions are not ours.
     functions: (remote?.[1] ?? []).filter((fn) => repoOfUri(fn.imageUri, repos) !== undefined),
   });
+  const rows = groupByResponder(
+    chains,
+    options.responders?.map(identityOfSpec),
+    options.scope ?? 'project',
+  );
   return resolveStates(rows, options);
 }
 
-/** Works out each distinct responder's state once, a few at a time. */
+/**
+ * Hashes each responder's source once (per set of build options, usually one) and compares
+ * every row's and older chain's hash with it, a few responders at a time.
+ */
 async function resolveStates(
   rows: readonly UnresolvedRow[],
   options: LineageOptions,
 ): Promise<LineageRow[]> {
-  const stateKey = (identity: ResponderIdentity) =>
-    `${identityKey(identity)}#${identity.hash ?? ''}`;
+  const sourceKey = (identity: ResponderIdentity) =>
+    `${identityKey(identity)}#${JSON.stringify(identity.options ?? null)}`;
   const distinct = new Map<string, ResponderIdentity>();
-  for (const row of rows) if (row.responder) distinct.set(stateKey(row.responder), row.responder);
+  const collect = (row: UnresolvedRow) => {
+    if (row.responder && !distinct.has(sourceKey(row.responder))) {
+      distinct.set(sourceKey(row.responder), row.responder);
+    }
+    for (const chain of row.older ?? []) collect(chain);
+  };
+  for (const row of rows) collect(row);
   const keys = [...distinct.keys()];
-  const states = await mapLimited(keys, STATE_CONCURRENCY, (key) =>
-    getResponderState(distinct.get(key)!, options),
+  const sources = await mapLimited(keys, STATE_CONCURRENCY, (key) =>
+    readCurrentSource(distinct.get(key)!, options),
   );
-  const stateOf = new Map(keys.map((key, index) => [key, states[index]!]));
-  return rows.map((row) => ({
-    ...row,
-    responder: row.responder && { ...row.responder, state: stateOf.get(stateKey(row.responder))! },
-  }));
+  const sourceOf = new Map<string, CurrentSource>(keys.map((key, index) => [key, sources[index]!]));
+  const resolve = (row: UnresolvedRow): LineageRow => {
+    const { older, responder, ...rest } = row;
+    return {
+      ...rest,
+      responder: responder && {
+        ...responder,
+        state: stateAgainst(sourceOf.get(sourceKey(responder))!, responder.hash),
+      },
+      ...(older ? { older: older.map(resolve) } : {}),
+    };
+  };
+  return rows.map(resolve);
 }

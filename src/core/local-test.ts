@@ -38,9 +38,9 @@ const TEST_GRACE_MS = 5_000;
 /**
  * Tests an image: invokes a running container of it, or one started for the test and removed
  * afterwards. With test data, passes when the answer equals `expected`; without, sends a
- * health invocation (`{}`) and passes when the runtime answered with the handler loaded (a
- * handler may reject an empty event; the loop still proved it works, but an init error such as
- * a missing export means no invocation can work).
+ * health invocation (`{}`) and passes when the handler answered it. Either way a function
+ * error or an error status fails: a handler that cannot load (a package bundled without its
+ * native binary throws at import) must never pass as healthy.
  */
 export async function runLocalImageTest(
   image: LocalImage | string,
@@ -67,11 +67,10 @@ export async function runLocalImageTest(
       // A container of our own times the function out itself; a borrowed one may allow more.
       timeoutMs: timeout * 1000 + TEST_GRACE_MS,
     });
-    const passed = testData
-      ? response.statusCode === 200 &&
-        !response.functionError &&
-        isDeepStrictEqual(response.body, testData.expected)
-      : response.statusCode === 200 && !INIT_ERRORS.has(errorTypeOf(response) ?? '');
+    const passed =
+      response.statusCode === 200 &&
+      !response.functionError &&
+      (!testData || isDeepStrictEqual(response.body, testData.expected));
     const result: TestResult = {
       passed,
       seconds: response.seconds,
@@ -87,20 +86,6 @@ export async function runLocalImageTest(
       );
     }
   }
-}
-
-/** Error types of a handler that never loaded (the runtime's init errors). */
-const INIT_ERRORS = new Set([
-  'Runtime.UserCodeSyntaxError',
-  'Runtime.ImportModuleError',
-  'Runtime.HandlerNotFound',
-  'Runtime.MalformedHandlerName',
-]);
-
-function errorTypeOf(response: LocalResponse): string | undefined {
-  if (!response.functionError) return undefined;
-  const type = (response.body as { errorType?: unknown } | null)?.errorType;
-  return typeof type === 'string' ? type : undefined;
 }
 
 /** The image's id, or IMAGE_NOT_FOUND. */

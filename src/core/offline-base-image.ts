@@ -16,6 +16,24 @@ import { type TarEntry, tarStream } from './tar.js';
 
 export const DEFAULT_OFFLINE_NAME = 'lambdash/node-base';
 
+/** What goes into the image, in its tag: a base built by an older recipe is built again. */
+const RECIPE = 'r2';
+
+/**
+ * glibc's libraries node itself does not link but native packages do (sharp's libvips needs
+ * libresolv): node:20-slim has them all, so the offline base carries them too.
+ */
+const GLIBC_COMPANIONS = [
+  'libresolv.so.2',
+  'libnss_dns.so.2',
+  'libnss_files.so.2',
+  'librt.so.1',
+  'libutil.so.1',
+  'libanl.so.1',
+  'libdl.so.2',
+  'libpthread.so.0',
+];
+
 /** The offline base for this machine's platform: found, or built (once) and found. */
 export async function offlineBase(
   arch: string,
@@ -25,7 +43,7 @@ export async function offlineBase(
 ): Promise<BaseImage> {
   const name = validateImageName(options.offlineName ?? DEFAULT_OFFLINE_NAME);
   const version = process.versions.node;
-  const image = `${name}:${version}`;
+  const image = `${name}:${version}-${RECIPE}`;
   const host = hostArch();
   const why = pullFailure
     ? ` (pulling node failed: ${pullFailure})`
@@ -183,7 +201,19 @@ async function rootfsEntries(version: string): Promise<TarEntry[]> {
 
   await addHostFile('/usr/local/bin/node', nodeReal);
   // Libraries at the paths the loader looks them up by (symlinks resolved to their content).
-  for (const lib of await sharedLibraries(nodeReal)) await addHostFile(lib, lib);
+  const libraries = await sharedLibraries(nodeReal);
+  for (const lib of libraries) await addHostFile(lib, lib);
+  const libc = libraries.find((lib) => posix.basename(lib) === 'libc.so.6');
+  for (const name of libc ? GLIBC_COMPANIONS : []) {
+    const lib = posix.join(posix.dirname(libc!), name);
+    if (
+      await stat(lib).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      await addHostFile(lib, lib);
+  }
   const certs = '/etc/ssl/certs/ca-certificates.crt';
   if (
     await stat(certs).then(

@@ -8,6 +8,7 @@ import { type JsonNode, parseJsonTree, positionAt, type TextPosition } from './j
 import { validateUserLabels } from './labels.js';
 import type { TestData } from './local-test.js';
 import { nearest } from './nearest.js';
+import { PACKAGE_NAME } from './responder-options.js';
 
 /** One responder as the project file declares it. */
 export interface ProjectResponder {
@@ -28,6 +29,10 @@ export interface ProjectResponder {
   readonly architecture?: Architecture;
   /** Build secrets by id: where each value comes from (never the value itself). */
   readonly secrets?: Readonly<Record<string, BuildSecretSource>>;
+  /** npm packages kept out of the bundle and installed in the image instead. */
+  readonly externals?: readonly string[];
+  /** `false` builds without the type check; default on. */
+  readonly typecheck?: boolean;
 }
 
 /** What `addResponder` and `lambdash new` take: a responder with its defaults left out. */
@@ -42,6 +47,8 @@ export interface ProjectResponderSpec {
   readonly environment?: Readonly<Record<string, string>>;
   readonly architecture?: Architecture;
   readonly secrets?: Readonly<Record<string, BuildSecretSource>>;
+  readonly externals?: readonly string[];
+  readonly typecheck?: boolean;
 }
 
 export interface ProjectProblem extends TextPosition {
@@ -65,6 +72,8 @@ const RESPONDER_FIELDS = [
   'environment',
   'architecture',
   'secrets',
+  'externals',
+  'typecheck',
 ];
 const SECRET_FIELDS = ['env', 'file'];
 const TEST_DATA_FIELDS = ['payload', 'expected', 'timeout'];
@@ -232,6 +241,16 @@ function checkResponder(
     );
   }
   const secrets = checkSecrets(fields.get('secrets'), `${where}.secrets`, problems);
+  const externals = checkExternals(fields.get('externals'), `${where}.externals`, problems);
+  const typecheckNode = fields.get('typecheck');
+  if (typecheckNode && typecheckNode.type !== 'boolean') {
+    problems.add(
+      typecheckNode,
+      `${where}.typecheck must be true or false (false builds without the type check), not ${show(typecheckNode)}`,
+    );
+  }
+  const typecheck =
+    typecheckNode?.type === 'boolean' ? (typecheckNode.value as boolean) : undefined;
   if (problems.list.length > before || name === undefined || source === undefined) return undefined;
   return {
     name,
@@ -244,7 +263,39 @@ function checkResponder(
     environment: environment ?? {},
     ...(architecture !== undefined ? { architecture } : {}),
     ...(secrets !== undefined ? { secrets } : {}),
+    ...(externals !== undefined ? { externals } : {}),
+    ...(typecheck !== undefined ? { typecheck } : {}),
   };
+}
+
+/** Packages to keep out of the bundle: a list of npm package names, each once. */
+function checkExternals(
+  node: JsonNode | undefined,
+  what: string,
+  problems: Problems,
+): string[] | undefined {
+  if (!node) return undefined;
+  if (node.type !== 'array') {
+    problems.add(node, `${what} must be a list of npm package names, such as ["sharp"]`);
+    return undefined;
+  }
+  const names: string[] = [];
+  (node.children ?? []).forEach((item, index) => {
+    const at = `${what}[${index}]`;
+    const name = stringOf(item, at, problems);
+    if (name === undefined) return;
+    if (name.length > 214 || !PACKAGE_NAME.test(name)) {
+      problems.add(
+        item,
+        `${at} "${name}" is not an npm package name (such as "sharp" or "@aws-sdk/client-s3")`,
+      );
+    } else if (names.includes(name)) {
+      problems.add(item, `${at} "${name}" is given twice`);
+    } else {
+      names.push(name);
+    }
+  });
+  return names;
 }
 
 /** Build secrets: id → `{ "env": name }` or `{ "file": path }`, never a value. */

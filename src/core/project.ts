@@ -186,6 +186,7 @@ export function getResponderOf(
     ...options,
     handler: responder.handler,
     name: responder.name,
+    ...(responder.externals?.length ? { externals: [...responder.externals] } : {}),
   });
 }
 
@@ -307,6 +308,8 @@ function withoutDefaults(spec: ProjectResponderSpec): Record<string, unknown> {
   for (const key of ['labels', 'environment', 'secrets'] as const) {
     if (spec[key] && Object.keys(spec[key]).length) entry[key] = spec[key];
   }
+  if (spec.externals?.length) entry.externals = spec.externals;
+  if (spec.typecheck === false) entry.typecheck = false;
   return entry;
 }
 

@@ -19,7 +19,8 @@ export interface Settings {
 
 const HANDLER_NAME = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 
-const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+/** An npm package name (lower case, an optional scope); at most 214 characters besides. */
+export const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 
 const SCOPE = /^@[a-z0-9-~][a-z0-9-._~]*$/;
 

@@ -1,5 +1,7 @@
 // Whether what was built from a responder is still what its source says: the source is hashed
 // again (with the options it was built with) and compared with the hash the image carries.
+// Hashing reads and resolves the source, so the lineage hashes each responder once
+// (readCurrentSource) and compares that with every image built from it (stateAgainst).
 import { existsSync } from 'node:fs';
 import { isLambdashError } from './errors.js';
 import type { OperationOptions } from './events.js';
@@ -26,24 +28,39 @@ export interface ResponderIdentity {
   readonly options?: Readonly<ResponderOptions>;
 }
 
-export async function getResponderState(
+/** What a responder's source is now: its hash, or why there is none to compare. */
+export type CurrentSource =
+  | { readonly hash: string }
+  | { readonly state: Exclude<ResponderState, 'current'> };
+
+/** Hashes the responder's source as it is now (with the identity's options). */
+export async function readCurrentSource(
   identity: ResponderIdentity,
   options: OperationOptions = {},
-): Promise<ResponderState> {
-  if (parseGitSource(identity.source)) return 'remote';
-  if (!existsSync(identity.source)) return 'missing';
+): Promise<CurrentSource> {
+  if (parseGitSource(identity.source)) return { state: 'remote' };
+  if (!existsSync(identity.source)) return { state: 'missing' };
   try {
     const responder = await getResponder(identity.source, {
       ...identity.options,
       handler: identity.handler,
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    return responder.hash === identity.hash ? 'current' : 'changed';
+    return { hash: responder.hash };
   } catch (error) {
     if (isLambdashError(error, 'ABORTED')) throw error;
     // The folder is there but holds no responder any more (its entry file went away).
-    if (isLambdashError(error, 'RESPONDER_NOT_FOUND')) return 'missing';
+    if (isLambdashError(error, 'RESPONDER_NOT_FOUND')) return { state: 'missing' };
     // A handler export that went away, code that no longer parses: the source changed.
-    return 'changed';
+    return { state: 'changed' };
   }
+}
+
+/** The state of something built with `builtHash` (undefined: nothing built) against the source. */
+export function stateAgainst(
+  current: CurrentSource,
+  builtHash: string | undefined,
+): ResponderState {
+  if ('state' in current) return current.state;
+  return current.hash === builtHash ? 'current' : 'changed';
 }

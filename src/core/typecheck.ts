@@ -67,7 +67,7 @@ function typecheckError(
   return new LambdashError(
     'TYPECHECK_FAILED',
     `Type errors in ${describeEntry(responder)}:\n${lines.join('\n')}`,
-    'Fix the types at the places shown, or build with typecheck: false to skip the check.',
+    'Fix the types at the places shown, or skip the check: `--no-typecheck` (lambdash build, deploy), or "typecheck": false on the responder in lambdash.json.',
   );
 }
 
@@ -209,7 +209,7 @@ async function askWorker(request: Omit<TypecheckRequest, 'id'>): Promise<Typeche
     throw new LambdashError(
       'TYPECHECK_FAILED',
       `The type check of ${request.entry} could not run: ${(error as Error).message.split('\n')[0]}`,
-      'Build with typecheck: false to skip the check, and report this to lambdash.',
+      'Skip the check with `--no-typecheck` (lambdash build, deploy) or "typecheck": false on the responder in lambdash.json, and report this to lambdash.',
       { cause: error },
     );
   }

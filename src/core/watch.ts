@@ -15,7 +15,7 @@
 import type { AwsTarget } from './aws-target.js';
 import { getDocker, getDockerEngine } from './docker.js';
 import { isLambdashError, LambdashError } from './errors.js';
-import { getLineage, type LineageRow, type ResponderSpec } from './lineage.js';
+import { getLineage, type LineageRow, type LineageScope, type ResponderSpec } from './lineage.js';
 
 export type DockerState = 'unknown' | 'up' | 'down';
 
@@ -61,6 +61,8 @@ export interface WatchOptions {
   readonly target?: () => AwsTarget | undefined;
   /** The project's responders, read on every refresh (the project file may change). */
   readonly responders?: () => readonly ResponderSpec[];
+  /** Whose rows: the project's responders' (the default with `responders`) or all. */
+  readonly scope?: () => LineageScope;
   /**
    * Reads the rows; by default getLineage with the target and responders (local images only
    * while Docker answers).
@@ -93,7 +95,8 @@ export function watchLineage(options: WatchOptions = {}): LineageWatch {
         signal,
         ...(target ? { target } : { aws: false }),
         local: docker !== 'down',
-        responders: options.responders?.() ?? [],
+        ...(options.responders ? { responders: options.responders() } : {}),
+        ...(options.scope ? { scope: options.scope() } : {}),
       });
     });
 

@@ -1,31 +1,33 @@
-// The app's actions, each a call into src/core on a lineage row: build, test locally, push,
-// deploy (create or update; pushing first when the image is only local), delete chosen parts,
-// and add a responder to the project file. Settings for a responder (test data, labels,
-// memory, timeout, environment, architecture) come from the project file when it names it.
+// The app's actions on a lineage row: build, test locally, push, deploy, each the core's
+// workflow the command line runs too (deploy builds when the source changed, tests, pushes,
+// creates or updates the function and tests it), delete chosen parts, and add a responder to
+// the project file. A row's settings (test data, labels, memory, timeout, environment,
+// architecture) come from the project file when it names the responder.
 import path from 'node:path';
 import type { AwsTarget } from '../core/aws-target.js';
-import { repoOfImageName } from '../core/ecr-reference.js';
 import { deleteEcrRepo } from '../core/ecr-repos.js';
 import { LambdashError } from '../core/errors.js';
 import type { OperationOptions } from '../core/events.js';
-import { lineageTagsOf } from '../core/labels.js';
-import { checkDeployment, deleteComponents } from '../core/lambda-components.js';
-import { createLambdaFunction, type LambdaFunctionOptions } from '../core/lambda-functions.js';
+import { deleteComponents } from '../core/lambda-components.js';
 import type { LineageRow } from '../core/lineage.js';
-import { createLocalImage } from '../core/local-images.js';
-import { runLocalImageTest } from '../core/local-test.js';
 import {
   addResponder,
-  getResponderOf,
   initProject,
-  loadBuildSecrets,
-  loadTestData,
   type Project,
   type ProjectResponder,
   resolveSource,
 } from '../core/project.js';
-import { pushToEcr } from '../core/push.js';
 import { getResponder } from '../core/responder.js';
+import { buildEntry } from '../core/workflows/build.js';
+import { type DeployResult, deployEntry, deployFailure } from '../core/workflows/deploy.js';
+import {
+  entryTestData,
+  pathEntry,
+  projectEntry,
+  type WorkflowEntry,
+} from '../core/workflows/entry.js';
+import { pushLocalImage } from '../core/workflows/push.js';
+import { type TestOutcome, testFailure, testLocalImage } from '../core/workflows/test.js';
 import { formatBytes, shortHash } from './format.js';
 import { rowName } from './lineage-columns.js';
 import type { Actions, DeletePart } from './services.js';
@@ -54,6 +56,30 @@ export function projectResponderOf(
   );
 }
 
+/** The row's responder as a workflow entry: the project's, or its source as the image says. */
+async function entryOfRow(
+  context: ActionContext,
+  row: LineageRow,
+  doing: string,
+): Promise<WorkflowEntry> {
+  const responder = row.responder;
+  if (!responder) {
+    throw new LambdashError(
+      'RESPONDER_NOT_FOUND',
+      `Cannot ${doing} ${rowName(row)}: it has no known source.`,
+      'Add its source to the project (n).',
+    );
+  }
+  const project = await context.project();
+  const entry = projectResponderOf(project, row);
+  return project && entry
+    ? projectEntry(project, entry)
+    : pathEntry(responder.source, {
+        handler: responder.handler,
+        ...(responder.options ? { responderOptions: responder.options } : {}),
+      });
+}
+
 export function createActions(context: ActionContext): Actions {
   const requireTarget = (doing: string): AwsTarget => {
     const target = context.target();
@@ -79,93 +105,51 @@ export function createActions(context: ActionContext): Actions {
 
   return {
     async build(row, options) {
-      const responder = row.responder;
-      if (!responder) {
-        throw new LambdashError(
-          'RESPONDER_NOT_FOUND',
-          `${rowName(row)} has no known source to build from.`,
-          'Add its source to the project (n).',
-        );
-      }
-      const project = await context.project();
-      const entry = projectResponderOf(project, row);
-      const source =
-        project && entry
-          ? await getResponderOf(project, entry, options)
-          : await getResponder(responder.source, {
-              ...responder.options,
-              handler: responder.handler,
-              ...operation(options),
-            });
-      const testData = project && entry ? await loadTestData(project, entry) : undefined;
-      const secrets = project && entry ? await loadBuildSecrets(project, entry) : {};
-      const image = await createLocalImage(source, {
-        ...operation(options),
-        ...(Object.keys(secrets).length ? { secrets } : {}),
-        ...(entry ? { userLabels: { ...entry.labels } } : {}),
-        ...(entry?.architecture === 'arm64' ? { platform: 'linux/arm64' as const } : {}),
-        ...(testData ? { functionTestData: testData } : {}),
-      });
-      return `Built ${image.ref} (${shortHash(image.id)}, ${formatBytes(image.size)})${testData ? ', tested' : ''}.`;
+      const entry = await entryOfRow(context, row, 'build');
+      const { image, tested } = await buildEntry(entry, operation(options));
+      return `Built ${image.ref} (${shortHash(image.id)}, ${formatBytes(image.size)})${tested ? ', tested' : ''}.`;
     },
 
     async test(row, options) {
       const image = localImageOf(row, 'test');
       const project = await context.project();
       const entry = projectResponderOf(project, row);
-      const testData = project && entry ? await loadTestData(project, entry) : undefined;
-      const outcome = await runLocalImageTest(image, testData, operation(options));
-      if (!outcome.passed) {
-        throw new LambdashError(
-          'TEST_FAILED',
-          `The test of ${image.name} (${shortHash(image.id)}) failed${outcome.diff ? `: ${outcome.diff}` : ` (status ${outcome.response.statusCode})`}.`,
-          testData
-            ? 'Fix the handler or the expected answer in the project file, then build again.'
-            : 'The handler did not load; open the errors (e) or invoke it (i) to see its output.',
-        );
-      }
-      return `Test of ${image.name} (${shortHash(image.id)}) passed in ${outcome.seconds.toFixed(1)} s${testData ? '' : ' (the handler answered; no test data)'}.`;
+      const testData =
+        project && entry ? await entryTestData(projectEntry(project, entry)) : undefined;
+      const outcome = await testLocalImage(
+        image.name || rowName(row),
+        image,
+        testData,
+        operation(options),
+      );
+      const failure = testFailure(outcome);
+      if (failure) throw failure;
+      return `Test of ${image.name} (${shortHash(image.id)}) passed in ${outcome.seconds.toFixed(1)} s${testData ? '' : ' (health check: {} answered; no test data)'}.`;
     },
 
     async push(row, options) {
       const image = localImageOf(row, 'push');
       const target = requireTarget('push');
-      const remote = await pushToEcr(image, { ...operation(options), target });
+      const { remoteImage: remote } = await pushLocalImage(image.name, image, {
+        ...operation(options),
+        target,
+      });
       return `Pushed ${image.name} (${shortHash(image.id)}) to ${remote.repo}:${remote.tags[0] ?? ''}@${shortHash(remote.digest)}.`;
     },
 
     async deploy(row, options) {
       const target = requireTarget('deploy');
-      const project = await context.project();
-      const entry = projectResponderOf(project, row);
-      const name = entry?.name ?? row.lambdaFunction?.name ?? row.responder?.name;
-      const settings: LambdaFunctionOptions = {
-        ...operation(options),
-        target,
-        ...(name ? { name } : {}),
-        lineageTags: {
-          ...lineageTagsOf(row.repo?.tags ?? {}),
-          ...lineageTagsOf(row.localImage?.labels ?? {}),
-        },
-        ...(entry
-          ? { userLabels: { ...entry.labels }, environment: { ...entry.environment } }
-          : {}),
-        ...(entry?.memorySize ? { memorySize: entry.memorySize } : {}),
-        ...(entry?.timeout ? { timeout: entry.timeout } : {}),
-        ...(entry?.architecture ? { architecture: entry.architecture } : {}),
-      };
-      let remote = row.remoteImage;
-      if (!remote) {
-        const image = localImageOf(row, 'deploy');
-        // Settings Lambda would refuse are refused before the push: ECR stays as it was.
-        await checkDeployment(repoOfImageName(image.name), {
-          ...settings,
-          tag: image.tag || 'latest',
-        });
-        remote = await pushToEcr(image, { ...operation(options), target });
+      const entry = await entryOfRow(context, row, 'deploy');
+      const result = await deployEntry(entry, { ...operation(options), target });
+      const failure = deployFailure(result);
+      if (failure) {
+        throw new LambdashError(
+          'TEST_FAILED',
+          `${describeDeploy(row, result)}. ${failure.message}`,
+          failure.hint,
+        );
       }
-      const fn = await createLambdaFunction(remote, settings);
-      return `Deployed ${fn.name} (${fn.state}${row.lambdaFunction ? ', updated in place' : ''}).`;
+      return `${describeDeploy(row, result)}, ${describeTest(result.test)}.`;
     },
 
     async remove(row, parts, options) {
@@ -212,6 +196,23 @@ export function createActions(context: ActionContext): Actions {
       return `Added ${responder.name} to ${path.basename(updated.file)}.`;
     },
   };
+}
+
+/** "Deployed orders from image 3f2a1c (built now from the changed source) — function updated". */
+function describeDeploy(row: LineageRow, result: DeployResult): string {
+  const { localImage } = result;
+  const before = row.responder?.hash;
+  const code = !localImage.builtNow
+    ? 'built before from the current source'
+    : before && before !== localImage.sourceHash
+      ? 'built now from the changed source'
+      : 'built now from the current source';
+  return `Deployed ${result.name} from image ${shortHash(localImage.id)} (${code}) — function ${result.functionChange}`;
+}
+
+function describeTest(test: TestOutcome | null): string {
+  if (!test) return 'not tested';
+  return test.kind === 'health' ? 'health check passed (no test data)' : 'test passed';
 }
 
 /** Only the signal and the listener: what the core's options take from an action's. */

@@ -2,7 +2,7 @@
 // toasts and the footer, in a frame one line shorter than the terminal (a frame as tall as
 // the terminal makes ink clear and redraw the whole screen on every change, which flickers).
 // Keys go through the key table; panels and dialogs take the keyboard while they are open.
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import {
   type ReactNode,
   useCallback,
@@ -12,7 +12,7 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
-import type { LineageRow } from '../core/lineage.js';
+import type { LineageRow, LineageScope } from '../core/lineage.js';
 import { AddDialog } from './add-dialog.js';
 import { completeCommand, parseCommandLine } from './command-line.js';
 import { DeleteDialog } from './delete-dialog.js';
@@ -27,14 +27,18 @@ import {
   type KeyContext,
   resolveBindings,
 } from './key-table.js';
+import { useInterrupt } from './keyboard.js';
 import {
+  countOlder,
   filterRows,
   lineageColumns,
+  operationKey,
   rowIdentity,
   rowName,
   SORT_KEYS,
   type SortKey,
   sortRows,
+  withOlderChains,
 } from './lineage-columns.js';
 import { InvokeView, LogsView } from './mounted-views.js';
 import { activityText, type OperationKind, progressBar } from './operations.js';
@@ -111,6 +115,7 @@ export function App(props: AppProps): ReactNode {
     reverse: false,
   });
   const [overlay, setOverlay] = useState<Overlay | undefined>();
+  const [showOlder, setShowOlder] = useState(false);
   const [selection, setSelection] = useState<Selection>({
     key: undefined,
     identity: undefined,
@@ -130,7 +135,9 @@ export function App(props: AppProps): ReactNode {
   const reported = useRef(lineage.error);
   useEffect(() => {
     if (lineage.error && lineage.error !== reported.current) {
-      toasts.show('warning', `Refresh failed: ${lineage.error.message}`, lineage.error.hint);
+      toasts.show('warning', `Refresh failed: ${lineage.error.message}`, lineage.error.hint, {
+        kept: true,
+      });
       ops.keepError('refresh', lineage.error);
     }
     reported.current = lineage.error;
@@ -138,33 +145,47 @@ export function App(props: AppProps): ReactNode {
   const projectError = session.projectError;
   useEffect(() => {
     if (projectError) {
-      toasts.show('error', projectError.message.split('\n')[0]!, projectError.hint);
+      toasts.show('error', projectError.message.split('\n')[0]!, projectError.hint, {
+        kept: true,
+      });
       ops.keepError('read the project file', projectError);
     }
   }, [projectError, toasts.show, ops.keepError]);
   const targetError = session.target.error;
   useEffect(() => {
     if (targetError) {
-      toasts.show('error', targetError.message, targetError.hint);
+      toasts.show('error', targetError.message, targetError.hint, { kept: true });
       ops.keepError('connect to AWS', targetError);
     }
   }, [targetError, toasts.show, ops.keepError]);
 
-  const rows = useMemo(
+  const listed = useMemo(
     () => sortRows(filterRows(lineage.rows, filter) as LineageRow[], sort.key, sort.reverse),
     [lineage.rows, filter, sort],
   );
+  // The table's lines: the rows, each followed by its older chains while they are shown.
+  const table = useMemo(() => withOlderChains(listed, showOlder), [listed, showOlder]);
+  const rows = table.rows;
+  const olderChains = useMemo(() => countOlder(lineage.rows), [lineage.rows]);
   const index = selectedIndex(rows, selection);
   const row: LineageRow | undefined = rows[index];
+  // The cursor stays on the row it shows, wherever a refresh, a rebuild, a sort or a filter
+  // moves it: remembered by key (stable for a responder), then by what the row stands for.
+  useEffect(() => {
+    if (row && (row.key !== selection.key || index !== selection.index)) {
+      setSelection({ key: row.key, identity: rowIdentity(row), index });
+    }
+  }, [row, index, selection]);
 
   const context: KeyContext = {
     row,
     rows: rows.length,
     readOnly,
-    rowBusy: row ? ops.operations.has(rowIdentity(row)) : false,
+    rowBusy: row ? ops.operations.has(operationKey(row, table.older)) : false,
     filter,
     hasErrors: ops.errors.length > 0,
     aws: session.target.status === 'connected',
+    olderChains,
   };
 
   // Layout: every part has a height, and they add up to one line less than the terminal.
@@ -189,10 +210,10 @@ export function App(props: AppProps): ReactNode {
       ),
     [ops.operations],
   );
-  const minute = Math.floor(now.getTime() / 60_000);
+  // Made again each tick, so that ages ("invoked 3s ago") move on.
   const columns = useMemo(
-    () => lineageColumns({ theme, now: new Date(minute * 60_000), activity, lastInvoked }),
-    [theme, minute, activity, lastInvoked],
+    () => lineageColumns({ theme, now, activity, lastInvoked, older: table.older }),
+    [theme, now, activity, lastInvoked, table.older],
   );
 
   const select = (next: number) => {
@@ -210,7 +231,7 @@ export function App(props: AppProps): ReactNode {
     kind: OperationKind,
     target: LineageRow,
     run: Parameters<typeof ops.start>[2],
-  ) => ops.start(kind, { key: rowIdentity(target), name: rowName(target) }, run);
+  ) => ops.start(kind, { key: operationKey(target, table.older), name: rowName(target) }, run);
 
   const run = (id: CommandId) => {
     const pageRows = Math.max(1, bodyHeight - 1);
@@ -237,6 +258,8 @@ export function App(props: AppProps): ReactNode {
       }
       case 'reverse':
         return setSort({ ...sort, reverse: !sort.reverse });
+      case 'older':
+        return setShowOlder(!showOlder);
       case 'refresh':
         toasts.show('info', 'Refreshing…');
         return refresh();
@@ -245,7 +268,7 @@ export function App(props: AppProps): ReactNode {
       case 'quit':
         return quit();
       case 'cancel':
-        return row ? void ops.cancel(rowIdentity(row)) : undefined;
+        return row ? void ops.cancel(operationKey(row, table.older)) : undefined;
       case 'help':
       case 'history':
       case 'errors':
@@ -320,9 +343,7 @@ export function App(props: AppProps): ReactNode {
     { isActive: overlay === undefined && !textEntry },
   );
   // Ctrl-C quits from anywhere, cancelling what runs.
-  useInput((input, key) => {
-    if (key.ctrl && input === 'c') quit();
-  });
+  useInterrupt(quit);
 
   if (width < MIN_COLUMNS || size.rows < MIN_ROWS) {
     return (
@@ -461,8 +482,12 @@ export function App(props: AppProps): ReactNode {
             filter={filter}
             filtering={filtering}
             commandText={commandText}
-            shown={rows.length}
+            shown={listed.length}
             total={lineage.rows.length}
+            lines={rows.length}
+            older={olderChains}
+            showOlder={showOlder}
+            scope={settings.scope}
             index={index}
             sort={sort}
             syncing={lineage.syncing}
@@ -542,6 +567,11 @@ interface StatusLineProps {
   readonly commandText: string | undefined;
   readonly shown: number;
   readonly total: number;
+  /** The table's lines: the rows shown and their older chains while those are shown. */
+  readonly lines: number;
+  readonly older: number;
+  readonly showOlder: boolean;
+  readonly scope: LineageScope;
   readonly index: number;
   readonly sort: { key: SortKey; reverse: boolean };
   readonly syncing: boolean;
@@ -585,8 +615,11 @@ function StatusLine(props: StatusLineProps): ReactNode {
     : props.filter
       ? `${props.shown} of ${props.total} rows · filter "${props.filter}"`
       : `${props.total} rows`;
-  const position = props.shown > 0 ? `${props.index + 1}/${props.shown}` : '';
-  const left = `${count} · sort ${props.sort.key} ${props.sort.reverse ? '↓' : '↑'}`;
+  const older =
+    props.older > 0 ? ` · ${props.older} older ${props.showOlder ? 'shown' : '(V shows)'}` : '';
+  const scope = props.scope === 'all' ? ' · scope all' : '';
+  const position = props.lines > 0 ? `${props.index + 1}/${props.lines}` : '';
+  const left = `${count}${older}${scope} · sort ${props.sort.key} ${props.sort.reverse ? '↓' : '↑'}`;
   return (
     <Text dimColor wrap="truncate-end">
       {fitText(left, Math.max(0, props.width - position.length - 1))} {position}

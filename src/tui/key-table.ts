@@ -23,6 +23,7 @@ export type CommandId =
   | 'logs'
   | 'delete'
   | 'details'
+  | 'older'
   | 'history'
   | 'errors'
   | 'refresh'
@@ -45,6 +46,8 @@ export interface KeyContext {
   readonly hasErrors: boolean;
   /** An AWS target is connected (pushes and deploys need one). */
   readonly aws: boolean;
+  /** How many older chains the responders' rows hold (V shows them). */
+  readonly olderChains?: number;
 }
 
 export type CommandGroup = 'navigate' | 'act' | 'view' | 'app';
@@ -234,6 +237,14 @@ export const KEY_TABLE: readonly CommandSpec[] = [
     help: 'Every part of the selected row, in full',
     group: 'view',
     enabled: (c) => c.row !== undefined,
+  },
+  {
+    id: 'older',
+    keys: ['V'],
+    label: 'older',
+    help: "Show or hide each responder's older chains (older images, other functions) under its row",
+    group: 'view',
+    enabled: (c) => (c.olderChains ?? 0) > 0,
   },
   {
     id: 'history',

@@ -1,7 +1,8 @@
 // The lineage table's columns: responder (coloured by its state), local image, remote image,
-// function, and, while something runs, the operation's progress. Each cell picks the longest
-// form that fits its width (`id tag age size`, then `id age size`...), so a narrow terminal
-// loses detail before it loses the id.
+// function (marked when it runs older code than the newest build), and, while something runs,
+// the operation's progress. Each cell picks the longest form that fits its width (`id tag age
+// size`, then `id age size`...), so a narrow terminal loses detail before it loses the id.
+// A responder's older chains, when shown, are dim rows under it, marked `└`.
 import type { LineageRow } from '../core/lineage.js';
 import { formatAge, formatBytes, shortHash } from './format.js';
 import { textWidth } from './text-width.js';
@@ -26,7 +27,14 @@ export interface LineageColumnsInput {
   readonly activity: ReadonlyMap<string, string>;
   /** When each function (by name) was last invoked from this app. */
   readonly lastInvoked: ReadonlyMap<string, Date>;
+  /** The rows shown as older chains under their responder's row (withOlderChains). */
+  readonly older?: ReadonlySet<LineageRow>;
 }
+
+/** Beside a function that runs older code than its responder's newest build. */
+export const OUTDATED_MARK = '⚠ older code';
+/** Before an older chain's name, under its responder's row. */
+export const OLDER_MARK = '└';
 
 const NONE: TableCell = { text: '—', dim: true };
 
@@ -59,8 +67,36 @@ export function rowIdentity(row: LineageRow): string {
   return row.responder ? `responder:${row.responder.source}#${row.responder.handler}` : row.key;
 }
 
+/**
+ * What an operation on a row runs under: an older chain's own key (deleting an old image
+ * leaves its responder's row free), else the row's identity.
+ */
+export function operationKey(row: LineageRow, older?: ReadonlySet<LineageRow>): string {
+  return older?.has(row) ? row.key : rowIdentity(row);
+}
+
+/** The rows as the table shows them: with `show`, each row followed by its older chains. */
+export function withOlderChains(
+  rows: readonly LineageRow[],
+  show: boolean,
+): { rows: readonly LineageRow[]; older: ReadonlySet<LineageRow> } {
+  if (!show) return { rows, older: new Set() };
+  const older = new Set<LineageRow>();
+  const shown = rows.flatMap((row) => {
+    for (const chain of row.older ?? []) older.add(chain);
+    return [row, ...(row.older ?? [])];
+  });
+  return { rows: shown, older };
+}
+
+/** How many older chains the rows hold (shown or not). */
+export function countOlder(rows: readonly LineageRow[]): number {
+  return rows.reduce((sum, row) => sum + (row.older?.length ?? 0), 0);
+}
+
 export function lineageColumns(input: LineageColumnsInput): TableColumn<LineageRow>[] {
   const { theme, now, activity, lastInvoked } = input;
+  const older = input.older ?? new Set<LineageRow>();
   const columns: TableColumn<LineageRow>[] = [
     {
       id: 'responder',
@@ -70,8 +106,9 @@ export function lineageColumns(input: LineageColumnsInput): TableColumn<LineageR
       maxWidth: 36,
       cell: (row) => {
         const state = row.responder?.state ?? 'unknown';
+        const sub = older.has(row);
         return {
-          text: `${STATE_MARKS[state]} ${rowName(row)}`,
+          text: `${sub ? ` ${OLDER_MARK} ` : ''}${STATE_MARKS[state]} ${rowName(row)}`,
           color: state === 'unknown' ? theme.lineage.unknown : theme.lineage[state],
         };
       },
@@ -127,14 +164,26 @@ export function lineageColumns(input: LineageColumnsInput): TableColumn<LineageR
         const invoked = lastInvoked.get(fn.name);
         const state = fn.lastUpdateStatus === 'InProgress' ? 'Updating' : fn.state;
         const last = invoked ? `invoked ${formatAge(invoked, now)} ago` : undefined;
+        // The mark outlasts the state and the last invocation on a narrow terminal.
+        const mark = row.outdated ? OUTDATED_MARK : undefined;
         return {
-          text: firstFitting([join(fn.name, state, last), join(fn.name, state), fn.name], width),
+          text: firstFitting(
+            [
+              join(fn.name, state, mark, last),
+              join(fn.name, state, mark),
+              join(fn.name, mark),
+              join(fn.name, row.outdated ? '⚠' : undefined),
+            ],
+            width,
+          ),
           color:
             fn.state === 'Failed' || fn.lastUpdateStatus === 'Failed'
               ? theme.status.error
-              : fn.state === 'Active' && state !== 'Updating'
-                ? undefined
-                : theme.status.busy,
+              : state === 'Updating' || fn.state !== 'Active'
+                ? theme.status.busy
+                : row.outdated
+                  ? theme.status.warning
+                  : undefined,
         };
       },
     },
@@ -147,12 +196,20 @@ export function lineageColumns(input: LineageColumnsInput): TableColumn<LineageR
       grow: 1,
       maxWidth: 28,
       cell: (row) => {
-        const text = activity.get(rowIdentity(row));
+        const text = activity.get(operationKey(row, older));
         return text ? { text, color: theme.status.busy } : { text: '' };
       },
     });
   }
-  return columns;
+  if (older.size === 0) return columns;
+  // Older chains are dim throughout: history under the row, not rows of their own.
+  return columns.map((column) => ({
+    ...column,
+    cell: (row, width) => {
+      const cell = column.cell(row, width);
+      return older.has(row) ? { ...cell, dim: true } : cell;
+    },
+  }));
 }
 
 export type SortKey = 'responder' | 'local' | 'remote' | 'function';

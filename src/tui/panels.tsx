@@ -5,7 +5,7 @@ import type { ReactNode } from 'react';
 import { escapeControlCharacters } from '../core/control-characters.js';
 import type { LambdashError } from '../core/errors.js';
 import type { LineageRow } from '../core/lineage.js';
-import { formatAge, formatBytes, formatClock } from './format.js';
+import { formatAge, formatBytes, formatClock, shortHash } from './format.js';
 import { rowName } from './lineage-columns.js';
 import type { LogEntry } from './operations.js';
 import { ScrollList } from './panel.js';
@@ -64,6 +64,21 @@ export function detailRows(
   add('  modified', when(fn?.lastModified));
   add('  last invoked', when(lastInvoked));
   add('  arn', fn?.arn);
+  add('  code', row.outdated ? 'older than the newest build (⚠ older code)' : undefined);
+  // The responder's older chains, newest first: local image → remote image → function.
+  (row.older ?? []).forEach((chain, index) => {
+    const parts = [
+      chain.localImage
+        ? `${shortHash(chain.localImage.id)} (${formatAge(chain.localImage.created, now)})`
+        : '—',
+      chain.remoteImage ? shortHash(chain.remoteImage.digest) : '—',
+      chain.lambdaFunction?.name ?? '—',
+    ];
+    add(
+      index === 0 ? 'older chains' : '',
+      `${parts.join(' → ')} · ${chain.responder?.state ?? 'unknown'}`,
+    );
+  });
   return rows;
 }
 
@@ -208,9 +223,10 @@ export function SettingsPanel(
     );
   }
   lines.push(<Text> </Text>);
+  // The command line opens from the table, not from here: the hint says how to get there.
   lines.push(
     <Text color={color(theme.ui.dim)} wrap="truncate-end">
-      Change one with :set NAME VALUE (:set theme light), reset with :unset NAME.
+      To change one: Esc, then :set NAME VALUE (:set theme light); :unset NAME resets one.
     </Text>,
   );
   lines.push(

@@ -5,6 +5,7 @@
 import { render } from 'ink';
 import { App } from './app.js';
 import { deferServices } from './deferred-services.js';
+import { KeyboardProvider } from './keyboard.js';
 import { preloadViews } from './mounted-views.js';
 import type { SessionOptions } from './session.js';
 import { openSettings, type Settings } from './settings.js';
@@ -85,13 +86,15 @@ export async function runApp(options: RunAppOptions = {}): Promise<number> {
   process.on('exit', restore);
 
   const instance = render(
-    <App
-      services={session}
-      readOnly={options.readOnly ?? false}
-      projectDir={sessionOptions.projectDir}
-      overrides={sessionOverrides(sessionOptions)}
-      onExit={(code) => finish(code)}
-    />,
+    <KeyboardProvider>
+      <App
+        services={session}
+        readOnly={options.readOnly ?? false}
+        projectDir={sessionOptions.projectDir}
+        overrides={sessionOverrides(sessionOptions)}
+        onExit={(code) => finish(code)}
+      />
+    </KeyboardProvider>,
     { stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: true },
   );
   // ink ends on its own too (an error thrown while rendering): that is a crash.

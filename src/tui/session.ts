@@ -9,6 +9,7 @@ import { getLineage, type ResponderSpec } from '../core/lineage.js';
 import { loadProject, type Project, resolveSource } from '../core/project.js';
 import { watchLineage } from '../core/watch.js';
 import { createActions } from './actions.js';
+import { type AppContainers, appContainers } from './app-containers.js';
 import {
   type AppServices,
   createStore,
@@ -26,10 +27,15 @@ export interface SessionOptions {
   readonly endpoint?: string;
   readonly local?: boolean;
   readonly settings?: SettingsStore;
+  /** The containers the app starts (the REPL's); by default the app's own registry. */
+  readonly containers?: AppContainers;
 }
 
 export interface Session extends AppServices {
-  /** Stops the watch and closes the target (a local cloud this process started stops). */
+  /**
+   * Stops the watch, the containers the app started, and closes the target (a local cloud
+   * this process started stops).
+   */
   close(): Promise<void>;
 }
 
@@ -108,30 +114,44 @@ export function createSession(options: SessionOptions): Session {
 
   // The first read waits for the project and the target, so it is the one that counts.
   const ready = Promise.all([readProject(), connect(), askEngine()]);
-  const responders = (): ResponderSpec[] =>
-    project
-      ? project.responders.map((entry) => ({
-          source: resolveSource(project!, entry),
-          handler: entry.handler,
-          name: entry.name,
-        }))
-      : [];
+  // Without a project file there are no project rows to keep: everything shows.
+  const responders = (): ResponderSpec[] | undefined =>
+    project?.responders.map((entry) => ({
+      source: resolveSource(project!, entry),
+      handler: entry.handler,
+      name: entry.name,
+    }));
   const targetNow = () => store.get().target.target;
   const watch = watchLineage({
     intervalMs: () => settings.get().refreshSeconds * 1000,
     load: async (signal, docker) => {
       await ready;
       const target = targetNow();
+      const projectResponders = responders();
       return getLineage({
         signal,
         ...(target ? { target } : { aws: false }),
         local: docker !== 'down',
-        responders: responders(),
+        ...(projectResponders ? { responders: projectResponders } : {}),
+        scope: settings.get().scope,
       });
     },
   });
+  // The scope changes which rows there are: read them again at once.
+  let scope = settings.get().scope;
+  const stopScope = settings.subscribe((changed) => {
+    if (changed.scope === scope) return;
+    scope = changed.scope;
+    void watch.refresh();
+  });
+  const containers = options.containers ?? appContainers;
   watch.subscribe((snapshot) => {
     if (snapshot.docker === 'up' && !store.get().engine.version) void askEngine();
+    // A container the app started whose image a rebuild replaced goes; only on a good read
+    // with the engine up, when a missing image means it is gone, not that it went unseen.
+    if (!snapshot.syncing && !snapshot.error && snapshot.docker !== 'down') {
+      void containers.retire(snapshot.rows);
+    }
   });
 
   const actions = createActions({
@@ -160,10 +180,14 @@ export function createSession(options: SessionOptions): Session {
     },
     async close() {
       closed = true;
+      stopScope();
       watch.close();
-      await targetNow()
-        ?.close()
-        .catch(() => undefined);
+      await Promise.all([
+        containers.close(),
+        targetNow()
+          ?.close()
+          .catch(() => undefined),
+      ]);
     },
   };
 }

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import Conf from 'conf';
 import { LambdashError } from '../core/errors.js';
+import type { LineageScope } from '../core/lineage.js';
 import { resolveBindings } from './key-table.js';
 import { THEME_NAMES, type ThemeName } from './theme.js';
 
@@ -19,6 +20,8 @@ export interface Settings {
   /** Seconds between two readings of AWS (Docker's changes show at once). */
   readonly refreshSeconds: number;
   readonly theme: ThemeName;
+  /** Whose rows the table shows: the project's responders, or all lambdash made. */
+  readonly scope: LineageScope;
   /** Command id → keys, replacing the key table's defaults. */
   readonly keys: Readonly<Record<string, readonly string[]>>;
 }
@@ -32,6 +35,7 @@ export const DEFAULT_SETTINGS: Settings = {
   local: false,
   refreshSeconds: 15,
   theme: 'dark',
+  scope: 'project',
   keys: {},
 };
 
@@ -48,6 +52,7 @@ export interface SettingsStore {
   subscribe(listener: (settings: Settings) => void): () => void;
 }
 
+const SCOPES: readonly LineageScope[] = ['project', 'all'];
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const PROFILE = /^[\w+.@-]+$/;
 
@@ -76,6 +81,8 @@ const CHECKS: Readonly<Record<SettingName, Check>> = {
       : 'is not a whole number of seconds from 2 to 3600',
   theme: (v) =>
     THEME_NAMES.includes(v as ThemeName) ? undefined : `is not one of ${THEME_NAMES.join(', ')}`,
+  scope: (v) =>
+    SCOPES.includes(v as LineageScope) ? undefined : `is not one of ${SCOPES.join(', ')}`,
   keys: (v) => {
     if (!v || typeof v !== 'object' || Array.isArray(v)) return 'is not an object';
     const { problems } = resolveBindings(v as Record<string, unknown>);
@@ -178,6 +185,7 @@ function example(name: SettingName): string {
     local: 'true',
     refreshSeconds: '30',
     theme: 'light',
+    scope: 'all',
     keys: 'build=B',
   }[name];
 }

@@ -56,7 +56,8 @@ export function TextInput(props: TextInputProps): ReactNode {
       if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.pageUp || key.pageDown) {
         return;
       }
-      // Typed or pasted text (a paste arrives as one string); line breaks become spaces.
+      // Typed or pasted text (the printable characters of a paste come as one press); control
+      // characters left in what ink could not parse are dropped.
       const text = [...input.replace(/[\r\n]+/g, ' ')]
         .filter((char) => char >= ' ' && char !== '\u007f')
         .join('');
@@ -64,7 +65,7 @@ export function TextInput(props: TextInputProps): ReactNode {
       onChange(value.slice(0, at) + text + value.slice(at));
       setCursor(at + text.length);
     },
-    { isActive: props.isActive ?? true },
+    { isActive: props.isActive ?? true, text: 'line' },
   );
 
   const prompt = props.prompt ?? '';

@@ -1,6 +1,7 @@
 // Toasts: one line each for info, success, warning and error, above the footer. They fade
-// (dimmed for their last second, then gone); errors stay longest and say that `e` opens
-// their details (message, hint, code, cause), which the app keeps after the toast is gone.
+// (dimmed for their last second, then gone); errors stay longest. An error the app kept (its
+// message, hint, code and cause, for the errors panel) says that `e` opens its details; one it
+// did not keep (a mistyped command) does not, since `e` would have nothing to show.
 import { Box, Text } from 'ink';
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { escapeControlCharacters } from '../core/control-characters.js';
@@ -14,7 +15,14 @@ export interface Toast {
   readonly level: ToastLevel;
   readonly text: string;
   readonly hint?: string | undefined;
+  /** The error is kept in the errors panel, so the toast offers `e`. */
+  readonly kept: boolean;
   readonly fading: boolean;
+}
+
+export interface ToastOptions {
+  /** The error was kept for the errors panel (`keepError`): the toast says `e` shows it. */
+  readonly kept?: boolean;
 }
 
 /** How long each level stays, in ms. */
@@ -29,7 +37,7 @@ const MAX_TOASTS = 4;
 
 export interface ToastApi {
   readonly toasts: readonly Toast[];
-  show(level: ToastLevel, text: string, hint?: string): void;
+  show(level: ToastLevel, text: string, hint?: string, options?: ToastOptions): void;
   dismiss(): void;
 }
 
@@ -56,13 +64,15 @@ export function useToasts(
   }, []);
 
   const show = useCallback(
-    (level: ToastLevel, raw: string, rawHint?: string) => {
+    (level: ToastLevel, raw: string, rawHint?: string, options: ToastOptions = {}) => {
       const id = next.current++;
       // A toast is one line, and messages quote user input: its controls are shown, not obeyed.
       const text = escapeControlCharacters(raw);
       const hint = rawHint === undefined ? undefined : escapeControlCharacters(rawHint);
       setToasts((current) =>
-        [...current, { id, level, text, hint, fading: false }].slice(-MAX_TOASTS),
+        [...current, { id, level, text, hint, kept: options.kept ?? false, fading: false }].slice(
+          -MAX_TOASTS,
+        ),
       );
       const lifetime = lifetimes[level];
       later(Math.max(0, lifetime - FADE_MS), () =>
@@ -111,7 +121,7 @@ export function Toasts({
             {MARKS[toast.level]} {toast.text}
           </Text>
           {toast.hint ? <Text color={color(theme.ui.dim)}> — {toast.hint}</Text> : null}
-          {toast.level === 'error' ? <Text color={color(theme.ui.dim)}> (e: details)</Text> : null}
+          {toast.kept ? <Text color={color(theme.ui.dim)}> (e: details)</Text> : null}
         </Text>
       ))}
     </Box>

@@ -16,7 +16,7 @@ import {
   START_PROGRESS,
 } from './operations.js';
 import type { KeptError } from './panels.js';
-import type { ToastLevel } from './toasts.js';
+import type { ToastLevel, ToastOptions } from './toasts.js';
 
 export interface OperationsApi {
   /** By row key. */
@@ -37,7 +37,7 @@ export interface OperationsApi {
 const MAX_ERRORS = 50;
 
 export function useOperations(
-  toast: (level: ToastLevel, text: string, hint?: string) => void,
+  toast: (level: ToastLevel, text: string, hint?: string, options?: ToastOptions) => void,
   onSettled: () => void,
   clock: () => Date,
 ): OperationsApi {
@@ -106,6 +106,7 @@ export function useOperations(
               'error',
               `${capitalize(kind)} failed: ${error.message}`,
               (error as LambdashError).hint,
+              { kept: true },
             );
           }
         } finally {

@@ -1,5 +1,6 @@
-// `lambdash ls`: the lineage table as text (or --json): each responder with its local image,
-// its remote image and its function, and whether the code changed since it was built.
+// `lambdash ls`: the lineage table as text (or --json): one row per responder with its newest
+// local image, its remote image and its function (marked when it runs older code), and whether
+// the code changed since it was built; `--older` lists each responder's older chains under it.
 import type { Command } from 'commander';
 import { getLineage, type LineageRow } from '../../core/lineage.js';
 import { resolveSource } from '../../core/project.js';
@@ -11,6 +12,8 @@ export function registerLs(program: Command, kit: CommandKit): void {
     .command('ls')
     .description('the lineage table: responders, local images, remote images and functions')
     .option('--no-aws', "this machine's images only (no AWS calls)")
+    .option('--all', "everything lambdash made on this engine and account, not only the project's")
+    .option('--older', "each responder's older chains (images, other functions) under its row")
     .action(
       kit.action(async (ctx, _args, options) => {
         const project = await ctx.project();
@@ -18,27 +21,30 @@ export function registerLs(program: Command, kit: CommandKit): void {
         const rows = await getLineage({
           ...ctx.operation,
           ...(readAws ? { target: await ctx.target() } : { aws: false }),
-          responders: (project?.responders ?? []).map((spec) => ({
-            source: resolveSource(project!, spec),
-            handler: spec.handler,
-            name: spec.name,
-          })),
+          ...(project
+            ? {
+                responders: project.responders.map((spec) => ({
+                  source: resolveSource(project, spec),
+                  handler: spec.handler,
+                  name: spec.name,
+                })),
+              }
+            : {}),
+          scope: options.all ? 'all' : 'project',
         });
-        // Every part present in the JSON, null when missing: scripts read a stable shape.
-        const json = rows.map((row) => ({
-          key: row.key,
-          responder: row.responder ?? null,
-          localImage: row.localImage ?? null,
-          remoteImage: row.remoteImage ?? null,
-          repo: row.repo ?? null,
-          lambdaFunction: row.lambdaFunction ?? null,
-        }));
-        ctx.result(json, () =>
+        const now = new Date();
+        const lines = rows.flatMap((row) => [
+          rowCells(row, now),
+          ...(options.older
+            ? (row.older ?? []).map((chain) => rowCells(chain, now, { older: true }))
+            : []),
+        ]);
+        ctx.result(rows.map(rowJson), () =>
           rows.length === 0
-            ? 'Nothing yet: `lambdash new <name>` starts a responder, `lambdash build` makes its image.'
+            ? `Nothing yet: \`lambdash new <name>\` starts a responder, \`lambdash build\` makes its image${project && !options.all ? ' (`lambdash ls --all` lists everything lambdash made)' : ''}.`
             : formatTable(
                 ['RESPONDER', 'STATE', 'LOCAL IMAGE', 'REMOTE IMAGE', 'FUNCTION'],
-                rows.map((row) => rowCells(row)),
+                lines,
                 ctx.width,
               ),
         );
@@ -46,19 +52,38 @@ export function registerLs(program: Command, kit: CommandKit): void {
     );
 }
 
-export function rowCells(row: LineageRow, now: Date = new Date()): string[] {
+/** Every part present in the JSON, null when missing: scripts read a stable shape. */
+function rowJson(row: LineageRow): Record<string, unknown> {
+  return {
+    key: row.key,
+    responder: row.responder ?? null,
+    localImage: row.localImage ?? null,
+    remoteImage: row.remoteImage ?? null,
+    repo: row.repo ?? null,
+    lambdaFunction: row.lambdaFunction ?? null,
+    outdated: row.outdated ?? false,
+    older: (row.older ?? []).map(rowJson),
+  };
+}
+
+export function rowCells(
+  row: LineageRow,
+  now: Date = new Date(),
+  options: { older?: boolean } = {},
+): string[] {
   const local = row.localImage;
   const remote = row.remoteImage;
   const fn = row.lambdaFunction;
+  const name = row.responder?.name ?? '-';
   return [
-    row.responder?.name ?? '-',
+    options.older ? `  └ ${name}` : name,
     row.responder?.state ?? '-',
     local
-      ? `${local.ref} ${shortId(local.id)} ${formatAge(local.created, now)} ${formatBytes(local.size)}`
+      ? `${local.ref || '<untagged>'} ${shortId(local.id)} ${formatAge(local.created, now)} ${formatBytes(local.size)}`
       : '-',
     remote
       ? `${remote.repo}@${remote.digest.slice(7, 19)}${remote.tags.length ? ` (${remote.tags.join(',')})` : ''}`
       : '-',
-    fn ? `${fn.name} ${fn.state}` : '-',
+    fn ? `${fn.name} ${fn.state}${row.outdated ? ' (older code)' : ''}` : '-',
   ];
 }

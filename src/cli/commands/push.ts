@@ -1,19 +1,14 @@
 // `lambdash push [responders...]`: local images to ECR (each repository made when missing),
-// with per-layer progress on stderr.
+// with per-layer progress on stderr. Every image is looked up first, then each is pushed and
+// reported, whichever of them fail.
 import type { Command } from 'commander';
-import type { RemoteImage } from '../../core/aws-resources.js';
 import { LambdashError } from '../../core/errors.js';
-import { getLocalImage, type LocalImage } from '../../core/local-images.js';
 import { validateImageName, validateTag } from '../../core/names.js';
-import { pushToEcr } from '../../core/push.js';
+import { pushEach } from '../../core/workflows/push.js';
 import type { CommandKit } from '../command.js';
+import { failedRow, reportEach } from '../each-report.js';
 import { formatBytes, formatTable } from '../format.js';
 import { chooseNames } from '../responders.js';
-
-export interface Pushed {
-  readonly name: string;
-  readonly remoteImage: RemoteImage;
-}
 
 export function registerPush(program: Command, kit: CommandKit): void {
   program
@@ -24,7 +19,7 @@ export function registerPush(program: Command, kit: CommandKit): void {
     .option('--repo <repository>', 'the repository (default: the image name; one image only)')
     .action(
       kit.action(async (ctx, [names], options) => {
-        // Checked before the first push: a mistake in the last name pushes nothing.
+        // Checked before the first push: a mistake in an option pushes nothing.
         if (options.tag !== undefined) validateTag(String(options.tag));
         if (options.repo !== undefined) validateImageName(String(options.repo));
         const targets = await chooseNames(ctx, names as string[]);
@@ -35,32 +30,34 @@ export function registerPush(program: Command, kit: CommandKit): void {
             'Push one image with --repo, or leave --repo out (each image goes to the repository of its name).',
           );
         }
-        const images: { name: string; image: LocalImage }[] = [];
-        for (const { name } of targets) images.push({ name, image: await getLocalImage(name) });
         const target = await ctx.target();
-        const pushed: Pushed[] = [];
-        for (const { name, image } of images) {
-          ctx.note(`pushing ${name} to ${target.description}`);
-          const remoteImage = await pushToEcr(image, {
+        const outcomes = await pushEach(
+          targets.map(({ name }) => name),
+          {
             ...ctx.operation,
             target,
             ...(options.tag ? { tag: String(options.tag) } : {}),
             ...(options.repo ? { repo: String(options.repo) } : {}),
-          });
-          pushed.push({ name, remoteImage });
-        }
-        ctx.result(pushed, (list) =>
-          formatTable(
-            ['RESPONDER', 'REPOSITORY', 'DIGEST', 'TAGS', 'SIZE'],
-            list.map(({ name, remoteImage: r }) => [
-              name,
-              r.repoUri,
-              r.digest.slice(0, 19),
-              r.tags.join(',') || '-',
-              formatBytes(r.size),
-            ]),
-          ),
+            onStage: (stage) => ctx.note(`pushing ${stage.name} to ${target.description}`),
+          },
         );
+        return reportEach(ctx, outcomes, {
+          render: (list) =>
+            formatTable(
+              ['RESPONDER', 'REPOSITORY', 'DIGEST', 'TAGS', 'SIZE'],
+              list.map((pushed) =>
+                pushed.ok
+                  ? [
+                      pushed.name,
+                      pushed.remoteImage.repoUri,
+                      pushed.remoteImage.digest.slice(0, 19),
+                      pushed.remoteImage.tags.join(',') || '-',
+                      formatBytes(pushed.remoteImage.size),
+                    ]
+                  : failedRow(pushed.name, 5),
+              ),
+            ),
+        });
       }),
     );
 }

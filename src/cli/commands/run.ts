@@ -16,6 +16,8 @@ import { EXIT } from '../exit-codes.js';
 import { imageNameOf } from './test.js';
 
 const POLL_MS = 1_000;
+/** Where the emulator takes invocations, as on Lambda's Invoke API. */
+const INVOKE_PATH = '/2015-03-31/functions/function/invocations';
 
 export function registerRun(program: Command, kit: CommandKit): void {
   program
@@ -42,19 +44,22 @@ export function registerRun(program: Command, kit: CommandKit): void {
           ...(spec?.timeout ? { timeout: spec.timeout } : {}),
           ...(spec?.memorySize ? { memorySize: spec.memorySize } : {}),
         });
+        const invokeUrl = `${container.url}${INVOKE_PATH}`;
         ctx.result(
           {
             container: {
               id: container.id,
               name: container.name,
               port: container.port,
-              url: container.url,
+              // What to POST an event to; the base is for other clients (an SDK's endpoint).
+              url: invokeUrl,
+              baseUrl: container.url,
             },
             image: local.ref,
           },
           () => [
             `${local.ref} runs in container ${container.name} (${container.id.slice(0, 12)})`,
-            `invoke it: curl -d '{}' ${container.url}/2015-03-31/functions/function/invocations`,
+            `invoke it: curl -d '{}' ${invokeUrl}`,
           ],
         );
         if (options.detach) return EXIT.ok;

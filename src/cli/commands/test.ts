@@ -1,29 +1,19 @@
 // `lambdash test [responders...]`: each responder's local image invoked with its test data
 // (in a running container of it, or one started for the test), the answer compared with what
-// the test data expects. Without test data, a health invocation: the handler must load.
+// the test data expects. Without test data, a health invocation: the handler must answer `{}`
+// without an error. Every responder is tested and reported, whichever of them fail.
 import type { Command } from 'commander';
 import { LambdashError } from '../../core/errors.js';
-import { getLocalImage } from '../../core/local-images.js';
-import { runLocalImageTest, type TestData } from '../../core/local-test.js';
+import type { TestData } from '../../core/local-test.js';
 import type { ProjectResponder } from '../../core/project.js';
+import type { EachOutcome } from '../../core/workflows/each.js';
+import { errorLine, type TestItem, type TestOutcome, testEach } from '../../core/workflows/test.js';
 import type { CommandKit } from '../command.js';
 import type { CliContext } from '../context.js';
-import { EXIT } from '../exit-codes.js';
+import { reportEach } from '../each-report.js';
 import { formatSeconds } from '../format.js';
 import { parsePayload } from '../payload.js';
-import { chooseResponders, isSourcePath, readResponder, testDataOf } from '../responders.js';
-
-export interface TestOutcome {
-  readonly name: string;
-  readonly image: string;
-  readonly passed: boolean;
-  /** `test data` when compared with what is expected; `health` when only the handler's loading was checked. */
-  readonly kind: 'test data' | 'health';
-  readonly seconds: number;
-  readonly response: unknown;
-  readonly functionError: string | undefined;
-  readonly diff: string | undefined;
-}
+import { chooseResponders, isSourcePath } from '../responders.js';
 
 export function registerTest(program: Command, kit: CommandKit): void {
   program
@@ -39,80 +29,63 @@ export function registerTest(program: Command, kit: CommandKit): void {
       kit.action(async (ctx, [names], options) => {
         // The options are checked before any container starts.
         const given = givenTestData(options);
-        const targets = await testTargets(ctx, names as string[]);
-        const outcomes: TestOutcome[] = [];
-        for (const target of targets) {
-          const testData = given.testDataFor(target.testData);
-          const image = await getLocalImage(target.image);
-          if (target.hash && image.responder?.hash && image.responder.hash !== target.hash) {
-            ctx.warn(
-              `${image.ref} was built from older code: \`lambdash build ${target.name}\` to test the current code.`,
-            );
-          }
-          const result = await runLocalImageTest(image, testData, ctx.operation);
-          outcomes.push({
-            name: target.name,
-            image: image.ref,
-            passed: result.passed,
-            kind: testData ? 'test data' : 'health',
-            seconds: result.seconds,
-            response: result.response.body,
-            functionError: result.response.functionError,
-            diff: result.diff,
-          });
-        }
-        ctx.result(outcomes, (list) => list.flatMap(describeOutcome));
-        return outcomes.every((o) => o.passed) ? EXIT.ok : EXIT.testFailed;
+        const items = await testItems(ctx, names as string[]);
+        const outcomes = await testEach(items, {
+          ...ctx.operation,
+          ...given,
+          onOutcome: (outcome) => {
+            if (outcome.stale) {
+              ctx.warn(
+                `${outcome.image} was built from older code: \`lambdash build ${outcome.name}\` to test the current code.`,
+              );
+            }
+          },
+        });
+        return reportEach(ctx, outcomes, {
+          render: (list) => list.flatMap(describeOutcome),
+          // A test that ran shows its answer, or how it differs, in its lines.
+          explained: (outcome) => outcome.passed === false,
+        });
       }),
     );
 }
 
-function describeOutcome(outcome: TestOutcome): string[] {
-  const what = outcome.kind === 'health' ? 'health check: the handler loaded' : 'test data';
+function describeOutcome(outcome: EachOutcome<TestOutcome>): string[] {
+  if (outcome.passed === undefined) return [`ERROR ${outcome.name} (not tested)`];
+  const what = outcome.kind === 'health' ? 'health check with {}' : 'test data';
   const lines = [
-    `${outcome.passed ? 'PASS' : 'FAIL'}  ${outcome.name} (${outcome.image}, ${what}) in ${formatSeconds(outcome.seconds)}`,
+    `${outcome.passed ? 'PASS' : 'FAIL'}  ${outcome.name} (${outcome.image}, ${what}) in ${formatSeconds(outcome.seconds ?? 0)}`,
   ];
   if (!outcome.passed) {
     if (outcome.diff) lines.push(...outcome.diff.split('\n').map((line) => `      ${line}`));
-    else lines.push(`      answer: ${JSON.stringify(outcome.response)}`);
+    else if (outcome.functionError) {
+      lines.push(
+        `      the function failed (${outcome.functionError}): ${errorLine(outcome.response)}`,
+      );
+    } else lines.push(`      answer: ${JSON.stringify(outcome.response)}`);
   }
   return lines;
 }
 
-interface TestTarget {
-  readonly name: string;
-  readonly image: string;
-  readonly testData: TestData | undefined;
-  /** The code's hash now, to warn when the image is older. */
-  readonly hash: string | undefined;
-}
-
-async function testTargets(ctx: CliContext, names: readonly string[]): Promise<TestTarget[]> {
+/**
+ * What the names mean: the project's responders (or paths), each tested through the image of
+ * its name; names that are all images rather than responders are tested as they are.
+ */
+async function testItems(ctx: CliContext, names: readonly string[]): Promise<TestItem[]> {
   const project = await ctx.project();
-  // Names that are images rather than the project's responders are tested as they are.
   if (
     names.length &&
     names.every((n) => !isSourcePath(n) && !project?.responders.some((r) => r.name === n))
   ) {
-    return names.map((name) => ({ name, image: name, testData: undefined, hash: undefined }));
+    return names.map((image) => ({ image }));
   }
-  const chosen = await chooseResponders(ctx, names);
-  const targets: TestTarget[] = [];
-  for (const one of chosen) {
-    const responder = await readResponder(ctx, one);
-    targets.push({
-      name: responder.name,
-      image: responder.name,
-      testData: await testDataOf(one),
-      hash: responder.hash,
-    });
-  }
-  return targets;
+  return chooseResponders(ctx, names);
 }
 
-/** The test data the options give (checked now), and how they apply to a responder's own. */
+/** The test data and timeout the options give, checked now. */
 function givenTestData(options: Record<string, unknown>): {
-  testDataFor(fromProject: TestData | undefined): TestData | undefined;
+  readonly timeout: number;
+  readonly testData?: TestData;
 } {
   const timeout = Number(options.timeout);
   if (!/^\d+$/.test(String(options.timeout)) || timeout < 1 || timeout > 900) {
@@ -138,12 +111,7 @@ function givenTestData(options: Record<string, unknown>): {
           expected: parsePayload(expected!, '--expected'),
         }
       : undefined;
-  return {
-    testDataFor(fromProject) {
-      const data = override ?? fromProject;
-      return data ? { ...data, timeout: data.timeout ?? timeout } : undefined;
-    },
-  };
+  return { timeout, ...(override ? { testData: override } : {}) };
 }
 
 /**

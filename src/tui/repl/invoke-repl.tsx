@@ -2,12 +2,14 @@
 // sends one that is not JSON (it says line:column and what was expected there); ↑ on the first
 // line and ↓ on the last walk the history, kept per function with conf; saved payloads and
 // event templates are picked from lists; Ctrl-T switches between the local container and the
-// deployed function. The lower half shows the response pretty-printed, or the function's error
-// with its type, message and stack, with the round trip and the time breakdown bar.
+// deployed function. A place that cannot be invoked (no function yet, no AWS connection, no
+// local image) is shown with why, and the target never changes without Ctrl-T. The lower half
+// shows the response pretty-printed, or the function's error with its type, message and
+// stack, with the round trip and the time breakdown bar.
 //
 // Send is Ctrl-S or Ctrl-D: most terminals send the same byte for Ctrl-Enter as for Enter, so
 // Ctrl-Enter works only where the terminal reports it (the kitty keyboard protocol).
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AwsTarget } from '../../core/aws-target.js';
 import type { Container } from '../../core/containers.js';
@@ -20,6 +22,7 @@ import { TextInput } from '../text-input.js';
 import { fitText } from '../text-width.js';
 import { color, useTheme } from '../theme.js';
 import { type Invocation, nextInvocationId } from '../timeline/invocation.js';
+import { useKeys } from '../use-keys.js';
 import { checkJson, type JsonCheck } from './json-check.js';
 import { type EditorWindow, followCursor, gutterWidth, JsonEditor } from './json-editor.js';
 import { openPayloadStore, type PayloadStore } from './payload-store.js';
@@ -92,12 +95,45 @@ export function historyKeyOf(row: LineageRow): string {
   return row.key;
 }
 
-/** What the row can be invoked on: the deployed function first, the local image second. */
-export function placesOf(row: LineageRow, target: AwsTarget | undefined): Where[] {
+/** A place to invoke the row on, and why it cannot be invoked now (if it cannot). */
+export interface Place {
+  readonly where: Where;
+  /** "deployed function orders-api", "local container of orders:latest". */
+  readonly label: string;
+  /** What stands in the way and what removes it: "not deployed yet (c deploys)". */
+  readonly unavailable: string | undefined;
+}
+
+/** Both places, the deployed function first, each available or saying why not. */
+export function targetsOf(row: LineageRow, target: AwsTarget | undefined): Place[] {
+  const deployable = row.localImage || row.remoteImage;
   return [
-    ...(row.lambdaFunction && target ? (['deployed'] as const) : []),
-    ...(row.localImage ? (['local'] as const) : []),
+    {
+      where: 'deployed',
+      label: describePlace('deployed', row),
+      unavailable: !target
+        ? 'not connected to AWS'
+        : row.lambdaFunction
+          ? undefined
+          : `not deployed yet (${deployable ? 'c deploys' : row.responder ? 'b builds, then c deploys' : 'nothing to deploy'})`,
+    },
+    {
+      where: 'local',
+      label: describePlace('local', row),
+      unavailable: row.localImage
+        ? undefined
+        : row.responder
+          ? 'not built yet (b builds)'
+          : 'no local image',
+    },
   ];
+}
+
+/** What the row can be invoked on now: the deployed function first, the local image second. */
+export function placesOf(row: LineageRow, target: AwsTarget | undefined): Where[] {
+  return targetsOf(row, target)
+    .filter((place) => !place.unavailable)
+    .map((place) => place.where);
 }
 
 /** The editor's rows: the payload's lines and one more, at least 3, at most half the room. */
@@ -112,7 +148,8 @@ export function InvokeRepl(props: InvokeReplProps) {
   const services = props.services ?? realReplServices;
   const key = historyKeyOf(row);
   const store = useMemo(() => props.store ?? openPayloadStore(), [props.store]);
-  const places = placesOf(row, target);
+  const targets = targetsOf(row, target);
+  const available = placesOf(row, target);
 
   const [state, setState] = useState<ReplState>(() => {
     // It opens on the payload sent last (Ctrl-S sends it again; ↑ goes further back, ↓ to {}).
@@ -124,7 +161,7 @@ export function InvokeRepl(props: InvokeReplProps) {
       historyAt: history.length ? history.length - 1 : undefined,
       draft: EMPTY,
       mode: { kind: 'edit' },
-      where: places[0],
+      where: available[0],
       run: { kind: 'idle' },
       responseTop: 0,
       notice: store.problem ? { text: store.problem, tone: 'error' } : undefined,
@@ -152,8 +189,17 @@ export function InvokeRepl(props: InvokeReplProps) {
     [],
   );
 
-  // The row is refreshed while the REPL is open: a place chosen earlier may be gone.
-  const placeOf = (s: ReplState) => (s.where && places.includes(s.where) ? s.where : places[0]);
+  // The row is refreshed while the REPL is open: a place chosen earlier may be gone. It stays
+  // chosen, shown with why it cannot be invoked (sending says so too), and Ctrl-T moves away
+  // from it: an invocation never goes to the other place without being asked to.
+  const stale = state.where && !available.includes(state.where) ? state.where : undefined;
+  const places: Where[] = stale && available.length > 0 ? [...available, stale] : available;
+  const placeOf = (s: ReplState) => s.where ?? available[0];
+  /** Why Ctrl-T has nowhere else to go. */
+  const onlyOnePlace = (place: Where) => {
+    const other = targets.find((candidate) => candidate.where !== place)!;
+    return `Only the ${describePlace(place, row)} can be invoked: ${other.label}: ${other.unavailable}.`;
+  };
   const small = height < REPL_MIN_HEIGHT;
   const rows = editorRows(height, state.buffer.lines.length);
   const columns = Math.max(1, width - gutterWidth(state.buffer));
@@ -252,6 +298,15 @@ export function InvokeRepl(props: InvokeReplProps) {
     const where = placeOf(s);
     if (!where) {
       notice(nothingToInvoke, 'error');
+      return;
+    }
+    const chosen = targets.find((place) => place.where === where)!;
+    if (chosen.unavailable) {
+      const switchable = available.some((place) => place !== where);
+      notice(
+        `Not sent: ${chosen.label}: ${chosen.unavailable}.${switchable ? ' Ctrl-T switches the target.' : ''}`,
+        'error',
+      );
       return;
     }
     store.addToHistory(key, payloadText);
@@ -377,8 +432,8 @@ export function InvokeRepl(props: InvokeReplProps) {
       return { ...s, responseTop: Math.max(0, Math.min(last, top)) };
     });
 
-  useInput(
-    (input, k) => {
+  useKeys(
+    ({ input, key: k }) => {
       const s = live.current;
       if (s.mode.kind === 'pick') {
         const { list, selected } = s.mode;
@@ -450,12 +505,14 @@ export function InvokeRepl(props: InvokeReplProps) {
       else if (k.return) edit(newLine);
       // ink reports the Backspace key (DEL) as delete: both delete backwards.
       else if (k.backspace || k.delete) edit(backspace);
-      // Backspaces typed faster than a frame arrive as one run of DEL characters.
-      else if (/^[\u007f\b]+$/.test(input)) edit((b) => [...input].reduce(backspace, b));
       else if (k.tab) edit((b) => insertText(b, '  '));
       else if (input && !k.ctrl && !k.meta) edit((b) => insertText(b, input));
     },
-    { isActive: state.mode.kind !== 'name' },
+    // Editing, every printable key is text: a pasted payload is one edit, inserted as it is.
+    {
+      isActive: state.mode.kind !== 'name',
+      text: state.mode.kind === 'edit' ? 'lines' : undefined,
+    },
   );
 
   const line = (text: string, textColor: string, bold = false) => (
@@ -473,17 +530,19 @@ export function InvokeRepl(props: InvokeReplProps) {
   }
 
   const title = `Invoke ${row.responder?.name ?? row.lambdaFunction?.name ?? row.localImage?.name ?? row.key}`;
-  const choices = places.map(
-    (place) => `${place === placeOf(state) ? '●' : '○'} ${describePlace(place, row)}`,
-  );
+  // Every place: the chosen one ●, the others ○, or ✗ with why they cannot be invoked (last,
+  // so that a narrow terminal cuts a reason rather than a place that works).
+  const choices = [
+    ...targets.filter((place) => !place.unavailable),
+    ...targets.filter((place) => place.unavailable),
+  ].map((place) => {
+    const mark = place.where === placeOf(state) ? '●' : place.unavailable ? '✗' : '○';
+    return `${mark} ${place.label}${place.unavailable ? `: ${place.unavailable}` : ''}`;
+  });
   const errorAt = check.ok ? undefined : { row: check.line - 1, col: check.column - 1 };
   return (
     <Box flexDirection="column" width={width} height={height}>
-      {line(
-        `${title} → ${choices.length ? choices.join('  ') : nothingToInvoke}`,
-        theme.ui.heading,
-        true,
-      )}
+      {line(`${title} → ${choices.join('  ')}`, theme.ui.heading, true)}
       <Text wrap="truncate">
         <Text bold color={color(theme.ui.heading)}>
           Payload{' '}
@@ -591,12 +650,6 @@ function describePlace(place: Where, row?: LineageRow): string {
   if (place === 'deployed')
     return `deployed function${row?.lambdaFunction ? ` ${row.lambdaFunction.name}` : ''}`;
   return `local container${row?.localImage ? ` of ${row.localImage.ref}` : ''}`;
-}
-
-function onlyOnePlace(place: Where): string {
-  return place === 'local'
-    ? 'Only the local image can be invoked: deploy (c) to invoke it on AWS.'
-    : 'Only the deployed function can be invoked: build (b) to invoke it locally.';
 }
 
 function whereIs(check: Extract<JsonCheck, { ok: false }>): string {

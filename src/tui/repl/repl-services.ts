@@ -1,10 +1,11 @@
 // What the REPL calls in the core: the invocation itself and a running container of the row's
 // local image. Component tests pass their own; the app uses the real ones.
 import type { LambdaFunction } from '../../core/aws-resources.js';
-import { type Container, getAllContainers, runImageLocally } from '../../core/containers.js';
+import type { Container } from '../../core/containers.js';
 import type { OperationOptions } from '../../core/events.js';
 import { type Invocation, type InvokeOptions, invokeFunctionWithLog } from '../../core/invoke.js';
 import type { LocalImage } from '../../core/local-images.js';
+import { appContainers } from '../app-containers.js';
 
 export interface ReplServices {
   /** invokeFunctionWithLog's contract: the result and log, or an InvocationError. */
@@ -17,22 +18,13 @@ export interface ReplServices {
   localContainer(image: LocalImage, options: OperationOptions): Promise<Container>;
 }
 
-export const realReplServices: ReplServices = {
-  invoke: invokeFunctionWithLog,
-  localContainer: runningContainerOf,
-};
-
 /**
  * A container of the image that already runs (started earlier by the REPL, a test, the CLI),
- * else a new one. It is left running when the REPL closes: the next invocation is then warm,
- * as on Lambda, and the container shows in Docker like any other.
+ * else a new one. It is left running when the REPL closes, so that the next invocation is warm
+ * as on Lambda; the app stops the ones it started when it quits or a rebuild replaces their
+ * image (app-containers.ts), and never one it did not start.
  */
-export async function runningContainerOf(
-  image: LocalImage,
-  options: OperationOptions = {},
-): Promise<Container> {
-  const running = (await getAllContainers()).find(
-    (container) => container.running && container.image === image.id && container.port > 0,
-  );
-  return running ?? runImageLocally(image, options);
-}
+export const realReplServices: ReplServices = {
+  invoke: invokeFunctionWithLog,
+  localContainer: (image, options) => appContainers.runningContainerOf(image, options),
+};

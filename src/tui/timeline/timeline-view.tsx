@@ -2,12 +2,13 @@
 // time breakdown as a stacked bar across the width and one row per segment, the last
 // invocations side by side (cold against warm), and the raw log lines underneath with search
 // (`/`, n/N). The view takes the keyboard while it is open and fills exactly width × height.
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import { Footer, type FooterHint } from '../footer.js';
 import { formatMs } from '../format.js';
 import { fitText } from '../text-width.js';
 import { color, useTheme } from '../theme.js';
+import { useKeys } from '../use-keys.js';
 import { BreakdownBar, BreakdownLegend } from './breakdown-bar.js';
 import { breakdownOf, type Invocation } from './invocation.js';
 import { COLUMN_ROWS, InvocationColumns, type Measured } from './invocation-columns.js';
@@ -100,59 +101,63 @@ export function TimelineView({ invocations, width, height, onClose }: TimelineVi
     [lines, state.search.query],
   );
 
-  useInput((input, key) => {
-    const s = live.current;
-    const v = view(s);
-    const scrollTo = (line: number) =>
-      update((o) => ({ ...o, top: Math.max(0, Math.min(v.maxTop, line)) }));
-    const goToMatch = (line: number | undefined, query: string) => {
-      const rows = v.layout.logRows;
-      const visible = line === undefined || (line >= v.top && line < v.top + rows);
-      update((o) => ({
-        ...o,
-        search: { draft: undefined, query, current: line },
-        top: visible
-          ? v.top
-          : Math.max(0, Math.min(v.maxTop, (line as number) - Math.floor(rows / 3))),
-      }));
-    };
-    const select = (at: number) => {
-      const next = invocations[Math.max(0, Math.min(invocations.length - 1, at))];
-      if (!next || next === v.selected) return;
-      update((o) => ({
-        selectedId: next === invocations[invocations.length - 1] ? undefined : next.id,
-        top: 0,
-        search: { ...o.search, current: undefined },
-      }));
-    };
-    const { draft, query, current } = s.search;
-    if (draft !== undefined) {
-      if (key.escape) update((o) => ({ ...o, search: { ...o.search, draft: undefined } }));
-      else if (key.return)
-        goToMatch(stepMatch(findMatches(v.lines, draft), v.top, 'forward'), draft);
-      else if (key.backspace || key.delete) {
-        update((o) => ({ ...o, search: { ...o.search, draft: draft.slice(0, -1) } }));
-      } else if (input && !key.ctrl && !key.meta) {
-        const typed = draft + input.replace(/[\r\n\t]/g, ' ');
-        update((o) => ({ ...o, search: { ...o.search, draft: typed } }));
+  useKeys(
+    ({ input, key }) => {
+      const s = live.current;
+      const v = view(s);
+      const scrollTo = (line: number) =>
+        update((o) => ({ ...o, top: Math.max(0, Math.min(v.maxTop, line)) }));
+      const goToMatch = (line: number | undefined, query: string) => {
+        const rows = v.layout.logRows;
+        const visible = line === undefined || (line >= v.top && line < v.top + rows);
+        update((o) => ({
+          ...o,
+          search: { draft: undefined, query, current: line },
+          top: visible
+            ? v.top
+            : Math.max(0, Math.min(v.maxTop, (line as number) - Math.floor(rows / 3))),
+        }));
+      };
+      const select = (at: number) => {
+        const next = invocations[Math.max(0, Math.min(invocations.length - 1, at))];
+        if (!next || next === v.selected) return;
+        update((o) => ({
+          selectedId: next === invocations[invocations.length - 1] ? undefined : next.id,
+          top: 0,
+          search: { ...o.search, current: undefined },
+        }));
+      };
+      const { draft, query, current } = s.search;
+      if (draft !== undefined) {
+        if (key.escape) update((o) => ({ ...o, search: { ...o.search, draft: undefined } }));
+        else if (key.return)
+          goToMatch(stepMatch(findMatches(v.lines, draft), v.top, 'forward'), draft);
+        else if (key.backspace || key.delete) {
+          update((o) => ({ ...o, search: { ...o.search, draft: draft.slice(0, -1) } }));
+        } else if (input && !key.ctrl && !key.meta) {
+          const typed = draft + input.replace(/[\r\n\t]/g, ' ');
+          update((o) => ({ ...o, search: { ...o.search, draft: typed } }));
+        }
+        return;
       }
-      return;
-    }
-    const found = findMatches(v.lines, query);
-    if (key.escape || input === 'q') onClose();
-    else if (input === '/') update((o) => ({ ...o, search: { ...o.search, draft: '' } }));
-    else if (input === 'n')
-      goToMatch(stepMatch(found, (current ?? v.top - 1) + 1, 'forward'), query);
-    else if (input === 'N') goToMatch(stepMatch(found, current ?? v.top, 'backward'), query);
-    else if (key.leftArrow || input === 'h') select(v.index - 1);
-    else if (key.rightArrow || input === 'l') select(v.index + 1);
-    else if (key.upArrow || input === 'k') scrollTo(v.top - 1);
-    else if (key.downArrow || input === 'j') scrollTo(v.top + 1);
-    else if (key.pageUp) scrollTo(v.top - Math.max(1, v.layout.logRows - 1));
-    else if (key.pageDown || input === ' ') scrollTo(v.top + Math.max(1, v.layout.logRows - 1));
-    else if (key.home || input === 'g') scrollTo(0);
-    else if (key.end || input === 'G') scrollTo(v.maxTop);
-  });
+      const found = findMatches(v.lines, query);
+      if (key.escape || input === 'q') onClose();
+      else if (input === '/') update((o) => ({ ...o, search: { ...o.search, draft: '' } }));
+      else if (input === 'n')
+        goToMatch(stepMatch(found, (current ?? v.top - 1) + 1, 'forward'), query);
+      else if (input === 'N') goToMatch(stepMatch(found, current ?? v.top, 'backward'), query);
+      else if (key.leftArrow || input === 'h') select(v.index - 1);
+      else if (key.rightArrow || input === 'l') select(v.index + 1);
+      else if (key.upArrow || input === 'k') scrollTo(v.top - 1);
+      else if (key.downArrow || input === 'j') scrollTo(v.top + 1);
+      else if (key.pageUp) scrollTo(v.top - Math.max(1, v.layout.logRows - 1));
+      else if (key.pageDown || input === ' ') scrollTo(v.top + Math.max(1, v.layout.logRows - 1));
+      else if (key.home || input === 'g') scrollTo(0);
+      else if (key.end || input === 'G') scrollTo(v.maxTop);
+    },
+    // Typing a search, every printable character is text.
+    { text: state.search.draft === undefined ? undefined : 'line' },
+  );
   const { search } = state;
 
   const line = (text: string, textColor?: string, bold = false) => (

@@ -77,6 +77,17 @@ export class Tmux {
     await pause(60);
   }
 
+  /** Sends keys by tmux's names in one call, without a pause between them (a burst). */
+  burst(...keys: string[]): void {
+    this.tmux('send-keys', '-t', 'app', ...keys);
+  }
+
+  /** Pastes text as a terminal pastes it: tmux's paste buffer, written to the app at once. */
+  paste(text: string): void {
+    this.tmux('set-buffer', '-b', 'e2e-paste', '--', text);
+    this.tmux('paste-buffer', '-d', '-b', 'e2e-paste', '-t', 'app');
+  }
+
   resize(columns: number, rows: number): void {
     this.tmux('resize-window', '-t', 'app', '-x', String(columns), '-y', String(rows));
   }

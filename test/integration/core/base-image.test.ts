@@ -2,6 +2,7 @@
 // ends in the offline build; each run builds under a name of its own and removes it afterwards.
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type BaseImage, ensureBaseImage } from '../../../src/core/base-image.js';
 import { getDockerEngine } from '../../../src/core/docker.js';
@@ -17,7 +18,7 @@ import {
 
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const offlineName = `lambdash-test/node-base-${run}`;
-const offlineImage = `${offlineName}:${process.versions.node}`;
+const offlineImage = `${offlineName}:${process.versions.node}-r2`;
 const derived = (what: string) => `lambdash-test/${what}-${run}:1`;
 const hostArch = process.arch === 'x64' ? 'amd64' : 'arm64';
 
@@ -45,8 +46,8 @@ afterAll(async () => {
     derived('no-env'),
     derived('old-node'),
     derived('no-node'),
-    `${offlineName}-cancelled:${process.versions.node}`,
-    `${offlineName}-shared:${process.versions.node}`,
+    `${offlineName}-cancelled:${process.versions.node}-r2`,
+    `${offlineName}-shared:${process.versions.node}-r2`,
     offlineImage,
   );
 });
@@ -148,10 +149,26 @@ describe('the offline base image', () => {
     const libs = execFileSync('ldd', [process.execPath], { encoding: 'utf8' })
       .split('\n')
       .flatMap((line) => /(\/\S+) \(0x/.exec(line)?.[1] ?? []);
+    // glibc's other libraries, which native packages link to (sharp's libvips: libresolv).
+    const libc = libs.find((lib) => lib.endsWith('/libc.so.6'))!;
+    const companions = [
+      'libresolv.so.2',
+      'libnss_dns.so.2',
+      'libnss_files.so.2',
+      'librt.so.1',
+      'libutil.so.1',
+      'libanl.so.1',
+      'libdl.so.2',
+      'libpthread.so.0',
+    ]
+      .map((name) => path.join(path.dirname(libc), name))
+      .filter((lib) => existsSync(lib) && !libs.includes(lib));
+    expect(companions.map((lib) => path.basename(lib))).toContain('libresolv.so.2');
     const certs = '/etc/ssl/certs/ca-certificates.crt';
     const expected = [
       '/usr/local/bin/node',
       ...libs,
+      ...companions,
       '/etc/passwd',
       '/etc/group',
       ...(existsSync(certs) ? [certs] : []),
@@ -321,13 +338,13 @@ describe('platforms and cancellation', () => {
     expect(kept).toEqual({
       status: 'fulfilled',
       value: {
-        image: `${name}:${process.versions.node}`,
+        image: `${name}:${process.versions.node}-r2`,
         id: expect.stringMatching(/^sha256:/),
         built: true,
         nodeVersion: process.versions.node,
       },
     });
-    expect(await imageExists(`${name}:${process.versions.node}`)).toBe(true);
+    expect(await imageExists(`${name}:${process.versions.node}-r2`)).toBe(true);
   });
 
   it('cancels a build while its context uploads and leaves no image behind', async () => {
@@ -349,8 +366,8 @@ describe('platforms and cancellation', () => {
     );
     expect(error.code).toBe('ABORTED');
     expect(events).toEqual([
-      `building ${name}:${process.versions.node} offline from ${process.execPath}`,
+      `building ${name}:${process.versions.node}-r2 offline from ${process.execPath}`,
     ]);
-    expect(await imageExists(`${name}:${process.versions.node}`)).toBe(false);
+    expect(await imageExists(`${name}:${process.versions.node}-r2`)).toBe(false);
   });
 });

@@ -236,7 +236,7 @@ describe('runLambdaFunctionTest', () => {
     expect(failed.diff).toContain('+   "echo": 3');
   });
 
-  it('fails on a function error when an answer is expected, and passes a health check a handler answered', async () => {
+  it('fails on a function error, whether an answer is expected or not (a health check)', async () => {
     const errored = await runLambdaFunctionTest(
       fn,
       { payload: { action: 'fail' }, expected: { ok: true } },
@@ -250,7 +250,18 @@ describe('runLambdaFunctionTest', () => {
       { payload: { action: 'fail' }, expected: undefined },
       { target: test.target },
     );
-    expect(health.passed).toBe(true);
+    expect(health).toMatchObject({
+      passed: false,
+      functionError: 'Unhandled',
+      result: { errorType: 'RangeError' },
+    });
+    const healthy = await runLambdaFunctionTest(
+      fn,
+      { payload: { value: 'fine' }, expected: undefined },
+      { target: test.target },
+    );
+    expect(healthy).toMatchObject({ passed: true });
+    expect(healthy.functionError).toBeUndefined();
   });
 });
 

@@ -1,12 +1,20 @@
 // A responder's state in the lineage table, from a real image of this machine: current while
 // its source hashes to what was built, changed once edited, missing once deleted; a git URL is
-// remote. This machine only (aws: false): the AWS joins are tested with the local cloud in
-// lambda-components.test.ts.
+// remote. Then one row per responder, with the real Docker engine and a local cloud: built
+// three times (the first deployed, the second pushed), it is one row holding the newest build
+// and the function, flagged as running older code, the older chains kept on it.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createLambdaComponents,
+  deleteComponents,
+  type LambdaComponents,
+  withLambdaFunction,
+  withRemoteImage,
+} from '../../../src/core/lambda-components.js';
 import { getLineage, type LineageRow } from '../../../src/core/lineage.js';
 import {
   createLocalImage,
@@ -14,6 +22,8 @@ import {
   type LocalImage,
 } from '../../../src/core/local-images.js';
 import { getResponder } from '../../../src/core/responder.js';
+import { removeFunctionContainers } from '../../support/localcloud.js';
+import { startTestTarget, type TestTarget } from '../../support/target.js';
 
 const name = `lineage-${randomBytes(3).toString('hex')}`;
 let dir: string;
@@ -39,7 +49,7 @@ afterAll(async () => {
 describe('getLineage on this machine', () => {
   it('follows the source: current, then changed, then missing', async () => {
     const current = rowOf(await getLineage({ aws: false }));
-    expect(current?.key).toBe(`local:${image.id}`);
+    expect(current?.key).toBe(`responder:${file}#handler`);
     expect(current?.responder).toMatchObject({
       name,
       source: file,
@@ -66,4 +76,80 @@ describe('getLineage on this machine', () => {
       lambdaFunction: undefined,
     });
   });
+});
+
+describe('getLineage with a local cloud: one row per responder', () => {
+  const responderName = `lineage-many-${randomBytes(3).toString('hex')}`;
+  let cloud: TestTarget;
+  let source: string;
+  const made: LambdaComponents[] = [];
+
+  beforeAll(async () => {
+    cloud = await startTestTarget();
+    source = path.join(dir, 'many.js');
+  }, 120_000);
+
+  afterAll(async () => {
+    await removeFunctionContainers(responderName);
+    // Downstream first: the function, then the images it and the later builds left.
+    for (const parts of made) {
+      await deleteComponents(parts, { target: cloud.target }).catch(() => undefined);
+    }
+    await cloud?.stop();
+  }, 120_000);
+
+  const build = async (version: number) => {
+    writeFileSync(source, `exports.handler = async () => ({ version: ${version} });\n`);
+    return createLambdaComponents(source, { name: responderName });
+  };
+
+  it('shows three builds (the first deployed, the second pushed) as one row, outdated, with the older chains', async () => {
+    const target = cloud.target;
+    const first = await withLambdaFunction(await build(1), { target, name: responderName });
+    made.push(first);
+    const second = await withRemoteImage(await build(2), { target });
+    made.push(second);
+    const third = await build(3);
+    made.push(third);
+    const responders = [{ source, name: responderName }];
+
+    const rows = await getLineage({ target, responders });
+    // The project's scope: this responder's row alone, whatever else the engine holds.
+    expect(rows.map((row) => row.key)).toEqual([`responder:${source}#handler`]);
+    const [row] = rows as [LineageRow];
+    expect({
+      state: row.responder?.state,
+      local: row.localImage?.id,
+      remote: row.remoteImage?.digest,
+      fn: row.lambdaFunction?.name,
+      outdated: row.outdated,
+    }).toEqual({
+      state: 'current',
+      local: third.localImage.id,
+      // The newest build is not pushed: no older remote image stands in for it.
+      remote: undefined,
+      fn: responderName,
+      outdated: true,
+    });
+    expect(
+      row.older?.map((chain) => [
+        chain.localImage?.id,
+        chain.remoteImage?.digest,
+        chain.lambdaFunction?.name,
+        chain.responder?.state,
+      ]),
+    ).toEqual([
+      [second.localImage.id, second.remoteImage?.digest, undefined, 'changed'],
+      [first.localImage.id, first.remoteImage?.digest, responderName, 'changed'],
+    ]);
+
+    // Everything lambdash made: the same one row for this responder, under the same key.
+    const all = await getLineage({ target, responders, scope: 'all' });
+    expect(all.filter((candidate) => candidate.responder?.source === source)).toEqual([
+      expect.objectContaining({ key: row.key, outdated: true }),
+    ]);
+    // And the other responder built on this engine (above), which the project does not name.
+    expect(all.some((candidate) => candidate.localImage?.id === image.id)).toBe(true);
+    expect(rows.some((candidate) => candidate.localImage?.id === image.id)).toBe(false);
+  }, 360_000);
 });

@@ -192,7 +192,7 @@ describe('createLocalImage', () => {
        console.log(String(fs.statSync('/var/task/index.js.v8cache').size));`,
     );
     const [listing, size] = files.trim().split('\n');
-    expect(listing).toBe('index.js,index.js.v8cache,node_modules');
+    expect(listing).toBe('index.js,index.js.map,index.js.v8cache,node_modules');
     expect(Number(size)).toBeGreaterThan(0);
     // The build said so, with the cache's size.
     expect(events.filter((e) => e.type === 'warmup.done')).toEqual([
@@ -207,7 +207,7 @@ describe('createLocalImage', () => {
       image.ref,
       "console.log(require('fs').readdirSync('/var/task').sort().join(','))",
     );
-    expect(files).toBe('index.js,node_modules\n');
+    expect(files).toBe('index.js,index.js.map,node_modules\n');
     const result = await runLocalImageTest(image, {
       payload: 'x',
       expected: { loadedByRequire: true, echo: 'x' },
@@ -252,7 +252,7 @@ describe('createLocalImage', () => {
     const { events, onEvent } = recorder();
     await createLocalImage(responder, { buildAt: at, onEvent });
     expect(readFileSync(path.join(at, 'notes.txt'), 'utf8')).toBe('mine');
-    expect(readdirSync(path.join(at, 'function'))).toEqual(['index.js']);
+    expect(readdirSync(path.join(at, 'function')).sort()).toEqual(['index.js', 'index.js.map']);
     expect(existsSync(path.join(at, 'warmup'))).toBe(false);
     // Only what lambdash wrote went to the engine: the context holds no notes.txt.
     const dockerfile = readFileSync(path.join(at, 'Dockerfile'), 'utf8');
@@ -403,9 +403,9 @@ describe('createLocalImage', () => {
     expect(events).toContainEqual({
       type: 'npm.install',
       dir: expect.any(String),
-      // Platform packages for the image's platform (linux/amd64 by default).
+      // Platform packages for the image's platform (linux/amd64 by default, glibc).
       command:
-        'npm install --omit=dev --no-audit --no-fund --no-package-lock --loglevel=error --os=linux --cpu=x64',
+        'npm install --omit=dev --no-audit --no-fund --no-package-lock --loglevel=error --os=linux --cpu=x64 --libc=glibc',
     });
     const zodVersion = (
       JSON.parse(

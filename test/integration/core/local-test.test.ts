@@ -151,9 +151,10 @@ describe('runLocalImageTest', () => {
     expect(await containersOf(images.hello.id)).toEqual([]);
   });
 
-  it('a health invocation passes on a handler that rejects {}: the loop answered', async () => {
+  it('a health invocation fails on a handler that rejects {}: only a success passes', async () => {
     const result = await runLocalImageTest(images.picky.ref);
-    expect(result.passed).toBe(true);
+    expect(result.passed).toBe(false);
+    expect(result.diff).toBeUndefined();
     expect(result.response.functionError).toBe('Unhandled');
     expect(result.response.body).toMatchObject({
       errorType: 'TypeError',

@@ -1,6 +1,6 @@
 // Exit codes by error kind, as docs/cli.md lists them.
 import { describe, expect, it } from 'vitest';
-import { EXIT, exitCodeOf } from '../../../src/cli/exit-codes.js';
+import { EXIT, exitCodeOf, worstExitCode } from '../../../src/cli/exit-codes.js';
 
 describe('exitCodeOf', () => {
   it('maps each kind of error to its code', () => {
@@ -26,5 +26,17 @@ describe('exitCodeOf', () => {
       ).map(exitCodeOf),
     ).toEqual([2, 2, 2, 3, 3, 3, 4, 5, 6, 6, 6, 6, 130, 1, 1]);
     expect(exitCodeOf(undefined)).toBe(EXIT.failure);
+  });
+});
+
+describe('worstExitCode', () => {
+  it('picks the code furthest from done when responders end differently', () => {
+    expect(worstExitCode([])).toBe(EXIT.ok);
+    expect(worstExitCode([EXIT.ok, EXIT.ok])).toBe(EXIT.ok);
+    expect(worstExitCode([EXIT.ok, EXIT.testFailed])).toBe(EXIT.testFailed);
+    expect(worstExitCode([EXIT.testFailed, EXIT.failure, EXIT.ok])).toBe(EXIT.failure);
+    expect(worstExitCode([EXIT.usage, EXIT.notFound])).toBe(EXIT.usage);
+    expect(worstExitCode([EXIT.failure, EXIT.unavailable, EXIT.usage])).toBe(EXIT.unavailable);
+    expect(worstExitCode([EXIT.unavailable, EXIT.cancelled])).toBe(EXIT.cancelled);
   });
 });

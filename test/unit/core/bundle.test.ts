@@ -66,6 +66,7 @@ describe('the examples', () => {
       file: 'index.js',
       handler: 'index.handler',
       externals: {},
+      native: {},
       bytes,
     });
     expect(events).toEqual([{ type: 'bundle.done', bytes, files: 1, ms: expect.any(Number) }]);
@@ -74,7 +75,8 @@ describe('the examples', () => {
       message: 'Bonjour, Ada!',
       requestId: 'req-1',
     });
-    expect(existsSync(path.join(out, 'index.js.map'))).toBe(false);
+    // A source map by default, for traces at the TypeScript's lines.
+    expect(existsSync(path.join(out, 'index.js.map'))).toBe(true);
     expect(existsSync(path.join(out, 'package.json'))).toBe(false);
   });
 
@@ -114,16 +116,28 @@ describe('the examples', () => {
     });
   });
 
-  it('writes a source map whose sources are relative to the responder', async () => {
+  it("writes a source map of the responder's own code, relative to it, without the code", async () => {
     await ensureExampleInstalled('http-api');
-    const { code, out } = await bundle(path.join(examplesDir, 'http-api'), { sourcemap: true });
+    const { code, out } = await bundle(path.join(examplesDir, 'http-api'));
     expect(code.trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
     const map = JSON.parse(readFileSync(path.join(out, 'index.js.map'), 'utf8')) as {
       sources: string[];
+      sourcesContent?: unknown;
     };
+    // zod is bundled, but its mappings would make the map (and each cold start) far bigger.
+    expect(code).toContain('node_modules/zod/');
     expect(map.sources).toContain('handler.ts');
-    expect(map.sources.some((s) => s.startsWith('node_modules/zod/'))).toBe(true);
+    expect(map.sources.filter((s) => s.includes('node_modules/'))).toEqual([]);
     expect(map.sources.filter((s) => s.startsWith('/') || s.startsWith('..'))).toEqual([]);
+    expect(map.sourcesContent).toBeUndefined();
+  });
+
+  it('writes no source map when told not to', async () => {
+    const { code, out } = await bundle(path.join(examplesDir, 'hello-ts/handler.ts'), {
+      sourcemap: false,
+    });
+    expect(code).not.toContain('sourceMappingURL');
+    expect(existsSync(path.join(out, 'index.js.map'))).toBe(false);
   });
 
   it('minifies when asked', async () => {
@@ -306,6 +320,60 @@ describe('externals', () => {
     },
   );
 
+  it('keeps out a package that loads a build per platform (as sharp does), and says why', async () => {
+    // Shaped like sharp: ES module code that loads its platform's build with a require() of its
+    // own making, which esbuild cannot follow, so a bundle would hold no build at all.
+    const dir = writeTree(makeTempDir(), {
+      'fn.mjs': "import img from 'fake-img';\nexport const handler = () => img();\n",
+      'node_modules/fake-img/package.json': {
+        name: 'fake-img',
+        version: '0.9.0',
+        type: 'module',
+        exports: './index.mjs',
+        optionalDependencies: { 'fake-img-linux-x64': '0.9.0', 'fake-img-darwin-arm64': '0.9.0' },
+      },
+      'node_modules/fake-img/index.mjs': [
+        "import { createRequire } from 'node:module';",
+        'const require = createRequire(import.meta.url);',
+        "export default () => require('fake-img-' + process.platform + '-' + process.arch);",
+        '',
+      ].join('\n'),
+      'node_modules/fake-img-linux-x64/package.json': {
+        name: 'fake-img-linux-x64',
+        version: '0.9.0',
+        os: ['linux'],
+        cpu: ['x64'],
+      },
+    });
+    const { result, code, events } = await bundle(path.join(dir, 'fn.mjs'));
+    expect(result.externals).toEqual({ 'fake-img': '0.9.0' });
+    const reason = 'it loads a build per platform from optional packages (fake-img-linux-x64)';
+    expect(result.native).toEqual({ 'fake-img': reason });
+    expect(code).toContain('require("fake-img")');
+    expect(code).not.toContain('createRequire');
+    expect(events).toContainEqual({
+      type: 'build.log',
+      text: `fake-img@0.9.0 is native, ${reason}: kept out of the bundle, installed for the image's platform`,
+    });
+  });
+
+  it('inlines a package whose only platform builds are for other systems', async () => {
+    const dir = writeTree(makeTempDir(), {
+      'fn.mjs': "import watch from 'fake-watch';\nexport const handler = () => watch;\n",
+      'node_modules/fake-watch/package.json': {
+        name: 'fake-watch',
+        version: '3.0.0',
+        main: 'index.js',
+        optionalDependencies: { fsevents: '~2.3.2' },
+      },
+      'node_modules/fake-watch/index.js': 'module.exports = "watching";\n',
+    });
+    const { result, code } = await bundle(path.join(dir, 'fn.mjs'));
+    expect(result.externals).toEqual({});
+    expect(result.native).toEqual({});
+    expect(code).toContain('"watching"');
+  });
+
   it('keeps the packages named in externals out, with their versions and the registries', async () => {
     const dir = writeTree(
       makeTempDir(),
@@ -319,6 +387,7 @@ describe('externals', () => {
       ],
     });
     expect(result.externals).toEqual({ 'fake-native': '1.2.3', 'pure-dep': '2.0.0' });
+    expect(result.native).toEqual({}); // kept out because they were named
     expect(code).toContain('require("pure-dep")');
     // deep-native is only reached through pure-dep, which is not bundled.
     expect(code).not.toContain('deep-native');
@@ -354,14 +423,17 @@ describe('dependencies', () => {
     expect(error.hint).toContain('npm install not-installed-pkg');
   });
 
-  it('asks for npm ci when a local package has no node_modules', async () => {
+  it('names the missing dependencies and the folder to run npm install in', async () => {
     const dir = writeTree(makeTempDir(), {
       'package.json': { name: 'p', main: 'fn.ts', dependencies: { zod: '^4.1.0' } },
       'fn.ts': 'export const handler = () => 1;\n',
     });
     const error = await failure(bundleResponder(await getResponder(dir), makeTempDir()));
     expect(error.code).toBe('BUNDLE_FAILED');
-    expect(error.hint).toBe(`Install them first: cd ${dir} && npm ci`);
+    expect(error.message).toBe(
+      `The dependencies of ${dir} are not installed: zod is in no node_modules of that folder or a folder above it.`,
+    );
+    expect(error.hint).toBe(`Install them: cd ${dir} && npm install`);
   });
 
   it("installs a lone file's extra dependencies once, into the cache", async () => {

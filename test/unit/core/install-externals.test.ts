@@ -1,8 +1,12 @@
 // Native addons compiled as they install are refused when this machine is not the image's
-// platform: they would be built for the wrong one.
+// platform: they would be built for the wrong one. So are packages that load a build per
+// platform when npm installed none for the image's.
 import { describe, expect, it } from 'vitest';
 import { isLambdashError } from '../../../src/core/errors.js';
-import { checkAddonsFitTarget } from '../../../src/core/install-externals.js';
+import {
+  checkAddonsFitTarget,
+  checkPlatformBuildsInstalled,
+} from '../../../src/core/install-externals.js';
 import { makeTempDir, writeTree } from '../../support/temp-tree.js';
 
 const linuxX64 = { os: 'linux', cpu: 'x64' };
@@ -50,5 +54,54 @@ describe('checkAddonsFitTarget', () => {
       'addon/prebuilds/linux-arm64/addon.node': 'ELF',
     });
     await expect(checkAddonsFitTarget(dir, linuxArm, linuxX64)).resolves.toBe(undefined);
+  });
+});
+
+describe('checkPlatformBuildsInstalled', () => {
+  const sharpLike = {
+    'img/package.json': {
+      name: 'img',
+      version: '1.0.0',
+      optionalDependencies: { '@img/img-linux-x64': '1.0.0', '@img/img-darwin-arm64': '1.0.0' },
+    },
+  };
+
+  it('lets a package through when npm installed one of its builds for Linux', async () => {
+    const dir = modules({
+      ...sharpLike,
+      '@img/img-linux-x64/package.json': { name: '@img/img-linux-x64', version: '1.0.0' },
+    });
+    await expect(checkPlatformBuildsInstalled(dir, linuxX64)).resolves.toBe(undefined);
+  });
+
+  it('finds a build npm nested in the package', async () => {
+    const dir = modules({
+      ...sharpLike,
+      'img/node_modules/@img/img-linux-x64/package.json': { name: '@img/img-linux-x64' },
+    });
+    await expect(checkPlatformBuildsInstalled(dir, linuxX64)).resolves.toBe(undefined);
+  });
+
+  it('refuses one with no build for the image, naming it, its builds and what to do', async () => {
+    const dir = modules(sharpLike);
+    const error = await checkPlatformBuildsInstalled(dir, linuxArm).catch((e) => e);
+    expect(isLambdashError(error, 'INSTALL_FAILED')).toBe(true);
+    expect((error as Error).message).toBe(
+      'img loads a build for each platform, and none of its builds fits the image (linux/arm64, glibc): img (@img/img-linux-x64).',
+    );
+    expect((error as { hint?: string }).hint).toBe(
+      'Use a version of img that publishes a build for linux/arm64, build for a platform it has one for ("architecture" in lambdash.json), or keep the code that uses it out of this responder.',
+    );
+  });
+
+  it('lets through packages whose optional builds are for other systems only', async () => {
+    const dir = modules({
+      'watch/package.json': {
+        name: 'watch',
+        version: '3.0.0',
+        optionalDependencies: { fsevents: '2.3.3' },
+      },
+    });
+    await expect(checkPlatformBuildsInstalled(dir, linuxX64)).resolves.toBe(undefined);
   });
 });

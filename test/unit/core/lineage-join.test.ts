@@ -1,10 +1,17 @@
-// The lineage rules on plain data: what joins to what, which parts get rows of their own, and
-// where a row's responder comes from. getLineage itself runs against the local cloud in
+// The lineage rules on plain data: what joins to what, which parts make chains of their own,
+// and where a chain's responder comes from (one row per responder: lineage-group.test.ts).
+// getLineage itself runs against Docker and the local cloud in
 // test/integration/core/lineage.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { EcrRepo, LambdaFunction, RemoteImage } from '../../../src/core/aws-resources.js';
 import { LABELS } from '../../../src/core/labels.js';
-import { joinLineage, type LineageParts, parseReference } from '../../../src/core/lineage-join.js';
+import { groupByResponder } from '../../../src/core/lineage-group.js';
+import {
+  joinLineage,
+  type LineageParts,
+  parseReference,
+  type UnresolvedRow,
+} from '../../../src/core/lineage-join.js';
 import type { LocalImage } from '../../../src/core/local-images.js';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
@@ -25,7 +32,7 @@ function localImage(
   name: string,
   id: string,
   hash: string,
-  options: { digests?: string[]; tags?: string[]; created?: number } = {},
+  options: { digests?: string[]; tags?: string[]; created?: number; source?: string } = {},
 ): LocalImage {
   return {
     id: `sha256:${id}`,
@@ -35,7 +42,7 @@ function localImage(
     tags: options.tags ?? [`${name}:latest`],
     created: new Date(options.created ?? 1_000),
     size: 1,
-    labels: lineageLabels(name, hash),
+    labels: lineageLabels(name, hash, options.source),
     digests: options.digests ?? [],
   };
 }
@@ -71,6 +78,7 @@ function lambdaFunction(
   imageUri: string,
   resolved: string | undefined,
   tags: Record<string, string> = {},
+  lastModified = 3_000,
 ): LambdaFunction {
   return {
     name,
@@ -86,14 +94,13 @@ function lambdaFunction(
     memorySize: 128,
     architecture: 'x86_64',
     environment: {},
-    lastModified: new Date(3_000),
+    lastModified: new Date(lastModified),
     tags,
   };
 }
 
 function parts(partial: Partial<LineageParts>): LineageParts {
   return {
-    responders: [],
     localImages: [],
     repos: [],
     remoteImages: [],
@@ -243,37 +250,6 @@ describe('joinLineage', () => {
     );
     expect(rows).toEqual([]);
   });
-
-  it("adds the project's responders that were never built, once", () => {
-    const rows = joinLineage(
-      parts({
-        responders: [
-          { name: 'orders', source: '/src/orders.ts', handler: 'handler', hash: undefined },
-          { name: 'fresh', source: '/src/fresh.ts', handler: 'handler', hash: undefined },
-          { name: 'fresh', source: '/src/fresh.ts', handler: 'handler', hash: undefined },
-        ],
-        localImages: [localImage('orders', 'l1', 'h1')],
-      }),
-    );
-    expect(shape(rows)).toEqual([
-      {
-        key: 'responder:/src/fresh.ts#handler',
-        responder: 'fresh:-',
-        local: undefined,
-        remote: undefined,
-        repo: undefined,
-        fn: undefined,
-      },
-      {
-        key: 'local:sha256:l1',
-        responder: 'orders:h1',
-        local: 'sha256:l1',
-        remote: undefined,
-        repo: undefined,
-        fn: undefined,
-      },
-    ]);
-  });
 });
 
 describe('parseReference', () => {
@@ -289,5 +265,167 @@ describe('parseReference', () => {
     [undefined, undefined],
   ])('%s', (reference, expected) => {
     expect(parseReference(reference)).toEqual(expected);
+  });
+});
+
+/** A responder's row as its key, parts, flag and older chains' keys. */
+function grouped(row: UnresolvedRow | undefined) {
+  return (
+    row && {
+      ...shape([row])[0],
+      outdated: row.outdated ?? false,
+      older: (row.older ?? []).map((chain) => chain.key),
+    }
+  );
+}
+
+const fnKey = (name: string) => `function:arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+const orders = { name: 'orders', source: '/src/orders.ts', handler: 'handler', hash: undefined };
+
+describe('groupByResponder', () => {
+  // Three builds of orders: the first pushed and deployed as `orders`, the second pushed and
+  // deployed as `orders-canary`, the third only built here.
+  const a = digest('a');
+  const b = digest('b');
+  const threeBuilds = joinLineage(
+    parts({
+      localImages: [
+        localImage('orders', 'l1', 'h1', { digests: [`${REGISTRY}/orders@${a}`], tags: [] }),
+        localImage('orders', 'l2', 'h2', {
+          digests: [`${REGISTRY}/orders@${b}`],
+          tags: [],
+          created: 2_000,
+        }),
+        localImage('orders', 'l3', 'h3', { created: 3_000 }),
+      ],
+      repos: [repo('orders')],
+      remoteImages: [
+        remoteImage('orders', a, [], 1_500),
+        remoteImage('orders', b, ['latest'], 2_500),
+      ],
+      functions: [
+        lambdaFunction('orders', `${REGISTRY}/orders:latest`, `${REGISTRY}/orders@${a}`, {}, 1_600),
+        lambdaFunction(
+          'orders-canary',
+          `${REGISTRY}/orders:latest`,
+          `${REGISTRY}/orders@${b}`,
+          {},
+          2_600,
+        ),
+      ],
+    }),
+  );
+
+  it('makes one row of a responder built three times: the newest build, the function named like it, outdated', () => {
+    expect(threeBuilds).toHaveLength(3);
+    const rows = groupByResponder(threeBuilds, undefined);
+    expect(rows.map(grouped)).toEqual([
+      {
+        key: 'responder:/src/orders.ts#handler',
+        responder: 'orders:h3',
+        local: 'sha256:l3',
+        // The newest build is not pushed: no other build's remote image stands in for it.
+        remote: undefined,
+        repo: undefined,
+        fn: 'orders',
+        outdated: true,
+        // Newest first: the canary's chain (l2), then the chain `orders` runs (l1).
+        older: [fnKey('orders-canary'), fnKey('orders')],
+      },
+    ]);
+    expect(rows[0]?.older?.map((chain) => chain.localImage?.id)).toEqual([
+      'sha256:l2',
+      'sha256:l1',
+    ]);
+  });
+
+  it('keeps the key through builds, pushes and deploys', () => {
+    const built = joinLineage(parts({ localImages: [localImage('orders', 'l1', 'h1')] }));
+    const pushed = joinLineage(
+      parts({
+        localImages: [localImage('orders', 'l1', 'h1', { digests: [`${REGISTRY}/orders@${a}`] })],
+        repos: [repo('orders')],
+        remoteImages: [remoteImage('orders', a, ['latest'])],
+      }),
+    );
+    const deployed = joinLineage(
+      parts({
+        localImages: [localImage('orders', 'l1', 'h1', { digests: [`${REGISTRY}/orders@${a}`] })],
+        repos: [repo('orders')],
+        remoteImages: [remoteImage('orders', a, ['latest'])],
+        functions: [
+          lambdaFunction('orders', `${REGISTRY}/orders:latest`, `${REGISTRY}/orders@${a}`),
+        ],
+      }),
+    );
+    const keys = [built, pushed, deployed, threeBuilds].map((chains) =>
+      groupByResponder(chains, [orders]).map((row) => row.key),
+    );
+    expect(keys).toEqual(Array(4).fill(['responder:/src/orders.ts#handler']));
+    const row = groupByResponder(deployed, [orders])[0];
+    expect(grouped(row)).toMatchObject({ remote: 'orders@aa', fn: 'orders', outdated: false });
+  });
+
+  it('does not flag a function whose image differs but was built from the same hash', () => {
+    const rows = groupByResponder(
+      joinLineage(
+        parts({
+          localImages: [
+            localImage('orders', 'l1', 'h1', { digests: [`${REGISTRY}/orders@${a}`], tags: [] }),
+            localImage('orders', 'l2', 'h1', { created: 2_000 }),
+          ],
+          repos: [repo('orders')],
+          remoteImages: [remoteImage('orders', a, [])],
+          functions: [
+            lambdaFunction('orders', `${REGISTRY}/orders@${a}`, `${REGISTRY}/orders@${a}`),
+          ],
+        }),
+      ),
+      undefined,
+    );
+    expect(rows.map(grouped)).toEqual([
+      expect.objectContaining({ local: 'sha256:l2', fn: 'orders', outdated: false }),
+    ]);
+  });
+
+  it("holds the function named as the project names the responder, and the project's name", () => {
+    const rows = groupByResponder(threeBuilds, [{ ...orders, name: 'orders-canary' }]);
+    expect(grouped(rows[0])).toMatchObject({
+      responder: 'orders-canary:h3',
+      fn: 'orders-canary',
+      outdated: true,
+      older: [fnKey('orders-canary'), fnKey('orders')],
+    });
+  });
+
+  it("shows the project's rows (its responders never built too, once), or everything", () => {
+    const chains = joinLineage(
+      parts({
+        localImages: [
+          localImage('orders', 'l1', 'h1'),
+          localImage('other', 'l9', 'h9', { source: '/elsewhere/other.ts' }),
+        ],
+        repos: [repo('stray')],
+        // An image nothing here was built as: no known responder.
+        remoteImages: [remoteImage('stray', digest('f'), ['latest'])],
+      }),
+    );
+    const fresh = { name: 'fresh', source: '/src/fresh.ts', handler: 'handler', hash: undefined };
+    const project = [orders, fresh, fresh];
+    const keys = (rows: UnresolvedRow[]) => rows.map((row) => row.key);
+    expect(keys(groupByResponder(chains, project, 'project'))).toEqual([
+      'responder:/src/fresh.ts#handler',
+      'responder:/src/orders.ts#handler',
+    ]);
+    expect(groupByResponder(chains, project, 'project')[0]?.responder).toEqual(fresh);
+    const everything = [
+      'responder:/src/fresh.ts#handler',
+      'responder:/src/orders.ts#handler',
+      'responder:/elsewhere/other.ts#handler',
+      `remote:stray@${digest('f')}`,
+    ];
+    expect(keys(groupByResponder(chains, project, 'all'))).toEqual(everything);
+    // Without a project there is no project to keep to.
+    expect(keys(groupByResponder(chains, undefined, 'project'))).toEqual(everything.slice(1));
   });
 });

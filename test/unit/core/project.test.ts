@@ -205,6 +205,8 @@ describe('the published JSON Schema', () => {
             environment: { A_1: '' },
             architecture: 'x86_64',
             secrets: { npm_token: { env: 'NPM_TOKEN' }, 'ca.pem': { file: 'certs/ca.pem' } },
+            externals: ['sharp', '@aws-sdk/client-s3'],
+            typecheck: false,
           },
         ],
       },
@@ -256,6 +258,12 @@ describe('the published JSON Schema', () => {
     ['a bad secret variable', { responders: [{ ...responder, secrets: { t: { env: 'A-B' } } }] }],
     ['an empty secret file', { responders: [{ ...responder, secrets: { t: { file: '' } } }] }],
     ['secrets not an object', { responders: [{ ...responder, secrets: ['t'] }] }],
+    ['externals not a list', { responders: [{ ...responder, externals: 'sharp' }] }],
+    ['an upper-case external', { responders: [{ ...responder, externals: ['Sharp'] }] }],
+    ['a number external', { responders: [{ ...responder, externals: [3] }] }],
+    ['an external twice', { responders: [{ ...responder, externals: ['sharp', 'sharp'] }] }],
+    ['a 215-letter external', { responders: [{ ...responder, externals: ['a'.repeat(215)] }] }],
+    ['typecheck not a boolean', { responders: [{ ...responder, typecheck: 'false' }] }],
     ['a list', []],
   ];
 

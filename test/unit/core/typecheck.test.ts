@@ -39,7 +39,7 @@ describe('typecheckResponder', () => {
       `Type errors in ${path.join(dir, 'handler.ts')}:\nhandler.ts:2:9: Type 'string' is not assignable to type 'number'.`,
     );
     expect(error?.hint).toBe(
-      'Fix the types at the places shown, or build with typecheck: false to skip the check.',
+      'Fix the types at the places shown, or skip the check: `--no-typecheck` (lambdash build, deploy), or "typecheck": false on the responder in lambdash.json.',
     );
   });
 

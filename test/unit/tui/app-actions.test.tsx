@@ -61,16 +61,20 @@ describe('actions from the key table', () => {
   });
 
   it('toasts a success and refreshes the table', async () => {
-    const { ui, test } = await start();
+    const { ui, test } = await start({ columns: 140 });
     await ui.press('j', 'c');
     expect(test.calls.map((call) => [call.action, call.row])).toEqual([['deploy', 'row:bravo']]);
     test.calls[0]!.emit({ type: 'wait', what: 'bravo', state: 'Pending', seconds: 3 });
     await ui.press();
     expect(ui.frame()).toContain('waiting for bravo: Pending 3s');
     await test.setRows([...ROWS, row('delta')]);
-    test.calls[0]!.finish('Deployed bravo (Active).');
+    test.calls[0]!.finish(
+      'Deployed bravo from image 3f2a1c9e0b4d (built now from the changed source) — function updated, test passed.',
+    );
     await ui.press();
-    expect(ui.frame()).toContain('✔ Deployed bravo (Active).');
+    expect(ui.frame()).toContain(
+      '✔ Deployed bravo from image 3f2a1c9e0b4d (built now from the changed source) — function updated, test passed.',
+    );
     expect(ui.frame()).toContain('● delta');
   });
 

@@ -5,9 +5,10 @@ vi.hoisted(() => {
   process.env.FORCE_COLOR = '1';
 });
 
+import type { LineageRow } from '../../../src/core/lineage.js';
 import { App } from '../../../src/tui/app.js';
 import { textWidth } from '../../../src/tui/text-width.js';
-import { manyRows, NOW, row } from './rows.js';
+import { localImage, manyRows, minutesAgo, NOW, row } from './rows.js';
 import { KEYS, renderApp, settle, stripAnsi, type TestServices, testServices } from './services.js';
 
 let current: TestServices | undefined;
@@ -26,25 +27,37 @@ function setup(
 
 function app(
   test: TestServices,
-  props: { columns?: number; rows?: number; readOnly?: boolean; exits?: number[] } = {},
+  props: {
+    columns?: number;
+    rows?: number;
+    readOnly?: boolean;
+    exits?: number[];
+    clock?: () => Date;
+  } = {},
 ) {
   return (
     <App
       services={test.services}
       projectDir="/project"
       size={{ columns: props.columns ?? 80, rows: props.rows ?? 24 }}
-      clock={() => NOW}
+      clock={props.clock ?? (() => NOW)}
       readOnly={props.readOnly ?? false}
       onExit={(code) => props.exits?.push(code)}
     />
   );
 }
 
-const selectedName = (lines: string[]) => {
+const selectedLine = (lines: string[]) => {
   // The mono theme draws the selected row inverted.
   const line = lines.find((candidate) => candidate.includes('\u001B[7m'));
-  return line === undefined ? undefined : stripAnsi(line).trim().split(/\s+/)[1];
+  return line === undefined ? undefined : stripAnsi(line).trim();
 };
+const selectedName = (lines: string[]) => selectedLine(lines)?.split(/\s+/)[1];
+
+/** A responder's row as getLineage makes it: keyed by its responder, whatever it holds. */
+function responderRow(name: string, parts: Parameters<typeof row>[1] = {}): LineageRow {
+  return { ...row(name, parts), key: `responder:/project/${name}.ts#handler` };
+}
 
 describe('the app', () => {
   it('draws header, table, status line and footer in one line less than the terminal', async () => {
@@ -160,14 +173,99 @@ describe('the app', () => {
     expect(ui.lines()[21]).toMatch(/^3 rows/);
   });
 
-  it('sorts by the next column with o and reverses with O', async () => {
+  it('sorts by the next column with o and reverses with O, the cursor staying on its row', async () => {
     const test = setup();
     const ui = await renderApp(app(test));
     await ui.press('O');
-    expect(ui.lines()[21]).toMatch(/sort responder ↓/);
-    expect(selectedName(ui.rawLines())).toBe('charlie');
-    await ui.press('o');
+    expect(ui.lines()[21]).toMatch(/sort responder ↓ +3\/3$/);
+    expect(ui.lines()[2]).toMatch(/^· charlie|^▲ charlie|^● charlie/);
+    expect(selectedName(ui.rawLines())).toBe('alpha');
+    await ui.press('k', 'o');
     expect(ui.lines()[21]).toMatch(/sort local ↑/);
+    expect(selectedName(ui.rawLines())).toBe('bravo');
+  });
+
+  it('keeps the cursor on its row through a rebuild that changes the rows', async () => {
+    const test = setup([
+      responderRow('alpha', { local: true }),
+      responderRow('bravo', { local: true, fn: true }),
+      responderRow('charlie'),
+    ]);
+    const ui = await renderApp(app(test));
+    await ui.press('j');
+    expect(selectedName(ui.rawLines())).toBe('bravo');
+    // bravo rebuilt: a new image, the function now runs older code, the old chain kept; and a
+    // row came in above it.
+    const bravo = responderRow('bravo', { local: true, fn: true });
+    const oldChain = { ...row('bravo', { state: 'changed', local: true, fn: true }), key: 'x:old' };
+    await test.setRows([
+      responderRow('aardvark'),
+      responderRow('alpha', { local: true }),
+      {
+        ...bravo,
+        localImage: localImage('bravo', { id: 'sha256:77aa', created: minutesAgo(1) }),
+        outdated: true,
+        older: [oldChain],
+      },
+      responderRow('charlie'),
+    ]);
+    await ui.press();
+    expect(selectedLine(ui.rawLines())).toMatch(/^● bravo +77aa .*bravo ⚠ older code$/);
+    expect(ui.lines()[21]).toMatch(/^4 rows · 1 older \(V shows\) · sort responder ↑ +3\/4$/);
+  });
+
+  it('shows and hides the older chains with V, the cursor going back to their row', async () => {
+    const oldChain = { ...row('bravo', { state: 'changed', local: true }), key: 'x:old' };
+    const test = setup([
+      responderRow('alpha', { local: true }),
+      { ...responderRow('bravo', { local: true, fn: true }), outdated: true, older: [oldChain] },
+      responderRow('charlie'),
+    ]);
+    const ui = await renderApp(app(test));
+    expect(ui.frame()).not.toContain('└');
+    await ui.press('j', 'V');
+    expect(
+      ui
+        .lines()
+        .slice(2, 6)
+        .map((line) => line.slice(0, 12).trimEnd()),
+    ).toEqual(['● alpha', '● bravo', ' └ ▲ bravo', '· charlie'.replace('·', '●')]);
+    expect(ui.lines()[21]).toMatch(/^3 rows · 1 older shown · sort responder ↑ +2\/4$/);
+    await ui.press('j');
+    expect(selectedLine(ui.rawLines())).toMatch(/^└ ▲ bravo/);
+    await ui.press('V');
+    expect(ui.frame()).not.toContain('└');
+    expect(selectedName(ui.rawLines())).toBe('bravo');
+    // The details list them too, and say the function runs older code.
+    await ui.press('v', 'G');
+    expect(ui.frame()).toContain('older than the newest build (⚠ older code)');
+    expect(ui.frame()).toMatch(/older chains +│ [0-9a-f]{12} \(5m\) → — → — · changed/);
+  });
+
+  it('keeps the cursor on its row when Esc clears the filter', async () => {
+    const test = setup();
+    const ui = await renderApp(app(test));
+    await ui.press('/');
+    await ui.type('char');
+    await ui.press(KEYS.enter);
+    expect(selectedName(ui.rawLines())).toBe('charlie');
+    await ui.press(KEYS.escape);
+    expect(ui.lines()[21]).toMatch(/^3 rows · sort responder ↑ +3\/3$/);
+    expect(selectedName(ui.rawLines())).toBe('charlie');
+  });
+
+  it('lets ages tick: a new second shows without waiting for a new minute', async () => {
+    let now = NOW;
+    const fresh = {
+      ...responderRow('alpha'),
+      localImage: localImage('alpha', { created: new Date(NOW.getTime() - 10_000) }),
+    };
+    const test = setup([fresh]);
+    const ui = await renderApp(app(test, { clock: () => now }));
+    expect(ui.lines()[2]).toMatch(/^● alpha +[0-9a-f]{12} 10s 85MB/);
+    now = new Date(NOW.getTime() + 20_000);
+    const frame = await ui.waitFor('30s 85MB');
+    expect(frame.split('\n')[2]).toMatch(/^● alpha +[0-9a-f]{12} 30s 85MB/);
   });
 
   it('opens the help from the key table and closes it with Esc', async () => {
@@ -179,7 +277,7 @@ describe('the app', () => {
     expect(frame).toContain("│   b           Build the responder's local image");
     expect(frame).toContain('│   i Enter     Open the invoke REPL');
     expect(frame).toContain(
-      'Keys                                                      1-17/37  Esc close',
+      'Keys                                                      1-17/38  Esc close',
     );
     await ui.press('G');
     expect(ui.frame()).toContain('▲ changed');

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { filterRows, lineageColumns, rowName, sortRows } from '../../../src/tui/lineage-columns.js';
+import type { LineageRow } from '../../../src/core/lineage.js';
+import {
+  countOlder,
+  filterRows,
+  lineageColumns,
+  operationKey,
+  rowName,
+  sortRows,
+  withOlderChains,
+} from '../../../src/tui/lineage-columns.js';
 import { THEMES } from '../../../src/tui/theme.js';
 import { lambdaFunction, localImage, minutesAgo, NOW, row } from './rows.js';
 
@@ -59,6 +68,63 @@ describe('lineage columns', () => {
       text: 'build 3/6',
       color: THEMES.dark.status.busy,
     });
+  });
+});
+
+describe('a responder with older code deployed and older chains', () => {
+  const oldChain: LineageRow = {
+    ...row('api', { state: 'changed', local: true, fn: true }),
+    key: 'function:api',
+  };
+  const api: LineageRow = {
+    ...row('api', { local: true, fn: true }),
+    key: 'responder:/project/api.ts#handler',
+    outdated: true,
+    older: [oldChain],
+  };
+
+  it('marks the function that runs older code, in a colour of its own, even when narrow', () => {
+    const fn = columns().find((column) => column.id === 'function')!;
+    expect(fn.cell(api, 40)).toEqual({
+      text: 'api Active ⚠ older code',
+      color: THEMES.dark.status.warning,
+    });
+    expect(fn.cell(api, 16).text).toBe('api ⚠ older code');
+    expect(fn.cell(api, 6).text).toBe('api ⚠');
+    expect(fn.cell({ ...api, outdated: false }, 40)).toEqual({
+      text: 'api Active',
+      color: undefined,
+    });
+  });
+
+  it('shows older chains only when asked, under their row, dim and marked', () => {
+    expect(withOlderChains([api, row('web')], false).rows.map((r) => r.key)).toEqual([
+      api.key,
+      'row:web',
+    ]);
+    const table = withOlderChains([api, row('web')], true);
+    expect(table.rows.map((r) => r.key)).toEqual([api.key, 'function:api', 'row:web']);
+    expect(countOlder([api, row('web')])).toBe(1);
+    const shown = lineageColumns({
+      theme: THEMES.dark,
+      now: NOW,
+      activity: new Map([['function:api', 'delete 1/2']]),
+      lastInvoked: new Map(),
+      older: table.older,
+    });
+    const cells = (r: LineageRow) => shown.map((column) => column.cell(r, 40));
+    expect(cells(oldChain)[0]).toEqual({
+      text: ' └ ▲ api',
+      color: THEMES.dark.lineage.changed,
+      dim: true,
+    });
+    expect(cells(oldChain).every((cell) => cell.dim)).toBe(true);
+    expect(cells(api).some((cell) => cell.dim)).toBe(false);
+    // An operation on an older chain is its own, not its responder row's.
+    expect(operationKey(oldChain, table.older)).toBe('function:api');
+    expect(operationKey(api, table.older)).toBe(api.key);
+    expect(cells(oldChain).at(-1)!.text).toBe('delete 1/2');
+    expect(cells(api).at(-1)!.text).toBe('');
   });
 });
 

@@ -19,6 +19,7 @@ import {
   type SessionState,
 } from '../../../src/tui/services.js';
 import { openSettings } from '../../../src/tui/settings.js';
+import { withKeyboard } from './timeline/terminal.js';
 
 export interface ActionCall {
   readonly action: keyof Actions;
@@ -143,11 +144,12 @@ async function quiet(instance: { frames: string[] }): Promise<void> {
 
 /** Renders, lets the first read land, and gives keys-in / frame-out helpers. */
 export async function renderApp(element: ReactElement) {
-  const instance = render(element);
+  const instance = render(withKeyboard(element));
   await settle();
   await quiet(instance);
   return {
     ...instance,
+    rerender: (next: ReactElement) => instance.rerender(withKeyboard(next)),
     /** The frame without colours and attributes. */
     frame: () => stripAnsi(instance.lastFrame() ?? ''),
     lines: () => stripAnsi(instance.lastFrame() ?? '').split('\n'),

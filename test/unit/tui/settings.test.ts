@@ -40,7 +40,7 @@ describe('settings', () => {
       'local: "yes" is not true or false (ignored)',
       'theme: "neon" is not one of dark, light, mono (ignored)',
       'keys.deploy: "nope-key" is not a key (ignored)',
-      'colour: there is no such setting (region, profile, endpoint, local, refreshSeconds, theme, keys)',
+      'colour: there is no such setting (region, profile, endpoint, local, refreshSeconds, theme, scope, keys)',
     ]);
   });
 

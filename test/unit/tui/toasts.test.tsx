@@ -32,7 +32,7 @@ describe('toasts', () => {
     show('success', 'Built api');
     const error = new LambdashError('PUSH_FAILED', 'The push failed.', 'Log in again.');
     const { text, hint } = errorToast(error);
-    show('error', text, hint);
+    show('error', text, hint, { kept: true });
     await settle();
     expect(stripAnsi(lastFrame()!).split('\n')).toEqual([
       '✔ Built api',
@@ -53,12 +53,25 @@ describe('toasts', () => {
     let show: ReturnType<typeof useToasts>['show'] = () => undefined;
     const { lastFrame } = render(<Harness onReady={(fn) => (show = fn)} />);
     await settle();
-    show('error', '"a\u001b[2Jb\nc" is bad.', 'Not\u0007 this.');
+    show('error', '"a\u001b[2Jb\nc" is bad.', 'Not\u0007 this.', { kept: true });
     await settle();
     // The colours ink adds are its own; the text's escape must not reach the terminal raw.
     expect(lastFrame()!).not.toContain('\u001b[2J');
     expect(stripAnsi(lastFrame()!)).toBe(
       '✖ "a\\x1b[2Jb\\nc" is bad. — Not\\x07 this. (e: details)',
     );
+  });
+
+  it('offer e only for an error the app kept', async () => {
+    let show: ReturnType<typeof useToasts>['show'] = () => undefined;
+    const { lastFrame } = render(<Harness onReady={(fn) => (show = fn)} />);
+    await settle();
+    show('error', 'Unknown command "deplyo".', 'Tab lists them.');
+    show('warning', 'Refresh failed: the engine is down.', undefined, { kept: true });
+    await settle();
+    expect(stripAnsi(lastFrame()!).split('\n')).toEqual([
+      '✖ Unknown command "deplyo". — Tab lists them.',
+      '⚠ Refresh failed: the engine is down. (e: details)',
+    ]);
   });
 });

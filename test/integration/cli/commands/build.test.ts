@@ -1,8 +1,9 @@
 // `lambdash build` through the binary and the real Docker engine: images tested with the
-// project's test data, a failed test keeping the previous image, paths without a project, and
-// the refusals.
+// project's test data, a failed test keeping the previous image, paths without a project,
+// several responders with one failing (all built, all reported), npm workspaces, and the
+// refusals.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getLocalImage } from '../../../../src/core/local-images.js';
@@ -19,13 +20,17 @@ import {
 
 const name = uniqueName('build');
 const loose = uniqueName('loose');
+const first = uniqueName('first');
+const failing = uniqueName('failing');
+const last = uniqueName('last');
+const member = uniqueName('member');
 let project: string;
 
 beforeAll(() => {
   project = writeProject([{ name, entry: { labels: { team: 'cli' } } }]);
 });
 afterAll(async () => {
-  await removeImages([name, loose]);
+  await removeImages([name, loose, first, failing, last, member]);
   removeTemps();
 });
 
@@ -38,6 +43,7 @@ describe('lambdash build', { timeout: 120_000 }, () => {
     expect(jsonOf(result)).toEqual([
       {
         name,
+        ok: true,
         image: JSON.parse(JSON.stringify(image)),
         tested: true,
       },
@@ -104,6 +110,121 @@ describe('lambdash build', { timeout: 120_000 }, () => {
     const [built] = jsonOf(result) as { name: string; image: { ref: string }; tested: boolean }[];
     expect(built).toMatchObject({ name: loose, image: { ref: `${loose}:latest` }, tested: false });
     expect((await getLocalImage(loose)).responder?.handler).toBe('index.main');
+  });
+
+  it('builds every responder when one fails, and reports each (exit code: the worst)', async () => {
+    // The middle one has a type error: the ones after it are built all the same.
+    const dir = writeProject([
+      { name: first },
+      {
+        name: failing,
+        code: 'export const handler = async () => {\n  const n: number = "x";\n  return n;\n};\n',
+      },
+      { name: last },
+    ]);
+    const json = await lambdash(['build', '--json'], { cwd: dir });
+    expect(json.code).toBe(1);
+    const outcomes = jsonOf(json) as {
+      name: string;
+      ok: boolean;
+      image?: { id: string };
+      error?: { code: string; message: string; hint: string };
+    }[];
+    expect(outcomes.map((o) => [o.name, o.ok])).toEqual([
+      [first, true],
+      [failing, false],
+      [last, true],
+    ]);
+    expect(outcomes[1]!.error).toMatchObject({
+      code: 'TYPECHECK_FAILED',
+      message: expect.stringContaining("handler.ts:2:9: Type 'string' is not assignable"),
+      hint: expect.stringContaining('`--no-typecheck`'),
+    });
+    expect((await getLocalImage(first)).id).toBe(outcomes[0]!.image!.id);
+    expect((await getLocalImage(last)).id).toBe(outcomes[2]!.image!.id);
+    await expect(getLocalImage(failing)).rejects.toMatchObject({ code: 'IMAGE_NOT_FOUND' });
+
+    // Without --json: a table of all three, and the failure's error and hint, named.
+    const text = await lambdash(['build', '-q'], { cwd: dir });
+    expect(text.code).toBe(1);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(new RegExp(`^${first} +${first}:latest +[0-9a-f]{12} +\\d+ MB +yes$`));
+    expect(lines[2]).toMatch(new RegExp(`^${failing} +- +- +- +FAILED$`));
+    expect(lines[3]).toMatch(new RegExp(`^${last} +${last}:latest `));
+    expect(text.stderr).toMatch(new RegExp(`^error: ${failing}: Type errors in `, 'm'));
+    expect(text.stderr).toMatch(/^hint: Fix the types at the places shown/m);
+
+    // --no-typecheck builds it (esbuild only strips the types).
+    const unchecked = await lambdash(['build', failing, '--no-typecheck', '--no-test', '-q'], {
+      cwd: dir,
+    });
+    expect(unchecked.code, unchecked.stderr).toBe(0);
+    expect((await getLocalImage(failing)).ref).toBe(`${failing}:latest`);
+    // So does the project's `"typecheck": false`.
+    const file = path.join(dir, 'lambdash.json');
+    const project = JSON.parse(readFileSync(file, 'utf8')) as {
+      responders: { name: string; typecheck?: boolean }[];
+    };
+    project.responders.find((r) => r.name === failing)!.typecheck = false;
+    writeFileSync(file, JSON.stringify(project));
+    const unset = await lambdash(['build', failing, '--no-test', '-q'], { cwd: dir });
+    expect(unset.code, unset.stderr).toBe(0);
+  });
+
+  it('builds a package of an npm workspace, its dependencies hoisted to the root', async () => {
+    const root = tempDir();
+    writeFileSync(
+      path.join(root, 'package.json'),
+      JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*'] }),
+    );
+    const lib = path.join(root, 'node_modules', 'greeting-lib');
+    mkdirSync(lib, { recursive: true });
+    writeFileSync(
+      path.join(lib, 'package.json'),
+      JSON.stringify({ name: 'greeting-lib', version: '1.2.3', main: 'index.js' }),
+    );
+    writeFileSync(path.join(lib, 'index.js'), "exports.greet = (name) => 'Hi ' + name;\n");
+    const pkg = path.join(root, 'packages', member);
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(
+      path.join(pkg, 'package.json'),
+      JSON.stringify({
+        name: member,
+        version: '1.0.0',
+        main: 'index.mjs',
+        dependencies: { 'greeting-lib': '^1.2.0' },
+      }),
+    );
+    writeFileSync(
+      path.join(pkg, 'index.mjs'),
+      "import { greet } from 'greeting-lib';\nexport const handler = async () => ({ message: greet('workspace') });\n",
+    );
+    writeFileSync(
+      path.join(root, 'lambdash.json'),
+      JSON.stringify({
+        responders: [
+          {
+            name: member,
+            source: `packages/${member}`,
+            testData: { payload: {}, expected: { message: 'Hi workspace' } },
+          },
+        ],
+      }),
+    );
+    const built = await lambdash(['build', member, '--json'], { cwd: root });
+    expect(built.code, built.stderr).toBe(0);
+    expect(jsonOf(built)).toMatchObject([{ name: member, ok: true, tested: true }]);
+
+    // Not installed: the hint names the workspace's root, where npm installs them.
+    rmSync(lib, { recursive: true });
+    const missing = await lambdash(['build', `./packages/${member}`], { cwd: root });
+    expect(missing.code).toBe(1);
+    expect(errorOf(missing)).toEqual([
+      `error: The dependencies of ${pkg} are not installed: greeting-lib is in no node_modules of that folder or a folder above it.`,
+      `hint: Install them: cd ${root} && npm install (the root of the workspace ${pkg} belongs to)`,
+      '',
+    ]);
   });
 
   it('a type error fails the build with its file, line and column', async () => {

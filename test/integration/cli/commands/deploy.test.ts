@@ -1,6 +1,7 @@
 // `lambdash deploy` against a local cloud: build, test, push, create the function with the
-// project's settings, test it; a second deploy updates it in place; a function whose test
-// fails exits 4.
+// project's settings, test it; a second deploy updates it in place with the new code, and one
+// of unchanged code reuses its image; a function whose test fails exits 4; refusals change
+// nothing of the responder refused, and the others are deployed.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
@@ -8,7 +9,7 @@ import { GetFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { awsErrorName } from '../../../../src/core/aws-errors.js';
 import { LABELS } from '../../../../src/core/labels.js';
-import { getAllLocalImages } from '../../../../src/core/local-images.js';
+import { getAllLocalImages, getLocalImage } from '../../../../src/core/local-images.js';
 import { errorOf, GREETER, jsonOf, lambdash, projectFixture, uniqueName } from '../run-cli.js';
 
 const name = uniqueName('deploy');
@@ -71,16 +72,28 @@ describe('lambdash deploy', { timeout: 120_000 }, () => {
     expect(result.code).toBe(0);
     const [deployed] = jsonOf(result) as {
       name: string;
+      localImage: { id: string; sourceHash: string; builtNow: boolean };
       remoteImage: { repo: string; digest: string };
       lambdaFunction: { name: string; state: string; memorySize: number; timeout: number };
-      test: { passed: boolean; result: unknown };
+      test: { passed: boolean; response: unknown };
     }[];
     expect(deployed).toMatchObject({
       name,
+      ok: true,
+      localImage: { builtNow: true },
       remoteImage: { repo: name },
       lambdaFunction: { name, state: 'Active', memorySize: 256, timeout: 20 },
-      test: { passed: true, result: { message: 'Hello, Ada!', stage: 'local' } },
+      functionChange: 'created',
+      test: {
+        tested: 'function',
+        passed: true,
+        kind: 'test data',
+        response: { message: 'Hello, Ada!', stage: 'local' },
+      },
     });
+    const image = await getLocalImage(name);
+    expect(deployed!.localImage.id).toBe(image.id);
+    expect(deployed!.localImage.sourceHash).toBe(image.responder?.hash);
     const fn = await fx.cloud.target.clients.lambda.send(
       new GetFunctionCommand({ FunctionName: name }),
     );
@@ -95,7 +108,7 @@ describe('lambdash deploy', { timeout: 120_000 }, () => {
       `building ${name} from ${path.join(fx.project, name, 'handler.ts')}`,
     );
     expect(result.stderr).toContain('build: [6/6] Testing the image');
-    for (const stage of ['push to local cloud', 'function', 'test the function']) {
+    for (const stage of ['push to local cloud', 'function (create)', 'test the function']) {
       expect(result.stderr).toContain(`deploying ${name}: ${stage}`);
     }
   });
@@ -115,7 +128,7 @@ describe('lambdash deploy', { timeout: 120_000 }, () => {
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n')[1]).toMatch(
       new RegExp(
-        `^${name} +${name}:latest \\([0-9a-f]{12}\\) +${name}@[0-9a-f]{12} +${name} +Active +passed$`,
+        `^${name} +${name}:latest \\([0-9a-f]{12}, built now\\) +${name}@[0-9a-f]{12} +${name} \\(updated\\) +Active +passed$`,
       ),
     );
     const after = await fx.cloud.target.clients.lambda.send(
@@ -126,12 +139,26 @@ describe('lambdash deploy', { timeout: 120_000 }, () => {
     expect(await invokeWithSdk({ name: 'Sdk' })).toEqual({ message: 'Hi, Sdk!', stage: 'local' });
   });
 
-  it('deploying unchanged code again tests the image in a container of its own', async () => {
+  it('deploying unchanged code again reuses its image, tested in a container of its own', async () => {
     // The function's container in the local cloud runs this very image; the local test must
     // not take it for one of its own.
+    const before = await getLocalImage(name);
     const result = await lambdash(['deploy', name, '--json', ...fx.endpoint], { cwd: fx.project });
     expect(result.code).toBe(0);
-    expect((jsonOf(result) as { test: { passed: boolean } }[])[0]?.test.passed).toBe(true);
+    expect(jsonOf(result)).toMatchObject([
+      {
+        name,
+        ok: true,
+        localImage: { id: before.id, builtNow: false },
+        functionChange: 'updated',
+        test: { passed: true },
+      },
+    ]);
+    expect(result.stderr).not.toMatch(/^building /m);
+    expect(result.stderr).toContain(
+      `deploying ${name}: ${name}:latest (${before.id.slice(7, 19)}) holds the current source, not built again`,
+    );
+    expect(result.stderr).toContain(`deploying ${name}: test the local image`);
   });
 
   it('a function that fails its test exits 4 with the difference', async () => {
@@ -141,13 +168,19 @@ describe('lambdash deploy', { timeout: 120_000 }, () => {
     );
     expect(result.code).toBe(4);
     const [deployed] = jsonOf(result) as {
+      ok: boolean;
+      error: { code: string; message: string };
       lambdaFunction: { state: string };
       test: { passed: boolean; diff: string };
     }[];
+    expect(deployed?.ok).toBe(false);
+    expect(deployed?.error.code).toBe('TEST_FAILED');
     expect(deployed?.lambdaFunction.state).toBe('Active');
     expect(deployed?.test.passed).toBe(false);
     expect(deployed?.test.diff).toContain('-   "stage": "local"\n+   "stage": "prod"');
-    expect(result.stderr).toContain(`warning: the function ${staged} failed its test:`);
+    expect(result.stderr).toContain(
+      `error: The function ${staged} failed its test: the answer differs from the test data:\n`,
+    );
   });
 
   it('an unknown responder exits 3 before anything is built or pushed', async () => {
@@ -201,7 +234,7 @@ describe('lambdash deploy', { timeout: 120_000 }, () => {
     });
   });
 
-  it('a setting Lambda would refuse exits 2 before anything is built', async () => {
+  it('a setting Lambda would refuse changes nothing of that responder; the others are deployed', async () => {
     const file = path.join(fx.project, 'lambdash.json');
     const original = readFileSync(file, 'utf8');
     // AWS_REGION is Lambda's own: the project file's rules allow the name, Lambda does not.
@@ -212,21 +245,37 @@ describe('lambdash deploy', { timeout: 120_000 }, () => {
     writeFileSync(file, JSON.stringify(project));
     const before = await chainOf(guarded);
     try {
-      const result = await lambdash(['deploy', guarded, fresh, ...fx.endpoint], {
-        cwd: fx.project,
-      });
-      expect(result.code).toBe(2);
-      expect(errorOf(result)[0]).toBe(
-        'error: AWS_REGION is set by Lambda itself and cannot be given to a function.',
+      // Without tests: guarded's code no longer answers as its test data expects.
+      const result = await lambdash(
+        ['deploy', fresh, guarded, '--no-test', '--json', ...fx.endpoint],
+        { cwd: fx.project },
       );
-      // guarded comes first and is fine: it is not deployed either.
-      expect(result.stderr).not.toMatch(/^building /m);
-      expect(await chainOf(guarded)).toEqual(before);
+      // The worst of the two: the refusal.
+      expect(result.code).toBe(2);
+      const [refused, deployed] = jsonOf(result) as {
+        name: string;
+        ok: boolean;
+        error?: { code: string; message: string };
+        functionChange?: string;
+      }[];
+      expect(refused).toEqual({
+        name: fresh,
+        ok: false,
+        error: {
+          code: 'INVALID_OPTION',
+          message: 'AWS_REGION is set by Lambda itself and cannot be given to a function.',
+          hint: expect.any(String),
+        },
+      });
+      expect(result.stderr).not.toMatch(new RegExp(`^building ${fresh}`, 'm'));
       expect(await chainOf(fresh)).toEqual({
         images: [],
         remote: 'no repository',
         fn: 'no function',
       });
+      // guarded's code changed in an earlier test: it is built and deployed all the same.
+      expect(deployed).toMatchObject({ name: guarded, ok: true, functionChange: 'updated' });
+      expect((await chainOf(guarded)).fn).not.toBe(before.fn);
     } finally {
       writeFileSync(file, original);
     }

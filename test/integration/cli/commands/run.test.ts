@@ -1,6 +1,7 @@
 // `lambdash run`: a container serving the Invoke API, detached or in the foreground until
 // Ctrl-C, invoked over HTTP as a user would with curl.
 import net, { type AddressInfo } from 'node:net';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { getAllContainers } from '../../../../src/core/containers.js';
 import { getLocalImage } from '../../../../src/core/local-images.js';
@@ -42,13 +43,31 @@ describe('lambdash run', { timeout: 120_000 }, () => {
     });
     expect(result.code).toBe(0);
     const { container, image } = jsonOf(result) as {
-      container: { id: string; url: string; port: number };
+      container: { id: string; url: string; baseUrl: string; port: number };
       image: string;
     };
     expect(image).toBe(`${name}:latest`);
-    expect(container.url).toBe(`http://127.0.0.1:${container.port}`);
-    expect(await invoke(container.url, { name: 'Run' })).toEqual({
-      message: 'Hello, Run!',
+    expect(container.baseUrl).toBe(`http://127.0.0.1:${container.port}`);
+    // The url is the one to POST events to, as given; the base is an SDK client's endpoint.
+    expect(container.url).toBe(
+      `http://127.0.0.1:${container.port}/2015-03-31/functions/function/invocations`,
+    );
+    const posted = await fetch(container.url, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Run' }),
+    });
+    expect(await posted.json()).toEqual({ message: 'Hello, Run!', stage: 'from-project' });
+    const sdk = new LambdaClient({
+      endpoint: container.baseUrl,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const answer = await sdk.send(
+      new InvokeCommand({ FunctionName: 'function', Payload: JSON.stringify({ name: 'SDK' }) }),
+    );
+    sdk.destroy();
+    expect(JSON.parse(Buffer.from(answer.Payload!).toString('utf8'))).toEqual({
+      message: 'Hello, SDK!',
       stage: 'from-project',
     });
     expect(await containersOfImage()).toEqual([container.id]);

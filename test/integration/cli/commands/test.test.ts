@@ -1,12 +1,24 @@
 // `lambdash test`: local images tested with the project's test data, given payloads, or a
-// health invocation; failures exit 4 with the difference.
+// health invocation; failures exit 4 with the difference, a handler that cannot load fails,
+// and every responder is tested and reported.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonOf, lambdash, projectFixture, tempDir, uniqueName, writeProject } from '../run-cli.js';
+import {
+  jsonOf,
+  lambdash,
+  projectFixture,
+  removeImages,
+  tempDir,
+  uniqueName,
+  writeProject,
+} from '../run-cli.js';
 
 const name = uniqueName('test');
-const fx = projectFixture([{ name }], { build: [name], cloud: false });
+// Never built: its test cannot run.
+const unbuilt = uniqueName('unbuilt');
+const broken = uniqueName('broken');
+const fx = projectFixture([{ name }, { name: unbuilt }], { build: [name], cloud: false });
 
 // Builds, pushes and deploys take seconds each, more on a busy machine.
 describe('lambdash test', { timeout: 120_000 }, () => {
@@ -18,18 +30,80 @@ describe('lambdash test', { timeout: 120_000 }, () => {
     );
   });
 
-  it('reports the outcome as JSON', async () => {
+  it('tests every responder and reports each as JSON, exiting with the worst code', async () => {
     const result = await lambdash(['test', '--json'], { cwd: fx.project });
-    expect(result.code).toBe(0);
-    const [outcome] = jsonOf(result) as Record<string, unknown>[];
+    expect(result.code).toBe(3);
+    const [outcome, missing] = jsonOf(result) as Record<string, unknown>[];
     expect(outcome).toEqual({
       name,
+      ok: true,
+      tested: 'local image',
       image: `${name}:latest`,
       passed: true,
       kind: 'test data',
       seconds: expect.any(Number),
       response: { message: 'Hello, Ada!', stage: 'local' },
     });
+    expect(missing).toEqual({
+      name: unbuilt,
+      ok: false,
+      error: {
+        code: 'IMAGE_NOT_FOUND',
+        message: `There is no local image ${unbuilt}:latest.`,
+        hint: 'Build it first, or list the images lambdash made.',
+      },
+    });
+    const text = await lambdash(['test'], { cwd: fx.project });
+    expect(text.code).toBe(3);
+    expect(text.stdout.split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(`^PASS {2}${name} \\(${name}:latest, test data\\) in \\d+ ms$`),
+      ),
+      `ERROR ${unbuilt} (not tested)`,
+      '',
+    ]);
+    expect(text.stderr).toContain(
+      `error: ${unbuilt}: There is no local image ${unbuilt}:latest.\nhint: Build it first, or list the images lambdash made.\n`,
+    );
+  });
+
+  it('a handler that cannot load fails its health check (exit 4), with its error', async () => {
+    // As a package bundled without its native binary does: the module throws when loaded.
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, `${broken}.mjs`),
+      "if (!process.env.NEVER_SET) throw new Error('cannot load: the native binary is missing');\nexport const handler = async () => ({ ok: true });\n",
+    );
+    try {
+      const built = await lambdash(['build', `./${broken}.mjs`, '-q'], { cwd: dir });
+      expect(built.code, built.stderr).toBe(0);
+      const result = await lambdash(['test', broken], { cwd: dir });
+      expect(result.code).toBe(4);
+      expect(result.stdout.split('\n')).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^FAIL {2}${broken} \\(${broken}:latest, health check with \\{\\}\\) in \\d+ ms$`,
+          ),
+        ),
+        '      the function failed (Unhandled): Error: cannot load: the native binary is missing',
+        '',
+      ]);
+      const json = await lambdash(['test', broken, '--json'], { cwd: dir });
+      expect(json.code).toBe(4);
+      expect(jsonOf(json)).toMatchObject([
+        {
+          name: broken,
+          ok: false,
+          error: { code: 'TEST_FAILED' },
+          passed: false,
+          kind: 'health',
+          functionError: 'Unhandled',
+          response: { errorType: 'Error' },
+        },
+      ]);
+    } finally {
+      await removeImages([broken]);
+    }
   });
 
   it('fails with exit 4 and the difference for a payload and an answer that do not match', async () => {
@@ -81,9 +155,7 @@ describe('lambdash test', { timeout: 120_000 }, () => {
     const result = await lambdash(['test', name], { cwd: tempDir() });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      new RegExp(
-        `^PASS {2}${name} \\(${name}:latest, health check: the handler loaded\\) in \\d+ ms\\n$`,
-      ),
+      new RegExp(`^PASS {2}${name} \\(${name}:latest, health check with \\{\\}\\) in \\d+ ms\\n$`),
     );
   });
 

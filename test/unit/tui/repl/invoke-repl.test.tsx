@@ -409,18 +409,30 @@ describe('InvokeRepl', () => {
     );
   });
 
-  it('offers only what the row has, and says what to do when there is nothing', async () => {
-    const local = await open(recorder().services, { row: row('img', { local: true }) });
-    expect(lines(local)[0]).toBe('Invoke img → ● local container of img:latest');
+  it('shows the places it cannot invoke with why, and never sends there', async () => {
+    const local = await open(recorder().services, {
+      row: row('img', { local: true }),
+      width: 100,
+    });
+    expect(lines(local)[0]).toBe(
+      'Invoke img → ● local container of img:latest  ✗ deployed function: not deployed yet (c deploys)',
+    );
     await press(local, KEYS.ctrl('t'));
     expect(lines(local)).toContain(
-      'Only the local image can be invoked: deploy (c) to invoke it on AWS.',
+      'Only the local container of img:latest can be invoked: deployed function: not deployed yet (c',
     );
     local.unmount();
+
+    const offline = await open(recorder().services, { target: undefined, width: 100 });
+    expect(lines(offline)[0]).toBe(
+      'Invoke hello → ● local container of hello:latest  ✗ deployed function hello: not connected to AWS',
+    );
+    offline.unmount();
+
     const { calls, services } = recorder();
-    const bare = await open(services, { row: row('bare'), target: undefined });
+    const bare = await open(services, { row: row('bare'), target: undefined, width: 100 });
     expect(lines(bare)[0]).toBe(
-      'Invoke bare → nothing to invoke yet: build (b) or deploy (c) first',
+      'Invoke bare → ✗ deployed function: not connected to AWS  ✗ local container: not built yet (b builds)',
     );
     await press(bare, KEYS.ctrl('s'));
     expect(calls).toEqual([]);
@@ -477,7 +489,7 @@ describe('InvokeRepl', () => {
     expect(find(app, 'Response')).toMatch(/ \[1-14\/42\]$/);
   });
 
-  it('follows the row as it is refreshed: a function that went away is no longer offered', async () => {
+  it('never switches its target by itself: a function that went away is not swapped for the container', async () => {
     const { calls, services } = recorder();
     const full = deployable();
     const tree = (current: LineageRow) => (
@@ -485,7 +497,7 @@ describe('InvokeRepl', () => {
         <InvokeRepl
           row={current}
           target={target}
-          width={80}
+          width={100}
           height={24}
           services={services}
           onClose={() => {}}
@@ -496,9 +508,23 @@ describe('InvokeRepl', () => {
     expect(lines(app)[0]).toContain('● deployed function hello');
     app.rerender(tree({ ...full, lambdaFunction: undefined }));
     await press(app, KEYS.ctrl('s'));
+    expect(lines(app)[0]).toBe(
+      'Invoke hello → ○ local container of hello:latest  ● deployed function: not deployed yet (c deploys)',
+    );
+    expect(lines(app)).toContain(
+      'Not sent: deployed function: not deployed yet (c deploys). Ctrl-T switches the target.',
+    );
+    expect(calls).toEqual([]);
+    // Asked to, it moves to the container, and the deployed function cannot be chosen again.
+    await press(app, KEYS.ctrl('t'));
+    expect(lines(app)[0]).toBe(
+      'Invoke hello → ● local container of hello:latest  ✗ deployed function: not deployed yet (c deploys)',
+    );
+    await press(app, KEYS.ctrl('s'));
     await waitForFrame(app, (frame) => frame.includes('✓ ok'));
-    expect(lines(app)[0]).toBe('Invoke hello → ● local container of hello:latest');
     expect(calls.map((call) => call.fn)).toEqual([container]);
+    await press(app, KEYS.ctrl('t'));
+    expect(lines(app)[0]).toContain('● local container of hello:latest');
   });
 
   it.each([

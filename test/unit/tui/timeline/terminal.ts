@@ -2,7 +2,8 @@
 // 100 columns wide; renderAt widens it (and tells ink, as a terminal resize would) so wider
 // layouts are not squeezed by the root.
 import { render } from 'ink-testing-library';
-import type { ReactElement } from 'react';
+import { createElement, type ReactElement } from 'react';
+import { KeyboardProvider } from '../../../../src/tui/keyboard.js';
 
 export type App = ReturnType<typeof render>;
 
@@ -22,8 +23,14 @@ export const KEYS = {
   ctrl: (letter: string) => String.fromCharCode(letter.toLowerCase().charCodeAt(0) - 96),
 } as const;
 
+/** The element under the app's keyboard (the one reader of stdin), as run-app renders it. */
+export function withKeyboard(element: ReactElement): ReactElement {
+  return createElement(KeyboardProvider, null, element);
+}
+
 export async function renderAt(tree: ReactElement, columns = 100): Promise<App> {
-  const app = render(tree);
+  const rendered = render(withKeyboard(tree));
+  const app: App = { ...rendered, rerender: (next) => rendered.rerender(withKeyboard(next)) };
   if (columns !== 100) {
     Object.defineProperty(app.stdout, 'columns', { value: columns, configurable: true });
     app.stdout.emit('resize');
