@@ -64,7 +64,7 @@ export function bundleError(error: unknown, what: string): LambdashError {
     .map((m) => /^Could not resolve "([^"]+)"/.exec(m.text)?.[1])
     .find((spec) => spec !== undefined && /^[^./]/.test(spec));
   const hint = missing
-    ? `Install ${packageName(missing)} (npm install ${packageName(missing)}) where the code lives, or pass it in the dependencies option for a lone file.`
+    ? `Install ${packageName(missing)} where the code lives (npm install ${packageName(missing)}, in its folder or one above it); a script building a lone file can pass it in getResponder's dependencies option instead.`
     : 'Fix the code at the place shown, then build again.';
   return new LambdashError('BUNDLE_FAILED', `${what}:\n${shown.join('\n')}`, hint, {
     cause: error,

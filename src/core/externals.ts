@@ -42,7 +42,7 @@ export function externalsPlugin(
           throw new LambdashError(
             'BUNDLE_FAILED',
             `The external package ${name} is not installed, so its version is unknown.`,
-            `Install it where the code lives (npm install ${name}), or for a lone file add it to the dependencies option.`,
+            `Install it where the code lives (npm install ${name}, in its folder or one above it); a script building a lone file can pass it in getResponder's dependencies option instead.`,
           );
         }
         const dir = packageDirOf(resolved.path, name) ?? (await findPackageRoot(resolved.path));

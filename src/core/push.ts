@@ -54,7 +54,7 @@ export async function pushToEcr(
     throw new LambdashError(
       'INVALID_NAME',
       `The image ${local.id} has no name to name its repository after.`,
-      'Give the repository (repo option), or tag the image first.',
+      'Give the repository (lambdash push --repo, or the repo option of pushToEcr), or tag the image first.',
     );
   }
   // An image already pushed may be named by its registry tag (`127.0.0.1:5000/fn`): the

@@ -26,6 +26,7 @@ import {
   isOffered,
   type KeyContext,
   resolveBindings,
+  whyNotNow,
 } from './key-table.js';
 import { useInterrupt } from './keyboard.js';
 import {
@@ -186,6 +187,7 @@ export function App(props: AppProps): ReactNode {
     hasErrors: ops.errors.length > 0,
     aws: session.target.status === 'connected',
     olderChains,
+    olderRow: row ? table.older.has(row) : false,
   };
 
   // Layout: every part has a height, and they add up to one line less than the terminal.
@@ -296,7 +298,11 @@ export function App(props: AppProps): ReactNode {
       return toasts.show('warning', `${command.label} is not available in read-only mode.`);
     }
     if (!command.enabled(context)) {
-      return toasts.show('warning', `${command.label} cannot run on this row now.`, command.help);
+      return toasts.show(
+        'warning',
+        `${command.label} cannot run on this row now.`,
+        whyNotNow(command, context),
+      );
     }
     run(id);
   };

@@ -48,6 +48,8 @@ export interface KeyContext {
   readonly aws: boolean;
   /** How many older chains the responders' rows hold (V shows them). */
   readonly olderChains?: number;
+  /** The selected row is one of those older chains (a `└` row), not its responder's row. */
+  readonly olderRow?: boolean;
 }
 
 export type CommandGroup = 'navigate' | 'act' | 'view' | 'app';
@@ -67,11 +69,49 @@ export interface CommandSpec {
   /** Names on the `:` command line, besides the id. */
   readonly aliases?: readonly string[];
   readonly enabled: (context: KeyContext) => boolean;
+  /**
+   * Why it cannot run now, said for people (the hint when `:name` asks for it anyway);
+   * undefined when it can, or when its help says enough.
+   */
+  readonly whyNot?: (context: KeyContext) => string | undefined;
 }
 
 const always = () => true;
 const hasRows = (c: KeyContext) => c.rows > 0;
 const idle = (c: KeyContext) => c.row !== undefined && !c.rowBusy;
+
+/** Why an action cannot start on the selected row: none selected, or one runs on it. */
+function rowNotIdle(c: KeyContext): string | undefined {
+  if (c.row === undefined) return 'No row is selected.';
+  if (c.rowBusy) return 'An operation runs on this row: wait for it, or cancel it (Esc).';
+  return undefined;
+}
+
+/**
+ * Why the row has no source to build or deploy: it has none known (an image or a function
+ * lambdash cannot trace to a source), or its source is gone.
+ */
+function sourceProblem(c: KeyContext): string | undefined {
+  const responder = c.row?.responder;
+  if (c.olderRow) {
+    // Building or deploying starts from the source as it is now, which is not this chain's code.
+    return "This is an older chain: b and c build and deploy the source as it is now, from its responder's row above.";
+  }
+  if (c.row && !responder) {
+    return 'This row has no known source (an image or a function made elsewhere): there is nothing to build or deploy. Add its source to the project (n) and use that row.';
+  }
+  if (responder?.state === 'missing') {
+    return `Its source ${responder.source} is gone: put it back, or for a project's responder fix its "source" in lambdash.json.`;
+  }
+  return undefined;
+}
+
+const NO_AWS = 'No AWS target is connected: :set region, profile or endpoint, or log in.';
+
+/** Build and deploy start from the row's source. */
+const whyNotBuild = (c: KeyContext) => rowNotIdle(c) ?? sourceProblem(c);
+const whyNotDeploy = (c: KeyContext) =>
+  rowNotIdle(c) ?? sourceProblem(c) ?? (c.aws ? undefined : NO_AWS);
 
 export const KEY_TABLE: readonly CommandSpec[] = [
   {
@@ -162,11 +202,12 @@ export const KEY_TABLE: readonly CommandSpec[] = [
     id: 'build',
     keys: ['b'],
     label: 'build',
-    help: "Build the responder's local image",
+    help: "Build the responder's local image from its source (rows with a known source)",
     group: 'act',
     mutates: true,
     footer: 10,
-    enabled: (c) => idle(c) && !!c.row?.responder && c.row.responder.state !== 'missing',
+    enabled: (c) => whyNotBuild(c) === undefined,
+    whyNot: whyNotBuild,
   },
   {
     id: 'test',
@@ -176,6 +217,9 @@ export const KEY_TABLE: readonly CommandSpec[] = [
     group: 'act',
     footer: 20,
     enabled: (c) => idle(c) && !!c.row?.localImage,
+    whyNot: (c) =>
+      rowNotIdle(c) ??
+      (c.row?.localImage ? undefined : 'It has no local image: build it first (b).'),
   },
   {
     id: 'push',
@@ -186,17 +230,22 @@ export const KEY_TABLE: readonly CommandSpec[] = [
     mutates: true,
     footer: 30,
     enabled: (c) => idle(c) && c.aws && !!c.row?.localImage,
+    whyNot: (c) =>
+      rowNotIdle(c) ??
+      (c.row?.localImage ? undefined : 'It has no local image: build it first (b).') ??
+      (c.aws ? undefined : NO_AWS),
   },
   {
     id: 'deploy',
     keys: ['c'],
     label: 'deploy',
-    help: 'Create the function, or update it in place (pushes first when needed)',
+    help: 'Deploy the source as it is: build it when it changed, test, push, create or update the function, test that (rows with a known source)',
     group: 'act',
     mutates: true,
     footer: 40,
     aliases: ['create', 'update'],
-    enabled: (c) => idle(c) && c.aws && !!(c.row?.remoteImage || c.row?.localImage),
+    enabled: (c) => whyNotDeploy(c) === undefined,
+    whyNot: whyNotDeploy,
   },
   {
     id: 'invoke',
@@ -476,6 +525,11 @@ export function commandForKey(
   return bindings.byKey
     .get(key)
     ?.find((command) => isOffered(command, context) && command.enabled(context));
+}
+
+/** Why the command cannot run now: its own reason when it has one, else its help. */
+export function whyNotNow(command: CommandSpec, context: KeyContext): string {
+  return command.whyNot?.(context) ?? command.help;
 }
 
 /** The command a `:` name runs: its id or an alias (`:deploy`, `:q`, `:rm`). */

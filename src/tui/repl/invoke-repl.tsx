@@ -106,7 +106,13 @@ export interface Place {
 
 /** Both places, the deployed function first, each available or saying why not. */
 export function targetsOf(row: LineageRow, target: AwsTarget | undefined): Place[] {
-  const deployable = row.localImage || row.remoteImage;
+  // What the table's `c` takes: a source to build from (it builds when needed), as the key
+  // table says; a row with no known source, or whose source is gone, has nothing to deploy.
+  const fix = !row.responder
+    ? 'no known source to deploy'
+    : row.responder.state === 'missing'
+      ? 'its source is gone'
+      : 'c deploys';
   return [
     {
       where: 'deployed',
@@ -115,7 +121,7 @@ export function targetsOf(row: LineageRow, target: AwsTarget | undefined): Place
         ? 'not connected to AWS'
         : row.lambdaFunction
           ? undefined
-          : `not deployed yet (${deployable ? 'c deploys' : row.responder ? 'b builds, then c deploys' : 'nothing to deploy'})`,
+          : `not deployed yet (${fix})`,
     },
     {
       where: 'local',
@@ -200,6 +206,10 @@ export function InvokeRepl(props: InvokeReplProps) {
     const other = targets.find((candidate) => candidate.where !== place)!;
     return `Only the ${describePlace(place, row)} can be invoked: ${other.label}: ${other.unavailable}.`;
   };
+  /** Why nothing can be invoked: each place with why not, and what fixes it (from the table). */
+  const nothingToInvoke = `Nothing can be invoked: ${targets
+    .map((place) => `${place.label}: ${place.unavailable}`)
+    .join('; ')}.`;
   const small = height < REPL_MIN_HEIGHT;
   const rows = editorRows(height, state.buffer.lines.length);
   const columns = Math.max(1, width - gutterWidth(state.buffer));
@@ -643,8 +653,6 @@ export function InvokeRepl(props: InvokeReplProps) {
 }
 
 const EMPTY = '{}';
-
-const nothingToInvoke = 'nothing to invoke yet: build (b) or deploy (c) first';
 
 function describePlace(place: Where, row?: LineageRow): string {
   if (place === 'deployed')

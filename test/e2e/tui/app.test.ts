@@ -16,6 +16,7 @@ import { getAllLocalImages } from '../../../src/core/local-images.js';
 import { buildTestImage, removeImages } from '../../support/docker.js';
 import { repoRoot } from '../../support/paths.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';
+import { appEnvironment, localImageIdOf, toastLines } from './app-screen.js';
 import { hasTmux, removeImagesOf, type Screen, Tmux } from './tmux.js';
 
 const STEP_MS = 120_000;
@@ -72,25 +73,6 @@ function prepare(columns: number, rows: number, settings: Record<string, unknown
   return { tmux, name, project, home };
 }
 
-function appEnvironment(home: string): Record<string, string> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    LAMBDASH_CONFIG_DIR: path.join(home, 'config'),
-    XDG_DATA_HOME: path.join(home, 'data'),
-    TERM: 'xterm-256color',
-    LANG: 'C.UTF-8',
-    // Set as CI machines and dev containers set it: on a terminal, the app draws all the same.
-    CI: 'true',
-  };
-  // The engine the tests use.
-  for (const name of ['DOCKER_HOST', 'DOCKER_API_VERSION', 'XDG_CACHE_HOME']) {
-    const value = process.env[name];
-    if (value) env[name] = value;
-  }
-  return env;
-}
-
 /** The line of the table that shows the responder. */
 function rowOf(screen: Screen, name: string): string {
   const line = screen.lines.find(
@@ -98,6 +80,12 @@ function rowOf(screen: Screen, name: string): string {
   );
   if (!line) throw new Error(`No row for ${name} on the screen:\n${screen.text}`);
   return line;
+}
+
+/** A line as the app draws it in `columns` cells: whole, or cut with an ellipsis. */
+function fitted(text: string, columns: number): string {
+  const chars = [...text];
+  return chars.length <= columns ? text : `${chars.slice(0, columns - 1).join('')}…`;
 }
 
 /** Every frame is one line shorter than the terminal, and no line is wider. */
@@ -169,8 +157,19 @@ async function flow(
   // Local and remote image on one row: joined by digest.
   await tmux.waitFor((s) => /[0-9a-f]{12}.*[0-9a-f]{12}/.test(rowOf(s, name)));
 
+  // Deploy: the image built above (the source is unchanged), pushed already; the function is
+  // made, then tested. The toast says which code went out (cut to the terminal's width).
+  const image = localImageIdOf(rowOf(screen, name));
+  expect(image).toMatch(/^[0-9a-f]{12}$/);
   await tmux.keys('c');
-  await tmux.waitFor(`✔ Deployed ${name} `, { timeoutMs: STEP_MS });
+  screen = await tmux.waitFor(`✔ Deployed ${name} `, { timeoutMs: STEP_MS });
+  const toast = toastLines(screen, '✔').find((line) => line.startsWith(`✔ Deployed ${name} `));
+  expect(toast?.trimEnd()).toBe(
+    fitted(
+      `✔ Deployed ${name} from image ${image} (built before from the current source) — function created, health check passed (no test data).`,
+      columns,
+    ),
+  );
   screen = await tmux.waitFor((s) => rowOf(s, name).includes(`${name} Active`));
   expectFits(screen, columns, rows);
   await afterDeploy?.();

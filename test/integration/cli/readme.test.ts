@@ -79,7 +79,7 @@ describe('the README, followed to the letter', { timeout: 180_000 }, () => {
     expect(JSON.parse(readFileSync(path.join(project, 'lambdash.json'), 'utf8'))).toMatchObject({
       responders: [{ name, source: `${name}/handler.ts` }],
     });
-    expect(deployed).toMatch(new RegExp(`^${name} .* ${name} +Active +passed$`, 'm'));
+    expect(deployed).toMatch(new RegExp(`^${name} .* ${name} \\(created\\) +Active +passed$`, 'm'));
     // The answer, then the log, then the timeline the README shows.
     expect(invoked).toMatch(/^\{\n {2}"message": "Hello, Ada!"\n\}\n/);
     expect(invoked).toMatch(/^REPORT RequestId: \S+\tDuration: /m);

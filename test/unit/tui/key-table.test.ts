@@ -11,6 +11,7 @@ import {
   keyNameOf,
   keyTableMarkdown,
   resolveBindings,
+  whyNotNow,
 } from '../../../src/tui/key-table.js';
 import { NO_KEY } from '../../../src/tui/use-keys.js';
 import { repoRoot } from '../../support/paths.js';
@@ -53,8 +54,74 @@ describe('the key table', () => {
     expect(commandForKey(bindings, 'c', built)?.id).toBe('deploy');
     expect(commandForKey(bindings, 'enter', built)?.id).toBe('invoke');
     expect(commandForKey(bindings, 'p', { ...built, aws: false })).toBeUndefined();
-    const missing = { ...base, row: row('api', { state: 'missing' }), rows: 1 };
+    const missing = { ...base, row: row('api', { state: 'missing', local: true }), rows: 1 };
     expect(commandForKey(bindings, 'b', missing)).toBeUndefined();
+    expect(commandForKey(bindings, 'c', missing)).toBeUndefined();
+    expect(commandForKey(bindings, 't', missing)?.id).toBe('test');
+  });
+
+  it('deploys from the source: on a row never built, never on a row with no known source', () => {
+    const bindings = resolveBindings();
+    // Deploy builds when the source changed, so a responder's row needs no image yet.
+    const onlySource = { ...base, row: row('api'), rows: 1 };
+    expect(commandForKey(bindings, 'c', onlySource)?.id).toBe('deploy');
+    expect(commandForKey(bindings, 'c', { ...onlySource, aws: false })).toBeUndefined();
+    // An image and a function made elsewhere: nothing to build or deploy from.
+    const noSource = {
+      ...base,
+      row: { ...row('other', { local: true, fn: true }), responder: undefined },
+      rows: 1,
+    };
+    for (const key of ['b', 'c']) expect(commandForKey(bindings, key, noSource)).toBeUndefined();
+    expect(commandForKey(bindings, 'p', noSource)?.id).toBe('push');
+    expect(commandForKey(bindings, 'd', noSource)?.id).toBe('delete');
+    expect(footerHints(bindings, noSource).map((hint) => hint.label)).not.toContain('deploy');
+  });
+
+  it('never builds or deploys from an older chain: those start from the source as it is now', () => {
+    const bindings = resolveBindings();
+    const command = (id: string) => bindings.commands.find((spec) => spec.id === id)!;
+    const older = { ...base, row: row('api', { local: true, fn: true }), rows: 2, olderRow: true };
+    for (const key of ['b', 'c']) expect(commandForKey(bindings, key, older)).toBeUndefined();
+    expect(whyNotNow(command('deploy'), older)).toMatch(/^This is an older chain/);
+    // What acts on that chain's own parts still runs there.
+    for (const key of ['t', 'i', 'd']) expect(commandForKey(bindings, key, older)).toBeDefined();
+    expect(commandForKey(bindings, 'c', { ...older, olderRow: false })?.id).toBe('deploy');
+  });
+
+  it('says why an action cannot run on the row', () => {
+    const bindings = resolveBindings();
+    const command = (id: string) => bindings.commands.find((spec) => spec.id === id)!;
+    const noSource = {
+      ...base,
+      row: { ...row('other', { local: true, fn: true }), responder: undefined },
+      rows: 1,
+    };
+    for (const id of ['build', 'deploy']) {
+      expect(whyNotNow(command(id), noSource)).toBe(
+        'This row has no known source (an image or a function made elsewhere): there is nothing to build or deploy. Add its source to the project (n) and use that row.',
+      );
+    }
+    const missing = { ...base, row: row('api', { state: 'missing' }), rows: 1 };
+    expect(whyNotNow(command('deploy'), missing)).toBe(
+      'Its source /project/api.ts is gone: put it back, or for a project\'s responder fix its "source" in lambdash.json.',
+    );
+    const built = { ...base, row: row('api', { local: true }), rows: 1 };
+    expect(whyNotNow(command('deploy'), { ...built, aws: false })).toMatch(
+      /^No AWS target is connected/,
+    );
+    expect(whyNotNow(command('deploy'), { ...built, rowBusy: true })).toBe(
+      'An operation runs on this row: wait for it, or cancel it (Esc).',
+    );
+    expect(whyNotNow(command('test'), { ...base, row: row('api'), rows: 1 })).toBe(
+      'It has no local image: build it first (b).',
+    );
+    // The reasons name keys that run there: n adds, b builds, Esc cancels.
+    expect(commandForKey(bindings, 'n', noSource)?.id).toBe('add');
+    expect(commandForKey(bindings, 'b', { ...base, row: row('api'), rows: 1 })?.id).toBe('build');
+    expect(commandForKey(bindings, 'escape', { ...built, rowBusy: true })?.id).toBe('cancel');
+    // A command with no reason of its own is explained by its help.
+    expect(whyNotNow(command('errors'), base)).toBe(command('errors').help);
   });
 
   it('gives Esc to the running operation first, then to the filter', () => {

@@ -423,6 +423,22 @@ describe('InvokeRepl', () => {
     );
     local.unmount();
 
+    // What the table's `c` would refuse is not offered: no known source, or a source gone.
+    const noSource = await open(recorder().services, {
+      row: { ...row('img', { local: true }), responder: undefined },
+      width: 140,
+    });
+    expect(lines(noSource)[0]).toContain(
+      '✗ deployed function: not deployed yet (no known source to deploy)',
+    );
+    noSource.unmount();
+    const gone = await open(recorder().services, {
+      row: row('img', { local: true, state: 'missing' }),
+      width: 140,
+    });
+    expect(lines(gone)[0]).toContain('✗ deployed function: not deployed yet (its source is gone)');
+    gone.unmount();
+
     const offline = await open(recorder().services, { target: undefined, width: 100 });
     expect(lines(offline)[0]).toBe(
       'Invoke hello → ● local container of hello:latest  ✗ deployed function hello: not connected to AWS',
@@ -436,6 +452,10 @@ describe('InvokeRepl', () => {
     );
     await press(bare, KEYS.ctrl('s'));
     expect(calls).toEqual([]);
+    // Each place with why not, and the table's key that fixes it.
+    expect(lines(bare)).toContain(
+      'Nothing can be invoked: deployed function: not connected to AWS; local container: not built yet (b',
+    );
   });
 
   it('formats the payload with Ctrl-F and goes to the error with Ctrl-G', async () => {
