@@ -73,7 +73,14 @@ export async function openApp(options: AppOptions): Promise<number> {
   // The app is a bundle of its own, dist/tui/run-app.js, found from the package's folder:
   // this code may sit in dist/cli/ or in one of its chunks.
   const modulePath = pathToFileURL(path.join(packageFolder(), 'dist', 'tui', 'run-app.js')).href;
-  const { runApp } = (await import(modulePath)) as typeof import('../tui/run-app.js');
+  const forced = forceTerminalColours(process.env, process.stdout.isTTY === true);
+  let runApp: typeof import('../tui/run-app.js').runApp;
+  try {
+    ({ runApp } = (await import(modulePath)) as typeof import('../tui/run-app.js'));
+  } finally {
+    // The app's colour library read it as it loaded; the tools lambdash runs need not see it.
+    if (forced) delete process.env.FORCE_COLOR;
+  }
   return runApp(options);
 }
 
@@ -85,4 +92,16 @@ function packageFolder(): string {
     }
     if (path.dirname(dir) === dir) throw new Error('lambdash: cannot find its dist/tui folder');
   }
+}
+
+/**
+ * On a terminal, `CI` (set by CI jobs and dev containers) makes the app's colour library turn
+ * every style off, the selected row's inverse video included, so the cursor would not show.
+ * The app draws on a terminal all the same: ask for the colours the terminal has. FORCE_COLOR
+ * set by the user, NO_COLOR (the app's mono theme) and TERM=dumb are left as they are.
+ */
+export function forceTerminalColours(env: NodeJS.ProcessEnv, terminal: boolean): boolean {
+  if (!terminal || !('CI' in env) || 'FORCE_COLOR' in env || env.TERM === 'dumb') return false;
+  env.FORCE_COLOR = /-256(color)?$/i.test(env.TERM ?? '') ? '2' : '1';
+  return true;
 }

@@ -149,7 +149,7 @@ export function createActions(context: ActionContext): Actions {
           failure.hint,
         );
       }
-      return `${describeDeploy(row, result)}, ${describeTest(result.test)}.`;
+      return `${describeDeploy(row, result)}; ${describeTest(result.test)}.`;
     },
 
     async remove(row, parts, options) {
@@ -198,16 +198,19 @@ export function createActions(context: ActionContext): Actions {
   };
 }
 
-/** "Deployed orders from image 3f2a1c (built now from the changed source) — function updated". */
+/**
+ * "Deployed orders: function updated with image 3f2a1c9e0b4d, built now from the changed
+ * source": what changed first, so a narrow terminal still shows it.
+ */
 function describeDeploy(row: LineageRow, result: DeployResult): string {
   const { localImage } = result;
   const before = row.responder?.hash;
   const code = !localImage.builtNow
-    ? 'built before from the current source'
+    ? 'already built from this source'
     : before && before !== localImage.sourceHash
       ? 'built now from the changed source'
       : 'built now from the current source';
-  return `Deployed ${result.name} from image ${shortHash(localImage.id)} (${code}) — function ${result.functionChange}`;
+  return `Deployed ${result.name}: function ${result.functionChange} with image ${shortHash(localImage.id)}, ${code}`;
 }
 
 function describeTest(test: TestOutcome | null): string {

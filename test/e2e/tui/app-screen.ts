@@ -6,8 +6,8 @@ import type { Screen } from './tmux.js';
 
 /**
  * The app's environment: a home of its own, the test machine's engine, a terminal. With `ci`,
- * CI is set as CI machines and dev containers set it: on a terminal, the app draws all the same
- * (but without colours, so the cursor cannot be read from the attributes).
+ * CI is set as CI machines and dev containers set it: on a terminal, the app draws all the same,
+ * colours and the selected row's inverse video included.
  */
 export function appEnvironment(
   home: string,

@@ -162,11 +162,11 @@ async function flow(
   const image = localImageIdOf(rowOf(screen, name));
   expect(image).toMatch(/^[0-9a-f]{12}$/);
   await tmux.keys('c');
-  screen = await tmux.waitFor(`✔ Deployed ${name} `, { timeoutMs: STEP_MS });
-  const toast = toastLines(screen, '✔').find((line) => line.startsWith(`✔ Deployed ${name} `));
+  screen = await tmux.waitFor(`✔ Deployed ${name}:`, { timeoutMs: STEP_MS });
+  const toast = toastLines(screen, '✔').find((line) => line.startsWith(`✔ Deployed ${name}:`));
   expect(toast?.trimEnd()).toBe(
     fitted(
-      `✔ Deployed ${name} from image ${image} (built before from the current source) — function created, health check passed (no test data).`,
+      `✔ Deployed ${name}: function created with image ${image}, already built from this source; health check passed (no test data).`,
       columns,
     ),
   );

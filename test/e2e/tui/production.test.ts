@@ -72,7 +72,7 @@ beforeAll(async () => {
     cwd: project,
     command: `${process.execPath} ${path.join(repoRoot, 'bin', 'lambdash.js')} --endpoint ${cloud.target.endpoint}`,
     // Colours on: the cursor is read from the highlighted row.
-    env: appEnvironment(home, { ci: false }),
+    env: appEnvironment(home),
   });
 }, 120_000);
 
@@ -132,8 +132,8 @@ async function build(name: string): Promise<string> {
 
 /** The deploy toast's text, whole (the terminal is wide enough for it). */
 async function deployToast(name: string): Promise<string> {
-  const screen = await tmux.waitFor(`✔ Deployed ${name} `, { timeoutMs: STEP_MS });
-  const toast = toastLines(screen, '✔').find((line) => line.startsWith(`✔ Deployed ${name} `));
+  const screen = await tmux.waitFor(`✔ Deployed ${name}:`, { timeoutMs: STEP_MS });
+  const toast = toastLines(screen, '✔').find((line) => line.startsWith(`✔ Deployed ${name}:`));
   return toast!.trimEnd();
 }
 
@@ -161,7 +161,7 @@ describe('the terminal app with production in mind', () => {
       const first = await build(main);
       await tmux.keys('c');
       expect(await deployToast(main)).toBe(
-        `✔ Deployed ${main} from image ${first} (built before from the current source) — function created, health check passed (no test data).`,
+        `✔ Deployed ${main}: function created with image ${first}, already built from this source; health check passed (no test data).`,
       );
       screen = await tmux.waitFor((s) => rowOrNone(s, main).includes(`${main} Active`));
       expect(rowOf(screen, main)).not.toContain('⚠');
@@ -239,7 +239,7 @@ describe('the terminal app with production in mind', () => {
       await tmux.keys('c');
       const toast = await deployToast(main);
       const deployed = new RegExp(
-        `^✔ Deployed ${main} from image ([0-9a-f]{12}) \\(built now from the changed source\\) — function updated, health check passed \\(no test data\\)\\.$`,
+        `^✔ Deployed ${main}: function updated with image ([0-9a-f]{12}), built now from the changed source; health check passed \\(no test data\\)\\.$`,
       ).exec(toast);
       expect(deployed, toast).not.toBeNull();
       const fourth = deployed![1]!;

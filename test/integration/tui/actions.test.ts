@@ -79,7 +79,7 @@ describe('the app deploys what the row shows', { timeout: 180_000 }, () => {
     const built = await getLocalImage(name);
     const created = await app.deploy(rowOf(built), {});
     expect(created).toBe(
-      `Deployed ${name} from image ${built.id.slice(7, 19)} (built before from the current source) — function created, test passed.`,
+      `Deployed ${name}: function created with image ${built.id.slice(7, 19)}, already built from this source; test passed.`,
     );
     expect(await invokeFunction({ name: 'Bo' }, name, { target: test.target })).toEqual({
       message: 'Hello, Bo!',
@@ -93,7 +93,7 @@ describe('the app deploys what the row shows', { timeout: 180_000 }, () => {
     const rebuilt = await getLocalImage(name);
     expect(rebuilt.id).not.toBe(built.id);
     expect(updated).toBe(
-      `Deployed ${name} from image ${rebuilt.id.slice(7, 19)} (built now from the changed source) — function updated, test passed.`,
+      `Deployed ${name}: function updated with image ${rebuilt.id.slice(7, 19)}, built now from the changed source; test passed.`,
     );
     expect(await invokeFunction({ name: 'Bo' }, name, { target: test.target })).toEqual({
       message: 'Hi, Bo!',

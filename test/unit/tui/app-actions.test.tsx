@@ -69,11 +69,11 @@ describe('actions from the key table', () => {
     expect(ui.frame()).toContain('waiting for bravo: Pending 3s');
     await test.setRows([...ROWS, row('delta')]);
     test.calls[0]!.finish(
-      'Deployed bravo from image 3f2a1c9e0b4d (built now from the changed source) — function updated, test passed.',
+      'Deployed bravo: function updated with image 3f2a1c9e0b4d, built now from the changed source; test passed.',
     );
     await ui.press();
     expect(ui.frame()).toContain(
-      '✔ Deployed bravo from image 3f2a1c9e0b4d (built now from the changed source) — function updated, test passed.',
+      '✔ Deployed bravo: function updated with image 3f2a1c9e0b4d, built now from the changed source; test passed.',
     );
     expect(ui.frame()).toContain('● delta');
   });

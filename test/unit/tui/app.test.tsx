@@ -129,18 +129,29 @@ describe('the app', () => {
     expect(ui.frame()).toContain('Details: fn-0003');
   });
 
-  it('gives the keys after one that opens the filter to the filter', async () => {
-    const test = setup();
-    const ui = await renderApp(app(test));
-    // A real stream's unshift: what is put back is read next.
-    const stdin = ui.stdin as unknown as { data: string | null; unshift(text: string): void };
-    stdin.unshift = (text: string) => {
-      stdin.data = text;
-    };
-    await ui.type('/rav\r');
-    expect(ui.lines()[21]).toMatch(/^1 of 3 rows · filter "rav"/);
-    expect(selectedName(ui.rawLines())).toBe('bravo');
-  });
+  for (const [how, send] of [
+    ['one chunk', (stdin: NodeJS.WritableStream, keys: string) => stdin.write(keys)],
+    [
+      'separate writes in one tick',
+      (stdin: NodeJS.WritableStream, keys: string) => {
+        for (const key of keys) stdin.write(key);
+      },
+    ],
+  ] as const) {
+    it(`gives the keys after / to the filter, and those after its Enter to the table (${how})`, async () => {
+      const test = setup();
+      const ui = await renderApp(app(test));
+      // `v` typed in the filter would narrow it to nothing; after Enter it opens the details.
+      send(ui.stdin as unknown as NodeJS.WritableStream, '/rav\rv');
+      await ui.press();
+      expect(ui.lines()[21]).toMatch(/^1 of 3 rows · filter "rav"/);
+      expect(ui.frame()).toContain('Details: bravo');
+      await ui.press('v');
+      expect(ui.frame()).not.toContain('Details:');
+      expect(selectedName(ui.rawLines())).toBe('bravo');
+      expect(test.calls).toEqual([]);
+    });
+  }
 
   it("keeps the selection on the row's responder when its key changes (pushed, deployed)", async () => {
     const test = setup([row('alpha', { local: true }), row('bravo', { local: true })]);
