@@ -5,7 +5,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getDocker } from '../src/core/docker.js';
+import { getDocker } from '../src/core/images/docker.js';
 import {
   createLocalImage,
   deleteContainer,

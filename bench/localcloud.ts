@@ -37,7 +37,7 @@ import {
   waitUntilFunctionActiveV2,
 } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { getDocker } from '../src/core/docker.js';
+import { getDocker } from '../src/core/images/docker.js';
 import {
   createLocalImage,
   deleteContainer,

@@ -167,7 +167,7 @@ async function bundledApp() {
         "export { createStore } from './src/tui/services.ts';",
         "export { openSettings } from './src/tui/settings.ts';",
         "export { rowName } from './src/tui/lineage-columns.ts';",
-        "export { watchLineage } from './src/core/watch.ts';",
+        "export { watchLineage } from './src/core/lineage/watch.ts';",
         "export { manyRows } from './test/unit/tui/rows.ts';",
       ].join('\n'),
       resolveDir: root,
@@ -200,7 +200,7 @@ interface BundledApp {
   readonly createStore: typeof import('../src/tui/services.js').createStore;
   readonly openSettings: typeof import('../src/tui/settings.js').openSettings;
   readonly rowName: typeof import('../src/tui/lineage-columns.js').rowName;
-  readonly watchLineage: typeof import('../src/core/watch.js').watchLineage;
+  readonly watchLineage: typeof import('../src/core/lineage/watch.js').watchLineage;
   readonly manyRows: typeof import('../test/unit/tui/rows.js').manyRows;
 }
 

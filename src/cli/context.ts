@@ -4,11 +4,16 @@
 // stops a local cloud this command started).
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { type AwsTarget, connectTarget } from '../core/aws-target.js';
-import { escapeControlCharacters } from '../core/control-characters.js';
-import { LambdashError } from '../core/errors.js';
-import type { LambdashEvent } from '../core/events.js';
-import { loadProject, PROJECT_FILE_NAME, type Project, readProject } from '../core/project.js';
+import { type AwsTarget, connectTarget } from '../core/aws/aws-target.js';
+import { escapeControlCharacters } from '../core/common/control-characters.js';
+import { LambdashError } from '../core/common/errors.js';
+import type { LambdashEvent } from '../core/common/events.js';
+import {
+  loadProject,
+  PROJECT_FILE_NAME,
+  type Project,
+  readProject,
+} from '../core/project/project.js';
 import { formatJson } from './format.js';
 import { ProgressLines } from './progress.js';
 

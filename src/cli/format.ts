@@ -1,6 +1,6 @@
 // Plain-text formatting for the command line: sizes, ages, durations and tables that line up.
 
-export { formatAge, formatBytes, shortId } from '../core/format.js';
+export { formatAge, formatBytes, shortId } from '../core/common/format.js';
 
 /** 0.1234 → "123 ms"; 4.5 → "4.50 s". */
 export function formatSeconds(seconds: number): string {

@@ -1,7 +1,7 @@
 // The core's events as lines on stderr: what is being done, never the data a command reports
 // (that goes to stdout). Repeats are left out: a push prints each layer once per status, a
 // wait once per state, and AWS calls and build output only with --verbose.
-import type { LambdashEvent } from '../core/events.js';
+import type { LambdashEvent } from '../core/common/events.js';
 import { formatBytes, formatSeconds, shortId } from './format.js';
 
 export interface ProgressOptions {

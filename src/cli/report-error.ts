@@ -3,8 +3,8 @@
 // exit code of its kind. A bug of lambdash's (not a LambdashError) shows its stack, since no
 // hint can help there. Control characters in those lines (a handler name, a function's error
 // message) are shown escaped: the terminal shows them and never obeys them.
-import { escapeControlCharacters } from '../core/control-characters.js';
-import { isLambdashError } from '../core/errors.js';
+import { escapeControlCharacters } from '../core/common/control-characters.js';
+import { isLambdashError } from '../core/common/errors.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 
 export interface ErrorReport {

@@ -2,8 +2,8 @@
 // Only what is exported here is public.
 
 // The AWS half: where calls go, ECR, roles, functions, invoking, logs, lineage.
-export type { AwsOptions } from './aws-call.js';
-export { awsErrorName } from './aws-errors.js';
+export type { AwsOptions } from './aws/aws-call.js';
+export { awsErrorName } from './aws/aws-errors.js';
 export type {
   Architecture,
   EcrRepo,
@@ -12,7 +12,7 @@ export type {
   LambdaRole,
   RemoteImage,
   UpdateStatus,
-} from './aws-resources.js';
+} from './aws/aws-resources.js';
 export {
   type AwsClients,
   type AwsTarget,
@@ -20,19 +20,40 @@ export {
   getDefaultTarget,
   setDefaultTarget,
   type TargetOptions,
-} from './aws-target.js';
+} from './aws/aws-target.js';
+export { type Bundle, bundleResponder } from './build/bundle.js';
+export { type DockerfileOptions, getDockerfile } from './build/dockerfile.js';
+export { type TypeDiagnostic, typecheckResponder } from './build/typecheck.js';
+export { type ErrorCode, isLambdashError, LambdashError } from './common/errors.js';
+export type { LambdashEvent, OperationOptions } from './common/events.js';
+export { getUserLabels, LABEL_PREFIX, LABELS } from './common/labels.js';
+export {
+  toImageName,
+  validateFunctionName,
+  validateImageName,
+  validateRoleName,
+  validateTag,
+} from './common/names.js';
+export {
+  type CreateEcrRepoOptions,
+  createEcrRepo,
+  deleteEcrRepo,
+  getAllEcrRepos,
+  getEcrRepo,
+} from './ecr/ecr-repos.js';
+export { type PushOptions, pushToEcr } from './ecr/push.js';
+export { deleteRemoteImage, getAllRemoteImages, getRemoteImage } from './ecr/remote-images.js';
 export {
   type BaseImage,
   type BaseImageOptions,
   ensureBaseImage,
   type Platform,
-} from './base-image.js';
+} from './images/base-image.js';
 export {
   type BuildSecretSource,
   type BuildSecretValue,
   readBuildSecrets,
-} from './build-secrets.js';
-export { type Bundle, bundleResponder } from './bundle.js';
+} from './images/build-secrets.js';
 export {
   type Container,
   deleteContainer,
@@ -43,24 +64,17 @@ export {
   runImageLocally,
   sendLocalRequest,
   stopContainer,
-} from './containers.js';
-export { type DockerEngineInfo, getDockerEngine } from './docker.js';
-export { type DockerfileOptions, getDockerfile } from './dockerfile.js';
+} from './images/containers.js';
+export { type DockerEngineInfo, getDockerEngine } from './images/docker.js';
 export {
-  type DoctorCheck,
-  type DoctorCheckId,
-  type DoctorOptions,
-  doctorPassed,
-  runDoctor,
-} from './doctor.js';
-export {
-  type CreateEcrRepoOptions,
-  createEcrRepo,
-  deleteEcrRepo,
-  getAllEcrRepos,
-  getEcrRepo,
-} from './ecr-repos.js';
-export { type ErrorCode, isLambdashError, LambdashError } from './errors.js';
+  createLocalImage,
+  deleteLocalImage,
+  getAllLocalImages,
+  getLocalImage,
+  type LocalImage,
+  type LocalImageOptions,
+} from './images/local-images.js';
+export { runLocalImageTest, type TestData, type TestResult } from './images/local-test.js';
 export {
   createEventFromTemplate,
   EVENT_TEMPLATES,
@@ -68,14 +82,7 @@ export {
   type EventTemplateName,
   type EventTemplateOptions,
   type JsonEvent,
-} from './event-templates.js';
-export type { LambdashEvent, OperationOptions } from './events.js';
-export {
-  type InvocationLog,
-  type InvocationReport,
-  type Observation,
-  parseInvocationLog,
-} from './invocation-log.js';
+} from './lambda/event-templates.js';
 export {
   getInvocationLog,
   type Invocation,
@@ -85,19 +92,7 @@ export {
   invokeFunction,
   invokeFunctionWithLog,
   runLambdaFunctionTest,
-} from './invoke.js';
-export { getUserLabels, LABEL_PREFIX, LABELS } from './labels.js';
-export {
-  type ComponentParts,
-  type ComponentTestResult,
-  checkDeployment,
-  createLambdaComponents,
-  deleteComponents,
-  type LambdaComponents,
-  runTest,
-  withLambdaFunction,
-  withRemoteImage,
-} from './lambda-components.js';
+} from './lambda/invoke.js';
 export {
   createLambdaFunction,
   deleteLambdaFunction,
@@ -105,7 +100,7 @@ export {
   getAllLambdaFunctions,
   getLambdaFunction,
   type LambdaFunctionOptions,
-} from './lambda-functions.js';
+} from './lambda/lambda-functions.js';
 export {
   BASIC_EXECUTION_POLICY,
   createLambdaRole,
@@ -114,8 +109,7 @@ export {
   getAllLambdaRoles,
   getLambdaRole,
   type LambdaRoleOptions,
-} from './lambda-roles.js';
-export { countLazyLoads, getLazyLoads } from './lazy-loads.js';
+} from './lambda/lambda-roles.js';
 export {
   getLineage,
   type LineageOptions,
@@ -123,23 +117,36 @@ export {
   type ResponderIdentity,
   type ResponderSpec,
   type ResponderState,
-} from './lineage.js';
+} from './lineage/lineage.js';
 export {
-  createLocalImage,
-  deleteLocalImage,
-  getAllLocalImages,
-  getLocalImage,
-  type LocalImage,
-  type LocalImageOptions,
-} from './local-images.js';
-export { runLocalImageTest, type TestData, type TestResult } from './local-test.js';
+  type DockerEventSource,
+  type DockerState,
+  engineEvents,
+  type LineageSnapshot,
+  type LineageWatch,
+  type WatchError,
+  type WatchOptions,
+  watchLineage,
+} from './lineage/watch.js';
 export {
-  toImageName,
-  validateFunctionName,
-  validateImageName,
-  validateRoleName,
-  validateTag,
-} from './names.js';
+  type InvocationLog,
+  type InvocationReport,
+  type Observation,
+  parseInvocationLog,
+} from './logs/invocation-log.js';
+export { countLazyLoads, getLazyLoads } from './logs/lazy-loads.js';
+export {
+  getInvocationTimeBreakdown,
+  type SegmentKind,
+  type TimeBreakdown,
+  type TimeSegment,
+} from './logs/time-breakdown.js';
+export {
+  type FormatTimelineOptions,
+  formatTimeline,
+  getTimeline,
+  type Timeline,
+} from './logs/timeline.js';
 export {
   addResponder,
   findProjectFile,
@@ -159,33 +166,8 @@ export {
   readProject,
   removeResponder,
   resolveSource,
-} from './project.js';
-export { type PushOptions, pushToEcr } from './push.js';
-export { deleteRemoteImage, getAllRemoteImages, getRemoteImage } from './remote-images.js';
-export { getResponder, type Responder, type ResponderOptions } from './responder.js';
-export {
-  getInvocationTimeBreakdown,
-  type SegmentKind,
-  type TimeBreakdown,
-  type TimeSegment,
-} from './time-breakdown.js';
-export {
-  type FormatTimelineOptions,
-  formatTimeline,
-  getTimeline,
-  type Timeline,
-} from './timeline.js';
-export { type TypeDiagnostic, typecheckResponder } from './typecheck.js';
-export {
-  type DockerEventSource,
-  type DockerState,
-  engineEvents,
-  type LineageSnapshot,
-  type LineageWatch,
-  type WatchError,
-  type WatchOptions,
-  watchLineage,
-} from './watch.js';
+} from './project/project.js';
+export { getResponder, type Responder, type ResponderOptions } from './responder/responder.js';
 // Workflows: what the command line and the app do with responders, written once.
 export {
   type BuildResult,
@@ -207,6 +189,13 @@ export {
   readRole,
   runDeploy,
 } from './workflows/deploy.js';
+export {
+  type DoctorCheck,
+  type DoctorCheckId,
+  type DoctorOptions,
+  doctorPassed,
+  runDoctor,
+} from './workflows/doctor.js';
 export { allOk, type EachOptions, type EachOutcome, runEach } from './workflows/each.js';
 export {
   type EntrySettings,
@@ -217,6 +206,17 @@ export {
   settingsOf,
   type WorkflowEntry,
 } from './workflows/entry.js';
+export {
+  type ComponentParts,
+  type ComponentTestResult,
+  checkDeployment,
+  createLambdaComponents,
+  deleteComponents,
+  type LambdaComponents,
+  runTest,
+  withLambdaFunction,
+  withRemoteImage,
+} from './workflows/lambda-components.js';
 export {
   type PushResult,
   type PushWorkflowOptions,

@@ -7,7 +7,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, link, open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ACCOUNT_ID } from './service.js';
+import { ACCOUNT_ID } from './account.js';
 
 /** An access key pair; temporary ones carry a session token too. */
 export interface Credentials {

@@ -3,6 +3,8 @@
 // the service's own wire shape, so the AWS SDK raises its typed exceptions.
 import type { Caller } from './credentials.js';
 
+export { ACCOUNT_ID } from './account.js';
+
 /** An error the AWS API would return: `code` is the exception name the SDK maps to a class. */
 export class ServiceError extends Error {
   override readonly name = 'ServiceError';
@@ -45,6 +47,3 @@ export interface QueryService {
   /** Returns the inner XML of `<ActionResult>` (may be empty). */
   call(action: string, params: URLSearchParams, context?: RequestContext): Promise<string>;
 }
-
-/** The account every local resource belongs to. */
-export const ACCOUNT_ID = '000000000000';

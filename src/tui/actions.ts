@@ -4,20 +4,19 @@
 // the project file. A row's settings (test data, labels, memory, timeout, environment,
 // architecture) come from the project file when it names the responder.
 import path from 'node:path';
-import type { AwsTarget } from '../core/aws-target.js';
-import { deleteEcrRepo } from '../core/ecr-repos.js';
-import { LambdashError } from '../core/errors.js';
-import type { OperationOptions } from '../core/events.js';
-import { deleteComponents } from '../core/lambda-components.js';
-import type { LineageRow } from '../core/lineage.js';
+import type { AwsTarget } from '../core/aws/aws-target.js';
+import { LambdashError } from '../core/common/errors.js';
+import type { OperationOptions } from '../core/common/events.js';
+import { deleteEcrRepo } from '../core/ecr/ecr-repos.js';
+import type { LineageRow } from '../core/lineage/lineage.js';
 import {
   addResponder,
   initProject,
   type Project,
   type ProjectResponder,
   resolveSource,
-} from '../core/project.js';
-import { getResponder } from '../core/responder.js';
+} from '../core/project/project.js';
+import { getResponder } from '../core/responder/responder.js';
 import { buildEntry } from '../core/workflows/build.js';
 import { type DeployResult, deployEntry, deployFailure } from '../core/workflows/deploy.js';
 import {
@@ -26,6 +25,7 @@ import {
   projectEntry,
   type WorkflowEntry,
 } from '../core/workflows/entry.js';
+import { deleteComponents } from '../core/workflows/lambda-components.js';
 import { pushLocalImage } from '../core/workflows/push.js';
 import { type TestOutcome, testFailure, testLocalImage } from '../core/workflows/test.js';
 import { formatBytes, shortHash } from './format.js';

@@ -3,15 +3,16 @@
 // image is no longer a row's newest local image (a rebuild replaced it). A container the app
 // found running (the CLI's `lambdash run`, a test's) is used as it is and never stopped: it is
 // not the app's to stop.
+
+import type { OperationOptions } from '../core/common/events.js';
 import {
   type Container,
   getAllContainers,
   runImageLocally,
   stopContainer,
-} from '../core/containers.js';
-import type { OperationOptions } from '../core/events.js';
-import type { LineageRow } from '../core/lineage.js';
-import type { LocalImage } from '../core/local-images.js';
+} from '../core/images/containers.js';
+import type { LocalImage } from '../core/images/local-images.js';
+import type { LineageRow } from '../core/lineage/lineage.js';
 
 export interface AppContainers {
   /** A running container of the image: the app's, else any, else one the app starts now. */

@@ -12,7 +12,7 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
-import type { LineageRow, LineageScope } from '../core/lineage.js';
+import type { LineageRow, LineageScope } from '../core/lineage/lineage.js';
 import { AddDialog } from './add-dialog.js';
 import { completeCommand, parseCommandLine } from './command-line.js';
 import { DeleteDialog } from './delete-dialog.js';

@@ -1,6 +1,6 @@
 // Operations in flight (build, test, push, deploy, delete...) and the command log: the core's
 // typed events folded into a progress line per operation, and a line per thing that happened.
-import type { LambdashEvent } from '../core/events.js';
+import type { LambdashEvent } from '../core/common/events.js';
 import { formatBytes } from './format.js';
 
 export type OperationKind = 'build' | 'test' | 'push' | 'deploy' | 'delete' | 'add';

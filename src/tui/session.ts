@@ -2,12 +2,12 @@
 // settings, else the environment; connected again when those settings change), the Docker
 // engine's version, the project file, the live lineage over all of them, and the actions.
 // Everything starts in the background: the first frame never waits for AWS or Docker.
-import { connectTarget } from '../core/aws-target.js';
-import { getDockerEngine } from '../core/docker.js';
-import { isLambdashError, LambdashError } from '../core/errors.js';
-import { getLineage, type ResponderSpec } from '../core/lineage.js';
-import { loadProject, type Project, resolveSource } from '../core/project.js';
-import { watchLineage } from '../core/watch.js';
+import { connectTarget } from '../core/aws/aws-target.js';
+import { isLambdashError, LambdashError } from '../core/common/errors.js';
+import { getDockerEngine } from '../core/images/docker.js';
+import { getLineage, type ResponderSpec } from '../core/lineage/lineage.js';
+import { watchLineage } from '../core/lineage/watch.js';
+import { loadProject, type Project, resolveSource } from '../core/project/project.js';
 import { createActions } from './actions.js';
 import { type AppContainers, appContainers } from './app-containers.js';
 import {

@@ -4,8 +4,8 @@
 // is reported and left alone (the session then keeps its changes in memory).
 import path from 'node:path';
 import Conf from 'conf';
-import { LambdashError } from '../core/errors.js';
-import type { LineageScope } from '../core/lineage.js';
+import { LambdashError } from '../core/common/errors.js';
+import type { LineageScope } from '../core/lineage/lineage.js';
 import { resolveBindings } from './key-table.js';
 import { THEME_NAMES, type ThemeName } from './theme.js';
 

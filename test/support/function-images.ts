@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
-import type { RemoteImage } from '../../src/core/aws-resources.js';
-import type { AwsTarget } from '../../src/core/aws-target.js';
+import type { RemoteImage } from '../../src/core/aws/aws-resources.js';
+import type { AwsTarget } from '../../src/core/aws/aws-target.js';
 import {
   createLocalImage,
   deleteLocalImage,

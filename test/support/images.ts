@@ -8,8 +8,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { isLambdashError, type LambdashError } from '../../src/core/errors.js';
-import type { LambdashEvent } from '../../src/core/events.js';
+import { isLambdashError, type LambdashError } from '../../src/core/common/errors.js';
+import type { LambdashEvent } from '../../src/core/common/events.js';
 import { testDocker } from './docker.js';
 
 const run = promisify(execFile);

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type AwsTarget, connectTarget } from '../../src/core/aws-target.js';
+import { type AwsTarget, connectTarget } from '../../src/core/aws/aws-target.js';
 import { type LocalCloud, startLocalCloud } from '../../src/localcloud/index.js';
 
 export interface TestTarget {

@@ -1,6 +1,6 @@
 // Who may import whom (../shared/DESIGN.md, "Layers"), checked on every source file: a rule
 // that only lives in a document drifts the first time it is inconvenient.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +38,70 @@ const NEVER: Partial<Record<Layer, RegExp>> = {
   tui: /^(dockerode|@aws-sdk\/)/,
   cli: /^(dockerode|@aws-sdk\/|ink|react)(\/|$)/,
 };
+
+/**
+ * The core's rooms, lowest first: a room may import only the rooms before it (index.ts, the
+ * public entry at the top, may import them all). A room holds one stage of the work.
+ */
+const ROOMS = [
+  'common',
+  'aws',
+  'logs',
+  'responder',
+  'build',
+  'images',
+  'ecr',
+  'lambda',
+  'lineage',
+  'project',
+  'workflows',
+] as const;
+
+function roomOf(file: string): string | undefined {
+  const relative = path.relative(path.join(repoRoot, FOLDERS.core), file);
+  if (relative.startsWith('..')) return undefined;
+  return relative.includes(path.sep) ? relative.split(path.sep)[0] : '(entry)';
+}
+
+/** The files a relative import names, as they are on disk (`./x.js` is ./x.ts or ./x.tsx). */
+function resolveLocal(from: string, specifier: string): string | undefined {
+  const base = path.resolve(path.dirname(from), specifier).replace(/\.(m|c)?js$/, '');
+  return ['.ts', '.tsx', '.mts', '/index.ts'].map((ext) => base + ext).find(existsSync);
+}
+
+/** Every import cycle among the files (Tarjan's strongly connected components). */
+function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const order = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (file: string): void => {
+    order.set(file, order.size);
+    low.set(file, order.get(file)!);
+    stack.push(file);
+    onStack.add(file);
+    for (const next of graph.get(file) ?? []) {
+      if (!order.has(next)) {
+        visit(next);
+        low.set(file, Math.min(low.get(file)!, low.get(next)!));
+      } else if (onStack.has(next)) {
+        low.set(file, Math.min(low.get(file)!, order.get(next)!));
+      }
+    }
+    if (low.get(file) !== order.get(file)) return;
+    const component: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== file);
+    if (component.length > 1 || graph.get(file)?.includes(file)) cycles.push(component);
+  };
+  for (const file of graph.keys()) if (!order.has(file)) visit(file);
+  return cycles;
+}
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -111,6 +175,52 @@ describe('layers', () => {
       }
     }
     expect(broken).toEqual([]);
+  });
+
+  it("the core's rooms import only the rooms below them", () => {
+    const broken: string[] = [];
+    for (const { file } of files.filter((f) => f.layer === 'core')) {
+      const room = roomOf(file)!;
+      expect([...ROOMS, '(entry)'], path.relative(repoRoot, file)).toContain(room);
+      if (room === '(entry)') continue;
+      for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+        const target = specifier.startsWith('.') ? resolveLocal(file, specifier) : undefined;
+        const other = target && roomOf(target);
+        if (!other || other === room) continue;
+        const below = ROOMS.indexOf(other as (typeof ROOMS)[number]) < ROOMS.indexOf(room as never);
+        if (!below)
+          broken.push(
+            `${path.relative(repoRoot, file)} imports ${specifier}: ${room} may not import ${other}`,
+          );
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('no file imports itself through others, type-only imports included', () => {
+    const graph = new Map(
+      files.map(({ file }) => [
+        file,
+        importsOf(readFileSync(file, 'utf8'))
+          .filter((specifier) => specifier.startsWith('.'))
+          .flatMap((specifier) => resolveLocal(file, specifier) ?? []),
+      ]),
+    );
+    const cycles = importCycles(graph).map((cycle) =>
+      cycle.map((file) => path.relative(repoRoot, file)).join(' → '),
+    );
+    expect(cycles).toEqual([]);
+  });
+
+  it('the cycle finder finds a cycle and its members', () => {
+    const graph = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a', 'd']],
+      ['d', []],
+      ['e', ['e']],
+    ]);
+    expect(importCycles(graph).map((cycle) => [...cycle].sort())).toEqual([['a', 'b', 'c'], ['e']]);
   });
 
   it('the import scanner sees each form of import', () => {

@@ -4,10 +4,10 @@
 // (after a Node.js upgrade, or to pick up the host's newer libraries).
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { type BaseImage, ensureBaseImage, type Platform } from '../../core/base-image.js';
-import { isLambdashError } from '../../core/errors.js';
-import { deleteLocalImage } from '../../core/local-images.js';
-import { DEFAULT_OFFLINE_NAME } from '../../core/offline-base-image.js';
+import { isLambdashError } from '../../core/common/errors.js';
+import { type BaseImage, ensureBaseImage, type Platform } from '../../core/images/base-image.js';
+import { deleteLocalImage } from '../../core/images/local-images.js';
+import { DEFAULT_OFFLINE_NAME } from '../../core/images/offline-base-image.js';
 import type { CommandKit } from '../command.js';
 import { shortId } from '../format.js';
 

@@ -2,8 +2,8 @@
 // data when it has some (a failed test leaves the previous image under the name). Every
 // responder is built and reported, whichever of them fail.
 import type { Command } from 'commander';
-import { readBuildSecrets } from '../../core/build-secrets.js';
-import { validateTag } from '../../core/names.js';
+import { validateTag } from '../../core/common/names.js';
+import { readBuildSecrets } from '../../core/images/build-secrets.js';
 import { type BuildWorkflowOptions, buildEach } from '../../core/workflows/build.js';
 import type { WorkflowStage } from '../../core/workflows/stage.js';
 import type { CommandKit } from '../command.js';

@@ -4,23 +4,23 @@
 // bars. A function error exits 5, with the function's error type, message and stack.
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { LambdashError } from '../../core/common/errors.js';
 import {
   type Container,
   getAllContainers,
   runImageLocally,
   stopContainer,
-} from '../../core/containers.js';
-import { LambdashError } from '../../core/errors.js';
+} from '../../core/images/containers.js';
+import { getLocalImage } from '../../core/images/local-images.js';
 import {
   createEventFromTemplate,
   EVENT_TEMPLATES,
   type EventTemplateName,
-} from '../../core/event-templates.js';
-import type { InvocationLog } from '../../core/invocation-log.js';
-import { InvocationError, invokeFunctionWithLog } from '../../core/invoke.js';
-import { countLazyLoads } from '../../core/lazy-loads.js';
-import { getLocalImage } from '../../core/local-images.js';
-import { formatTimeline, getTimeline, type Timeline } from '../../core/timeline.js';
+} from '../../core/lambda/event-templates.js';
+import { InvocationError, invokeFunctionWithLog } from '../../core/lambda/invoke.js';
+import type { InvocationLog } from '../../core/logs/invocation-log.js';
+import { countLazyLoads } from '../../core/logs/lazy-loads.js';
+import { formatTimeline, getTimeline, type Timeline } from '../../core/logs/timeline.js';
 import type { CommandKit } from '../command.js';
 import type { CliContext } from '../context.js';
 import { formatJson, formatSeconds } from '../format.js';

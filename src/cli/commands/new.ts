@@ -7,11 +7,16 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { escapeControlCharacters } from '../../core/control-characters.js';
-import { LambdashError } from '../../core/errors.js';
-import { templatesDir } from '../../core/paths.js';
-import { addResponder, initProject, PROJECT_FILE_NAME, type Project } from '../../core/project.js';
-import { RESPONDER_NAME } from '../../core/project-schema.js';
+import { escapeControlCharacters } from '../../core/common/control-characters.js';
+import { LambdashError } from '../../core/common/errors.js';
+import { templatesDir } from '../../core/common/paths.js';
+import {
+  addResponder,
+  initProject,
+  PROJECT_FILE_NAME,
+  type Project,
+} from '../../core/project/project.js';
+import { RESPONDER_NAME } from '../../core/project/project-schema.js';
 import type { CommandKit } from '../command.js';
 
 export const TEMPLATES = {

@@ -2,12 +2,12 @@
 // responder's chain. Asked for at the terminal (remote parts by typing the name); without a
 // terminal only with --yes, else refused before anything is looked up or removed.
 import type { Command } from 'commander';
-import { deleteContainer, stopContainer } from '../../core/containers.js';
-import { deleteEcrRepo, getEcrRepo } from '../../core/ecr-repos.js';
-import { isLambdashError, LambdashError } from '../../core/errors.js';
-import { deleteLambdaFunction, getLambdaFunction } from '../../core/lambda-functions.js';
-import { deleteLocalImage, getLocalImage } from '../../core/local-images.js';
-import { removeResponder } from '../../core/project.js';
+import { isLambdashError, LambdashError } from '../../core/common/errors.js';
+import { deleteEcrRepo, getEcrRepo } from '../../core/ecr/ecr-repos.js';
+import { deleteContainer, stopContainer } from '../../core/images/containers.js';
+import { deleteLocalImage, getLocalImage } from '../../core/images/local-images.js';
+import { deleteLambdaFunction, getLambdaFunction } from '../../core/lambda/lambda-functions.js';
+import { removeResponder } from '../../core/project/project.js';
 import type { CommandKit } from '../command.js';
 import { confirm, confirmByName } from '../confirm.js';
 import type { CliContext } from '../context.js';

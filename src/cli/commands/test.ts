@@ -3,9 +3,9 @@
 // the test data expects. Without test data, a health invocation: the handler must answer `{}`
 // without an error. Every responder is tested and reported, whichever of them fail.
 import type { Command } from 'commander';
-import { LambdashError } from '../../core/errors.js';
-import type { TestData } from '../../core/local-test.js';
-import type { ProjectResponder } from '../../core/project.js';
+import { LambdashError } from '../../core/common/errors.js';
+import type { TestData } from '../../core/images/local-test.js';
+import type { ProjectResponder } from '../../core/project/project.js';
 import type { EachOutcome } from '../../core/workflows/each.js';
 import { errorLine, type TestItem, type TestOutcome, testEach } from '../../core/workflows/test.js';
 import type { CommandKit } from '../command.js';

@@ -1,11 +1,12 @@
 // The build workflow: an entry read and checked (its code, test data and secrets) before
 // anything is made, then its image built, type-checked, and tested with its test data (a
 // failed test leaves the previous image under the name).
-import type { BuildSecretValue } from '../build-secrets.js';
-import { createLocalImage, type LocalImage } from '../local-images.js';
-import type { TestData } from '../local-test.js';
-import { validateTag } from '../names.js';
-import type { Responder } from '../responder.js';
+
+import { validateTag } from '../common/names.js';
+import type { BuildSecretValue } from '../images/build-secrets.js';
+import { createLocalImage, type LocalImage } from '../images/local-images.js';
+import type { TestData } from '../images/local-test.js';
+import type { Responder } from '../responder/responder.js';
 import { type EachOptions, type EachOutcome, runEach } from './each.js';
 import {
   type EntrySettings,

@@ -1,12 +1,13 @@
 // The local image a build now would make again: built from exactly the code the responder's
 // source holds now (its hash), for the platform, with the labels asked for, by this lambdash.
 // A deploy reuses it instead of building; without one, the source changed and it builds.
-import type { Platform } from '../base-image.js';
-import { dockerError, getDocker, inspectImage } from '../docker.js';
-import { LABELS } from '../labels.js';
-import { getAllLocalImages, getLocalImage, type LocalImage } from '../local-images.js';
-import { lambdashVersion } from '../paths.js';
-import type { Responder } from '../responder.js';
+
+import { LABELS } from '../common/labels.js';
+import { lambdashVersion } from '../common/paths.js';
+import type { Platform } from '../images/base-image.js';
+import { dockerError, getDocker, inspectImage } from '../images/docker.js';
+import { getAllLocalImages, getLocalImage, type LocalImage } from '../images/local-images.js';
+import type { Responder } from '../responder/responder.js';
 
 export interface CurrentImageWanted {
   readonly platform: Platform;

@@ -3,23 +3,23 @@
 // newest image of that code reused, tested locally with the test data, pushed, the function
 // created or updated (lineage tags, the user's labels and the entry's settings), and the
 // function tested. Everything AWS would refuse is checked before the first change.
-import type { AwsOptions } from '../aws-call.js';
-import type { LambdaFunction, LambdaRole, RemoteImage } from '../aws-resources.js';
-import { targetOf } from '../aws-target.js';
-import { isLambdashError, type LambdashError } from '../errors.js';
+import type { AwsOptions } from '../aws/aws-call.js';
+import type { LambdaFunction, LambdaRole, RemoteImage } from '../aws/aws-resources.js';
+import { targetOf } from '../aws/aws-target.js';
+import { isLambdashError, type LambdashError } from '../common/errors.js';
+import type { LocalImage } from '../images/local-images.js';
+import { readGivenRole } from '../lambda/lambda-function-role.js';
+import { getLambdaFunction, type LambdaFunctionOptions } from '../lambda/lambda-functions.js';
+import { type BuildWorkflowOptions, type PreparedBuild, prepareBuild, runBuild } from './build.js';
+import { findCurrentImage } from './current-image.js';
+import { type EachOptions, type EachOutcome, runEach } from './each.js';
+import { entryName, type WorkflowEntry } from './entry.js';
 import {
   checkDeployment,
   type LambdaComponents,
   withLambdaFunction,
   withRemoteImage,
-} from '../lambda-components.js';
-import { readGivenRole } from '../lambda-function-role.js';
-import { getLambdaFunction, type LambdaFunctionOptions } from '../lambda-functions.js';
-import type { LocalImage } from '../local-images.js';
-import { type BuildWorkflowOptions, type PreparedBuild, prepareBuild, runBuild } from './build.js';
-import { findCurrentImage } from './current-image.js';
-import { type EachOptions, type EachOutcome, runEach } from './each.js';
-import { entryName, type WorkflowEntry } from './entry.js';
+} from './lambda-components.js';
 import { operationOf, reportStage } from './stage.js';
 import { type TestOutcome, testFailure, testFunction, testLocalImage } from './test.js';
 

@@ -2,7 +2,7 @@
 // nothing of that responder), then each checked one runs, and one failing does not stop the
 // others. Each ends as an outcome of its own, in the order given. Only cancellation stops
 // them all.
-import { isLambdashError, type LambdashError } from '../errors.js';
+import { isLambdashError, type LambdashError } from '../common/errors.js';
 
 export type EachOutcome<T> =
   | ({ readonly name: string; readonly ok: true } & T)

@@ -1,19 +1,20 @@
 // A responder as the workflows take it: an entry of the project file, or a path given on its
 // own (a .ts/.js file, a package folder, a git URL). settingsOf is the one place an entry
 // becomes what its build and its function are given, for the command line and the app alike.
-import type { Platform } from '../base-image.js';
-import type { OperationOptions } from '../events.js';
-import type { LambdaFunctionOptions } from '../lambda-functions.js';
-import type { LocalImageOptions } from '../local-images.js';
-import type { TestData } from '../local-test.js';
+
+import type { OperationOptions } from '../common/events.js';
+import type { Platform } from '../images/base-image.js';
+import type { LocalImageOptions } from '../images/local-images.js';
+import type { TestData } from '../images/local-test.js';
+import type { LambdaFunctionOptions } from '../lambda/lambda-functions.js';
 import {
   getResponderOf,
   loadBuildSecrets,
   loadTestData,
   type Project,
   type ProjectResponder,
-} from '../project.js';
-import { getResponder, type Responder, type ResponderOptions } from '../responder.js';
+} from '../project/project.js';
+import { getResponder, type Responder, type ResponderOptions } from '../responder/responder.js';
 import { operationOf } from './stage.js';
 
 export interface WorkflowEntry {

@@ -1,8 +1,8 @@
 // The push workflow: a local image to ECR (its repository made when missing), the image read
 // first so that a name that is no image refuses before anything is pushed.
-import type { RemoteImage } from '../aws-resources.js';
-import { getLocalImage, type LocalImage } from '../local-images.js';
-import { type PushOptions, pushToEcr } from '../push.js';
+import type { RemoteImage } from '../aws/aws-resources.js';
+import { type PushOptions, pushToEcr } from '../ecr/push.js';
+import { getLocalImage, type LocalImage } from '../images/local-images.js';
 import { type EachOptions, type EachOutcome, runEach } from './each.js';
 import { reportStage, type WorkflowOptions } from './stage.js';
 

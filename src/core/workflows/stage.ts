@@ -1,8 +1,8 @@
 // Where a workflow is, told to whoever runs it: the command line prints a line per stage, the
 // app shows it with the operation's progress. The core's own events (build steps, push
 // progress, waits) go to onEvent as always.
-import type { OperationOptions } from '../events.js';
-import type { LocalImage } from '../local-images.js';
+import type { OperationOptions } from '../common/events.js';
+import type { LocalImage } from '../images/local-images.js';
 
 export type WorkflowStage =
   | { readonly step: 'build'; readonly name: string; readonly source: string }

@@ -2,12 +2,12 @@
 // answer compared with what the data expects; without test data, a health invocation (`{}`).
 // Either passes only when the invocation succeeded: a function error never passes.
 import { performance } from 'node:perf_hooks';
-import type { AwsOptions } from '../aws-call.js';
-import type { LambdaFunction } from '../aws-resources.js';
-import { LambdashError } from '../errors.js';
-import { runLambdaFunctionTest } from '../invoke.js';
-import { getLocalImage, type LocalImage } from '../local-images.js';
-import { runLocalImageTest, type TestData } from '../local-test.js';
+import type { AwsOptions } from '../aws/aws-call.js';
+import type { LambdaFunction } from '../aws/aws-resources.js';
+import { LambdashError } from '../common/errors.js';
+import { getLocalImage, type LocalImage } from '../images/local-images.js';
+import { runLocalImageTest, type TestData } from '../images/local-test.js';
+import { runLambdaFunctionTest } from '../lambda/invoke.js';
 import { type EachOptions, type EachOutcome, runEach } from './each.js';
 import { entryName, entryTestData, readEntry, type WorkflowEntry } from './entry.js';
 import { operationOf, reportStage, type WorkflowOptions } from './stage.js';

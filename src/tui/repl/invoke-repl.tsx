@@ -11,12 +11,12 @@
 // Ctrl-Enter works only where the terminal reports it (the kitty keyboard protocol).
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { AwsTarget } from '../../core/aws-target.js';
-import type { Container } from '../../core/containers.js';
-import { isLambdashError } from '../../core/errors.js';
-import { createEventFromTemplate, EVENT_TEMPLATES } from '../../core/event-templates.js';
-import { InvocationError } from '../../core/invocation-error.js';
-import type { LineageRow } from '../../core/lineage.js';
+import type { AwsTarget } from '../../core/aws/aws-target.js';
+import { isLambdashError } from '../../core/common/errors.js';
+import type { Container } from '../../core/images/containers.js';
+import { createEventFromTemplate, EVENT_TEMPLATES } from '../../core/lambda/event-templates.js';
+import { InvocationError } from '../../core/lambda/invocation-error.js';
+import type { LineageRow } from '../../core/lineage/lineage.js';
 import { Footer, type FooterHint } from '../footer.js';
 import { TextInput } from '../text-input.js';
 import { fitText } from '../text-width.js';

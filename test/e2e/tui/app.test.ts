@@ -9,10 +9,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAllEcrRepos } from '../../../src/core/ecr-repos.js';
-import { LABELS } from '../../../src/core/labels.js';
-import { getAllLambdaFunctions } from '../../../src/core/lambda-functions.js';
-import { getAllLocalImages } from '../../../src/core/local-images.js';
+import { LABELS } from '../../../src/core/common/labels.js';
+import { getAllEcrRepos } from '../../../src/core/ecr/ecr-repos.js';
+import { getAllLocalImages } from '../../../src/core/images/local-images.js';
+import { getAllLambdaFunctions } from '../../../src/core/lambda/lambda-functions.js';
 import { buildTestImage, removeImages } from '../../support/docker.js';
 import { repoRoot } from '../../support/paths.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';

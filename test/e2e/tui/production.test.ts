@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAllContainers } from '../../../src/core/containers.js';
+import { getAllContainers } from '../../../src/core/images/containers.js';
 import { repoRoot } from '../../support/paths.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';
 import {

@@ -174,7 +174,9 @@ export function writeProject(responders: readonly TestResponder[]): string {
 
 /** Removes the local images of these names (and their containers), quietly. */
 export async function removeImages(names: readonly string[]): Promise<void> {
-  const { deleteLocalImage, getAllLocalImages } = await import('../../../src/core/local-images.js');
+  const { deleteLocalImage, getAllLocalImages } = await import(
+    '../../../src/core/images/local-images.js'
+  );
   const images = await getAllLocalImages({ generatedOnly: false });
   for (const image of images) {
     // `name:tag`, and the registry tags a push leaves (`127.0.0.1:PORT/name:tag`).

@@ -6,9 +6,9 @@ import {
   deleteContainer,
   runImageLocally,
   sendLocalRequest,
-} from '../../../src/core/containers.js';
-import { createLocalImage, type LocalImage } from '../../../src/core/local-images.js';
-import { getResponder } from '../../../src/core/responder.js';
+} from '../../../src/core/images/containers.js';
+import { createLocalImage, type LocalImage } from '../../../src/core/images/local-images.js';
+import { getResponder } from '../../../src/core/responder/responder.js';
 import { appsDir, assertCompatInstalled } from '../../support/compat-runtimes.js';
 import { httpEvent } from '../../support/http-events.js';
 import { removeImagesNamed, uniqueName } from '../../support/images.js';

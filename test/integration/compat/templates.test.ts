@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleResponder } from '../../../src/core/bundle.js';
-import { templatesDir } from '../../../src/core/paths.js';
-import { getResponder } from '../../../src/core/responder.js';
+import { bundleResponder } from '../../../src/core/build/bundle.js';
+import { templatesDir } from '../../../src/core/common/paths.js';
+import { getResponder } from '../../../src/core/responder/responder.js';
 import { assertCompatInstalled, normalise, ricEntry } from '../../support/compat-runtimes.js';
 import { httpEvent } from '../../support/http-events.js';
 import { type RuntimeHarness, startRuntime } from '../../support/runtime-harness.js';

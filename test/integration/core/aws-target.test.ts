@@ -7,8 +7,8 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectTarget } from '../../../src/core/aws-target.js';
-import type { LambdashEvent } from '../../../src/core/events.js';
+import { connectTarget } from '../../../src/core/aws/aws-target.js';
+import type { LambdashEvent } from '../../../src/core/common/events.js';
 import { type LocalCloud, startLocalCloud } from '../../../src/localcloud/index.js';
 
 const AWS_VARIABLES = [

@@ -4,10 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type BaseImage, ensureBaseImage } from '../../../src/core/base-image.js';
-import { getDockerEngine } from '../../../src/core/docker.js';
-import { isLambdashError, type LambdashError } from '../../../src/core/errors.js';
-import type { LambdashEvent } from '../../../src/core/events.js';
+import { isLambdashError, type LambdashError } from '../../../src/core/common/errors.js';
+import type { LambdashEvent } from '../../../src/core/common/events.js';
+import { type BaseImage, ensureBaseImage } from '../../../src/core/images/base-image.js';
+import { getDockerEngine } from '../../../src/core/images/docker.js';
 import {
   buildTestImage,
   imageExists,

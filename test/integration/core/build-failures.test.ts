@@ -4,12 +4,12 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureBaseImage } from '../../../src/core/base-image.js';
-import type { LambdashEvent } from '../../../src/core/events.js';
-import { LABELS } from '../../../src/core/labels.js';
-import { createLocalImage, type LocalImageOptions } from '../../../src/core/local-images.js';
-import { runLocalImageTest } from '../../../src/core/local-test.js';
-import { getResponder, type Responder } from '../../../src/core/responder.js';
+import type { LambdashEvent } from '../../../src/core/common/events.js';
+import { LABELS } from '../../../src/core/common/labels.js';
+import { ensureBaseImage } from '../../../src/core/images/base-image.js';
+import { createLocalImage, type LocalImageOptions } from '../../../src/core/images/local-images.js';
+import { runLocalImageTest } from '../../../src/core/images/local-test.js';
+import { getResponder, type Responder } from '../../../src/core/responder/responder.js';
 import { testDocker } from '../../support/docker.js';
 import { startDockerProxy } from '../../support/docker-proxy.js';
 import { ensureExampleInstalled, examplesDir } from '../../support/examples.js';

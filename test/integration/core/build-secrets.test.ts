@@ -6,13 +6,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { BatchGetImageCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { pushToEcr } from '../../../src/core/ecr/push.js';
 import {
   createLocalImage,
   getAllLocalImages,
   type LocalImage,
-} from '../../../src/core/local-images.js';
-import { pushToEcr } from '../../../src/core/push.js';
-import { getResponder, type Responder } from '../../../src/core/responder.js';
+} from '../../../src/core/images/local-images.js';
+import { getResponder, type Responder } from '../../../src/core/responder/responder.js';
 import { testDocker } from '../../support/docker.js';
 import { startDockerProxy } from '../../support/docker-proxy.js';
 import {

@@ -5,7 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { ensureBaseImage } from '../../../src/core/base-image.js';
+import { ensureBaseImage } from '../../../src/core/images/base-image.js';
 import {
   type Container,
   deleteContainer,
@@ -14,15 +14,15 @@ import {
   runImageLocally,
   sendLocalRequest,
   stopContainer,
-} from '../../../src/core/containers.js';
-import { getDocker, getDockerEngine } from '../../../src/core/docker.js';
-import { sweepLeftovers } from '../../../src/core/leftovers.js';
+} from '../../../src/core/images/containers.js';
+import { getDocker, getDockerEngine } from '../../../src/core/images/docker.js';
+import { sweepLeftovers } from '../../../src/core/images/leftovers.js';
 import {
   createLocalImage,
   type LocalImage,
   type LocalImageOptions,
-} from '../../../src/core/local-images.js';
-import { getResponder } from '../../../src/core/responder.js';
+} from '../../../src/core/images/local-images.js';
+import { getResponder } from '../../../src/core/responder/responder.js';
 import { awsEvent, withJsonBody } from '../../support/aws-events.js';
 import { testDocker } from '../../support/docker.js';
 import { startDockerProxy } from '../../support/docker-proxy.js';

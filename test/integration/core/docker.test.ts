@@ -10,8 +10,8 @@ import { testDocker } from '../../support/docker.js';
 /** docker.js and errors.js loaded anew: no cached engine, and the LambdashError class docker.js throws. */
 async function freshDockerModule() {
   vi.resetModules();
-  const docker = await import('../../../src/core/docker.js');
-  const { isLambdashError } = await import('../../../src/core/errors.js');
+  const docker = await import('../../../src/core/images/docker.js');
+  const { isLambdashError } = await import('../../../src/core/common/errors.js');
   return { ...docker, isLambdashError };
 }
 

@@ -2,16 +2,16 @@
 // the SDK's own calls where it matters. Images in them are tiny (FROM scratch, one file).
 import { ListTagsForResourceCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsErrorName } from '../../../src/core/aws-errors.js';
+import { awsErrorName } from '../../../src/core/aws/aws-errors.js';
 import {
   createEcrRepo,
   deleteEcrRepo,
   getAllEcrRepos,
   getEcrRepo,
-} from '../../../src/core/ecr-repos.js';
-import { getLocalImage } from '../../../src/core/local-images.js';
-import { pushToEcr } from '../../../src/core/push.js';
-import { getAllRemoteImages } from '../../../src/core/remote-images.js';
+} from '../../../src/core/ecr/ecr-repos.js';
+import { pushToEcr } from '../../../src/core/ecr/push.js';
+import { getAllRemoteImages } from '../../../src/core/ecr/remote-images.js';
+import { getLocalImage } from '../../../src/core/images/local-images.js';
 import { buildTestImage } from '../../support/docker.js';
 import { failure, recorder, removeImagesNamed, uniqueName } from '../../support/images.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';

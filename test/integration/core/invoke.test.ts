@@ -6,18 +6,22 @@
 import { randomBytes } from 'node:crypto';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LambdaFunction } from '../../../src/core/aws-resources.js';
-import { readContainerLog } from '../../../src/core/container-log.js';
-import { type Container, deleteContainer, runImageLocally } from '../../../src/core/containers.js';
-import type { LambdashEvent } from '../../../src/core/events.js';
+import type { LambdaFunction } from '../../../src/core/aws/aws-resources.js';
+import type { LambdashEvent } from '../../../src/core/common/events.js';
+import { readContainerLog } from '../../../src/core/images/container-log.js';
+import {
+  type Container,
+  deleteContainer,
+  runImageLocally,
+} from '../../../src/core/images/containers.js';
 import {
   getInvocationLog,
   InvocationError,
   invokeFunction,
   invokeFunctionWithLog,
   runLambdaFunctionTest,
-} from '../../../src/core/invoke.js';
-import { createLambdaFunction } from '../../../src/core/lambda-functions.js';
+} from '../../../src/core/lambda/invoke.js';
+import { createLambdaFunction } from '../../../src/core/lambda/lambda-functions.js';
 import {
   type FunctionImages,
   pushFunctionImages,

@@ -7,21 +7,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getEcrRepo } from '../../../src/core/ecr-repos.js';
-import type { LambdashEvent } from '../../../src/core/events.js';
-import { invokeFunctionWithLog } from '../../../src/core/invoke.js';
-import { LABELS } from '../../../src/core/labels.js';
+import type { LambdashEvent } from '../../../src/core/common/events.js';
+import { LABELS } from '../../../src/core/common/labels.js';
+import { getEcrRepo } from '../../../src/core/ecr/ecr-repos.js';
+import { getLocalImage } from '../../../src/core/images/local-images.js';
+import { invokeFunctionWithLog } from '../../../src/core/lambda/invoke.js';
+import { getLambdaFunction } from '../../../src/core/lambda/lambda-functions.js';
+import { getLineage, type LineageRow } from '../../../src/core/lineage/lineage.js';
+import { getInvocationTimeBreakdown } from '../../../src/core/logs/time-breakdown.js';
 import {
   createLambdaComponents,
   deleteComponents,
   type LambdaComponents,
   runTest,
   withLambdaFunction,
-} from '../../../src/core/lambda-components.js';
-import { getLambdaFunction } from '../../../src/core/lambda-functions.js';
-import { getLineage, type LineageRow } from '../../../src/core/lineage.js';
-import { getLocalImage } from '../../../src/core/local-images.js';
-import { getInvocationTimeBreakdown } from '../../../src/core/time-breakdown.js';
+} from '../../../src/core/workflows/lambda-components.js';
 import { removeFunctionContainers } from '../../support/localcloud.js';
 import { repoRoot } from '../../support/paths.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';

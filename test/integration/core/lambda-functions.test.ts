@@ -11,20 +11,20 @@ import {
   waitUntilFunctionActiveV2,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LambdaRole } from '../../../src/core/aws-resources.js';
-import type { LambdashEvent } from '../../../src/core/events.js';
-import { invokeFunction } from '../../../src/core/invoke.js';
+import type { LambdaRole } from '../../../src/core/aws/aws-resources.js';
+import type { LambdashEvent } from '../../../src/core/common/events.js';
+import { invokeFunction } from '../../../src/core/lambda/invoke.js';
 import {
   createLambdaFunction,
   deleteLambdaFunction,
   getAllLambdaFunctions,
   getLambdaFunction,
-} from '../../../src/core/lambda-functions.js';
+} from '../../../src/core/lambda/lambda-functions.js';
 import {
   createLambdaRole,
   DEFAULT_ROLE_NAME,
   getLambdaRole,
-} from '../../../src/core/lambda-roles.js';
+} from '../../../src/core/lambda/lambda-roles.js';
 import {
   type FunctionImages,
   pushFunctionImages,

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trustsLambda } from '../../../src/aws-rules/lambda-trust.js';
-import type { LambdashEvent } from '../../../src/core/events.js';
+import type { LambdashEvent } from '../../../src/core/common/events.js';
 import {
   BASIC_EXECUTION_POLICY,
   createLambdaRole,
@@ -19,7 +19,7 @@ import {
   deleteLambdaRole,
   getAllLambdaRoles,
   getLambdaRole,
-} from '../../../src/core/lambda-roles.js';
+} from '../../../src/core/lambda/lambda-roles.js';
 import { failure, recorder } from '../../support/images.js';
 import { createServiceRole } from '../../support/localcloud.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';

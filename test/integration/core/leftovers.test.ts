@@ -6,17 +6,17 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureBaseImage } from '../../../src/core/base-image.js';
+import { ensureBaseImage } from '../../../src/core/images/base-image.js';
 import {
   type Container,
   deleteContainer,
   getAllContainers,
   runImageLocally,
-} from '../../../src/core/containers.js';
-import { getDocker } from '../../../src/core/docker.js';
-import { sweepLeftovers } from '../../../src/core/leftovers.js';
-import { createLocalImage, type LocalImage } from '../../../src/core/local-images.js';
-import { getResponder } from '../../../src/core/responder.js';
+} from '../../../src/core/images/containers.js';
+import { getDocker } from '../../../src/core/images/docker.js';
+import { sweepLeftovers } from '../../../src/core/images/leftovers.js';
+import { createLocalImage, type LocalImage } from '../../../src/core/images/local-images.js';
+import { getResponder } from '../../../src/core/responder/responder.js';
 import { testDocker } from '../../support/docker.js';
 import { startDockerProxy } from '../../support/docker-proxy.js';
 import {

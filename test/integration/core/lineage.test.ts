@@ -9,19 +9,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createLocalImage,
+  deleteLocalImage,
+  type LocalImage,
+} from '../../../src/core/images/local-images.js';
+import { getLineage, type LineageRow } from '../../../src/core/lineage/lineage.js';
+import { getResponder } from '../../../src/core/responder/responder.js';
+import {
   createLambdaComponents,
   deleteComponents,
   type LambdaComponents,
   withLambdaFunction,
   withRemoteImage,
-} from '../../../src/core/lambda-components.js';
-import { getLineage, type LineageRow } from '../../../src/core/lineage.js';
-import {
-  createLocalImage,
-  deleteLocalImage,
-  type LocalImage,
-} from '../../../src/core/local-images.js';
-import { getResponder } from '../../../src/core/responder.js';
+} from '../../../src/core/workflows/lambda-components.js';
 import { removeFunctionContainers } from '../../support/localcloud.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';
 

@@ -5,19 +5,19 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type BaseImage, ensureBaseImage } from '../../../src/core/base-image.js';
-import { deleteContainer, runImageLocally } from '../../../src/core/containers.js';
-import { getDockerfile } from '../../../src/core/dockerfile.js';
-import { getUserLabels, LABELS } from '../../../src/core/labels.js';
+import { getDockerfile } from '../../../src/core/build/dockerfile.js';
+import { getUserLabels, LABELS } from '../../../src/core/common/labels.js';
+import { type BaseImage, ensureBaseImage } from '../../../src/core/images/base-image.js';
+import { deleteContainer, runImageLocally } from '../../../src/core/images/containers.js';
 import {
   createLocalImage,
   deleteLocalImage,
   getAllLocalImages,
   getLocalImage,
   type LocalImage,
-} from '../../../src/core/local-images.js';
-import { runLocalImageTest } from '../../../src/core/local-test.js';
-import { getResponder, type Responder } from '../../../src/core/responder.js';
+} from '../../../src/core/images/local-images.js';
+import { runLocalImageTest } from '../../../src/core/images/local-test.js';
+import { getResponder, type Responder } from '../../../src/core/responder/responder.js';
 import { testDocker } from '../../support/docker.js';
 import { startDockerProxy } from '../../support/docker-proxy.js';
 import { ensureExampleInstalled, examplesDir } from '../../support/examples.js';

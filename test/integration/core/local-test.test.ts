@@ -3,16 +3,16 @@
 // under a name of this file's own and removed afterwards.
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBaseImage } from '../../../src/core/base-image.js';
+import { ensureBaseImage } from '../../../src/core/images/base-image.js';
 import {
   type Container,
   deleteContainer,
   isContainerRunning,
   runImageLocally,
-} from '../../../src/core/containers.js';
-import { createLocalImage, type LocalImage } from '../../../src/core/local-images.js';
-import { runLocalImageTest } from '../../../src/core/local-test.js';
-import { getResponder } from '../../../src/core/responder.js';
+} from '../../../src/core/images/containers.js';
+import { createLocalImage, type LocalImage } from '../../../src/core/images/local-images.js';
+import { runLocalImageTest } from '../../../src/core/images/local-test.js';
+import { getResponder } from '../../../src/core/responder/responder.js';
 import { examplesDir } from '../../support/examples.js';
 import {
   containerExists,

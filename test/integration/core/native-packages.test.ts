@@ -9,10 +9,10 @@ import {
   deleteContainer,
   runImageLocally,
   sendLocalRequest,
-} from '../../../src/core/containers.js';
-import { getDockerEngine } from '../../../src/core/docker.js';
-import { createLocalImage, type LocalImage } from '../../../src/core/local-images.js';
-import { getResponder } from '../../../src/core/responder.js';
+} from '../../../src/core/images/containers.js';
+import { getDockerEngine } from '../../../src/core/images/docker.js';
+import { createLocalImage, type LocalImage } from '../../../src/core/images/local-images.js';
+import { getResponder } from '../../../src/core/responder/responder.js';
 import { recorder, removeImagesNamed, runNodeInImage, uniqueName } from '../../support/images.js';
 import { repoRoot } from '../../support/paths.js';
 import { makeTempDir, removeTempDirs, writeTree } from '../../support/temp-tree.js';

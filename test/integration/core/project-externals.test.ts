@@ -4,9 +4,9 @@
 // given the project's entry, says the image is of the current source.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getLineage } from '../../../src/core/lineage.js';
-import { runLocalImageTest } from '../../../src/core/local-test.js';
-import { type Project, readProject, resolveSource } from '../../../src/core/project.js';
+import { runLocalImageTest } from '../../../src/core/images/local-test.js';
+import { getLineage } from '../../../src/core/lineage/lineage.js';
+import { type Project, readProject, resolveSource } from '../../../src/core/project/project.js';
 import { buildEntry } from '../../../src/core/workflows/build.js';
 import { projectEntry } from '../../../src/core/workflows/entry.js';
 import { recorder, removeImagesNamed, runNodeInImage, uniqueName } from '../../support/images.js';

@@ -6,18 +6,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { BatchGetImageCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RemoteImage } from '../../../src/core/aws-resources.js';
-import { getEcrRepo } from '../../../src/core/ecr-repos.js';
-import type { LambdashEvent } from '../../../src/core/events.js';
+import type { RemoteImage } from '../../../src/core/aws/aws-resources.js';
+import type { LambdashEvent } from '../../../src/core/common/events.js';
+import { getEcrRepo } from '../../../src/core/ecr/ecr-repos.js';
+import { pushToEcr } from '../../../src/core/ecr/push.js';
+import { getAllRemoteImages } from '../../../src/core/ecr/remote-images.js';
 import {
   createLocalImage,
   deleteLocalImage,
   getLocalImage,
   type LocalImage,
-} from '../../../src/core/local-images.js';
-import { pushToEcr } from '../../../src/core/push.js';
-import { getAllRemoteImages } from '../../../src/core/remote-images.js';
-import { getResponder, type Responder } from '../../../src/core/responder.js';
+} from '../../../src/core/images/local-images.js';
+import { getResponder, type Responder } from '../../../src/core/responder/responder.js';
 import { buildTestImage, testDocker } from '../../support/docker.js';
 import { startDockerProxy } from '../../support/docker-proxy.js';
 import { failure, recorder, removeImagesNamed, uniqueName } from '../../support/images.js';

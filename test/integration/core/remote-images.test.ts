@@ -2,15 +2,15 @@
 // function's resolved image, or a name; listed across repositories; deleted by digest. The
 // images are tiny (FROM scratch, one file), pushed with pushToEcr.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LambdaFunction, RemoteImage } from '../../../src/core/aws-resources.js';
-import { createEcrRepo, getEcrRepo } from '../../../src/core/ecr-repos.js';
-import { getLocalImage, type LocalImage } from '../../../src/core/local-images.js';
-import { pushToEcr } from '../../../src/core/push.js';
+import type { LambdaFunction, RemoteImage } from '../../../src/core/aws/aws-resources.js';
+import { createEcrRepo, getEcrRepo } from '../../../src/core/ecr/ecr-repos.js';
+import { pushToEcr } from '../../../src/core/ecr/push.js';
 import {
   deleteRemoteImage,
   getAllRemoteImages,
   getRemoteImage,
-} from '../../../src/core/remote-images.js';
+} from '../../../src/core/ecr/remote-images.js';
+import { getLocalImage, type LocalImage } from '../../../src/core/images/local-images.js';
 import { buildTestImage } from '../../support/docker.js';
 import { failure, recorder, removeImagesNamed, uniqueName } from '../../support/images.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';

@@ -5,9 +5,9 @@ import {
   deleteContainer,
   runImageLocally,
   sendLocalRequest,
-} from '../../../src/core/containers.js';
-import { createLocalImage } from '../../../src/core/local-images.js';
-import { getResponder } from '../../../src/core/responder.js';
+} from '../../../src/core/images/containers.js';
+import { createLocalImage } from '../../../src/core/images/local-images.js';
+import { getResponder } from '../../../src/core/responder/responder.js';
 import { removeImagesNamed, uniqueName } from '../../support/images.js';
 import { makeTempDir, removeTempDirs, writeTree } from '../../support/temp-tree.js';
 

@@ -6,15 +6,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBaseImage } from '../../../src/core/base-image.js';
+import type { LambdashEvent } from '../../../src/core/common/events.js';
+import { ensureBaseImage } from '../../../src/core/images/base-image.js';
 import {
   deleteContainer,
   runImageLocally,
   sendLocalRequest,
-} from '../../../src/core/containers.js';
-import type { LambdashEvent } from '../../../src/core/events.js';
-import { createLocalImage } from '../../../src/core/local-images.js';
-import { getResponder } from '../../../src/core/responder.js';
+} from '../../../src/core/images/containers.js';
+import { createLocalImage } from '../../../src/core/images/local-images.js';
+import { getResponder } from '../../../src/core/responder/responder.js';
 import { recorder, removeImagesNamed, runNodeInImage, uniqueName } from '../../support/images.js';
 import { handlersDir } from '../../support/paths.js';
 import { makeTempDir, removeTempDirs } from '../../support/temp-tree.js';

@@ -5,11 +5,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invokeFunction } from '../../../src/core/invoke.js';
-import { LABELS } from '../../../src/core/labels.js';
-import { getLambdaFunction } from '../../../src/core/lambda-functions.js';
-import { getAllLocalImages, getLocalImage } from '../../../src/core/local-images.js';
-import { readProject } from '../../../src/core/project.js';
+import { LABELS } from '../../../src/core/common/labels.js';
+import { getAllLocalImages, getLocalImage } from '../../../src/core/images/local-images.js';
+import { invokeFunction } from '../../../src/core/lambda/invoke.js';
+import { getLambdaFunction } from '../../../src/core/lambda/lambda-functions.js';
+import { readProject } from '../../../src/core/project/project.js';
 import { deployEach, deployEntry } from '../../../src/core/workflows/deploy.js';
 import type { EachOutcome } from '../../../src/core/workflows/each.js';
 import { projectEntry } from '../../../src/core/workflows/entry.js';

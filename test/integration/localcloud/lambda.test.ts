@@ -26,7 +26,7 @@ import {
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDocker } from '../../../src/core/docker.js';
+import { getDocker } from '../../../src/core/images/docker.js';
 import {
   createLocalImage,
   deleteLocalImage,

@@ -6,8 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseInvocationLog } from '../../../src/core/invocation-log.js';
-import { countLazyLoads, getLazyLoads } from '../../../src/core/lazy-loads.js';
+import { parseInvocationLog } from '../../../src/core/logs/invocation-log.js';
+import { countLazyLoads, getLazyLoads } from '../../../src/core/logs/lazy-loads.js';
 import { type EmulatorCli, startEmulatorCli } from '../../support/emulator-harness.js';
 import { bootstrapPath } from '../../support/paths.js';
 

@@ -3,8 +3,8 @@
 // with the handler's output; a level in JSON format, dropped below AWS_LAMBDA_LOG_LEVEL, and
 // turned off by LAMBDASH_OBSERVE=0, when the timeline falls back to START/END/REPORT.
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseInvocationLog } from '../../../src/core/invocation-log.js';
-import { getInvocationTimeBreakdown } from '../../../src/core/time-breakdown.js';
+import { parseInvocationLog } from '../../../src/core/logs/invocation-log.js';
+import { getInvocationTimeBreakdown } from '../../../src/core/logs/time-breakdown.js';
 import { type EmulatorCli, startEmulatorCli } from '../../support/emulator-harness.js';
 import { outputLines, waitForOutput, waitForPosted } from '../../support/output.js';
 import { handlersDir } from '../../support/paths.js';

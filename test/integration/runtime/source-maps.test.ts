@@ -3,8 +3,8 @@
 // line; a package's frame keeps the bundle's line; LAMBDASH_SOURCE_MAPS=0 leaves maps off.
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bundleResponder } from '../../../src/core/bundle.js';
-import { getResponder } from '../../../src/core/responder.js';
+import { bundleResponder } from '../../../src/core/build/bundle.js';
+import { getResponder } from '../../../src/core/responder/responder.js';
 import { type RuntimeHarness, startRuntime } from '../../support/runtime-harness.js';
 import { makeTempDir, removeTempDirs, writeTree } from '../../support/temp-tree.js';
 

@@ -3,10 +3,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invokeFunction } from '../../../src/core/invoke.js';
-import type { LineageRow } from '../../../src/core/lineage.js';
-import { getLocalImage, type LocalImage } from '../../../src/core/local-images.js';
-import { readProject } from '../../../src/core/project.js';
+import { getLocalImage, type LocalImage } from '../../../src/core/images/local-images.js';
+import { invokeFunction } from '../../../src/core/lambda/invoke.js';
+import type { LineageRow } from '../../../src/core/lineage/lineage.js';
+import { readProject } from '../../../src/core/project/project.js';
 import { createActions } from '../../../src/tui/actions.js';
 import { removeImagesNamed, uniqueName } from '../../support/images.js';
 import { removeFunctionContainers } from '../../support/localcloud.js';

@@ -2,17 +2,17 @@
 // the app closes and when a rebuild replaces their image in the rows; a container someone else
 // started (the CLI's) is reused and never stopped. Images are built under this file's names.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBaseImage } from '../../../src/core/base-image.js';
+import { ensureBaseImage } from '../../../src/core/images/base-image.js';
 import {
   type Container,
   deleteContainer,
   isContainerRunning,
   runImageLocally,
   sendLocalRequest,
-} from '../../../src/core/containers.js';
-import type { LineageRow } from '../../../src/core/lineage.js';
-import { createLocalImage, type LocalImage } from '../../../src/core/local-images.js';
-import { getResponder } from '../../../src/core/responder.js';
+} from '../../../src/core/images/containers.js';
+import { createLocalImage, type LocalImage } from '../../../src/core/images/local-images.js';
+import type { LineageRow } from '../../../src/core/lineage/lineage.js';
+import { getResponder } from '../../../src/core/responder/responder.js';
 import { createAppContainers } from '../../../src/tui/app-containers.js';
 import { containerGone, removeImagesNamed, uniqueName } from '../../support/images.js';
 import { makeTempDir, removeTempDirs, writeTree } from '../../support/temp-tree.js';

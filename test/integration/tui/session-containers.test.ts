@@ -3,7 +3,7 @@
 // endpoint that refuses (no AWS needed), and a registry that records what it is asked.
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LineageRow } from '../../../src/core/lineage.js';
+import type { LineageRow } from '../../../src/core/lineage/lineage.js';
 import type { AppContainers } from '../../../src/tui/app-containers.js';
 import { createSession } from '../../../src/tui/session.js';
 import { openSettings } from '../../../src/tui/settings.js';

@@ -2,7 +2,7 @@
 // left out.
 import { describe, expect, it } from 'vitest';
 import { ProgressLines } from '../../../src/cli/progress.js';
-import type { LambdashEvent } from '../../../src/core/events.js';
+import type { LambdashEvent } from '../../../src/core/common/events.js';
 
 function linesOf(events: LambdashEvent[], verbose = false): (string | undefined)[] {
   const progress = new ProgressLines({ verbose });

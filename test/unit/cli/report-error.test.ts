@@ -2,8 +2,8 @@
 // own stack.
 import { describe, expect, it } from 'vitest';
 import { reportError } from '../../../src/cli/report-error.js';
-import { LambdashError } from '../../../src/core/errors.js';
-import { InvocationError } from '../../../src/core/invocation-error.js';
+import { LambdashError } from '../../../src/core/common/errors.js';
+import { InvocationError } from '../../../src/core/lambda/invocation-error.js';
 
 describe('reportError', () => {
   it('says the message and the hint, with the exit code of its kind', () => {

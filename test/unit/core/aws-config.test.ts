@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseIni, readAwsSetup } from '../../../src/core/aws-config.js';
+import { parseIni, readAwsSetup } from '../../../src/core/aws/aws-config.js';
 
 let home: string;
 let saved: NodeJS.ProcessEnv;

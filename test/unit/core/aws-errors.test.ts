@@ -1,8 +1,8 @@
 // AWS's errors as people should read them: each kind gets its code and a hint that says what to
 // do. The errors are shaped as the SDK raises them (a `name`, a `message`, sometimes a `code`).
 import { describe, expect, it } from 'vitest';
-import { awsError, awsErrorName } from '../../../src/core/aws-errors.js';
-import { LambdashError } from '../../../src/core/errors.js';
+import { awsError, awsErrorName } from '../../../src/core/aws/aws-errors.js';
+import { LambdashError } from '../../../src/core/common/errors.js';
 
 function sdkError(name: string, message: string, extra: Record<string, unknown> = {}) {
   return Object.assign(new Error(message), { name, ...extra });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resourceTags, tagChanges, taggableLabels } from '../../../src/core/aws-tags.js';
+import { resourceTags, tagChanges, taggableLabels } from '../../../src/core/aws/aws-tags.js';
 import { failure } from '../../support/images.js';
 
 const refusal = (run: () => unknown) => failure(Promise.resolve().then(run));

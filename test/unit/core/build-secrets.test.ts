@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readBuildSecrets, validateBuildSecrets } from '../../../src/core/build-secrets.js';
+import { readBuildSecrets, validateBuildSecrets } from '../../../src/core/images/build-secrets.js';
 
 const temps: string[] = [];
 afterAll(() => {

@@ -1,8 +1,8 @@
 // BuildKit's progress messages made lines: a step when it starts, its output line by line
 // (whatever the chunks), CACHED and ERROR when it ends.
 import { describe, expect, it } from 'vitest';
-import { BuildkitLog } from '../../../src/core/buildkit-log.js';
-import { loadProtobuf } from '../../../src/core/grpc-packages.js';
+import { BuildkitLog } from '../../../src/core/images/buildkit-log.js';
+import { loadProtobuf } from '../../../src/core/images/grpc-packages.js';
 
 // BuildKit's own field numbers (api/services/control/control.proto).
 const StatusResponse = loadProtobuf()

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHandler } from '../../../runtime/handler-loader.js';
-import { bundleResponder } from '../../../src/core/bundle.js';
-import { LambdashError } from '../../../src/core/errors.js';
-import type { LambdashEvent } from '../../../src/core/events.js';
-import { getResponder, type ResponderOptions } from '../../../src/core/responder.js';
+import { bundleResponder } from '../../../src/core/build/bundle.js';
+import { LambdashError } from '../../../src/core/common/errors.js';
+import type { LambdashEvent } from '../../../src/core/common/events.js';
+import { getResponder, type ResponderOptions } from '../../../src/core/responder/responder.js';
 import { ensureExampleInstalled, examplesDir } from '../../support/examples.js';
 import { makeGitRepo, makeTempDir, removeTempDirs, writeTree } from '../../support/temp-tree.js';
 

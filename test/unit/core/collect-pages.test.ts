@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { collectPages } from '../../../src/core/aws-call.js';
-import { LambdashError } from '../../../src/core/errors.js';
+import { collectPages } from '../../../src/core/aws/aws-call.js';
+import { LambdashError } from '../../../src/core/common/errors.js';
 
 type Page = { items?: number[]; next?: string };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readContainerLog } from '../../../src/core/container-log.js';
+import { readContainerLog } from '../../../src/core/images/container-log.js';
 import { failure } from '../../support/images.js';
 
 describe('readContainerLog', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   escapeControlCharacters,
   hasControlCharacters,
-} from '../../../src/core/control-characters.js';
+} from '../../../src/core/common/control-characters.js';
 
 describe('hasControlCharacters', () => {
   it('finds C0 characters and DEL, and nothing in plain text', () => {

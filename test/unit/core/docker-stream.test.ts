@@ -4,7 +4,7 @@ import {
   DockerStreamError,
   type DockerStreamMessage,
   followDockerStream,
-} from '../../../src/core/docker-stream.js';
+} from '../../../src/core/images/docker-stream.js';
 
 /** Reads chunks as the engine might cut them; returns the messages or the error. */
 async function read(...chunks: string[]) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { getDockerfile } from '../../../src/core/dockerfile.js';
-import { isLambdashError } from '../../../src/core/errors.js';
-import type { Responder } from '../../../src/core/responder.js';
+import { getDockerfile } from '../../../src/core/build/dockerfile.js';
+import { isLambdashError } from '../../../src/core/common/errors.js';
+import type { Responder } from '../../../src/core/responder/responder.js';
 
 const responder: Responder = {
   kind: 'file',

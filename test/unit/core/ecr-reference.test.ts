@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseEcrReference, registryOf, repoOfImageName } from '../../../src/core/ecr-reference.js';
+import {
+  parseEcrReference,
+  registryOf,
+  repoOfImageName,
+} from '../../../src/core/ecr/ecr-reference.js';
 import { failure } from '../../support/images.js';
 
 const digest = `sha256:${'ab'.repeat(32)}`;

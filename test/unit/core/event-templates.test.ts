@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { classifyEvent, isHttpSource } from '../../../runtime/sources/classify.js';
 import { normalizeHttpRequest } from '../../../runtime/sources/http-request.js';
-import { isLambdashError } from '../../../src/core/errors.js';
+import { isLambdashError } from '../../../src/core/common/errors.js';
 import {
   createEventFromTemplate,
   EVENT_TEMPLATES,
   type EventTemplateName,
-} from '../../../src/core/event-templates.js';
+} from '../../../src/core/lambda/event-templates.js';
 
 const now = new Date('2026-03-04T05:06:07.089Z');
 const options = { region: 'eu-west-3', accountId: '210987654321', now };

@@ -1,6 +1,6 @@
 // Reading git sources: URL and ref apart, and URLs whose credentials would be published.
 import { describe, expect, it } from 'vitest';
-import { checkGitUrl, parseGitSource } from '../../../src/core/git-source.js';
+import { checkGitUrl, parseGitSource } from '../../../src/core/responder/git-source.js';
 
 describe('parseGitSource', () => {
   it.each([

@@ -7,8 +7,8 @@ import {
   hashResponderInputs,
   relativePath,
   sha256Hex,
-} from '../../../src/core/hash.js';
-import { getResponder, type ResponderOptions } from '../../../src/core/responder.js';
+} from '../../../src/core/responder/hash.js';
+import { getResponder, type ResponderOptions } from '../../../src/core/responder/responder.js';
 import { makeTempDir, removeTempDirs, writeTree } from '../../support/temp-tree.js';
 
 afterAll(removeTempDirs);

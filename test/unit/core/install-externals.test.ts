@@ -2,11 +2,11 @@
 // platform: they would be built for the wrong one. So are packages that load a build per
 // platform when npm installed none for the image's.
 import { describe, expect, it } from 'vitest';
-import { isLambdashError } from '../../../src/core/errors.js';
 import {
   checkAddonsFitTarget,
   checkPlatformBuildsInstalled,
-} from '../../../src/core/install-externals.js';
+} from '../../../src/core/build/install-externals.js';
+import { isLambdashError } from '../../../src/core/common/errors.js';
 import { makeTempDir, writeTree } from '../../support/temp-tree.js';
 
 const linuxX64 = { os: 'linux', cpu: 'x64' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LambdashError } from '../../../src/core/errors.js';
-import { functionErrorOf, InvocationError } from '../../../src/core/invocation-error.js';
+import { LambdashError } from '../../../src/core/common/errors.js';
+import { functionErrorOf, InvocationError } from '../../../src/core/lambda/invocation-error.js';
 
 describe('functionErrorOf', () => {
   it('reads Lambda’s error payload', () => {

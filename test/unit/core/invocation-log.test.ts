@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInvocationLog } from '../../../src/core/invocation-log.js';
+import { parseInvocationLog } from '../../../src/core/logs/invocation-log.js';
 import {
   COLD_ID,
   coldThenWarm,

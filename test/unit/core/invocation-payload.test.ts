@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { payloadJson, resultOf } from '../../../src/core/invocation-payload.js';
+import { payloadJson, resultOf } from '../../../src/core/common/invocation-payload.js';
 import { failure } from '../../support/images.js';
 
 const refused = (payload: unknown) => failure(Promise.resolve().then(() => payloadJson(payload)));

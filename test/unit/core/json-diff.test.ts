@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffJson } from '../../../src/core/json-diff.js';
+import { diffJson } from '../../../src/core/common/json-diff.js';
 
 describe('diffJson', () => {
   it.each([

@@ -1,6 +1,6 @@
 // JSON read with positions: syntax errors in words with line and column.
 import { describe, expect, it } from 'vitest';
-import { parseJsonTree, positionAt } from '../../../src/core/json-text.js';
+import { parseJsonTree, positionAt } from '../../../src/core/common/json-text.js';
 
 describe('parseJsonTree', () => {
   it('returns the tree of valid JSON, with offsets', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isLambdashError } from '../../../src/core/errors.js';
+import { isLambdashError } from '../../../src/core/common/errors.js';
 import {
   getUserLabels,
   LABEL_PREFIX,
   LABELS,
   validateUserLabels,
-} from '../../../src/core/labels.js';
+} from '../../../src/core/common/labels.js';
 
 describe('labels', () => {
   it('puts all of lambdash’s labels under one prefix', () => {

@@ -8,7 +8,7 @@ import {
   checkWaitSeconds,
   functionNameOf,
   functionTags,
-} from '../../../src/core/lambda-function-settings.js';
+} from '../../../src/core/lambda/lambda-function-settings.js';
 
 const refused = (run: () => unknown) => {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseInvocationLog } from '../../../src/core/invocation-log.js';
-import { countLazyLoads, getLazyLoads } from '../../../src/core/lazy-loads.js';
+import { parseInvocationLog } from '../../../src/core/logs/invocation-log.js';
+import { countLazyLoads, getLazyLoads } from '../../../src/core/logs/lazy-loads.js';
 import {
   COLD_ID,
   coldThenWarm,

@@ -3,16 +3,16 @@
 // getLineage itself runs against Docker and the local cloud in
 // test/integration/core/lineage.test.ts.
 import { describe, expect, it } from 'vitest';
-import type { EcrRepo, LambdaFunction, RemoteImage } from '../../../src/core/aws-resources.js';
-import { LABELS } from '../../../src/core/labels.js';
-import { groupByResponder } from '../../../src/core/lineage-group.js';
+import type { EcrRepo, LambdaFunction, RemoteImage } from '../../../src/core/aws/aws-resources.js';
+import { LABELS } from '../../../src/core/common/labels.js';
+import type { LocalImage } from '../../../src/core/images/local-images.js';
+import { groupByResponder } from '../../../src/core/lineage/lineage-group.js';
 import {
   joinLineage,
   type LineageParts,
   parseReference,
   type UnresolvedRow,
-} from '../../../src/core/lineage-join.js';
-import type { LocalImage } from '../../../src/core/local-images.js';
+} from '../../../src/core/lineage/lineage-join.js';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const REGISTRY = '127.0.0.1:5000';

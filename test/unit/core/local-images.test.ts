@@ -1,15 +1,19 @@
 // What createLocalImage decides before it asks the engine anything: no Docker here.
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { isLambdashError } from '../../../src/core/errors.js';
-import { createLocalImage, nodeMajorOf, toLocalImage } from '../../../src/core/local-images.js';
-import type { Responder } from '../../../src/core/responder.js';
+import { isLambdashError } from '../../../src/core/common/errors.js';
+import {
+  createLocalImage,
+  nodeMajorOf,
+  toLocalImage,
+} from '../../../src/core/images/local-images.js';
+import type { Responder } from '../../../src/core/responder/responder.js';
 import { makeTempDir } from '../../support/temp-tree.js';
 
 // The runtime every image carries, as if `npm run build` had never run.
 const missingRuntime = vi.hoisted(() => ({ dir: '' }));
-vi.mock('../../../src/core/paths.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../../src/core/paths.js')>();
+vi.mock('../../../src/core/common/paths.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../../src/core/common/paths.js')>();
   return {
     ...original,
     get runtimeDistDir() {

@@ -6,7 +6,7 @@ import {
   checkLambdaPlatform,
   LAMBDA_MAX_IMAGE_BYTES,
   MEDIA_TYPES,
-} from '../../../src/core/manifest-check.js';
+} from '../../../src/core/ecr/manifest-check.js';
 import { failure } from '../../support/images.js';
 
 /** The error `run` throws, which must be a LambdashError. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLambdashError } from '../../../src/core/errors.js';
+import { isLambdashError } from '../../../src/core/common/errors.js';
 import {
   toImageName,
   validateFunctionName,
@@ -7,7 +7,7 @@ import {
   validateImageReference,
   validateRoleName,
   validateTag,
-} from '../../../src/core/names.js';
+} from '../../../src/core/common/names.js';
 
 describe('image names', () => {
   it.each([['orders-api'], ['team/orders_api'], ['a1'], ['x.y-z/w']])('accepts %j', (name) => {

@@ -3,7 +3,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isNativePackage, linuxBuilds, nativeReason } from '../../../src/core/native-package.js';
+import {
+  isNativePackage,
+  linuxBuilds,
+  nativeReason,
+} from '../../../src/core/build/native-package.js';
 import { makeTempDir, removeTempDirs, writeTree } from '../../support/temp-tree.js';
 
 afterAll(removeTempDirs);

@@ -1,6 +1,6 @@
 // "Did you mean": the nearest candidate within a few edits, or the one the word begins.
 import { describe, expect, it } from 'vitest';
-import { editDistance, nearest } from '../../../src/core/nearest.js';
+import { editDistance, nearest } from '../../../src/core/common/nearest.js';
 
 describe('nearest', () => {
   const fields = ['name', 'source', 'handler', 'memorySize', 'timeout', 'environment'];

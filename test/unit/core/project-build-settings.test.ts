@@ -11,7 +11,7 @@ import {
   ProjectFileError,
   parseProject,
   readProject,
-} from '../../../src/core/project.js';
+} from '../../../src/core/project/project.js';
 import { makeTempDir, removeTempDirs } from '../../support/temp-tree.js';
 
 afterAll(removeTempDirs);

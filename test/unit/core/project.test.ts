@@ -6,7 +6,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isLambdashError } from '../../../src/core/errors.js';
+import { isLambdashError } from '../../../src/core/common/errors.js';
 import {
   addResponder,
   findProjectFile,
@@ -20,7 +20,7 @@ import {
   readProject,
   removeResponder,
   resolveSource,
-} from '../../../src/core/project.js';
+} from '../../../src/core/project/project.js';
 import { repoRoot } from '../../support/paths.js';
 
 const temps: string[] = [];

@@ -1,15 +1,15 @@
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bundleResponder } from '../../../src/core/bundle.js';
-import { LambdashError } from '../../../src/core/errors.js';
-import type { LambdashEvent } from '../../../src/core/events.js';
-import { sha256Hex } from '../../../src/core/hash.js';
+import { bundleResponder } from '../../../src/core/build/bundle.js';
+import { LambdashError } from '../../../src/core/common/errors.js';
+import type { LambdashEvent } from '../../../src/core/common/events.js';
+import { sha256Hex } from '../../../src/core/responder/hash.js';
 import {
   getResponder,
   type Responder,
   type ResponderOptions,
-} from '../../../src/core/responder.js';
+} from '../../../src/core/responder/responder.js';
 import { ensureExampleInstalled, examplesDir } from '../../support/examples.js';
 import {
   commitAll,

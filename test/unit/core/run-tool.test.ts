@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { isLambdashError } from '../../../src/core/errors.js';
-import type { LambdashEvent } from '../../../src/core/events.js';
-import { runNpm, runTool, ToolFailure } from '../../../src/core/run-tool.js';
+import { isLambdashError } from '../../../src/core/common/errors.js';
+import type { LambdashEvent } from '../../../src/core/common/events.js';
+import { runNpm, runTool, ToolFailure } from '../../../src/core/common/run-tool.js';
 import { makeTempDir } from '../../support/temp-tree.js';
 
 const node = process.execPath;

@@ -10,7 +10,7 @@ import {
   isPackageSource,
   type RawSourceMap,
   trimSourceMap,
-} from '../../../src/core/source-map-trim.js';
+} from '../../../src/core/build/source-map-trim.js';
 import { makeTempDir, removeTempDirs, writeTree } from '../../support/temp-tree.js';
 
 afterAll(removeTempDirs);

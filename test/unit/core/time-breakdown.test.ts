@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isLambdashError } from '../../../src/core/errors.js';
-import { parseInvocationLog } from '../../../src/core/invocation-log.js';
-import { getInvocationTimeBreakdown, type TimeSegment } from '../../../src/core/time-breakdown.js';
+import { isLambdashError } from '../../../src/core/common/errors.js';
+import { parseInvocationLog } from '../../../src/core/logs/invocation-log.js';
+import {
+  getInvocationTimeBreakdown,
+  type TimeSegment,
+} from '../../../src/core/logs/time-breakdown.js';
 import {
   COLD_ID,
   coldThenWarm,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseInvocationLog } from '../../../src/core/invocation-log.js';
-import { getInvocationTimeBreakdown } from '../../../src/core/time-breakdown.js';
-import { formatTimeline, getTimeline, type Timeline } from '../../../src/core/timeline.js';
+import { parseInvocationLog } from '../../../src/core/logs/invocation-log.js';
+import { getInvocationTimeBreakdown } from '../../../src/core/logs/time-breakdown.js';
+import { formatTimeline, getTimeline, type Timeline } from '../../../src/core/logs/timeline.js';
 import { coldThenWarm, WARM_ID } from '../../support/invocation-logs.js';
 
 const cold = () => getTimeline(parseInvocationLog(coldThenWarm()));

@@ -2,9 +2,9 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLambdashError, type LambdashError } from '../../../src/core/errors.js';
-import { getResponder } from '../../../src/core/responder.js';
-import { isTypeScriptEntry, typecheckResponder } from '../../../src/core/typecheck.js';
+import { isTypeScriptEntry, typecheckResponder } from '../../../src/core/build/typecheck.js';
+import { isLambdashError, type LambdashError } from '../../../src/core/common/errors.js';
+import { getResponder } from '../../../src/core/responder/responder.js';
 import { makeTempDir, removeTempDirs, writeTree } from '../../support/temp-tree.js';
 
 let cacheHome: string;

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LambdashError } from '../../../src/core/errors.js';
-import type { LineageRow } from '../../../src/core/lineage.js';
+import { LambdashError } from '../../../src/core/common/errors.js';
+import type { LineageRow } from '../../../src/core/lineage/lineage.js';
 import {
   type DockerState,
   type LineageSnapshot,
   type LineageWatch,
   watchLineage,
-} from '../../../src/core/watch.js';
+} from '../../../src/core/lineage/watch.js';
 
 function row(key: string): LineageRow {
   return {

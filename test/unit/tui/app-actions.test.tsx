@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LambdashError } from '../../../src/core/errors.js';
+import { LambdashError } from '../../../src/core/common/errors.js';
 import { App } from '../../../src/tui/app.js';
 import { NOW, row } from './rows.js';
 import { KEYS, renderApp, type TestServices, testServices } from './services.js';

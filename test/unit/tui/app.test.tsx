@@ -5,7 +5,7 @@ vi.hoisted(() => {
   process.env.FORCE_COLOR = '1';
 });
 
-import type { LineageRow } from '../../../src/core/lineage.js';
+import type { LineageRow } from '../../../src/core/lineage/lineage.js';
 import { App } from '../../../src/tui/app.js';
 import { textWidth } from '../../../src/tui/text-width.js';
 import { localImage, manyRows, minutesAgo, NOW, row } from './rows.js';
@@ -85,7 +85,7 @@ describe('the app', () => {
     const test = setup();
     let release: () => void = () => undefined;
     // A watch whose first read has not finished.
-    const { watchLineage } = await import('../../../src/core/watch.js');
+    const { watchLineage } = await import('../../../src/core/lineage/watch.js');
     test.services.watch.close();
     const slow = watchLineage({
       load: () => new Promise((resolve) => (release = () => resolve([row('late')]))),

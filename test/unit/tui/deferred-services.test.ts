@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LineageSnapshot } from '../../../src/core/watch.js';
+import type { LineageSnapshot } from '../../../src/core/lineage/watch.js';
 import { deferServices } from '../../../src/tui/deferred-services.js';
 import type { Session } from '../../../src/tui/session.js';
 import { openSettings } from '../../../src/tui/settings.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LineageRow } from '../../../src/core/lineage.js';
+import type { LineageRow } from '../../../src/core/lineage/lineage.js';
 import {
   countOlder,
   filterRows,

@@ -7,10 +7,10 @@ import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
-import { LambdashError } from '../../../src/core/errors.js';
-import type { LambdashEvent, OperationOptions } from '../../../src/core/events.js';
-import type { LineageRow } from '../../../src/core/lineage.js';
-import { watchLineage } from '../../../src/core/watch.js';
+import { LambdashError } from '../../../src/core/common/errors.js';
+import type { LambdashEvent, OperationOptions } from '../../../src/core/common/events.js';
+import type { LineageRow } from '../../../src/core/lineage/lineage.js';
+import { watchLineage } from '../../../src/core/lineage/watch.js';
 import {
   type Actions,
   type AppServices,

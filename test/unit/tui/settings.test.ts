@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LambdashError } from '../../../src/core/errors.js';
+import { LambdashError } from '../../../src/core/common/errors.js';
 import { DEFAULT_SETTINGS, openSettings, readSettings } from '../../../src/tui/settings.js';
 
 const dirs: string[] = [];

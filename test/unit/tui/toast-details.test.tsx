@@ -1,7 +1,7 @@
 // "(e: details)" leads somewhere: the app's toasts offer `e` for exactly the errors it kept for
 // the errors panel, and never for one it did not (a mistyped command line).
 import { afterEach, describe, expect, it } from 'vitest';
-import { LambdashError } from '../../../src/core/errors.js';
+import { LambdashError } from '../../../src/core/common/errors.js';
 import { App } from '../../../src/tui/app.js';
 import { NOW, row } from './rows.js';
 import { CONNECTED, KEYS, renderApp, type TestServices, testServices } from './services.js';

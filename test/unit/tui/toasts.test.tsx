@@ -1,7 +1,7 @@
 import { render } from 'ink-testing-library';
 import { useEffect } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LambdashError } from '../../../src/core/errors.js';
+import { LambdashError } from '../../../src/core/common/errors.js';
 import { errorToast, Toasts, useToasts } from '../../../src/tui/toasts.js';
 import { settle, stripAnsi } from './services.js';
 

@@ -1,6 +1,6 @@
 // `lambdash base`: the base image found (or built) and reported; a bad platform refused.
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureBaseImage } from '../../../../src/core/base-image.js';
+import { ensureBaseImage } from '../../../../src/core/images/base-image.js';
 import { jsonOf, lambdash, removeTemps, tempDir } from '../run-cli.js';
 
 afterAll(removeTemps);

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deleteLocalImage, getLocalImage } from '../../../../src/core/local-images.js';
+import { deleteLocalImage, getLocalImage } from '../../../../src/core/images/local-images.js';
 import {
   GREETER,
   jsonOf,

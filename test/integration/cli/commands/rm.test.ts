@@ -5,8 +5,8 @@ import path from 'node:path';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
-import { isLambdashError } from '../../../../src/core/errors.js';
-import { getLocalImage } from '../../../../src/core/local-images.js';
+import { isLambdashError } from '../../../../src/core/common/errors.js';
+import { getLocalImage } from '../../../../src/core/images/local-images.js';
 import { errorOf, jsonOf, lambdash, projectFixture, uniqueName } from '../run-cli.js';
 
 const name = uniqueName('rm');

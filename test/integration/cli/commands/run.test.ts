@@ -3,8 +3,8 @@
 import net, { type AddressInfo } from 'node:net';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
-import { getAllContainers } from '../../../../src/core/containers.js';
-import { getLocalImage } from '../../../../src/core/local-images.js';
+import { getAllContainers } from '../../../../src/core/images/containers.js';
+import { getLocalImage } from '../../../../src/core/images/local-images.js';
 import { jsonOf, lambdash, projectFixture, startCli, uniqueName, waitFor } from '../run-cli.js';
 
 const name = uniqueName('run');

@@ -4,14 +4,17 @@ import { join } from 'node:path';
 import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { classifyEvent } from '../../../../runtime/sources/classify.js';
-import type { LambdaFunction } from '../../../../src/core/aws-resources.js';
-import type { AwsTarget } from '../../../../src/core/aws-target.js';
-import type { Container } from '../../../../src/core/containers.js';
-import { LambdashError } from '../../../../src/core/errors.js';
-import { InvocationError } from '../../../../src/core/invocation-error.js';
-import { parseInvocationLog } from '../../../../src/core/invocation-log.js';
-import type { Invocation as CoreInvocation, InvokeOptions } from '../../../../src/core/invoke.js';
-import type { LineageRow } from '../../../../src/core/lineage.js';
+import type { LambdaFunction } from '../../../../src/core/aws/aws-resources.js';
+import type { AwsTarget } from '../../../../src/core/aws/aws-target.js';
+import { LambdashError } from '../../../../src/core/common/errors.js';
+import type { Container } from '../../../../src/core/images/containers.js';
+import { InvocationError } from '../../../../src/core/lambda/invocation-error.js';
+import type {
+  Invocation as CoreInvocation,
+  InvokeOptions,
+} from '../../../../src/core/lambda/invoke.js';
+import type { LineageRow } from '../../../../src/core/lineage/lineage.js';
+import { parseInvocationLog } from '../../../../src/core/logs/invocation-log.js';
 import { InvokeRepl } from '../../../../src/tui/repl/invoke-repl.js';
 import type { ReplServices } from '../../../../src/tui/repl/repl-services.js';
 import { textWidth } from '../../../../src/tui/text-width.js';

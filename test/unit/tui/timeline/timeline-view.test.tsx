@@ -1,6 +1,6 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseInvocationLog } from '../../../../src/core/invocation-log.js';
+import { parseInvocationLog } from '../../../../src/core/logs/invocation-log.js';
 import { fitText, textWidth } from '../../../../src/tui/text-width.js';
 import { THEMES, ThemeContext } from '../../../../src/tui/theme.js';
 import type { Invocation } from '../../../../src/tui/timeline/invocation.js';

@@ -1,0 +1,110 @@
+// Local image tests: an image invoked once (in a running container of it, or one started for
+// the test and removed afterwards) and its answer compared with what the test data expects.
+import { isDeepStrictEqual } from 'node:util';
+import { LambdashError, throwIfAborted } from '../common/errors.js';
+import { emit, type OperationOptions } from '../common/events.js';
+import { diffJson } from '../common/json-diff.js';
+import {
+  deleteContainer,
+  getAllContainers,
+  type LocalResponse,
+  runImageLocally,
+  sendLocalRequest,
+} from './containers.js';
+import { getDocker, inspectImage } from './docker.js';
+import { noteLeftover } from './leftovers.js';
+import type { LocalImage } from './types.js';
+
+export interface TestData {
+  readonly payload: unknown;
+  readonly expected: unknown;
+  /** Seconds the invocation may take before it counts as failed (default 30). */
+  readonly timeout?: number;
+}
+
+export interface TestResult {
+  readonly passed: boolean;
+  readonly seconds: number;
+  readonly response: LocalResponse;
+  /** For a failed test with expected data: what differs, line by line. */
+  readonly diff?: string;
+}
+
+/** A test's invocation timeout, so a handler that hangs fails a build in seconds, not minutes. */
+const DEFAULT_TEST_TIMEOUT_S = 30;
+/** How much longer than the function's timeout a test waits for a container it borrowed. */
+const TEST_GRACE_MS = 5_000;
+
+/**
+ * Tests an image: invokes a running container of it, or one started for the test and removed
+ * afterwards. With test data, passes when the answer equals `expected`; without, sends a
+ * health invocation (`{}`) and passes when the handler answered it. Either way a function
+ * error or an error status fails: a handler that cannot load (a package bundled without its
+ * native binary throws at import) must never pass as healthy.
+ */
+export async function runLocalImageTest(
+  image: LocalImage | string,
+  testData?: TestData,
+  options: OperationOptions = {},
+): Promise<TestResult> {
+  const timeout = testData?.timeout ?? DEFAULT_TEST_TIMEOUT_S;
+  if (!(Number.isInteger(timeout) && timeout >= 1 && timeout <= 900)) {
+    throw new LambdashError(
+      'INVALID_OPTION',
+      `${String(timeout)} is not a test timeout.`,
+      "Give the test's timeout in whole seconds, from 1 to 900 (Lambda's limits).",
+    );
+  }
+  throwIfAborted(options.signal, 'The image test');
+  const imageId = typeof image === 'string' ? await imageIdOf(image, options.signal) : image.id;
+  const running = (await getAllContainers()).find((c) => c.image === imageId && c.running);
+  const container =
+    running ?? (await runImageLocally(imageId, { ...options, timeout, ownedByProcess: true }));
+  try {
+    const response = await sendLocalRequest(testData ? testData.payload : {}, {
+      port: container.port,
+      signal: options.signal,
+      // A container of our own times the function out itself; a borrowed one may allow more.
+      timeoutMs: timeout * 1000 + TEST_GRACE_MS,
+    });
+    const passed =
+      response.statusCode === 200 &&
+      !response.functionError &&
+      (!testData || isDeepStrictEqual(response.body, testData.expected));
+    const result: TestResult = {
+      passed,
+      seconds: response.seconds,
+      response,
+      ...(testData && !passed ? { diff: describeDifference(testData.expected, response) } : {}),
+    };
+    emit(options, { type: 'image.test', passed, seconds: response.seconds });
+    return result;
+  } finally {
+    if (!running) {
+      await deleteContainer(container).catch(() =>
+        noteLeftover(getDocker(), { container: container.id }),
+      );
+    }
+  }
+}
+
+/** The image's id, or IMAGE_NOT_FOUND. */
+async function imageIdOf(ref: string, signal: AbortSignal | undefined): Promise<string> {
+  const info = await inspectImage(ref, signal);
+  if (!info) {
+    throw new LambdashError(
+      'IMAGE_NOT_FOUND',
+      `There is no local image ${ref}.`,
+      'Build it first.',
+    );
+  }
+  return info.Id;
+}
+
+/** A readable account of how the answer differs from the expected one. */
+export function describeDifference(expected: unknown, response: LocalResponse): string {
+  if (response.functionError) {
+    return `expected ${JSON.stringify(expected)}\nbut the function failed (${response.functionError}): ${JSON.stringify(response.body)}`;
+  }
+  return `(- expected, + actual)\n${diffJson(expected, response.body).join('\n')}`;
+}
