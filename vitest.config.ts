@@ -1,10 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
+// Three projects, each with only the setup it needs. `vitest run` runs all three (npm test);
+// `vitest run --project unit` (npm run test:unit) needs no Docker engine, no ../shared, no
+// network, no root and no build: tests that need any of those live in test/integration.
+const awsEventsNote = 'test/support/aws-events-setup.ts';
+// The runtime built as it ships and the examples' packages installed, before any test starts.
+const builtAndInstalled = 'test/support/global-setup.ts';
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     exclude: ['**/node_modules/**', 'test/fixtures/**'],
-    globalSetup: ['test/support/global-setup.ts'],
     // Generous: tests build images and start containers on a 2-core CI machine that may run
     // 2–3x slower than usual. A limit only decides how long a hang takes to fail; no test
     // asserts on time.
@@ -13,5 +18,31 @@ export default defineConfig({
     pool: 'forks',
     // The AWS SDK warns once per process that its 2027 releases will need Node 22: noise here.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
+          globalSetup: [awsEventsNote],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/integration/**/*.test.tsx'],
+          globalSetup: [awsEventsNote, builtAndInstalled],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts', 'test/e2e/**/*.test.tsx'],
+          globalSetup: [builtAndInstalled],
+        },
+      },
+    ],
   },
 });

@@ -7,10 +7,16 @@
 // Each output file is replaced atomically (written beside it, then renamed over it) and only
 // when it changed: tests or an emulator running from dist/ never see a file missing or half
 // written while someone rebuilds.
+//
+// `--types` also writes the package's type declarations (tsconfig.build.json, into dist/types):
+// `npm pack` and `npm publish` ask for them (prepack); running from the tree does not need them,
+// and a type check of the whole library would add seconds to every build.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { build as esbuild } from 'esbuild';
 import { terminalAppPackages } from './terminal-app-packages.mjs';
 
@@ -41,7 +47,23 @@ async function build(options) {
   }
 }
 
+/**
+ * The declarations of the public entries (and what they import), from scratch: a file removed
+ * from the sources must not linger in the package. A type error fails the build.
+ */
+async function buildTypes() {
+  await rm(path.join(root, 'dist/types'), { recursive: true, force: true });
+  const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
+  try {
+    await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root });
+  } catch (error) {
+    process.stderr.write(`${error.stdout ?? ''}${error.stderr ?? ''}`);
+    throw new Error('build: the type declarations did not build (the errors are above)');
+  }
+}
+
 await Promise.all([
+  process.argv.includes('--types') ? buildTypes() : undefined,
   build({
     ...common,
     entryPoints: ['runtime/bootstrap.ts'],

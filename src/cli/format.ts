@@ -1,11 +1,6 @@
 // Plain-text formatting for the command line: sizes, ages, durations and tables that line up.
 
-export { formatAge, formatBytes, shortId } from '../core/common/format.js';
-
-/** 0.1234 → "123 ms"; 4.5 → "4.50 s". */
-export function formatSeconds(seconds: number): string {
-  return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(2)} s`;
-}
+export { formatAge, formatBytes, formatSeconds, shortId } from '../core/common/format.js';
 
 /**
  * Rows under a header, each column as wide as its widest cell, two spaces apart. With `width`,

@@ -24,6 +24,11 @@ export {
 export { type Bundle, bundleResponder } from './build/bundle.js';
 export { type DockerfileOptions, getDockerfile } from './build/dockerfile.js';
 export { type TypeDiagnostic, typecheckResponder } from './build/typecheck.js';
+export {
+  describeEvent,
+  type EventDescription,
+  type EventLevel,
+} from './common/describe-event.js';
 export { type ErrorCode, isLambdashError, LambdashError } from './common/errors.js';
 export type { LambdashEvent, OperationOptions } from './common/events.js';
 export { getUserLabels, LABEL_PREFIX, LABELS } from './common/labels.js';
@@ -34,6 +39,7 @@ export {
   validateRoleName,
   validateTag,
 } from './common/names.js';
+export { StateRepeats } from './common/state-repeats.js';
 export {
   type CreateEcrRepoOptions,
   createEcrRepo,
@@ -66,15 +72,12 @@ export {
   stopContainer,
 } from './images/containers.js';
 export { type DockerEngineInfo, getDockerEngine } from './images/docker.js';
-export {
-  createLocalImage,
-  deleteLocalImage,
-  getAllLocalImages,
-  getLocalImage,
-  type LocalImage,
-  type LocalImageOptions,
-} from './images/local-images.js';
+export { createLocalImage } from './images/local-image-build.js';
+export { deleteLocalImage } from './images/local-image-delete.js';
+export type { LocalImageOptions } from './images/local-image-options.js';
+export { getAllLocalImages, getLocalImage } from './images/local-image-queries.js';
 export { runLocalImageTest, type TestData, type TestResult } from './images/local-test.js';
+export type { LocalImage } from './images/types.js';
 export {
   createEventFromTemplate,
   EVENT_TEMPLATES,

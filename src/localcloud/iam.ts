@@ -5,6 +5,13 @@ import { randomInt } from 'node:crypto';
 import { xmlEscape } from './server.js';
 import { ACCOUNT_ID, type QueryService, ServiceError } from './service.js';
 import type { Store } from './store.js';
+import {
+  checkPattern as checkPatternAs,
+  checkRange,
+  must,
+  validationError,
+  violation,
+} from './validation.js';
 
 export const IAM_XMLNS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
@@ -253,11 +260,9 @@ function roleXml(role: RoleRecord, withTags: boolean): string {
   );
 }
 
-// Parameters, validated with IAM's own messages.
+// Parameters, validated in AWS's wording (validation.ts) with IAM's code for it.
 
-function validation(detail: string): ServiceError {
-  return new ServiceError('ValidationError', `1 validation error detected: ${detail}`);
-}
+const VALIDATION = 'ValidationError';
 
 function optional(params: URLSearchParams, name: string): string | undefined {
   return params.get(name) ?? undefined;
@@ -265,33 +270,23 @@ function optional(params: URLSearchParams, name: string): string | undefined {
 
 function required(params: URLSearchParams, name: string, field: string): string {
   const value = params.get(name);
-  if (value === null) {
-    throw validation(
-      `Value null at '${field}' failed to satisfy constraint: Member must not be null`,
-    );
-  }
+  if (value === null) throw validationError(VALIDATION, [violation(field, null, must.notBeNull)]);
   return value;
 }
 
 function checkLength(value: string, field: string, min: number, max: number): void {
-  if (value.length < min) {
-    throw validation(
-      `Value '${value}' at '${field}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`,
-    );
-  }
+  if (value.length < min)
+    throw validationError(VALIDATION, [violation(field, value, must.haveLengthAtLeast(min))]);
+  // IAM shows the start of a value that is too long.
   if (value.length > max) {
-    throw validation(
-      `Value '${value.slice(0, 80)}...' at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
-    );
+    throw validationError(VALIDATION, [
+      violation(field, `${value.slice(0, 80)}...`, must.haveLengthAtMost(max)),
+    ]);
   }
 }
 
 function checkPattern(value: string, field: string, pattern: RegExp, shown: string): void {
-  if (!pattern.test(value)) {
-    throw validation(
-      `Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${shown}`,
-    );
-  }
+  checkPatternAs(VALIDATION, field, value, pattern, shown);
 }
 
 function roleNameParam(params: URLSearchParams): string {
@@ -318,21 +313,9 @@ function integerParam(
   const text = optional(params, name);
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value)) {
-    throw validation(
-      `Value '${text}' at '${field}' failed to satisfy constraint: Member must be an integer`,
-    );
-  }
-  if (value < min) {
-    throw validation(
-      `Value '${value}' at '${field}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
-    );
-  }
-  if (value > max) {
-    throw validation(
-      `Value '${value}' at '${field}' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
-    );
-  }
+  if (!Number.isInteger(value))
+    throw validationError(VALIDATION, [violation(field, text, must.beAnInteger)]);
+  checkRange(VALIDATION, field, value, min, max);
   return value;
 }
 

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { RESERVED_ENV_NAMES } from '../aws-rules/reserved-env.js';
 import { ACCOUNT_ID, ServiceError } from './service.js';
+import { must, validationError, violation } from './validation.js';
 
 export type FunctionState = 'Pending' | 'Active' | 'Failed' | 'Inactive';
 export type UpdateStatus = 'InProgress' | 'Successful' | 'Failed';
@@ -49,6 +50,9 @@ const FUNCTION_ARN =
 const PARTIAL_ARN = /^\d{12}:function:([a-zA-Z0-9-_]{1,64})$/;
 const ROLE_ARN = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 const ENV_KEY = /^[a-zA-Z]([a-zA-Z0-9_])*$/;
+/** The function name pattern as Lambda's model writes it (ours above accept the same names). */
+const FUNCTION_NAME_SHOWN =
+  '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?';
 
 export function invalid(message: string): ServiceError {
   return new ServiceError('InvalidParameterValueException', message, 400);
@@ -60,11 +64,9 @@ export function functionNameOf(nameOrArn: string): string {
   if (NAME.test(decoded)) return decoded;
   const arn = FUNCTION_ARN.exec(decoded) ?? PARTIAL_ARN.exec(decoded);
   if (arn?.[1]) return arn[1];
-  throw new ServiceError(
-    'ValidationException',
-    `1 validation error detected: Value '${decoded}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`,
-    400,
-  );
+  throw validationError('ValidationException', [
+    violation('functionName', decoded, must.matchPattern(FUNCTION_NAME_SHOWN)),
+  ]);
 }
 
 export function functionArn(region: string, name: string): string {

@@ -6,6 +6,7 @@ import type { CredentialAuthority } from './credentials.js';
 import type { IamService } from './iam.js';
 import { xmlEscape } from './server.js';
 import { ACCOUNT_ID, type RequestContext, ServiceError } from './service.js';
+import { validationError, violations } from './validation.js';
 
 export interface AssumeRoleDeps {
   readonly authority: CredentialAuthority;
@@ -35,7 +36,7 @@ export function assumeRole(
   const sessionName = params.get('RoleSessionName');
   const durationText = params.get('DurationSeconds');
   const problems = [
-    ...constraints('roleArn', roleArn, [
+    ...violations('roleArn', roleArn, [
       [
         roleArn !== null && roleArn.length < 20,
         'Member must have length greater than or equal to 20',
@@ -49,7 +50,7 @@ export function assumeRole(
         'Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+',
       ],
     ]),
-    ...constraints('roleSessionName', sessionName, [
+    ...violations('roleSessionName', sessionName, [
       [
         sessionName !== null && sessionName.length < 2,
         'Member must have length greater than or equal to 2',
@@ -68,7 +69,7 @@ export function assumeRole(
   if (durationText !== null) {
     duration = /^-?\d+$/.test(durationText) ? Number(durationText) : Number.NaN;
     problems.push(
-      ...constraints('durationSeconds', durationText, [
+      ...violations('durationSeconds', durationText, [
         [Number.isNaN(duration), 'Member must be an integer'],
         [
           duration < MIN_SESSION_SECONDS,
@@ -81,10 +82,7 @@ export function assumeRole(
       ]),
     );
   }
-  if (problems.length > 0) {
-    const count = `${problems.length} validation error${problems.length === 1 ? '' : 's'}`;
-    throw new ServiceError('ValidationError', `${count} detected: ${problems.join('; ')}`);
-  }
+  if (problems.length > 0) throw validationError('ValidationError', problems);
   // Both were checked for null above.
   const arn = roleArn as string;
   const session = sessionName as string;
@@ -127,18 +125,4 @@ export function assumeRole(
     `<Arn>${xmlEscape(sessionArn)}</Arn>` +
     '</AssumedRoleUser>'
   );
-}
-
-/** STS's validation clauses for one member: `Value '…' at 'member' failed to satisfy …`. */
-function constraints(
-  member: string,
-  value: string | null,
-  checks: readonly (readonly [boolean, string])[],
-): string[] {
-  if (value === null) {
-    return [`Value null at '${member}' failed to satisfy constraint: Member must not be null`];
-  }
-  return checks
-    .filter(([failed]) => failed)
-    .map(([, rule]) => `Value '${value}' at '${member}' failed to satisfy constraint: ${rule}`);
 }

@@ -11,7 +11,7 @@ import {
   runImageLocally,
   stopContainer,
 } from '../core/images/containers.js';
-import type { LocalImage } from '../core/images/local-images.js';
+import type { LocalImage } from '../core/images/types.js';
 import type { LineageRow } from '../core/lineage/lineage.js';
 
 export interface AppContainers {

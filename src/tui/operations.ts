@@ -1,6 +1,9 @@
 // Operations in flight (build, test, push, deploy, delete...) and the command log: the core's
-// typed events folded into a progress line per operation, and a line per thing that happened.
+// typed events folded into a progress line per operation (a bar and a short status), and a
+// line per thing that happened, in the core's words.
+import { describeEvent, type EventLevel } from '../core/common/describe-event.js';
 import type { LambdashEvent } from '../core/common/events.js';
+import type { StateRepeats } from '../core/common/state-repeats.js';
 import { formatBytes } from './format.js';
 
 export type OperationKind = 'build' | 'test' | 'push' | 'deploy' | 'delete' | 'add';
@@ -106,7 +109,8 @@ export function activityText(operation: Operation): string {
   return `${kind} …`;
 }
 
-export type LogLevel = 'info' | 'success' | 'warning' | 'error' | 'call';
+/** The command log's levels: the core's, with `debug` shown as `call` (marked → in the log). */
+export type LogLevel = Exclude<EventLevel, 'debug'> | 'call';
 
 export interface LogEntry {
   readonly at: Date;
@@ -114,30 +118,20 @@ export interface LogEntry {
   readonly text: string;
 }
 
-/** The command log's line for an event, if it deserves one. */
-export function logLineOf(event: LambdashEvent): string | undefined {
-  switch (event.type) {
-    case 'aws.call':
-      return `${event.service} ${event.operation}`;
-    case 'aws.target':
-      return event.kind === 'local'
-        ? `target: local cloud ${event.endpoint ?? ''}`.trim()
-        : `target: AWS ${event.accountId} ${event.region}`;
-    case 'build.step':
-      return `build step ${event.step}/${event.total}: ${event.text}`;
-    case 'image.built':
-      return `image built: ${event.tag} (${formatBytes(event.size)})`;
-    case 'image.test':
-      return `image test ${event.passed ? 'passed' : 'failed'} in ${event.seconds.toFixed(1)}s`;
-    case 'container.start':
-      return `container ${event.id.slice(0, 12)} on port ${event.port}`;
-    case 'retry':
-      return `retry ${event.what}: ${event.reason} (attempt ${event.attempt}, in ${event.delayMs} ms)`;
-    case 'wait':
-      return undefined;
-    default:
-      return undefined;
-  }
+/**
+ * The command log's line for an event, in the core's words (describeEvent): every event, the
+ * detail too (the log is where the app keeps it), a state said once per `repeats`.
+ */
+export function logLineOf(
+  event: LambdashEvent,
+  repeats: StateRepeats,
+): { readonly level: LogLevel; readonly text: string } | undefined {
+  const description = describeEvent(event);
+  if (repeats.repeats(description)) return undefined;
+  return {
+    level: description.level === 'debug' ? 'call' : description.level,
+    text: description.message,
+  };
 }
 
 export const LOG_LIMIT = 500;

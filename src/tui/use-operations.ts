@@ -5,6 +5,7 @@ import { useCallback, useRef, useState } from 'react';
 import { escapeControlCharacters } from '../core/common/control-characters.js';
 import { isLambdashError, type LambdashError } from '../core/common/errors.js';
 import type { LambdashEvent, OperationOptions } from '../core/common/events.js';
+import { StateRepeats } from '../core/common/state-repeats.js';
 import {
   applyEvent,
   LOG_LIMIT,
@@ -79,9 +80,10 @@ export function useOperations(
       });
       publish();
       write('info', `${doing}: started`);
+      const repeats = new StateRepeats();
       const onEvent = (event: LambdashEvent) => {
-        const line = logLineOf(event);
-        if (line) write(event.type === 'aws.call' ? 'call' : 'info', line);
+        const line = logLineOf(event, repeats);
+        if (line) write(line.level, line.text);
         const current = live.current.get(row.key);
         if (!current || current.id !== id) return;
         const progress = applyEvent(current.progress, event);

@@ -2,12 +2,35 @@
 // Each call returns a fresh object, so a test may alter its copy freely.
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { describe, it } from 'vitest';
+import { awsEventsFound, awsEventsRequired } from './aws-events-found.js';
 import { awsEventsDir } from './paths.js';
 
 export type JsonRecord = Record<string, unknown>;
 
 export function awsEvent(name: string): JsonRecord {
   return JSON.parse(readFileSync(`${awsEventsDir}${name}.json`, 'utf8')) as JsonRecord;
+}
+
+/**
+ * A suite that reads the sample events. Without them it is one skipped test naming the missing
+ * folder (its body is not even collected, so it may read events as it declares tests); under
+ * CI it is one failing test instead.
+ */
+export function describeAwsEvents(name: string, body: () => void): void {
+  if (awsEventsFound) {
+    describe(name, body);
+  } else if (awsEventsRequired()) {
+    describe(name, () => {
+      it('has the AWS sample events', () => {
+        throw new Error(`CI needs AWS's sample events at ${awsEventsDir}`);
+      });
+    });
+  } else {
+    describe(name, () => {
+      it.skip(`needs AWS's sample events at ${awsEventsDir}`, () => {});
+    });
+  }
 }
 
 /** The sample event with its body replaced, sent as application/json. */

@@ -2,12 +2,14 @@
 // named test-<what>-<random>, so test files running in parallel never touch each other's, and
 // removeImagesNamed() takes away every tag under such a name (the temporary lambdash-build-*
 // ones included) with the containers that use them.
+
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { vi } from 'vitest';
 import { isLambdashError, type LambdashError } from '../../src/core/common/errors.js';
 import type { LambdashEvent } from '../../src/core/common/events.js';
 import { testDocker } from './docker.js';
@@ -82,11 +84,15 @@ export async function containerExists(id: string): Promise<boolean> {
  * is removed by the engine just after it stops, not at once.
  */
 export async function containerGone(id: string): Promise<boolean> {
-  for (let i = 0; i < 100; i++) {
-    if (!(await containerExists(id))) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return false;
+  return vi
+    .waitFor(
+      async () => {
+        if (await containerExists(id)) throw new Error(`container ${id} is still there`);
+        return true;
+      },
+      { timeout: 5000, interval: 50 },
+    )
+    .catch(() => false);
 }
 
 /**

@@ -1,5 +1,6 @@
 // The runtime's stdout reaches the test through a pipe, which may lag behind the answer the
 // Runtime API server already handed back: wait for the lines instead of reading at once.
+import { vi } from 'vitest';
 import type { RuntimeHarness } from './runtime-harness.js';
 
 export async function waitForOutput(
@@ -7,15 +8,15 @@ export async function waitForOutput(
   done: (output: string) => boolean,
   what = 'the expected output',
 ): Promise<string> {
-  const giveUpAt = Date.now() + 10_000;
-  for (;;) {
-    const output = harness.output();
-    if (done(output)) return output;
-    if (Date.now() > giveUpAt) {
-      throw new Error(`timed out waiting for ${what}; output so far:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  return vi.waitFor(
+    () => {
+      const output = harness.output();
+      if (!done(output))
+        throw new Error(`timed out waiting for ${what}; output so far:\n${output}`);
+      return output;
+    },
+    { timeout: 10_000, interval: 10 },
+  );
 }
 
 /** Output lines, split on `\n` only: a `\r` inside a line belongs to its message. */

@@ -1,6 +1,8 @@
 // Spawns the built runtime against any Runtime API address, for tests that need a server
 // the real RuntimeApiServer cannot imitate (odd statuses, refused connections, held replies).
+
 import { type ChildProcess, spawn } from 'node:child_process';
+import { expect } from 'vitest';
 import { bootstrapPath, handlersDir } from './paths.js';
 
 export interface RuntimeProcess {
@@ -62,7 +64,7 @@ export function spawnRuntime(options: SpawnOptions): RuntimeProcess {
 
 /** Polls until `condition` holds; the test's own timeout bounds the wait. */
 export async function until(condition: () => boolean, intervalMs = 10): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  await expect.poll(condition, { timeout: 600_000, interval: intervalMs }).toBe(true);
 }
 
 /** Lets the runtime run for a while, for assertions that something did NOT happen. */

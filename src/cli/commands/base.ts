@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { isLambdashError } from '../../core/common/errors.js';
 import { type BaseImage, ensureBaseImage, type Platform } from '../../core/images/base-image.js';
-import { deleteLocalImage } from '../../core/images/local-images.js';
+import { deleteLocalImage } from '../../core/images/local-image-delete.js';
 import { DEFAULT_OFFLINE_NAME } from '../../core/images/offline-base-image.js';
 import type { CommandKit } from '../command.js';
 import { shortId } from '../format.js';

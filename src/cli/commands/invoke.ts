@@ -11,7 +11,7 @@ import {
   runImageLocally,
   stopContainer,
 } from '../../core/images/containers.js';
-import { getLocalImage } from '../../core/images/local-images.js';
+import { getLocalImage } from '../../core/images/local-image-queries.js';
 import {
   createEventFromTemplate,
   EVENT_TEMPLATES,

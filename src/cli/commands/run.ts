@@ -9,7 +9,7 @@ import {
   runImageLocally,
   stopContainer,
 } from '../../core/images/containers.js';
-import { getLocalImage } from '../../core/images/local-images.js';
+import { getLocalImage } from '../../core/images/local-image-queries.js';
 import type { CommandKit } from '../command.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';

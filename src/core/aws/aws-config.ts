@@ -1,10 +1,12 @@
 // What this machine's AWS setup says, read from the environment and the shared files without
 // calling AWS: where credentials would come from, the region, and for SSO profiles whether the
 // cached sign-in is still valid. The doctor reports it; the SDK's own chain still decides.
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import {
+  CONFIG_PREFIX_SEPARATOR,
+  getSSOTokenFilepath,
+  loadSharedConfigFiles,
+} from '@smithy/core/config';
 
 export interface AwsSetup {
   /** The profile named by the caller or AWS_PROFILE; undefined for the default one. */
@@ -23,21 +25,16 @@ export interface AwsSetup {
   readonly missingProfile: boolean;
 }
 
-type Sections = Map<string, Record<string, string>>;
-
 /** Reads the environment and ~/.aws/{config,credentials} (or their AWS_* overrides). */
 export async function readAwsSetup(options: { profile?: string } = {}): Promise<AwsSetup> {
   const env = process.env;
-  const home = os.homedir();
   const profile = options.profile ?? env.AWS_PROFILE;
   const name = profile ?? 'default';
-  const config = parseIni(await readText(env.AWS_CONFIG_FILE ?? path.join(home, '.aws', 'config')));
-  const credentialsFile = parseIni(
-    await readText(env.AWS_SHARED_CREDENTIALS_FILE ?? path.join(home, '.aws', 'credentials')),
-  );
-  const section =
-    config.get(name === 'default' ? 'default' : `profile ${name}`) ?? config.get(name);
-  const keys = credentialsFile.get(name);
+  // The files as the SDK reads them (same paths, same INI rules): config profiles by name,
+  // `[sso-session x]` as `sso-session.x`. Read afresh each time: the SDK caches files by path.
+  const files = await loadSharedConfigFiles({ ignoreCache: true });
+  const section = files.configFile[name];
+  const keys = files.credentialsFile[name];
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || section?.region || undefined;
   const base = { profile, region, missingProfile: false };
 
@@ -54,7 +51,9 @@ export async function readAwsSetup(options: { profile?: string } = {}): Promise<
     return { ...base, credentials: 'the container role (AWS_CONTAINER_CREDENTIALS_*)' };
   }
   const sessionName = section?.sso_session;
-  const session = sessionName ? config.get(`sso-session ${sessionName}`) : undefined;
+  const session = sessionName
+    ? files.configFile[`sso-session${CONFIG_PREFIX_SEPARATOR}${sessionName}`]
+    : undefined;
   const startUrl = session?.sso_start_url ?? section?.sso_start_url;
   if (startUrl) {
     const sso = await ssoState(startUrl, sessionName);
@@ -79,10 +78,7 @@ async function ssoState(
   startUrl: string,
   sessionName: string | undefined,
 ): Promise<NonNullable<AwsSetup['sso']>> {
-  const key = createHash('sha1')
-    .update(sessionName ?? startUrl)
-    .digest('hex');
-  const text = await readText(path.join(os.homedir(), '.aws', 'sso', 'cache', `${key}.json`));
+  const text = await readFile(getSSOTokenFilepath(sessionName ?? startUrl), 'utf8').catch(() => '');
   let token: { expiresAt?: string; refreshToken?: string; registrationExpiresAt?: string } = {};
   try {
     token = JSON.parse(text || '{}');
@@ -100,28 +96,4 @@ async function ssoState(
   const refreshable =
     !!sessionName && !!token.refreshToken && !!registration && registration.getTime() > Date.now();
   return { startUrl, state: refreshable ? 'refreshable' : 'expired', expires };
-}
-
-/** INI as the AWS files write it: `[section]` then `key = value` lines; `#` and `;` comment. */
-export function parseIni(text: string): Sections {
-  const sections: Sections = new Map();
-  let current: Record<string, string> | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
-    const header = /^\[\s*(.+?)\s*\]$/.exec(line);
-    if (header) {
-      const name = header[1]!.replace(/\s+/g, ' ');
-      current = sections.get(name) ?? {};
-      sections.set(name, current);
-      continue;
-    }
-    const pair = /^([^=]+?)\s*=\s*(.*)$/.exec(line);
-    if (pair && current && !/^\s/.test(raw)) current[pair[1]!.toLowerCase()] = pair[2]!;
-  }
-  return sections;
-}
-
-async function readText(file: string): Promise<string> {
-  return readFile(file, 'utf8').catch(() => '');
 }

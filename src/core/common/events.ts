@@ -1,6 +1,7 @@
 // The core never prints. Long operations take `OperationOptions` and report what they do as
 // typed events: the terminal app draws progress bars and a command log from them, the
-// command line prints them as lines or JSON, tests record them.
+// command line prints them as lines, tests record them. Their words and levels come from one
+// place, describeEvent (describe-event.ts), which must learn every type added here.
 
 export type LambdashEvent =
   | {

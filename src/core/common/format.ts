@@ -45,3 +45,8 @@ function scale(bytes: number): { value: number; unit: string | undefined } {
   }
   return { value, unit: units[index] };
 }
+
+/** 0.1234 → "123 ms"; 4.5 → "4.50 s". */
+export function formatSeconds(seconds: number): string {
+  return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(2)} s`;
+}

@@ -21,7 +21,7 @@ import { LambdashError } from '../common/errors.js';
 import { LABELS } from '../common/labels.js';
 import { mapLimited } from '../common/map-limited.js';
 import { validateImageName } from '../common/names.js';
-import type { LocalImage } from '../images/local-images.js';
+import type { LocalImage } from '../images/types.js';
 import { repoOfImageName } from './ecr-reference.js';
 
 /** ListTagsForResource calls in flight at once: one per repository, so few enough not to be throttled. */

@@ -15,7 +15,7 @@ import { isLambdashError, LambdashError } from '../common/errors.js';
 import { mapLimited } from '../common/map-limited.js';
 import { validateImageName } from '../common/names.js';
 import { inspectImage } from '../images/docker.js';
-import type { LocalImage } from '../images/local-images.js';
+import type { LocalImage } from '../images/types.js';
 import {
   type EcrReference,
   parseEcrReference,

@@ -10,6 +10,7 @@ import { isLambdashError, LambdashError, throwIfAborted } from '../common/errors
 import { emit, type OperationOptions } from '../common/events.js';
 import { payloadJson } from '../common/invocation-payload.js';
 import { LABEL_PREFIX, LABELS } from '../common/labels.js';
+import { retry } from '../common/retry.js';
 import { readContainerOutput } from './container-log.js';
 import { dockerError, getDocker, getDockerEngine } from './docker.js';
 import {
@@ -89,18 +90,22 @@ export async function runImageLocally(
     }
   }
   await sweepLeftovers(getDocker());
-  for (let attempt = 1; ; attempt++) {
-    const port = options.port ?? (await freePort());
-    try {
-      return await startOnPort(imageRef, port, engine.network, options);
-    } catch (error) {
+  let port = 0;
+  return retry(
+    async () => {
+      port = options.port ?? (await freePort());
+      return startOnPort(imageRef, port, engine.network, options);
+    },
+    {
+      what: 'Starting the container',
       // A port picked here is free when picked, but another program may bind it before the
       // container's emulator does (seconds later): pick another. A port the caller chose is
       // the caller's to change.
-      if (!portTaken(error, port) || options.port !== undefined || attempt === PORT_ATTEMPTS)
-        throw error;
-    }
-  }
+      retryOn: (error) => portTaken(error, port) && options.port === undefined,
+      attempts: PORT_ATTEMPTS,
+    },
+    options,
+  );
 }
 
 /**

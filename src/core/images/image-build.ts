@@ -11,6 +11,7 @@ import type Docker from 'dockerode';
 import { CONTEXT_ENTRIES } from '../build/build-context.js';
 import { LambdashError, throwIfAborted } from '../common/errors.js';
 import { emit, type OperationOptions } from '../common/events.js';
+import { retry } from '../common/retry.js';
 import type { Platform } from './base-image.js';
 import { BUILDKIT_TRACE, BuildkitLog } from './buildkit-log.js';
 import { type BuildSession, openBuildSession } from './buildkit-session.js';
@@ -52,21 +53,24 @@ export async function buildWithRetry(
   labels: Record<string, string>,
   options: ImageBuildOptions,
 ): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await buildImage(docker, context, labels, options);
-    } catch (error) {
-      const vanished =
+  return retry(
+    () => buildImage(docker, context, labels, options),
+    {
+      what: 'The build',
+      retryOn: (error) =>
         error instanceof LambdashError &&
         error.code === 'BUILD_FAILED' &&
-        VANISHED_PARENT.test(error.message);
-      if (!vanished || attempt === BUILD_ATTEMPTS) throw error;
-      emit(options, {
-        type: 'build.log',
-        text: `A cached layer was removed during the build; building again (attempt ${attempt + 1} of ${BUILD_ATTEMPTS}).`,
-      });
-    }
-  }
+        VANISHED_PARENT.test(error.message),
+      attempts: BUILD_ATTEMPTS,
+      // Said in the build's log, where the failed attempt's lines are.
+      onRetry: (_error, { attempt }) =>
+        emit(options, {
+          type: 'build.log',
+          text: `A cached layer was removed during the build; building again (attempt ${attempt + 1} of ${BUILD_ATTEMPTS}).`,
+        }),
+    },
+    options,
+  );
 }
 
 /** Streams the build, turning its step lines into events and its errors into LambdashErrors. */

@@ -1,4 +1,4 @@
-// The images room's shapes, apart from the code: base-image.ts, image-pull.ts, local-images.ts,
+// The images room's shapes, apart from the code: base-image.ts, image-pull.ts, local-image-*.ts,
 // containers.ts and local-test.ts use one another's types, and an import cycle would follow.
 import type { OperationOptions } from '../common/events.js';
 import type { Platform } from '../common/platform.js';

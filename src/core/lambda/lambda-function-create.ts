@@ -6,9 +6,8 @@ import { CreateFunctionCommand, type GetFunctionResponse } from '@aws-sdk/client
 import { callAws } from '../aws/aws-call.js';
 import { awsErrorName } from '../aws/aws-errors.js';
 import type { AwsTarget } from '../aws/aws-target.js';
-import { delay } from '../common/delay.js';
 import { LambdashError } from '../common/errors.js';
-import { emit } from '../common/events.js';
+import { retry } from '../common/retry.js';
 import { functionRole } from './lambda-function-role.js';
 import {
   FUNCTION_DESCRIPTION,
@@ -62,35 +61,33 @@ async function createWithRoleRetry(
 ): Promise<void> {
   const bound = (options.roleWaitSeconds ?? DEFAULT_ROLE_WAIT_SECONDS) * 1000;
   const started = performance.now();
-  let pause = FIRST_ROLE_RETRY_MS;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await callAws(target, options, 'Lambda', 'CreateFunction', (abortSignal) =>
+  await retry(
+    () =>
+      callAws(target, options, 'Lambda', 'CreateFunction', (abortSignal) =>
         target.clients.lambda.send(new CreateFunctionCommand(input), { abortSignal }),
-      );
-      return;
-    } catch (error) {
-      if (!isRoleNotYetAssumable(error)) throw error;
-      const elapsed = performance.now() - started;
-      if (elapsed + pause > bound) {
-        throw new LambdashError(
+      ),
+    {
+      what: `Creating function ${input.FunctionName}`,
+      retryOn: isRoleNotYetAssumable,
+      firstDelayMs: FIRST_ROLE_RETRY_MS,
+      maxDelayMs: MAX_ROLE_RETRY_MS,
+      giveUp: (error, next) => {
+        const elapsed = performance.now() - started;
+        if (elapsed + next.delayMs <= bound) return undefined;
+        return new LambdashError(
           'INVALID_ROLE',
           `Lambda cannot assume the role ${input.Role} (still refused after ${Math.round(elapsed / 1000)} s).`,
           'Check that the role trusts lambda.amazonaws.com (sts:AssumeRole). If it was made just now, IAM may need longer: deploy again in a minute.',
           { cause: error },
         );
-      }
-      emit(options, {
-        type: 'retry',
+      },
+      event: {
         what: `Lambda CreateFunction ${input.FunctionName}`,
         reason: 'Lambda cannot assume the role yet (IAM is still propagating it)',
-        attempt,
-        delayMs: pause,
-      });
-      await delay(pause, options.signal, `Creating function ${input.FunctionName}`);
-      pause = Math.min(pause * 2, MAX_ROLE_RETRY_MS);
-    }
-  }
+      },
+    },
+    options,
+  );
 }
 
 function isRoleNotYetAssumable(error: unknown): boolean {

@@ -14,7 +14,7 @@ import { type AwsOptions, callAws } from '../aws/aws-call.js';
 import { awsErrorName } from '../aws/aws-errors.js';
 import { tagChanges } from '../aws/aws-tags.js';
 import type { AwsTarget } from '../aws/aws-target.js';
-import { emit } from '../common/events.js';
+import { retry } from '../common/retry.js';
 import { functionRole } from './lambda-function-role.js';
 import {
   FUNCTION_DESCRIPTION,
@@ -151,27 +151,26 @@ async function updateWithConflictRetry(
   operation: string,
   send: (abortSignal: AbortSignal | undefined) => Promise<unknown>,
 ): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await callAws(target, options, 'Lambda', operation, send);
-      return;
-    } catch (error) {
-      if (awsErrorName(error) !== 'ResourceConflictException' || attempt > MAX_CONFLICT_RETRIES) {
-        throw error;
-      }
-      emit(options, {
-        type: 'retry',
+  await retry(
+    () => callAws(target, options, 'Lambda', operation, send),
+    {
+      what: `Lambda ${operation} ${name}`,
+      retryOn: (error) => awsErrorName(error) === 'ResourceConflictException',
+      attempts: MAX_CONFLICT_RETRIES + 1,
+      event: {
         what: `Lambda ${operation} ${name}`,
         reason: 'another update of the function is in progress',
-        attempt,
-        delayMs: 0,
-      });
-      await waitForFunction(target, options, name, {
-        waitSeconds: options.waitSeconds,
-        acceptFailed: true,
-      });
-    }
-  }
+      },
+      // Lambda says when the update in progress is over: waited for, not slept on.
+      wait: async () => {
+        await waitForFunction(target, options, name, {
+          waitSeconds: options.waitSeconds,
+          acceptFailed: true,
+        });
+      },
+    },
+    options,
+  );
 }
 
 function sameRecord(a: Record<string, string>, b: Record<string, string> | undefined): boolean {

@@ -12,7 +12,7 @@ import {
   type RemoteImage,
 } from '../aws/aws-resources.js';
 import { LABELS } from '../common/labels.js';
-import type { LocalImage } from '../images/local-images.js';
+import type { LocalImage } from '../images/types.js';
 import { parseGitSource } from '../responder/git-source.js';
 import type { ResponderOptions } from '../responder/responder.js';
 import type { ResponderIdentity, ResponderState } from '../responder/responder-state.js';

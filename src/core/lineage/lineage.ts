@@ -13,7 +13,7 @@ import { targetOf } from '../aws/aws-target.js';
 import { mapLimited } from '../common/map-limited.js';
 import { getAllEcrRepos } from '../ecr/ecr-repos.js';
 import { getAllRemoteImages } from '../ecr/remote-images.js';
-import { getAllLocalImages } from '../images/local-images.js';
+import { getAllLocalImages } from '../images/local-image-queries.js';
 import { getAllLambdaFunctions } from '../lambda/lambda-functions.js';
 import {
   type CurrentSource,

@@ -4,8 +4,9 @@
 
 import { validateTag } from '../common/names.js';
 import type { BuildSecretValue } from '../images/build-secrets.js';
-import { createLocalImage, type LocalImage } from '../images/local-images.js';
+import { createLocalImage } from '../images/local-image-build.js';
 import type { TestData } from '../images/local-test.js';
+import type { LocalImage } from '../images/types.js';
 import type { Responder } from '../responder/responder.js';
 import { type EachOptions, type EachOutcome, runEach } from './each.js';
 import {

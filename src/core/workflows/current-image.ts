@@ -6,7 +6,8 @@ import { LABELS } from '../common/labels.js';
 import { lambdashVersion } from '../common/paths.js';
 import type { Platform } from '../images/base-image.js';
 import { dockerError, getDocker, inspectImage } from '../images/docker.js';
-import { getAllLocalImages, getLocalImage, type LocalImage } from '../images/local-images.js';
+import { getAllLocalImages, getLocalImage } from '../images/local-image-queries.js';
+import type { LocalImage } from '../images/types.js';
 import type { Responder } from '../responder/responder.js';
 
 export interface CurrentImageWanted {

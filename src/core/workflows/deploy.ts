@@ -7,7 +7,7 @@ import type { AwsOptions } from '../aws/aws-call.js';
 import type { LambdaFunction, LambdaRole, RemoteImage } from '../aws/aws-resources.js';
 import { targetOf } from '../aws/aws-target.js';
 import { isLambdashError, type LambdashError } from '../common/errors.js';
-import type { LocalImage } from '../images/local-images.js';
+import type { LocalImage } from '../images/types.js';
 import { readGivenRole } from '../lambda/lambda-function-role.js';
 import { getLambdaFunction, type LambdaFunctionOptions } from '../lambda/lambda-functions.js';
 import { type BuildWorkflowOptions, type PreparedBuild, prepareBuild, runBuild } from './build.js';

@@ -4,7 +4,7 @@
 
 import type { OperationOptions } from '../common/events.js';
 import type { Platform } from '../images/base-image.js';
-import type { LocalImageOptions } from '../images/local-images.js';
+import type { LocalImageOptions } from '../images/local-image-options.js';
 import type { TestData } from '../images/local-test.js';
 import type { LambdaFunctionOptions } from '../lambda/lambda-functions.js';
 import {

@@ -11,14 +11,12 @@ import { repoOfImageName } from '../ecr/ecr-reference.js';
 import { deleteEcrRepo, getEcrRepo } from '../ecr/ecr-repos.js';
 import { pushToEcr } from '../ecr/push.js';
 import { deleteRemoteImage, getAllRemoteImages } from '../ecr/remote-images.js';
-import {
-  createLocalImage,
-  deleteLocalImage,
-  getLocalImage,
-  type LocalImage,
-  type LocalImageOptions,
-} from '../images/local-images.js';
+import { createLocalImage } from '../images/local-image-build.js';
+import { deleteLocalImage } from '../images/local-image-delete.js';
+import type { LocalImageOptions } from '../images/local-image-options.js';
+import { getLocalImage } from '../images/local-image-queries.js';
 import { runLocalImageTest, type TestData, type TestResult } from '../images/local-test.js';
+import type { LocalImage } from '../images/types.js';
 import { runLambdaFunctionTest } from '../lambda/invoke.js';
 import { readGivenRole } from '../lambda/lambda-function-role.js';
 import { checkFunctionOptions } from '../lambda/lambda-function-settings.js';

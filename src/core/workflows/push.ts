@@ -2,7 +2,8 @@
 // first so that a name that is no image refuses before anything is pushed.
 import type { RemoteImage } from '../aws/aws-resources.js';
 import { type PushOptions, pushToEcr } from '../ecr/push.js';
-import { getLocalImage, type LocalImage } from '../images/local-images.js';
+import { getLocalImage } from '../images/local-image-queries.js';
+import type { LocalImage } from '../images/types.js';
 import { type EachOptions, type EachOutcome, runEach } from './each.js';
 import { reportStage, type WorkflowOptions } from './stage.js';
 

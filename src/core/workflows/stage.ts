@@ -2,7 +2,7 @@
 // app shows it with the operation's progress. The core's own events (build steps, push
 // progress, waits) go to onEvent as always.
 import type { OperationOptions } from '../common/events.js';
-import type { LocalImage } from '../images/local-images.js';
+import type { LocalImage } from '../images/types.js';
 
 export type WorkflowStage =
   | { readonly step: 'build'; readonly name: string; readonly source: string }

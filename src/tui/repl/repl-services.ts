@@ -3,7 +3,7 @@
 import type { LambdaFunction } from '../../core/aws/aws-resources.js';
 import type { OperationOptions } from '../../core/common/events.js';
 import type { Container } from '../../core/images/containers.js';
-import type { LocalImage } from '../../core/images/local-images.js';
+import type { LocalImage } from '../../core/images/types.js';
 import {
   type Invocation,
   type InvokeOptions,

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABELS } from '../../../src/core/common/labels.js';
 import { getAllEcrRepos } from '../../../src/core/ecr/ecr-repos.js';
-import { getAllLocalImages } from '../../../src/core/images/local-images.js';
+import { getAllLocalImages } from '../../../src/core/images/local-image-queries.js';
 import { getAllLambdaFunctions } from '../../../src/core/lambda/lambda-functions.js';
 import { buildTestImage, removeImages } from '../../support/docker.js';
 import { repoRoot } from '../../support/paths.js';

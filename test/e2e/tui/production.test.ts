@@ -244,8 +244,12 @@ describe('the terminal app with production in mind', () => {
       expect(deployed, toast).not.toBeNull();
       const fourth = deployed![1]!;
       expect([first, second, third]).not.toContain(fourth);
-      // The row shows the new image and the function running it once the refresh is in.
-      screen = await tmux.waitFor((s) => localImageIdOf(rowOrNone(s, main)) === fourth);
+      // The row shows the new image and the function running it once the refresh is in. Docker's
+      // event brings the image first and the poll of AWS the function's update after it, so the
+      // row may show `⚠ older code` for a moment between the two.
+      screen = await tmux.waitFor(
+        (s) => localImageIdOf(rowOrNone(s, main)) === fourth && !rowOrNone(s, main).includes('⚠'),
+      );
       expect(rowOf(screen, main)).toMatch(new RegExp(`^● ${main} +${fourth} .* ${main} Active`));
       expect(rowOf(screen, main)).not.toContain('⚠');
       expect(rowsOf(screen, main)).toHaveLength(1);

@@ -3,7 +3,8 @@
 // driver has a tmux server of its own (its own socket), so nothing touches the user's tmux.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { deleteLocalImage, getAllLocalImages } from '../../../src/core/images/local-images.js';
+import { deleteLocalImage } from '../../../src/core/images/local-image-delete.js';
+import { getAllLocalImages } from '../../../src/core/images/local-image-queries.js';
 
 export interface TmuxOptions {
   readonly columns: number;

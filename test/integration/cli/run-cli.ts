@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { repoRoot } from '../../support/paths.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';
 
@@ -111,14 +111,15 @@ export async function waitFor(
   pattern: RegExp,
   ms = 30_000,
 ): Promise<RegExpExecArray> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const match = pattern.exec(read());
-    if (match) return match;
-    if (Date.now() > deadline)
-      throw new Error(`Timed out waiting for ${pattern}; read:\n${read()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return vi.waitFor(
+    () => {
+      const text = read();
+      const match = pattern.exec(text);
+      if (!match) throw new Error(`Timed out waiting for ${pattern}; read:\n${text}`);
+      return match;
+    },
+    { timeout: ms, interval: 50 },
+  );
 }
 
 /** stdout parsed as the one JSON document --json promises. */
@@ -174,9 +175,8 @@ export function writeProject(responders: readonly TestResponder[]): string {
 
 /** Removes the local images of these names (and their containers), quietly. */
 export async function removeImages(names: readonly string[]): Promise<void> {
-  const { deleteLocalImage, getAllLocalImages } = await import(
-    '../../../src/core/images/local-images.js'
-  );
+  const { deleteLocalImage } = await import('../../../src/core/images/local-image-delete.js');
+  const { getAllLocalImages } = await import('../../../src/core/images/local-image-queries.js');
   const images = await getAllLocalImages({ generatedOnly: false });
   for (const image of images) {
     // `name:tag`, and the registry tags a push leaves (`127.0.0.1:PORT/name:tag`).

@@ -7,7 +7,8 @@ import {
   runImageLocally,
   sendLocalRequest,
 } from '../../../src/core/images/containers.js';
-import { createLocalImage, type LocalImage } from '../../../src/core/images/local-images.js';
+import { createLocalImage } from '../../../src/core/images/local-image-build.js';
+import type { LocalImage } from '../../../src/core/images/types.js';
 import { getResponder } from '../../../src/core/responder/responder.js';
 import { appsDir, assertCompatInstalled } from '../../support/compat-runtimes.js';
 import { httpEvent } from '../../support/http-events.js';

@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { LambdashEvent } from '../../../src/core/common/events.js';
 import { LABELS } from '../../../src/core/common/labels.js';
 import { ensureBaseImage } from '../../../src/core/images/base-image.js';
-import { createLocalImage, type LocalImageOptions } from '../../../src/core/images/local-images.js';
+import { createLocalImage } from '../../../src/core/images/local-image-build.js';
+import type { LocalImageOptions } from '../../../src/core/images/local-image-options.js';
 import { runLocalImageTest } from '../../../src/core/images/local-test.js';
 import { getResponder, type Responder } from '../../../src/core/responder/responder.js';
 import { testDocker } from '../../support/docker.js';

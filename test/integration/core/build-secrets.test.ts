@@ -7,11 +7,9 @@ import path from 'node:path';
 import { BatchGetImageCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pushToEcr } from '../../../src/core/ecr/push.js';
-import {
-  createLocalImage,
-  getAllLocalImages,
-  type LocalImage,
-} from '../../../src/core/images/local-images.js';
+import { createLocalImage } from '../../../src/core/images/local-image-build.js';
+import { getAllLocalImages } from '../../../src/core/images/local-image-queries.js';
+import type { LocalImage } from '../../../src/core/images/types.js';
 import { getResponder, type Responder } from '../../../src/core/responder/responder.js';
 import { testDocker } from '../../support/docker.js';
 import { startDockerProxy } from '../../support/docker-proxy.js';

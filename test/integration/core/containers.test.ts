@@ -17,11 +17,9 @@ import {
 } from '../../../src/core/images/containers.js';
 import { getDocker, getDockerEngine } from '../../../src/core/images/docker.js';
 import { sweepLeftovers } from '../../../src/core/images/leftovers.js';
-import {
-  createLocalImage,
-  type LocalImage,
-  type LocalImageOptions,
-} from '../../../src/core/images/local-images.js';
+import { createLocalImage } from '../../../src/core/images/local-image-build.js';
+import type { LocalImageOptions } from '../../../src/core/images/local-image-options.js';
+import type { LocalImage } from '../../../src/core/images/types.js';
 import { getResponder } from '../../../src/core/responder/responder.js';
 import { awsEvent, withJsonBody } from '../../support/aws-events.js';
 import { testDocker } from '../../support/docker.js';

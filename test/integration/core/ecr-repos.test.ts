@@ -11,7 +11,7 @@ import {
 } from '../../../src/core/ecr/ecr-repos.js';
 import { pushToEcr } from '../../../src/core/ecr/push.js';
 import { getAllRemoteImages } from '../../../src/core/ecr/remote-images.js';
-import { getLocalImage } from '../../../src/core/images/local-images.js';
+import { getLocalImage } from '../../../src/core/images/local-image-queries.js';
 import { buildTestImage } from '../../support/docker.js';
 import { failure, recorder, removeImagesNamed, uniqueName } from '../../support/images.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LambdashEvent } from '../../../src/core/common/events.js';
 import { LABELS } from '../../../src/core/common/labels.js';
 import { getEcrRepo } from '../../../src/core/ecr/ecr-repos.js';
-import { getLocalImage } from '../../../src/core/images/local-images.js';
+import { getLocalImage } from '../../../src/core/images/local-image-queries.js';
 import { invokeFunctionWithLog } from '../../../src/core/lambda/invoke.js';
 import { getLambdaFunction } from '../../../src/core/lambda/lambda-functions.js';
 import { getLineage, type LineageRow } from '../../../src/core/lineage/lineage.js';

@@ -15,7 +15,8 @@ import {
 } from '../../../src/core/images/containers.js';
 import { getDocker } from '../../../src/core/images/docker.js';
 import { sweepLeftovers } from '../../../src/core/images/leftovers.js';
-import { createLocalImage, type LocalImage } from '../../../src/core/images/local-images.js';
+import { createLocalImage } from '../../../src/core/images/local-image-build.js';
+import type { LocalImage } from '../../../src/core/images/types.js';
 import { getResponder } from '../../../src/core/responder/responder.js';
 import { testDocker } from '../../support/docker.js';
 import { startDockerProxy } from '../../support/docker-proxy.js';
@@ -58,11 +59,12 @@ afterAll(async () => {
 
 /** Polls `check` until it holds, for up to a minute (a loaded machine is slow, never stuck). */
 async function eventually(check: () => Promise<boolean>, what: () => string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`still not so after a minute: ${what()}`);
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`still not so after a minute: ${what()}`);
+    },
+    { timeout: 60_000, interval: 100 },
+  );
 }
 
 const running = async (id: string) => (await testDocker().getContainer(id).inspect()).State.Running;

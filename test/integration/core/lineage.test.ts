@@ -8,11 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createLocalImage,
-  deleteLocalImage,
-  type LocalImage,
-} from '../../../src/core/images/local-images.js';
+import { createLocalImage } from '../../../src/core/images/local-image-build.js';
+import { deleteLocalImage } from '../../../src/core/images/local-image-delete.js';
+import type { LocalImage } from '../../../src/core/images/types.js';
 import { getLineage, type LineageRow } from '../../../src/core/lineage/lineage.js';
 import { getResponder } from '../../../src/core/responder/responder.js';
 import {

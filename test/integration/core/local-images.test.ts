@@ -9,14 +9,11 @@ import { getDockerfile } from '../../../src/core/build/dockerfile.js';
 import { getUserLabels, LABELS } from '../../../src/core/common/labels.js';
 import { type BaseImage, ensureBaseImage } from '../../../src/core/images/base-image.js';
 import { deleteContainer, runImageLocally } from '../../../src/core/images/containers.js';
-import {
-  createLocalImage,
-  deleteLocalImage,
-  getAllLocalImages,
-  getLocalImage,
-  type LocalImage,
-} from '../../../src/core/images/local-images.js';
+import { createLocalImage } from '../../../src/core/images/local-image-build.js';
+import { deleteLocalImage } from '../../../src/core/images/local-image-delete.js';
+import { getAllLocalImages, getLocalImage } from '../../../src/core/images/local-image-queries.js';
 import { runLocalImageTest } from '../../../src/core/images/local-test.js';
+import type { LocalImage } from '../../../src/core/images/types.js';
 import { getResponder, type Responder } from '../../../src/core/responder/responder.js';
 import { testDocker } from '../../support/docker.js';
 import { startDockerProxy } from '../../support/docker-proxy.js';

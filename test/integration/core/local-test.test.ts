@@ -10,8 +10,9 @@ import {
   isContainerRunning,
   runImageLocally,
 } from '../../../src/core/images/containers.js';
-import { createLocalImage, type LocalImage } from '../../../src/core/images/local-images.js';
+import { createLocalImage } from '../../../src/core/images/local-image-build.js';
 import { runLocalImageTest } from '../../../src/core/images/local-test.js';
+import type { LocalImage } from '../../../src/core/images/types.js';
 import { getResponder } from '../../../src/core/responder/responder.js';
 import { examplesDir } from '../../support/examples.js';
 import {

@@ -11,7 +11,8 @@ import {
   sendLocalRequest,
 } from '../../../src/core/images/containers.js';
 import { getDockerEngine } from '../../../src/core/images/docker.js';
-import { createLocalImage, type LocalImage } from '../../../src/core/images/local-images.js';
+import { createLocalImage } from '../../../src/core/images/local-image-build.js';
+import type { LocalImage } from '../../../src/core/images/types.js';
 import { getResponder } from '../../../src/core/responder/responder.js';
 import { recorder, removeImagesNamed, runNodeInImage, uniqueName } from '../../support/images.js';
 import { repoRoot } from '../../support/paths.js';

@@ -11,12 +11,10 @@ import type { LambdashEvent } from '../../../src/core/common/events.js';
 import { getEcrRepo } from '../../../src/core/ecr/ecr-repos.js';
 import { pushToEcr } from '../../../src/core/ecr/push.js';
 import { getAllRemoteImages } from '../../../src/core/ecr/remote-images.js';
-import {
-  createLocalImage,
-  deleteLocalImage,
-  getLocalImage,
-  type LocalImage,
-} from '../../../src/core/images/local-images.js';
+import { createLocalImage } from '../../../src/core/images/local-image-build.js';
+import { deleteLocalImage } from '../../../src/core/images/local-image-delete.js';
+import { getLocalImage } from '../../../src/core/images/local-image-queries.js';
+import type { LocalImage } from '../../../src/core/images/types.js';
 import { getResponder, type Responder } from '../../../src/core/responder/responder.js';
 import { buildTestImage, testDocker } from '../../support/docker.js';
 import { startDockerProxy } from '../../support/docker-proxy.js';

@@ -10,7 +10,8 @@ import {
   getAllRemoteImages,
   getRemoteImage,
 } from '../../../src/core/ecr/remote-images.js';
-import { getLocalImage, type LocalImage } from '../../../src/core/images/local-images.js';
+import { getLocalImage } from '../../../src/core/images/local-image-queries.js';
+import type { LocalImage } from '../../../src/core/images/types.js';
 import { buildTestImage } from '../../support/docker.js';
 import { failure, recorder, removeImagesNamed, uniqueName } from '../../support/images.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';

@@ -6,7 +6,7 @@ import {
   runImageLocally,
   sendLocalRequest,
 } from '../../../src/core/images/containers.js';
-import { createLocalImage } from '../../../src/core/images/local-images.js';
+import { createLocalImage } from '../../../src/core/images/local-image-build.js';
 import { getResponder } from '../../../src/core/responder/responder.js';
 import { removeImagesNamed, uniqueName } from '../../support/images.js';
 import { makeTempDir, removeTempDirs, writeTree } from '../../support/temp-tree.js';

@@ -13,7 +13,7 @@ import {
   runImageLocally,
   sendLocalRequest,
 } from '../../../src/core/images/containers.js';
-import { createLocalImage } from '../../../src/core/images/local-images.js';
+import { createLocalImage } from '../../../src/core/images/local-image-build.js';
 import { getResponder } from '../../../src/core/responder/responder.js';
 import { recorder, removeImagesNamed, runNodeInImage, uniqueName } from '../../support/images.js';
 import { handlersDir } from '../../support/paths.js';

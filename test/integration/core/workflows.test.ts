@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABELS } from '../../../src/core/common/labels.js';
-import { getAllLocalImages, getLocalImage } from '../../../src/core/images/local-images.js';
+import { getAllLocalImages, getLocalImage } from '../../../src/core/images/local-image-queries.js';
 import { invokeFunction } from '../../../src/core/lambda/invoke.js';
 import { getLambdaFunction } from '../../../src/core/lambda/lambda-functions.js';
 import { readProject } from '../../../src/core/project/project.js';

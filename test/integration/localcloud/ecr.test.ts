@@ -20,8 +20,8 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-ecr';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEcrService } from '../../../src/localcloud/ecr.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createEcrService } from '../../../src/localcloud/ecr-service.js';
 import { type Registry, startRegistry } from '../../../src/localcloud/registry.js';
 import { basicAuthorization } from '../../../src/localcloud/registry-auth.js';
 import type { LocalCloudServer } from '../../../src/localcloud/server.js';
@@ -82,11 +82,12 @@ afterAll(async () => {
 });
 
 async function eventually(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await vi.waitFor(
+    () => {
+      if (!check()) throw new Error(`timed out waiting until ${what}`);
+    },
+    { timeout: 15_000, interval: 20 },
+  );
 }
 
 /** The exception an SDK call fails with: its name and message. */

@@ -14,7 +14,7 @@ import {
   InvokeCommand,
   waitUntilFunctionActiveV2,
 } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalImage, getResponder } from '../../../src/core/index.js';
 import {
   DATA_DIR_LABEL,
@@ -105,10 +105,15 @@ function startChildCloud(dataDir: string): ChildCloud {
 /** Polls `read` until `done` says yes, for up to a minute; returns the last value. */
 async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   let value = await read();
-  for (let i = 1; i < 600 && !done(value); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
+  await vi
+    .waitFor(
+      async () => {
+        value = await read();
+        if (!done(value)) throw new Error('not yet');
+      },
+      { timeout: 60_000, interval: 100 },
+    )
+    .catch(() => undefined);
   return value;
 }
 

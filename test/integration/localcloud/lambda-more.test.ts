@@ -26,7 +26,7 @@ import {
   waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalImage, getResponder } from '../../../src/core/index.js';
 import { ACCOUNT_ID, type LocalCloud, startLocalCloud } from '../../../src/localcloud/index.js';
 import { testDocker } from '../../support/docker.js';
@@ -148,10 +148,15 @@ async function pollUntil<T>(
   everyMs = 100,
 ): Promise<T> {
   let value = await read();
-  for (let i = 1; i < attempts && !done(value); i++) {
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-    value = await read();
-  }
+  await vi
+    .waitFor(
+      async () => {
+        value = await read();
+        if (!done(value)) throw new Error('not yet');
+      },
+      { timeout: attempts * everyMs, interval: everyMs },
+    )
+    .catch(() => undefined);
   return value;
 }
 

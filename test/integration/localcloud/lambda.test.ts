@@ -25,7 +25,7 @@ import {
   waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDocker } from '../../../src/core/images/docker.js';
 import {
   createLocalImage,
@@ -245,23 +245,27 @@ describe('local Lambda', () => {
     const requestId = out.$metadata.requestId!;
     const logs = clients(cloud.endpoint).logs;
     // CloudWatch Logs is eventually consistent, locally as on AWS: read until the REPORT line.
-    let events: string[] = [];
-    for (let attempt = 0; attempt < 100 && !events.at(-1)?.startsWith('REPORT'); attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
-      events = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await logs.send(
-          new FilterLogEventsCommand({
-            logGroupName: `/aws/lambda/${name}`,
-            filterPattern: `"${requestId}"`,
-            nextToken,
-          }),
-        );
-        events.push(...(page.events ?? []).map((e) => e.message ?? ''));
-        nextToken = page.nextToken;
-      } while (nextToken);
-    }
+    const events = await vi.waitFor(
+      async () => {
+        const found: string[] = [];
+        let nextToken: string | undefined;
+        do {
+          const page = await logs.send(
+            new FilterLogEventsCommand({
+              logGroupName: `/aws/lambda/${name}`,
+              filterPattern: `"${requestId}"`,
+              nextToken,
+            }),
+          );
+          found.push(...(page.events ?? []).map((e) => e.message ?? ''));
+          nextToken = page.nextToken;
+        } while (nextToken);
+        if (!found.at(-1)?.startsWith('REPORT'))
+          throw new Error(`no REPORT line yet: ${found.at(-1)}`);
+        return found;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     expect(events[0]).toMatch(new RegExp(`^START RequestId: ${requestId}`));
     expect(events.filter((line) => line.includes('INFO\tline '))).toHaveLength(120);
     expect(events.join('\n').length).toBeGreaterThan(4096);

@@ -27,7 +27,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogsService, type LogsService } from '../../../src/localcloud/logs.js';
+import { createLogsService, type LogsService } from '../../../src/localcloud/logs-service.js';
 import { testKeys, testServer } from '../../support/localcloud.js';
 import { makeTempDir, removeTempDirs } from '../../support/temp-tree.js';
 

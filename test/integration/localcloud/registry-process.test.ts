@@ -13,7 +13,7 @@ import {
   ECRClient,
   GetAuthorizationTokenCommand,
 } from '@aws-sdk/client-ecr';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { buildTestImage, removeImages, testDocker } from '../../support/docker.js';
 import { repoRoot } from '../../support/paths.js';
 import { makeTempDir, removeTempDirs } from '../../support/temp-tree.js';
@@ -136,9 +136,14 @@ function registriesServing(dataDir: string): number[] {
 
 /** Polls (bounded) until no registry serves the folder; returns what is left. */
 async function registriesGone(dataDir: string): Promise<number[]> {
-  const deadline = Date.now() + 15_000;
-  while (registriesServing(dataDir).length > 0 && Date.now() < deadline)
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  await vi
+    .waitFor(
+      () => {
+        if (registriesServing(dataDir).length > 0) throw new Error('a registry still serves');
+      },
+      { timeout: 15_000, interval: 50 },
+    )
+    .catch(() => undefined);
   return registriesServing(dataDir);
 }
 

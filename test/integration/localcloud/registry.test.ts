@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type Registry, RegistryError, startRegistry } from '../../../src/localcloud/registry.js';
 import { basicAuthorization } from '../../../src/localcloud/registry-auth.js';
 import { makeTempDir, removeTempDirs } from '../../support/temp-tree.js';
@@ -52,11 +52,12 @@ function alive(pid: number): boolean {
 
 /** Polls until `check` holds (bounded), for things that happen in the background. */
 async function eventually(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`timed out waiting until ${what}`);
+    },
+    { timeout: 15_000, interval: 20 },
+  );
 }
 
 /** A stand-in registry binary: a shell script run as `<script> serve <config>`. */

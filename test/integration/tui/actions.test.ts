@@ -3,7 +3,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getLocalImage, type LocalImage } from '../../../src/core/images/local-images.js';
+import { getLocalImage } from '../../../src/core/images/local-image-queries.js';
+import type { LocalImage } from '../../../src/core/images/types.js';
 import { invokeFunction } from '../../../src/core/lambda/invoke.js';
 import type { LineageRow } from '../../../src/core/lineage/lineage.js';
 import { readProject } from '../../../src/core/project/project.js';

@@ -10,7 +10,8 @@ import {
   runImageLocally,
   sendLocalRequest,
 } from '../../../src/core/images/containers.js';
-import { createLocalImage, type LocalImage } from '../../../src/core/images/local-images.js';
+import { createLocalImage } from '../../../src/core/images/local-image-build.js';
+import type { LocalImage } from '../../../src/core/images/types.js';
 import type { LineageRow } from '../../../src/core/lineage/lineage.js';
 import { getResponder } from '../../../src/core/responder/responder.js';
 import { createAppContainers } from '../../../src/tui/app-containers.js';

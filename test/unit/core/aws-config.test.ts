@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseIni, readAwsSetup } from '../../../src/core/aws/aws-config.js';
+import { readAwsSetup } from '../../../src/core/aws/aws-config.js';
 
 let home: string;
 let saved: NodeJS.ProcessEnv;
@@ -126,14 +126,53 @@ describe('readAwsSetup', () => {
   });
 });
 
-describe('parseIni', () => {
-  it('reads sections and keys, skipping comments and continuation lines', () => {
-    const sections = parseIni(
-      '[a]\nx = 1\n; note\n[ profile  b ]\nY=two words\ns3 =\n  max_concurrent_requests = 2\n',
+describe('readAwsSetup reads the files as the SDK does', () => {
+  it('drops comments and nested settings, and reads a file again when it changes', async () => {
+    write(
+      'config',
+      [
+        '[profile deploy]',
+        'region = eu-north-1 ; the team region',
+        '# role_arn = arn:aws:iam::111111111111:role/commented-out',
+        's3 =',
+        '  max_concurrent_requests = 2',
+        'role_arn = arn:aws:iam::123456789012:role/deploy',
+        'source_profile = default',
+        '',
+      ].join('\n'),
     );
-    expect([...sections.entries()]).toEqual([
-      ['a', { x: '1' }],
-      ['profile b', { y: 'two words', s3: '' }],
-    ]);
+    expect(await readAwsSetup({ profile: 'deploy' })).toMatchObject({
+      region: 'eu-north-1',
+      credentials: 'role arn:aws:iam::123456789012:role/deploy (profile deploy)',
+    });
+    write('config', '[profile deploy]\ncredential_process = /usr/bin/creds\n');
+    expect((await readAwsSetup({ profile: 'deploy' })).credentials).toBe(
+      'credential_process (profile deploy)',
+    );
+  });
+
+  it('takes a config section without the profile prefix as no profile, as the SDK does', async () => {
+    write('config', '[plain]\nregion = us-east-2\naws_access_key_id = AKIA\n');
+    expect(await readAwsSetup({ profile: 'plain' })).toMatchObject({
+      region: undefined,
+      credentials: undefined,
+      missingProfile: true,
+    });
+  });
+
+  it('follows AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE', async () => {
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'lambdash-aws-files-'));
+    try {
+      writeFileSync(path.join(elsewhere, 'c'), '[profile x]\nregion = sa-east-1\n');
+      writeFileSync(path.join(elsewhere, 'k'), '[x]\naws_access_key_id = AKIA\n');
+      process.env.AWS_CONFIG_FILE = path.join(elsewhere, 'c');
+      process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(elsewhere, 'k');
+      expect(await readAwsSetup({ profile: 'x' })).toMatchObject({
+        region: 'sa-east-1',
+        credentials: 'access keys (profile x)',
+      });
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EcrRepo, LambdaFunction, RemoteImage } from '../../../src/core/aws/aws-resources.js';
 import { LABELS } from '../../../src/core/common/labels.js';
-import type { LocalImage } from '../../../src/core/images/local-images.js';
+import type { LocalImage } from '../../../src/core/images/types.js';
 import { groupByResponder } from '../../../src/core/lineage/lineage-group.js';
 import {
   joinLineage,

@@ -2,11 +2,8 @@
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { isLambdashError } from '../../../src/core/common/errors.js';
-import {
-  createLocalImage,
-  nodeMajorOf,
-  toLocalImage,
-} from '../../../src/core/images/local-images.js';
+import { createLocalImage, nodeMajorOf } from '../../../src/core/images/local-image-build.js';
+import { toLocalImage } from '../../../src/core/images/local-image-info.js';
 import type { Responder } from '../../../src/core/responder/responder.js';
 import { makeTempDir } from '../../support/temp-tree.js';
 

@@ -1,7 +1,6 @@
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bundleResponder } from '../../../src/core/build/bundle.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LambdashError } from '../../../src/core/common/errors.js';
 import type { LambdashEvent } from '../../../src/core/common/events.js';
 import { sha256Hex } from '../../../src/core/responder/hash.js';
@@ -10,7 +9,7 @@ import {
   type Responder,
   type ResponderOptions,
 } from '../../../src/core/responder/responder.js';
-import { ensureExampleInstalled, examplesDir } from '../../support/examples.js';
+import { examplesDir } from '../../support/examples.js';
 import {
   commitAll,
   git,
@@ -513,59 +512,6 @@ describe('git URLs', () => {
     expect(error.message).toBe(
       `Could not read index.ts in ${source}:\nindex.ts:2:1: Unexpected end of file`,
     );
-  });
-
-  describe('with dependencies', () => {
-    // The http-api example's package.json and lockfile: npm installs zod from its cache.
-    let files: Record<string, string>;
-    beforeAll(async () => {
-      const example = await ensureExampleInstalled('http-api');
-      files = Object.fromEntries(
-        ['package.json', 'package-lock.json', 'handler.ts'].map((f) => [
-          f,
-          readFileSync(path.join(example, f), 'utf8'),
-        ]),
-      );
-    });
-
-    it('hashes the same before and after its packages are installed and bundled', async () => {
-      const source = `file://${makeGitRepo(files)}`;
-      const first = await getResponder(source);
-      expect(existsSync(path.join(first.root, 'node_modules', 'zod', 'package.json'))).toBe(true);
-      await bundleResponder(first, path.join(makeTempDir(), 'out'));
-      const second = await getResponder(source);
-      expect(second.hash).toBe(first.hash);
-      // And as the same code in a folder with the same packages installed.
-      const local = writeTree(makeTempDir(), files);
-      cpSync(path.join(first.root, 'node_modules'), path.join(local, 'node_modules'), {
-        recursive: true,
-      });
-      expect((await getResponder(local)).hash).toBe(first.hash);
-    });
-
-    it('installs all or nothing: a failed install leaves no packages, and the next call installs', async () => {
-      const source = `file://${makeGitRepo(files)}`;
-      const trees = path.join(cacheHome, 'lambdash', 'git', sha256Hex(source), 'trees');
-      // No registry and an empty npm cache: npm ci fails at once.
-      vi.stubEnv('npm_config_registry', 'http://127.0.0.1:9/');
-      vi.stubEnv('npm_config_cache', makeTempDir());
-      vi.stubEnv('npm_config_fetch_retries', '0');
-      try {
-        const error = await failure(getResponder(source));
-        expect(error.code).toBe('INSTALL_FAILED');
-        expect(error.message).toMatch(/^npm ci failed in .*ECONNREFUSED/s);
-      } finally {
-        vi.unstubAllEnvs();
-      }
-      const [commit, ...others] = readdirSync(trees);
-      expect(others).toEqual([]); // no temporary folder left beside the checkout
-      expect(existsSync(path.join(trees, commit!, 'node_modules'))).toBe(false);
-
-      const responder = await getResponder(source);
-      expect(existsSync(path.join(responder.root, 'node_modules', 'zod', 'package.json'))).toBe(
-        true,
-      );
-    });
   });
 
   it('checks the export in the checked-out code', async () => {

@@ -110,6 +110,7 @@ describe('actions from the key table', () => {
     const { ui, test } = await start();
     await ui.press('t');
     test.calls[0]!.emit({ type: 'aws.call', service: 'ECR', operation: 'DescribeImages' });
+    test.calls[0]!.emit({ type: 'warmup.done', cacheBytes: 2_000_000, ms: 120 });
     test.calls[0]!.finish('Test passed in 0.4 s.');
     await ui.press();
     await ui.press('h');
@@ -117,7 +118,10 @@ describe('actions from the key table', () => {
     expect(frame).toContain('Command log');
     expect(frame).toMatch(/│ time +│ what +│/);
     expect(frame).toMatch(/│ \d\d:\d\d:\d\d │ test alpha: started +│/);
-    expect(frame).toMatch(/│ \d\d:\d\d:\d\d │ → ECR DescribeImages +│/);
+    expect(frame).toMatch(/│ \d\d:\d\d:\d\d │ → aws: ECR DescribeImages +│/);
+    expect(frame).toMatch(
+      /│ \d\d:\d\d:\d\d │ warm-up: 2\.0 MB of compiled code kept \(120 ms\) +│/,
+    );
     expect(frame).toMatch(/│ \d\d:\d\d:\d\d │ ✔ test alpha: Test passed in 0\.4 s\. +│/);
   });
 

@@ -1,7 +1,7 @@
 // Lineage rows as plain data, for the terminal app's component tests: the shapes getLineage
 // returns, with fixed dates so ages read the same on every run.
 import type { EcrRepo, LambdaFunction, RemoteImage } from '../../../src/core/aws/aws-resources.js';
-import type { LocalImage } from '../../../src/core/images/local-images.js';
+import type { LocalImage } from '../../../src/core/images/types.js';
 import type { LineageRow } from '../../../src/core/lineage/lineage.js';
 
 export const NOW = new Date('2025-06-01T12:00:00Z');

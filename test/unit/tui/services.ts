@@ -1,12 +1,14 @@
 // The app's services for component tests: the real lineage watch over plain rows, settings in
 // a temporary folder, and actions that record what they were asked and finish when the test
 // says so (emitting the events it gives them).
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
+import { vi } from 'vitest';
 import { LambdashError } from '../../../src/core/common/errors.js';
 import type { LambdashEvent, OperationOptions } from '../../../src/core/common/events.js';
 import type { LineageRow } from '../../../src/core/lineage/lineage.js';
@@ -165,9 +167,15 @@ export async function renderApp(element: ReactElement) {
     },
     /** Waits (up to 5 s) for the frame to show `text`: views load their code when opened. */
     async waitFor(text: string) {
-      for (let i = 0; i < 500 && !stripAnsi(instance.lastFrame() ?? '').includes(text); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      // Without it, the frame is returned as it is, for the caller's assertion to show.
+      await vi
+        .waitFor(
+          () => {
+            if (!stripAnsi(instance.lastFrame() ?? '').includes(text)) throw new Error(text);
+          },
+          { timeout: 5000, interval: 10 },
+        )
+        .catch(() => undefined);
       await quiet(instance);
       return stripAnsi(instance.lastFrame() ?? '');
     },

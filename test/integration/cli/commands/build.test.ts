@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getLocalImage } from '../../../../src/core/images/local-images.js';
+import { getLocalImage } from '../../../../src/core/images/local-image-queries.js';
 import {
   errorOf,
   jsonOf,

@@ -9,7 +9,10 @@ import { GetFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { awsErrorName } from '../../../../src/core/aws/aws-errors.js';
 import { LABELS } from '../../../../src/core/common/labels.js';
-import { getAllLocalImages, getLocalImage } from '../../../../src/core/images/local-images.js';
+import {
+  getAllLocalImages,
+  getLocalImage,
+} from '../../../../src/core/images/local-image-queries.js';
 import { errorOf, GREETER, jsonOf, lambdash, projectFixture, uniqueName } from '../run-cli.js';
 
 const name = uniqueName('deploy');

@@ -5,7 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deleteLocalImage, getLocalImage } from '../../../../src/core/images/local-images.js';
+import { deleteLocalImage } from '../../../../src/core/images/local-image-delete.js';
+import { getLocalImage } from '../../../../src/core/images/local-image-queries.js';
 import {
   GREETER,
   jsonOf,

@@ -6,7 +6,7 @@ import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { isLambdashError } from '../../../../src/core/common/errors.js';
-import { getLocalImage } from '../../../../src/core/images/local-images.js';
+import { getLocalImage } from '../../../../src/core/images/local-image-queries.js';
 import { errorOf, jsonOf, lambdash, projectFixture, uniqueName } from '../run-cli.js';
 
 const name = uniqueName('rm');

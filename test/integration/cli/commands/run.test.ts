@@ -4,7 +4,7 @@ import net, { type AddressInfo } from 'node:net';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { getAllContainers } from '../../../../src/core/images/containers.js';
-import { getLocalImage } from '../../../../src/core/images/local-images.js';
+import { getLocalImage } from '../../../../src/core/images/local-image-queries.js';
 import { jsonOf, lambdash, projectFixture, startCli, uniqueName, waitFor } from '../run-cli.js';
 
 const name = uniqueName('run');

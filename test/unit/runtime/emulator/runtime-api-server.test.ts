@@ -47,7 +47,7 @@ function post(api: RuntimeApiServer, path: string, body: string): Promise<number
 }
 
 async function untilWaiting(api: RuntimeApiServer): Promise<void> {
-  while (!api.runtimeWaiting) await new Promise((resolve) => setTimeout(resolve, 5));
+  await expect.poll(() => api.runtimeWaiting, { timeout: 10_000, interval: 5 }).toBe(true);
 }
 
 const request = (requestId: string, clientContext?: string): RuntimeInvokeRequest => ({

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyEvent, type EventSourceKind } from '../../../../runtime/sources/classify.js';
+import { describeAwsEvents } from '../../../support/aws-events.js';
 import { awsEventsDir } from '../../../support/paths.js';
 
 // Every sample event AWS publishes, by file name. Each was decided by reading the JSON, not
@@ -121,11 +122,11 @@ const expected: Readonly<Record<string, EventSourceKind | 'invalid-json'>> = {
   'dynamodb-event-malformed.2.json': 'invalid-json',
 };
 
-const fixtureFiles = readdirSync(awsEventsDir)
-  .filter((name) => name.endsWith('.json'))
-  .sort();
+describeAwsEvents('classifyEvent on the AWS sample events', () => {
+  const fixtureFiles = readdirSync(awsEventsDir)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
 
-describe('classifyEvent on the AWS sample events', () => {
   it('has an expectation for every sample file, and no stale ones', () => {
     expect(fixtureFiles).toEqual(Object.keys(expected).sort());
   });

@@ -1,8 +1,10 @@
 // Driving an ink component like a user: keys in, frames out. ink-testing-library's terminal is
 // 100 columns wide; renderAt widens it (and tells ink, as a terminal resize would) so wider
 // layouts are not squeezed by the root.
+
 import { render } from 'ink-testing-library';
 import { createElement, type ReactElement } from 'react';
+import { vi } from 'vitest';
 import { KeyboardProvider } from '../../../../src/tui/keyboard.js';
 
 export type App = ReturnType<typeof render>;
@@ -54,14 +56,14 @@ export async function press(app: App, ...keys: string[]): Promise<void> {
 
 /** Waits (up to 5 s) for a frame that passes the check, and returns it. */
 export async function waitForFrame(app: App, check: (frame: string) => boolean): Promise<string> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const frame = app.lastFrame() ?? '';
-    if (check(frame)) return frame;
-    if (Date.now() > deadline)
-      throw new Error(`No frame passed the check; the last one:\n${frame}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  return vi.waitFor(
+    () => {
+      const frame = app.lastFrame() ?? '';
+      if (!check(frame)) throw new Error(`No frame passed the check; the last one:\n${frame}`);
+      return frame;
+    },
+    { timeout: 5000, interval: 10 },
+  );
 }
 
 export function frameLines(app: App): string[] {

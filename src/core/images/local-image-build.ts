@@ -1,5 +1,4 @@
-// Local images: a responder built into a container image with the Docker engine, and the
-// images lambdash made, found again by their labels.
+// A responder built into a container image with the Docker engine.
 //
 // A build produces an untagged image, which takes a temporary tag once the build is over;
 // only when it (and its test, if there is test data) succeeded does it take the requested
@@ -21,68 +20,20 @@ import {
 import { installExternals } from '../build/install-externals.js';
 import { isTypeScriptEntry, typecheckResponder } from '../build/typecheck.js';
 import { LambdashError, throwIfAborted } from '../common/errors.js';
-import { emit, type OperationOptions } from '../common/events.js';
+import { emit } from '../common/events.js';
 import { LABELS, validateUserLabels } from '../common/labels.js';
 import { validateImageName, validateTag } from '../common/names.js';
 import { lambdashVersion, runtimeDistDir } from '../common/paths.js';
 import type { Responder } from '../responder/responder.js';
 import { ensureBaseImage, type Platform } from './base-image.js';
-import {
-  type BuildSecretValue,
-  checkBuildSecretsSupport,
-  validateBuildSecrets,
-} from './build-secrets.js';
+import { checkBuildSecretsSupport, validateBuildSecrets } from './build-secrets.js';
 import { dockerError, getDocker, inspectImage } from './docker.js';
 import { buildWithRetry } from './image-build.js';
-import { noteLeftover, TEMPORARY_TAG_PREFIX, temporaryTag } from './leftovers.js';
-import { runLocalImageTest, type TestData } from './local-test.js';
+import { noteLeftover, temporaryTag } from './leftovers.js';
+import type { LocalImageOptions } from './local-image-options.js';
+import { getLocalImage } from './local-image-queries.js';
+import { runLocalImageTest } from './local-test.js';
 import type { LocalImage } from './types.js';
-
-export type { LocalImage } from './types.js';
-
-export interface LocalImageOptions extends OperationOptions {
-  /** Image name; by default the responder's. */
-  readonly name?: string;
-  readonly tag?: string;
-  readonly noCache?: boolean;
-  /**
-   * Keep the build context in this folder instead of a temporary one. It must be empty, new, or
-   * a folder an earlier build used; only what lambdash writes there is replaced.
-   */
-  readonly buildAt?: string;
-  readonly userLabels?: Readonly<Record<string, string>>;
-  readonly dockerfileUpdate?: (dockerfile: string) => string;
-  /**
-   * Declared as ARGs after lambdash's last RUN step, so their values reach no layer's history
-   * and no image config. Not for secrets: a RUN step a dockerfileUpdate adds after them records
-   * them, as Docker does.
-   */
-  readonly buildArgs?: Readonly<Record<string, string>>;
-  /**
-   * Values the build's RUN steps read at /run/secrets/<id>, kept by no layer, history entry or
-   * config: the warm-up step mounts each, and a dockerfileUpdate's RUN steps may mount them
-   * (`RUN --mount=type=secret,id=<id> ...`). The build then uses the engine's BuildKit;
-   * an engine without it is refused (BUILD_SECRETS_UNSUPPORTED) before anything is built.
-   */
-  readonly secrets?: Readonly<Record<string, BuildSecretValue>>;
-  /** The image's platform; default `linux/amd64`, what Lambda runs unless told otherwise. */
-  readonly platform?: Platform;
-  /** Overrides the base image `ensureBaseImage()` would choose. */
-  readonly baseImage?: string;
-  /** After the build, the image is started and invoked; a different answer fails the build. */
-  readonly functionTestData?: TestData;
-  /**
-   * Runs a sample event (the test data's payload, or `{}`) through the bundle during the build
-   * and keeps V8's code cache, so the first invocation compiles less.
-   */
-  readonly warmup?: boolean;
-  readonly sourcemap?: boolean;
-  /**
-   * Type-check the code with the TypeScript compiler while it is bundled and built; type errors
-   * fail the build (TYPECHECK_FAILED). Default: true for .ts, .mts and .cts entries.
-   */
-  readonly typecheck?: boolean;
-}
 
 const STEPS = 6;
 /** Lambda's default architecture, and so the image's unless the caller picks arm64. */
@@ -308,181 +259,4 @@ async function removeIfNameless(docker: Docker, id: string): Promise<void> {
 export function nodeMajorOf(nodeVersion: string): number {
   const major = Number(nodeVersion.replace(/^v/, '').split('.')[0]);
   return Number.isInteger(major) && major > 0 ? major : FALLBACK_NODE_MAJOR;
-}
-
-export function toLocalImage(
-  info: Docker.ImageInfo | Docker.ImageInspectInfo,
-  wanted?: string,
-): LocalImage {
-  // A build's temporary tag is not a name the image has yet (it goes when the build ends).
-  const tags =
-    ('RepoTags' in info ? info.RepoTags : undefined)?.filter(
-      (t) => t && t !== '<none>:<none>' && !t.includes(`:${TEMPORARY_TAG_PREFIX}`),
-    ) ?? [];
-  const labels: Record<string, string> =
-    ('Labels' in info ? info.Labels : (info as Docker.ImageInspectInfo).Config?.Labels) ?? {};
-  const ref = (wanted && tags.includes(wanted) ? wanted : ownTag(tags, labels)) ?? '';
-  const colon = ref.lastIndexOf(':');
-  const created =
-    typeof info.Created === 'number' ? new Date(info.Created * 1000) : new Date(info.Created);
-  const responder =
-    labels[LABELS.generated] === 'true' && labels[LABELS.hash]
-      ? {
-          name: labels[LABELS.name] ?? '',
-          source: labels[LABELS.source] ?? '',
-          handler: labels[LABELS.handler] ?? '',
-          hash: labels[LABELS.hash] ?? '',
-          runtimeVersion: labels[LABELS.runtimeVersion] ?? '',
-        }
-      : undefined;
-  return {
-    id: info.Id,
-    ref,
-    name: colon > 0 ? ref.slice(0, colon) : ref,
-    tag: colon > 0 ? ref.slice(colon + 1) : '',
-    tags,
-    created,
-    size: info.Size,
-    labels,
-    digests: info.RepoDigests ?? [],
-    responder,
-  };
-}
-
-/**
- * The tag that names the image itself: the engine sorts tags, so after a push the registry's
- * `127.0.0.1:5000/name:latest` would come first. The tag of lambdash's name for it wins, then
- * any tag without a registry host.
- */
-function ownTag(
-  tags: readonly string[],
-  labels: Readonly<Record<string, string>>,
-): string | undefined {
-  const name = labels[LABELS.name];
-  const repoOf = (tag: string) => tag.slice(0, tag.lastIndexOf(':'));
-  return (
-    (name ? tags.find((tag) => repoOf(tag) === name) : undefined) ??
-    tags.find((tag) => !/^[^/]*[.:][^/]*\//.test(tag)) ??
-    tags[0]
-  );
-}
-
-/**
- * An image by `name[:tag]` or by an id (prefix) of at least 4 characters, with or without
- * `sha256:`. A bare hex word such as `cafe` is looked up as an id first, then as a name.
- */
-export async function getLocalImage(nameOrId: string): Promise<LocalImage> {
-  const docker = getDocker();
-  const idLike = /^(sha256:)?([0-9a-f]{4,64})$/.exec(nameOrId);
-  if (idLike) {
-    const id = idLike[2]!;
-    let images: Docker.ImageInfo[];
-    try {
-      images = await docker.listImages({ all: false });
-    } catch (error) {
-      throw dockerError(error, 'list the local images');
-    }
-    const matches = images.filter((image) => image.Id.replace(/^sha256:/, '').startsWith(id));
-    if (matches.length > 1) {
-      throw new LambdashError(
-        'AMBIGUOUS_IMAGE',
-        `${matches.length} images have ids starting with ${id}.`,
-        'Give more characters of the id.',
-      );
-    }
-    if (matches.length === 1) return toLocalImage(matches[0]!);
-    if (idLike[1]) {
-      throw new LambdashError(
-        'IMAGE_NOT_FOUND',
-        `No local image has an id starting with ${id}.`,
-        'Check the id, or list the images lambdash made.',
-      );
-    }
-  }
-  const ref = nameOrId.includes(':') ? nameOrId : `${nameOrId}:latest`;
-  const info = await inspectImage(ref);
-  if (!info) {
-    throw new LambdashError(
-      'IMAGE_NOT_FOUND',
-      idLike
-        ? `No local image has an id starting with ${nameOrId}, nor is there a local image ${ref}.`
-        : `There is no local image ${ref}.`,
-      'Build it first, or list the images lambdash made.',
-    );
-  }
-  return toLocalImage(info, ref);
-}
-
-export async function getAllLocalImages(
-  options: { generatedOnly?: boolean } = {},
-): Promise<LocalImage[]> {
-  const generatedOnly = options.generatedOnly ?? true;
-  let images: Docker.ImageInfo[];
-  try {
-    images = await getDocker().listImages(
-      generatedOnly ? { filters: JSON.stringify({ label: [`${LABELS.generated}=true`] }) } : {},
-    );
-  } catch (error) {
-    throw dockerError(error, 'list the local images');
-  }
-  return images
-    .map((image) => toLocalImage(image))
-    .sort((a, b) => b.created.getTime() - a.created.getTime());
-}
-
-/**
- * Removes an image and every tag it has. Containers made from it block this unless `force`,
- * which removes them first. An image other images are built on loses its tags; the engine
- * keeps its layers for them.
- */
-export async function deleteLocalImage(
-  image: LocalImage | string,
-  options: { force?: boolean } = {},
-): Promise<void> {
-  const target = typeof image === 'string' ? await getLocalImage(image) : image;
-  const docker = getDocker();
-  const what = target.ref || target.id;
-  try {
-    // The engine's `ancestor` filter also matches containers of images built on this one:
-    // only containers of this very image count.
-    const users = (await docker.listContainers({ all: true })).filter(
-      (container) => container.ImageID === target.id,
-    );
-    if (users.length > 0 && !options.force) {
-      throw new LambdashError(
-        'DOCKER_FAILED',
-        `${users.length} container(s) use the image ${what}.`,
-        'Stop and delete them first, or delete with force.',
-      );
-    }
-    for (const container of users) await docker.getContainer(container.Id).remove({ force: true });
-    await docker.getImage(target.id).remove({ force: true });
-  } catch (error) {
-    if (error instanceof LambdashError) throw error;
-    const status = (error as { statusCode?: number }).statusCode;
-    if (status === 404) return;
-    if (status === 409 && /dependent child images/.test(dockerError(error, '').message)) {
-      await untagAll(target);
-      return;
-    }
-    throw dockerError(error, `delete the image ${what}`);
-  }
-}
-
-/** Removes every tag of an image the engine cannot delete (other images are built on it). */
-async function untagAll(target: LocalImage): Promise<void> {
-  const docker = getDocker();
-  const info = await docker
-    .getImage(target.id)
-    .inspect()
-    .catch(() => undefined);
-  for (const tag of info?.RepoTags ?? target.tags) {
-    try {
-      await docker.getImage(tag).remove({ noprune: true });
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) {
-        throw dockerError(error, `remove the tag ${tag}`);
-      }
-    }
-  }
 }
