@@ -38,6 +38,7 @@ import { useKeys } from './use-keys.js';
 import { useOperations } from './use-operations.js';
 import { useProblemToasts } from './use-problem-toasts.js';
 import { useNow, useTerminalSize } from './use-terminal-size.js';
+import { KeyOverrides } from './use-view-keys.js';
 
 const MAX_PROGRESS_LINES = 3;
 const MAX_TOAST_LINES = 2;
@@ -180,24 +181,27 @@ export function App(props: AppProps): ReactNode {
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={frameHeight}>
         <Header session={session} lineage={lineage} readOnly={readOnly} width={width} now={now} />
-        <AppBody
-          overlay={overlay}
-          services={services}
-          settings={settings}
-          overrides={props.overrides ?? {}}
-          projectDir={props.projectDir}
-          bindings={bindings}
-          context={context}
-          ops={ops}
-          startAction={commands.startAction}
-          target={session.target.target}
-          invocations={invocations}
-          now={now}
-          table={{ rows, columns, selected: index, syncing: lineage.syncing, filter }}
-          width={width}
-          height={bodyHeight}
-          onClose={() => view.setOverlay(undefined)}
-        />
+        {/* The user's keys for the REPL and the timeline (`repl.send`, `timeline.close`). */}
+        <KeyOverrides keys={settings.keys as Record<string, unknown>}>
+          <AppBody
+            overlay={overlay}
+            services={services}
+            settings={settings}
+            overrides={props.overrides ?? {}}
+            projectDir={props.projectDir}
+            bindings={bindings}
+            context={context}
+            ops={ops}
+            startAction={commands.startAction}
+            target={session.target.target}
+            invocations={invocations}
+            now={now}
+            table={{ rows, columns, selected: index, syncing: lineage.syncing, filter }}
+            width={width}
+            height={bodyHeight}
+            onClose={() => view.setOverlay(undefined)}
+          />
+        </KeyOverrides>
         {fullPanel ? null : (
           <StatusLine
             width={width}

@@ -6,8 +6,8 @@ import path from 'node:path';
 import Conf from 'conf';
 import { LambdashError } from '../core/common/errors.js';
 import type { LineageScope } from '../core/lineage/lineage.js';
-import { resolveBindings } from './key-table.js';
 import { THEME_NAMES, type ThemeName } from './theme.js';
+import { keyOverrideProblems } from './view-keys.js';
 
 export interface Settings {
   /** AWS region; the profile's or the environment's when unset. */
@@ -85,7 +85,7 @@ const CHECKS: Readonly<Record<SettingName, Check>> = {
     SCOPES.includes(v as LineageScope) ? undefined : `is not one of ${SCOPES.join(', ')}`,
   keys: (v) => {
     if (!v || typeof v !== 'object' || Array.isArray(v)) return 'is not an object';
-    const { problems } = resolveBindings(v as Record<string, unknown>);
+    const problems = keyOverrideProblems(v as Record<string, unknown>);
     return problems.length ? problems.join('; ') : undefined;
   },
 };
@@ -121,7 +121,7 @@ export function readSettings(data: Record<string, unknown>): {
     }
     if (name === 'keys' && value && typeof value === 'object' && !Array.isArray(value)) {
       // Key overrides are checked one by one: a bad one does not cost the good ones.
-      const { problems: keyProblems } = resolveBindings(value as Record<string, unknown>);
+      const keyProblems = keyOverrideProblems(value as Record<string, unknown>);
       const good = Object.fromEntries(
         Object.entries(value as Record<string, unknown>).filter(
           ([id]) => !keyProblems.some((problem) => problem.startsWith(`keys.${id}:`)),

@@ -1,5 +1,8 @@
-// The REPL's footer: the keys of what has the keyboard (a list, the save prompt, the editor).
+// The REPL's footer: the keys of what has the keyboard (a list, the save prompt, the editor),
+// from the `repl` and `replList` key tables (view-keys.ts), overrides included.
 import { Footer, type FooterHint } from '../footer.js';
+import { useViewBindings } from '../use-view-keys.js';
+import { viewFooterHints } from '../view-keys.js';
 import type { Mode } from './repl-state.js';
 
 export interface ReplFooterProps {
@@ -9,34 +12,20 @@ export interface ReplFooterProps {
   readonly width: number;
 }
 
-export function ReplFooter({ mode, running, width }: ReplFooterProps) {
-  return <Footer hints={hintsFor(mode, running)} width={width} />;
-}
+/** The save prompt is a text field of its own (TextInput): its two keys are its own. */
+const NAME_HINTS: readonly FooterHint[] = [
+  { key: 'Enter', label: 'save' },
+  { key: 'Esc', label: 'cancel' },
+];
 
-function hintsFor(mode: Mode, running: boolean): FooterHint[] {
-  if (mode.kind === 'pick') {
-    return [
-      { key: '↑↓', label: 'choose' },
-      { key: 'Enter', label: mode.list === 'templates' ? 'insert' : 'load' },
-      ...(mode.list === 'saved' ? [{ key: 'd', label: 'delete' }] : []),
-      { key: 'Esc', label: 'back' },
-    ];
-  }
-  if (mode.kind === 'name')
-    return [
-      { key: 'Enter', label: 'save' },
-      { key: 'Esc', label: 'cancel' },
-    ];
-  return [
-    { key: '^S/^D', label: 'send' },
-    { key: 'Esc', label: running ? 'cancel' : 'close' },
-    { key: '↑↓', label: 'history' },
-    { key: '^N', label: 'templates' },
-    { key: '^O', label: 'saved' },
-    { key: '^W', label: 'save' },
-    { key: '^T', label: 'target' },
-    { key: '^F', label: 'format' },
-    { key: '^G', label: 'go to error' },
-    { key: 'PgUp/PgDn', label: 'response' },
-  ];
+export function ReplFooter({ mode, running, width }: ReplFooterProps) {
+  const editKeys = useViewBindings('repl');
+  const listKeys = useViewBindings('replList');
+  const hints =
+    mode.kind === 'pick'
+      ? viewFooterHints(listKeys, { list: mode.list })
+      : mode.kind === 'name'
+        ? NAME_HINTS
+        : viewFooterHints(editKeys, { running });
+  return <Footer hints={hints} width={width} />;
 }

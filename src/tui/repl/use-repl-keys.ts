@@ -1,14 +1,11 @@
-// The REPL's keys. In a list: ↑↓ (j/k) and PgUp/PgDn choose, Enter takes, d deletes a saved
-// payload, Esc goes back. Editing: Ctrl-S or Ctrl-D sends (most terminals send the same byte
-// for Ctrl-Enter as for Enter, so Ctrl-Enter works only where the terminal reports it, with the
-// kitty keyboard protocol), Esc cancels what is in flight else closes, Ctrl-T switches the
-// target, Ctrl-N/Ctrl-O open the templates and the saved payloads, Ctrl-W names the payload,
-// Ctrl-F formats it, Ctrl-G goes to its error, PgUp/PgDn scroll the response, ↑ on the first
-// line and ↓ on the last walk the history; every other key edits. The save prompt reads its
-// own keys (a TextInput).
+// The REPL's keys: what each does is here, which key does it is the `repl` and `replList` key
+// tables (view-keys.ts, with the user's overrides); in the editor every other key edits. The
+// save prompt reads its own keys (a TextInput).
 import type { AwsTarget } from '../../core/aws/aws-target.js';
 import type { LineageRow } from '../../core/lineage/lineage.js';
 import { useKeys } from '../use-keys.js';
+import { useViewBindings } from '../use-view-keys.js';
+import { viewCommandFor } from '../view-keys.js';
 import { checkJson } from './json-check.js';
 import { describePlace, nothingToInvoke, onlyOnePlace, type Place, type Where } from './places.js';
 import {
@@ -67,8 +64,11 @@ export function useReplKeys(deps: ReplKeysDeps): void {
     return next !== undefined;
   };
 
+  const editKeys = useViewBindings('repl');
+  const listKeys = useViewBindings('replList');
+
   useKeys(
-    ({ input, key: k }) => {
+    ({ input, key: k, name }) => {
       const s = store.read();
       if (s.mode.kind === 'pick') {
         const { list, selected } = s.mode;
@@ -78,81 +78,134 @@ export function useReplKeys(deps: ReplKeysDeps): void {
             ...o,
             mode: { kind: 'pick', list, selected: Math.max(0, Math.min(count - 1, to)) },
           }));
-        if (k.escape) update((o) => ({ ...o, mode: { kind: 'edit' } }));
-        else if (k.upArrow || input === 'k') move(selected - 1);
-        else if (k.downArrow || input === 'j') move(selected + 1);
-        else if (k.pageUp) move(selected - Math.max(1, responseRows - 2));
-        else if (k.pageDown) move(selected + Math.max(1, responseRows - 2));
-        else if (k.return) {
-          const picked = payloads.picked(list, selected, deps.target);
-          if (picked)
-            update((o) => ({
-              ...replacePayload(o, picked.payload, picked.cursor, size, picked.notice),
-              mode: { kind: 'edit' },
-              historyAt: undefined,
-            }));
-        } else if (input === 'd' && list === 'saved') {
-          const deleted = payloads.deleteSaved(selected);
-          if (deleted !== undefined)
-            update((o) => ({
-              ...o,
-              mode: { kind: 'pick', list, selected: Math.max(0, Math.min(count - 2, selected)) },
-              notice: { text: `Deleted the saved payload "${deleted}"`, tone: 'info' },
-            }));
+        switch (viewCommandFor(listKeys, name, { list })) {
+          case 'replList.back':
+            update((o) => ({ ...o, mode: { kind: 'edit' } }));
+            break;
+          case 'replList.up':
+            move(selected - 1);
+            break;
+          case 'replList.down':
+            move(selected + 1);
+            break;
+          case 'replList.pageUp':
+            move(selected - Math.max(1, responseRows - 2));
+            break;
+          case 'replList.pageDown':
+            move(selected + Math.max(1, responseRows - 2));
+            break;
+          case 'replList.take': {
+            const picked = payloads.picked(list, selected, deps.target);
+            if (picked)
+              update((o) => ({
+                ...replacePayload(o, picked.payload, picked.cursor, size, picked.notice),
+                mode: { kind: 'edit' },
+                historyAt: undefined,
+              }));
+            break;
+          }
+          case 'replList.delete': {
+            const deleted = payloads.deleteSaved(selected);
+            if (deleted !== undefined)
+              update((o) => ({
+                ...o,
+                mode: { kind: 'pick', list, selected: Math.max(0, Math.min(count - 2, selected)) },
+                notice: { text: `Deleted the saved payload "${deleted}"`, tone: 'info' },
+              }));
+            break;
+          }
         }
         return;
       }
-      const ctrl = (letter: string) => k.ctrl && input === letter;
-      if (ctrl('s') || ctrl('d') || (k.return && k.ctrl)) void deps.sending.send();
-      else if (k.escape) {
-        if (!deps.sending.cancel()) deps.onClose();
-      } else if (ctrl('t')) {
-        const at = placeOf(s, deps.available) as Where;
-        const next = places[(places.indexOf(at) + 1) % Math.max(1, places.length)];
-        if (places.length < 2)
-          notice(
-            places.length
-              ? onlyOnePlace(places[0] as Where, deps.targets, deps.row)
-              : nothingToInvoke(deps.targets),
-            'error',
-          );
-        else {
-          deps.container.forget();
-          update((o) => ({
-            ...o,
-            where: next,
-            notice: { text: `Target: ${describePlace(next as Where)}`, tone: 'info' },
-          }));
+      // ink names Ctrl-Enter (where the terminal reports it) as Enter with ctrl set.
+      const pressed = k.return && k.ctrl ? 'ctrl+enter' : name;
+      switch (viewCommandFor(editKeys, pressed)) {
+        case 'repl.send':
+          void deps.sending.send();
+          break;
+        case 'repl.close':
+          if (!deps.sending.cancel()) deps.onClose();
+          break;
+        case 'repl.target': {
+          const at = placeOf(s, deps.available) as Where;
+          const next = places[(places.indexOf(at) + 1) % Math.max(1, places.length)];
+          if (places.length < 2)
+            notice(
+              places.length
+                ? onlyOnePlace(places[0] as Where, deps.targets, deps.row)
+                : nothingToInvoke(deps.targets),
+              'error',
+            );
+          else {
+            deps.container.forget();
+            update((o) => ({
+              ...o,
+              where: next,
+              notice: { text: `Target: ${describePlace(next as Where)}`, tone: 'info' },
+            }));
+          }
+          break;
         }
-      } else if (ctrl('n'))
-        update((o) => ({ ...o, mode: { kind: 'pick', list: 'templates', selected: 0 } }));
-      else if (ctrl('o'))
-        update((o) => ({ ...o, mode: { kind: 'pick', list: 'saved', selected: 0 } }));
-      else if (ctrl('w')) update((o) => ({ ...o, mode: { kind: 'name', name: '' } }));
-      else if (ctrl('f')) {
-        const checked = checkJson(textOf(s.buffer));
-        if (checked.ok)
-          update((o) => replacePayload(o, JSON.stringify(checked.value, null, 2), 'end', size));
-        else notice(`Cannot format: ${whereIs(checked)}: ${checked.message}`, 'error');
-      } else if (ctrl('g')) {
-        const checked = checkJson(textOf(s.buffer));
-        if (!checked.ok) edit((b) => moveToOffset(b, checked.offset));
-      } else if (k.pageUp) update((o) => scrollResponse(o, -1, responseRows, size.width));
-      else if (k.pageDown) update((o) => scrollResponse(o, 1, responseRows, size.width));
-      else if (k.upArrow) {
-        if (s.buffer.row > 0 || !walk(-1)) edit((b) => moveCursor(b, 'up'));
-      } else if (k.downArrow) {
-        if (s.buffer.row < s.buffer.lines.length - 1 || !walk(1))
-          edit((b) => moveCursor(b, 'down'));
-      } else if (k.leftArrow) edit((b) => moveCursor(b, 'left'));
-      else if (k.rightArrow) edit((b) => moveCursor(b, 'right'));
-      else if (k.home || ctrl('a')) edit((b) => moveCursor(b, 'home'));
-      else if (k.end || ctrl('e')) edit((b) => moveCursor(b, 'end'));
-      else if (k.return) edit(newLine);
-      // ink reports the Backspace key (DEL) as delete: both delete backwards.
-      else if (k.backspace || k.delete) edit(backspace);
-      else if (k.tab) edit((b) => insertText(b, '  '));
-      else if (input && !k.ctrl && !k.meta) edit((b) => insertText(b, input));
+        case 'repl.templates':
+          update((o) => ({ ...o, mode: { kind: 'pick', list: 'templates', selected: 0 } }));
+          break;
+        case 'repl.saved':
+          update((o) => ({ ...o, mode: { kind: 'pick', list: 'saved', selected: 0 } }));
+          break;
+        case 'repl.save':
+          update((o) => ({ ...o, mode: { kind: 'name', name: '' } }));
+          break;
+        case 'repl.format': {
+          const checked = checkJson(textOf(s.buffer));
+          if (checked.ok)
+            update((o) => replacePayload(o, JSON.stringify(checked.value, null, 2), 'end', size));
+          else notice(`Cannot format: ${whereIs(checked)}: ${checked.message}`, 'error');
+          break;
+        }
+        case 'repl.goToError': {
+          const checked = checkJson(textOf(s.buffer));
+          if (!checked.ok) edit((b) => moveToOffset(b, checked.offset));
+          break;
+        }
+        case 'repl.responseUp':
+          update((o) => scrollResponse(o, -1, responseRows, size.width));
+          break;
+        case 'repl.responseDown':
+          update((o) => scrollResponse(o, 1, responseRows, size.width));
+          break;
+        case 'repl.up':
+          if (s.buffer.row > 0 || !walk(-1)) edit((b) => moveCursor(b, 'up'));
+          break;
+        case 'repl.down':
+          if (s.buffer.row < s.buffer.lines.length - 1 || !walk(1))
+            edit((b) => moveCursor(b, 'down'));
+          break;
+        case 'repl.left':
+          edit((b) => moveCursor(b, 'left'));
+          break;
+        case 'repl.right':
+          edit((b) => moveCursor(b, 'right'));
+          break;
+        case 'repl.home':
+          edit((b) => moveCursor(b, 'home'));
+          break;
+        case 'repl.end':
+          edit((b) => moveCursor(b, 'end'));
+          break;
+        case 'repl.newLine':
+          edit(newLine);
+          break;
+        // ink reports the Backspace key (DEL) as delete: both are named backspace.
+        case 'repl.backspace':
+          edit(backspace);
+          break;
+        case 'repl.indent':
+          edit((b) => insertText(b, '  '));
+          break;
+        default:
+          // Every other key edits: a character, or a paste (one press, no name).
+          if (input && !k.ctrl && !k.meta) edit((b) => insertText(b, input));
+      }
     },
     // Editing, every printable key is text: a pasted payload is one edit, inserted as it is.
     { isActive: mode !== 'name', text: mode === 'edit' ? 'lines' : undefined },

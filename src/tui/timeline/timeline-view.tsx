@@ -4,11 +4,13 @@
 // (`/`, n/N). The view takes the keyboard while it is open and fills exactly width × height.
 import { Box, Text } from 'ink';
 import { useMemo, useRef, useState } from 'react';
-import { Footer, type FooterHint } from '../footer.js';
+import { Footer } from '../footer.js';
 import { formatMs } from '../format.js';
 import { fitText } from '../text-width.js';
 import { color, useTheme } from '../theme.js';
 import { useKeys } from '../use-keys.js';
+import { useViewBindings } from '../use-view-keys.js';
+import { viewCommandFor, viewFooterHints } from '../view-keys.js';
 import { BreakdownBar, BreakdownLegend } from './breakdown-bar.js';
 import { breakdownOf, type Invocation } from './invocation.js';
 import { COLUMN_ROWS, InvocationColumns, type Measured } from './invocation-columns.js';
@@ -23,14 +25,6 @@ export interface TimelineViewProps {
   readonly height: number;
   onClose(): void;
 }
-
-const HINTS: readonly FooterHint[] = [
-  { key: 'Esc', label: 'close' },
-  { key: '←/→', label: 'invocation' },
-  { key: '/', label: 'search' },
-  { key: 'n/N', label: 'next/previous match' },
-  { key: '↑↓ PgUp/PgDn g/G', label: 'scroll the log' },
-];
 
 /** Below this height only a line asking for room is drawn. */
 export const TIMELINE_MIN_HEIGHT = 8;
@@ -62,6 +56,9 @@ interface ViewState {
 
 export function TimelineView({ invocations, width, height, onClose }: TimelineViewProps) {
   const theme = useTheme();
+  // The keys are the `timeline` and `timelineSearch` tables' (view-keys.ts), overrides included.
+  const browseKeys = useViewBindings('timeline');
+  const searchKeys = useViewBindings('timelineSearch');
   const [state, setState] = useState<ViewState>({
     selectedId: undefined,
     top: 0,
@@ -102,7 +99,7 @@ export function TimelineView({ invocations, width, height, onClose }: TimelineVi
   );
 
   useKeys(
-    ({ input, key }) => {
+    ({ input, key, name }) => {
       const s = live.current;
       const v = view(s);
       const scrollTo = (line: number) =>
@@ -129,31 +126,64 @@ export function TimelineView({ invocations, width, height, onClose }: TimelineVi
       };
       const { draft, query, current } = s.search;
       if (draft !== undefined) {
-        if (key.escape) update((o) => ({ ...o, search: { ...o.search, draft: undefined } }));
-        else if (key.return)
-          goToMatch(stepMatch(findMatches(v.lines, draft), v.top, 'forward'), draft);
-        else if (key.backspace || key.delete) {
-          update((o) => ({ ...o, search: { ...o.search, draft: draft.slice(0, -1) } }));
-        } else if (input && !key.ctrl && !key.meta) {
-          const typed = draft + input.replace(/[\r\n\t]/g, ' ');
-          update((o) => ({ ...o, search: { ...o.search, draft: typed } }));
+        switch (viewCommandFor(searchKeys, name)) {
+          case 'timelineSearch.cancel':
+            update((o) => ({ ...o, search: { ...o.search, draft: undefined } }));
+            break;
+          case 'timelineSearch.find':
+            goToMatch(stepMatch(findMatches(v.lines, draft), v.top, 'forward'), draft);
+            break;
+          case 'timelineSearch.backspace':
+            update((o) => ({ ...o, search: { ...o.search, draft: draft.slice(0, -1) } }));
+            break;
+          default:
+            if (input && !key.ctrl && !key.meta) {
+              const typed = draft + input.replace(/[\r\n\t]/g, ' ');
+              update((o) => ({ ...o, search: { ...o.search, draft: typed } }));
+            }
         }
         return;
       }
       const found = findMatches(v.lines, query);
-      if (key.escape || input === 'q') onClose();
-      else if (input === '/') update((o) => ({ ...o, search: { ...o.search, draft: '' } }));
-      else if (input === 'n')
-        goToMatch(stepMatch(found, (current ?? v.top - 1) + 1, 'forward'), query);
-      else if (input === 'N') goToMatch(stepMatch(found, current ?? v.top, 'backward'), query);
-      else if (key.leftArrow || input === 'h') select(v.index - 1);
-      else if (key.rightArrow || input === 'l') select(v.index + 1);
-      else if (key.upArrow || input === 'k') scrollTo(v.top - 1);
-      else if (key.downArrow || input === 'j') scrollTo(v.top + 1);
-      else if (key.pageUp) scrollTo(v.top - Math.max(1, v.layout.logRows - 1));
-      else if (key.pageDown || input === ' ') scrollTo(v.top + Math.max(1, v.layout.logRows - 1));
-      else if (key.home || input === 'g') scrollTo(0);
-      else if (key.end || input === 'G') scrollTo(v.maxTop);
+      const page = Math.max(1, v.layout.logRows - 1);
+      switch (viewCommandFor(browseKeys, name)) {
+        case 'timeline.close':
+          onClose();
+          break;
+        case 'timeline.search':
+          update((o) => ({ ...o, search: { ...o.search, draft: '' } }));
+          break;
+        case 'timeline.nextMatch':
+          goToMatch(stepMatch(found, (current ?? v.top - 1) + 1, 'forward'), query);
+          break;
+        case 'timeline.previousMatch':
+          goToMatch(stepMatch(found, current ?? v.top, 'backward'), query);
+          break;
+        case 'timeline.previous':
+          select(v.index - 1);
+          break;
+        case 'timeline.next':
+          select(v.index + 1);
+          break;
+        case 'timeline.lineUp':
+          scrollTo(v.top - 1);
+          break;
+        case 'timeline.lineDown':
+          scrollTo(v.top + 1);
+          break;
+        case 'timeline.pageUp':
+          scrollTo(v.top - page);
+          break;
+        case 'timeline.pageDown':
+          scrollTo(v.top + page);
+          break;
+        case 'timeline.top':
+          scrollTo(0);
+          break;
+        case 'timeline.bottom':
+          scrollTo(v.maxTop);
+          break;
+      }
     },
     // Typing a search, every printable character is text.
     { text: state.search.draft === undefined ? undefined : 'line' },
@@ -179,7 +209,10 @@ export function TimelineView({ invocations, width, height, onClose }: TimelineVi
         {line('Timeline', theme.ui.heading, true)}
         {line('No invocations yet: invoke the function (i), then open its timeline.', theme.ui.dim)}
         <Box flexGrow={1} />
-        <Footer hints={[{ key: 'Esc', label: 'close' }]} width={width} />
+        <Footer
+          hints={viewFooterHints(browseKeys).filter((hint) => hint.label === 'close')}
+          width={width}
+        />
       </Box>
     );
   }
@@ -237,9 +270,14 @@ export function TimelineView({ invocations, width, height, onClose }: TimelineVi
         />
       </Box>
       {search.draft !== undefined ? (
-        line(`/${search.draft}▏  Enter search · Esc cancel`, theme.ui.accent)
+        line(
+          `/${search.draft}▏  ${viewFooterHints(searchKeys)
+            .map((hint) => `${hint.key} ${hint.label}`)
+            .join(' · ')}`,
+          theme.ui.accent,
+        )
       ) : (
-        <Footer hints={HINTS} width={width} />
+        <Footer hints={viewFooterHints(browseKeys)} width={width} />
       )}
     </Box>
   );

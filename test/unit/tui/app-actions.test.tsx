@@ -264,6 +264,19 @@ describe('settings', () => {
   });
 });
 
+describe('key overrides in the other views', () => {
+  it("reach the REPL the app opens: the user's key closes it, the default no longer does", async () => {
+    const { ui } = await start({ settings: { keys: { 'repl.close': ['ctrl+q'] } } });
+    await ui.press('j', KEYS.enter);
+    await ui.waitFor('Invoke bravo');
+    await ui.press(KEYS.escape);
+    expect(ui.frame()).toContain('Invoke bravo');
+    await ui.press('\u0011');
+    await ui.waitFor('RESPONDER');
+    expect(ui.frame()).not.toContain('Invoke bravo');
+  });
+});
+
 describe('invoke and logs', () => {
   it('opens the invoke REPL on the row with Enter and closes it with Esc', async () => {
     const { ui } = await start();
