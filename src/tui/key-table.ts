@@ -401,6 +401,15 @@ const NAMED_KEYS = new Set([
 ]);
 
 /** A key as the table writes it: one printable character, a named key, or ctrl+letter. */
+/** An override's keys (a key or a list of keys), else the problem with them, in the settings' words. */
+export function readKeyList(id: string, keys: unknown): readonly string[] | string {
+  const list: unknown = typeof keys === 'string' ? [keys] : keys;
+  if (!Array.isArray(list) || list.length === 0) return `keys.${id}: give a key or a list of keys`;
+  const bad: unknown = list.find((key) => typeof key !== 'string' || !isKeyName(key));
+  if (bad !== undefined) return `keys.${id}: ${JSON.stringify(bad)} is not a key`;
+  return list as string[];
+}
+
 export function isKeyName(key: string): boolean {
   if (NAMED_KEYS.has(key)) return true;
   if (/^ctrl\+[a-z]$/.test(key) && key !== 'ctrl+c') return true;
@@ -473,17 +482,9 @@ export function resolveBindings(overrides: Record<string, unknown> = {}): KeyBin
       problems.push(`keys.${id}: there is no command ${id}`);
       continue;
     }
-    const list = typeof keys === 'string' ? [keys] : keys;
-    if (!Array.isArray(list) || list.length === 0) {
-      problems.push(`keys.${id}: give a key or a list of keys`);
-      continue;
-    }
-    const bad = list.find((key) => typeof key !== 'string' || !isKeyName(key));
-    if (bad !== undefined) {
-      problems.push(`keys.${id}: ${JSON.stringify(bad)} is not a key`);
-      continue;
-    }
-    chosen.set(id, list as string[]);
+    const list = readKeyList(id, keys);
+    if (typeof list === 'string') problems.push(list);
+    else chosen.set(id, list);
   }
   const commands = KEY_TABLE.map((command) => ({
     ...command,

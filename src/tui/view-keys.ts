@@ -3,7 +3,7 @@
 // (press name → command id), draws its footer from its table, and docs/tui.md lists them (a
 // test holds the page to them), so the keys, the footer, the docs and the user's overrides
 // (`keys` in the settings, by namespaced id: `{"repl.send": "ctrl+x"}`) cannot disagree.
-import { displayKey, isKeyName, resolveBindings } from './key-table.js';
+import { displayKey, readKeyList, resolveBindings } from './key-table.js';
 
 export type ViewName = 'repl' | 'replList' | 'timeline' | 'timelineSearch';
 
@@ -292,17 +292,9 @@ export function resolveViewBindings(
       problems.push(`keys.${id}: there is no command ${id}`);
       continue;
     }
-    const list = typeof keys === 'string' ? [keys] : keys;
-    if (!Array.isArray(list) || list.length === 0) {
-      problems.push(`keys.${id}: give a key or a list of keys`);
-      continue;
-    }
-    const bad = list.find((key) => typeof key !== 'string' || !isKeyName(key));
-    if (bad !== undefined) {
-      problems.push(`keys.${id}: ${JSON.stringify(bad)} is not a key`);
-      continue;
-    }
-    chosen.set(id, list as string[]);
+    const list = readKeyList(id, keys);
+    if (typeof list === 'string') problems.push(list);
+    else chosen.set(id, list);
   }
   const commands = table.map((command) => ({
     ...command,
