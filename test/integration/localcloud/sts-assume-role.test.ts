@@ -139,9 +139,14 @@ describe('STS AssumeRole through the SDK v3', () => {
         secretAccessKey: session.secretAccessKey,
         caller: { arn: 'arn:aws:sts::000000000000:assumed-role/assumable/signed-calls' },
       });
-      // The same key with another secret signs nothing.
+      // The same key with another secret signs nothing (its first character changed, whatever
+      // it was: a secret that starts with "x" would otherwise be forged as itself).
+      const other = session.secretAccessKey.startsWith('x') ? 'y' : 'x';
       const forged = new STSClient(
-        clientConfig({ ...session, secretAccessKey: `x${session.secretAccessKey.slice(1)}` }),
+        clientConfig({
+          ...session,
+          secretAccessKey: `${other}${session.secretAccessKey.slice(1)}`,
+        }),
       );
       await expect(forged.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
         $metadata: { httpStatusCode: 403 },
