@@ -18,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build as esbuild } from 'esbuild';
+import { coreEntryImports } from './core-entry-imports.mjs';
 import { terminalAppPackages } from './terminal-app-packages.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -106,7 +107,7 @@ await Promise.all([
     splitting: true,
     format: 'esm',
     jsx: 'automatic',
-    plugins: [terminalAppPackages],
+    plugins: [terminalAppPackages, coreEntryImports],
     // React's production build: its development build checks every render and loads slower.
     define: { 'process.env.NODE_ENV': '"production"' },
     // Bundled CommonJS packages (React) require Node's built-ins.
@@ -125,6 +126,7 @@ await Promise.all([
     format: 'esm',
     packages: 'external',
     jsx: 'automatic',
+    plugins: [coreEntryImports],
   }),
 ]);
 

@@ -4,16 +4,17 @@
 // stops a local cloud this command started).
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { type AwsTarget, connectTarget } from '../core/aws/aws-target.js';
-import { escapeControlCharacters } from '../core/common/control-characters.js';
-import { LambdashError } from '../core/common/errors.js';
-import type { LambdashEvent } from '../core/common/events.js';
 import {
+  type AwsTarget,
+  connectTarget,
+  escapeControlCharacters,
+  LambdashError,
+  type LambdashEvent,
   loadProject,
   PROJECT_FILE_NAME,
   type Project,
   readProject,
-} from '../core/project/project.js';
+} from '../core/internal.js';
 import { formatJson } from './format.js';
 import { ProgressLines } from './progress.js';
 

@@ -3,7 +3,7 @@
 // message, hint }, ...what it made }`); else the command's lines for every responder. Each
 // failure's error and hint go to stderr, named by its responder when there are several. The
 // exit code is the worst of theirs.
-import type { EachOutcome } from '../core/workflows/each.js';
+import type { EachOutcome } from '../core/internal.js';
 import type { CliContext } from './context.js';
 import { worstExitCode } from './exit-codes.js';
 import { formatJson } from './format.js';

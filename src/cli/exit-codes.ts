@@ -1,6 +1,6 @@
 // What `lambdash` exits with, so scripts can tell a typo from a failed test from a missing
 // Docker engine. docs/cli.md lists the same table.
-import type { ErrorCode } from '../core/common/errors.js';
+import type { ErrorCode } from '../core/internal.js';
 
 export const EXIT = {
   ok: 0,

@@ -1,6 +1,6 @@
 // Plain-text formatting for the command line: sizes, ages, durations and tables that line up.
 
-export { formatAge, formatBytes, formatSeconds, shortId } from '../core/common/format.js';
+export { formatAge, formatBytes, formatSeconds, shortId } from '../core/internal.js';
 
 /**
  * Rows under a header, each column as wide as its widest cell, two spaces apart. With `width`,

@@ -2,8 +2,7 @@
 // (`--file x.json` or `@x.json`, as curl writes it), or stdin (`-`, or piped in). It must be
 // JSON; a mistake is reported with its line and column before anything is invoked.
 import { readFile } from 'node:fs/promises';
-import { LambdashError } from '../core/common/errors.js';
-import { parseJsonTree } from '../core/common/json-text.js';
+import { LambdashError, parseJsonTree } from '../core/internal.js';
 
 export interface PayloadSource {
   /** The command's argument: JSON text, `@file`, or `-` for stdin. */

@@ -1,8 +1,7 @@
 // The `lambdash` command line: global options, the subcommands, and what no subcommand means
 // (the terminal app in a terminal, help and a usage error anywhere else).
 import { Command, CommanderError } from 'commander';
-import { nearest } from '../core/common/nearest.js';
-import { lambdashVersion } from '../core/common/paths.js';
+import { lambdashVersion, nearest } from '../core/internal.js';
 import { commandKit, type RunState, runAction } from './command.js';
 import { registerBase } from './commands/base.js';
 import { registerBuild } from './commands/build.js';

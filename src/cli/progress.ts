@@ -2,9 +2,7 @@
 // (that goes to stdout). The words and levels are the core's (describeEvent); this only picks:
 // `debug` events (AWS calls, build output, containers) only with --verbose, and a state said
 // once (a push prints each layer once per status, a wait once per state).
-import { describeEvent } from '../core/common/describe-event.js';
-import type { LambdashEvent } from '../core/common/events.js';
-import { StateRepeats } from '../core/common/state-repeats.js';
+import { describeEvent, type LambdashEvent, StateRepeats } from '../core/internal.js';
 
 export interface ProgressOptions {
   readonly verbose?: boolean;

@@ -3,8 +3,7 @@
 // exit code of its kind. A bug of lambdash's (not a LambdashError) shows its stack, since no
 // hint can help there. Control characters in those lines (a handler name, a function's error
 // message) are shown escaped: the terminal shows them and never obeys them.
-import { escapeControlCharacters } from '../core/common/control-characters.js';
-import { isLambdashError } from '../core/common/errors.js';
+import { escapeControlCharacters, isLambdashError } from '../core/internal.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 
 export interface ErrorReport {

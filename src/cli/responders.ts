@@ -3,12 +3,18 @@
 // no names, every responder of the project. They become the core's workflow entries.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { escapeControlCharacters } from '../core/common/control-characters.js';
-import { LambdashError } from '../core/common/errors.js';
-import { nearest } from '../core/common/nearest.js';
-import type { Project, ProjectResponder } from '../core/project/project.js';
-import { parseGitSource } from '../core/responder/git-source.js';
-import { pathEntry, projectEntry, readEntry, type WorkflowEntry } from '../core/workflows/entry.js';
+import {
+  escapeControlCharacters,
+  LambdashError,
+  nearest,
+  type Project,
+  type ProjectResponder,
+  parseGitSource,
+  pathEntry,
+  projectEntry,
+  readEntry,
+  type WorkflowEntry,
+} from '../core/internal.js';
 import type { CliContext } from './context.js';
 
 /** Whether a command-line word is a source rather than a responder's name. */

@@ -1,10 +1,12 @@
 // `--secret`, written as docker build takes it: `id=npm_token,env=NPM_TOKEN` (a variable of this
 // shell) or `id=ca,src=./ca.pem` (a file; `source=` too, and `type=env|file` may say which).
 
-import { escapeControlCharacters } from '../core/common/control-characters.js';
-import { LambdashError } from '../core/common/errors.js';
-import { validateSecretId } from '../core/common/names.js';
-import type { BuildSecretSource } from '../core/images/build-secrets.js';
+import {
+  type BuildSecretSource,
+  escapeControlCharacters,
+  LambdashError,
+  validateSecretId,
+} from '../core/internal.js';
 
 const KEYS = new Set(['id', 'env', 'src', 'source', 'type']);
 

@@ -4,30 +4,32 @@
 // the project file. A row's settings (test data, labels, memory, timeout, environment,
 // architecture) come from the project file when it names the responder.
 import path from 'node:path';
-import type { AwsTarget } from '../core/aws/aws-target.js';
-import { LambdashError } from '../core/common/errors.js';
-import type { OperationOptions } from '../core/common/events.js';
-import { deleteEcrRepo } from '../core/ecr/ecr-repos.js';
-import type { LineageRow } from '../core/lineage/lineage.js';
 import {
+  type AwsTarget,
   addResponder,
+  buildEntry,
+  type DeployResult,
+  deleteComponents,
+  deleteEcrRepo,
+  deployEntry,
+  deployFailure,
+  entryTestData,
+  getResponder,
   initProject,
+  LambdashError,
+  type LineageRow,
+  type OperationOptions,
   type Project,
   type ProjectResponder,
-  resolveSource,
-} from '../core/project/project.js';
-import { getResponder } from '../core/responder/responder.js';
-import { buildEntry } from '../core/workflows/build.js';
-import { type DeployResult, deployEntry, deployFailure } from '../core/workflows/deploy.js';
-import {
-  entryTestData,
   pathEntry,
   projectEntry,
+  pushLocalImage,
+  resolveSource,
+  type TestOutcome,
+  testFailure,
+  testLocalImage,
   type WorkflowEntry,
-} from '../core/workflows/entry.js';
-import { deleteComponents } from '../core/workflows/lambda-components.js';
-import { pushLocalImage } from '../core/workflows/push.js';
-import { type TestOutcome, testFailure, testLocalImage } from '../core/workflows/test.js';
+} from '../core/internal.js';
 import { formatBytes, shortHash } from './format.js';
 import { rowName } from './lineage-columns.js';
 import type { Actions, DeletePart } from './services.js';

@@ -2,8 +2,7 @@
 // dialog in front of it (the overlay), each given the body's size and a way back.
 import { Text } from 'ink';
 import type { ReactNode } from 'react';
-import type { AwsTarget } from '../core/aws/aws-target.js';
-import type { LineageRow } from '../core/lineage/lineage.js';
+import type { AwsTarget, LineageRow } from '../core/internal.js';
 import { AddDialog } from './add-dialog.js';
 import type { AppCommands } from './app-commands.js';
 import type { Overlay } from './app-view.js';

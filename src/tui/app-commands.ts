@@ -1,7 +1,7 @@
 // What the table's commands do: one switch from a command of the key table to its effect (the
 // keys and the `:` command line both end here), the check that a command can run now (else a
 // toast says why not), and the command line's own forms (a filter, a sort, a setting).
-import type { LineageRow } from '../core/lineage/lineage.js';
+import type { LineageRow } from '../core/internal.js';
 import type { AppView } from './app-view.js';
 import { parseCommandLine } from './command-line.js';
 import {

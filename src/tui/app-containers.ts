@@ -4,15 +4,15 @@
 // found running (the CLI's `lambdash run`, a test's) is used as it is and never stopped: it is
 // not the app's to stop.
 
-import type { OperationOptions } from '../core/common/events.js';
 import {
   type Container,
   getAllContainers,
+  type LineageRow,
+  type LocalImage,
+  type OperationOptions,
   runImageLocally,
   stopContainer,
-} from '../core/images/containers.js';
-import type { LocalImage } from '../core/images/types.js';
-import type { LineageRow } from '../core/lineage/lineage.js';
+} from '../core/internal.js';
 
 export interface AppContainers {
   /** A running container of the image: the app's, else any, else one the app starts now. */

@@ -2,7 +2,7 @@
 // being typed, the sort, whether older chains are shown, and the panel or dialog in front (the
 // overlay). The commands change it (app-commands.ts); the layout reads it (app.tsx).
 import { useState } from 'react';
-import type { LineageRow } from '../core/lineage/lineage.js';
+import type { LineageRow } from '../core/internal.js';
 import type { SortKey } from './lineage-columns.js';
 
 export type Overlay =

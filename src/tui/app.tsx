@@ -7,7 +7,7 @@
 // in app-commands.ts, what the body shows in app-body.tsx, the view's state in app-view.ts.
 import { Box } from 'ink';
 import { type ReactNode, useCallback, useMemo, useSyncExternalStore } from 'react';
-import type { LineageRow } from '../core/lineage/lineage.js';
+import type { LineageRow } from '../core/internal.js';
 import { AppBody } from './app-body.js';
 import { appCommands } from './app-commands.js';
 import { useAppView } from './app-view.js';

@@ -2,8 +2,7 @@
 // an empty, syncing table: the core (the AWS SDK clients, dockerode...) takes longer to load
 // than the whole first frame should, so it loads after it, and these stand in meanwhile: the
 // watch says "syncing", the target "connecting…", and an action waits for the real one.
-import { LambdashError } from '../core/common/errors.js';
-import type { LineageSnapshot, LineageWatch } from '../core/lineage/watch.js';
+import { LambdashError, type LineageSnapshot, type LineageWatch } from '../core/internal.js';
 import {
   type Actions,
   type AppServices,

@@ -3,7 +3,7 @@
 // anything in AWS (function, remote image, repository) also asks to type the row's name.
 import { Box, Text } from 'ink';
 import { type ReactNode, useState } from 'react';
-import type { LineageRow } from '../core/lineage/lineage.js';
+import type { LineageRow } from '../core/internal.js';
 import { shortHash } from './format.js';
 import { rowName } from './lineage-columns.js';
 import { Panel } from './panel.js';

@@ -4,7 +4,7 @@ export {
   formatAge,
   formatBytesCompact as formatBytes,
   shortId as shortHash,
-} from '../core/common/format.js';
+} from '../core/internal.js';
 
 /** `1.2 ms`, `340 ms`, `2.4 s`. */
 export function formatMs(ms: number): string {

@@ -3,7 +3,7 @@
 // the last one, a mark while a refresh runs, a warning when the last one failed).
 import { Text } from 'ink';
 import type { ReactNode } from 'react';
-import type { LineageSnapshot } from '../core/lineage/watch.js';
+import type { LineageSnapshot } from '../core/internal.js';
 import { formatAge, formatClock } from './format.js';
 import type { SessionState } from './services.js';
 import { textWidth, truncateText } from './text-width.js';

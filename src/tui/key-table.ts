@@ -2,7 +2,7 @@
 // it can run. Dispatch, the footer's hints, the `?` help and the `:` command line are all made
 // from it, so they cannot disagree about what a key does or whether it works now.
 import type { Key } from 'ink';
-import type { LineageRow } from '../core/lineage/lineage.js';
+import type { LineageRow } from '../core/internal.js';
 
 export type CommandId =
   | 'up'

@@ -3,7 +3,7 @@
 // the operation's progress. Each cell picks the longest form that fits its width (`id tag age
 // size`, then `id age size`...), so a narrow terminal loses detail before it loses the id.
 // A responder's older chains, when shown, are dim rows under it, marked `└`.
-import type { LineageRow } from '../core/lineage/lineage.js';
+import type { LineageRow } from '../core/internal.js';
 import { formatAge, formatBytes, shortHash } from './format.js';
 import { textWidth } from './text-width.js';
 import type { Theme } from './theme.js';

@@ -5,8 +5,7 @@
 // client, which the first frame does not need.
 import { Text } from 'ink';
 import { lazy, type ReactNode, Suspense } from 'react';
-import type { AwsTarget } from '../core/aws/aws-target.js';
-import type { LineageRow } from '../core/lineage/lineage.js';
+import type { AwsTarget, LineageRow } from '../core/internal.js';
 import type { Invocation } from './timeline/invocation.js';
 
 /** Starts loading the views' code, so opening one is instant. */

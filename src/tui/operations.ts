@@ -1,9 +1,12 @@
 // Operations in flight (build, test, push, deploy, delete...) and the command log: the core's
 // typed events folded into a progress line per operation (a bar and a short status), and a
 // line per thing that happened, in the core's words.
-import { describeEvent, type EventLevel } from '../core/common/describe-event.js';
-import type { LambdashEvent } from '../core/common/events.js';
-import type { StateRepeats } from '../core/common/state-repeats.js';
+import {
+  describeEvent,
+  type EventLevel,
+  type LambdashEvent,
+  type StateRepeats,
+} from '../core/internal.js';
 import { formatBytes } from './format.js';
 
 export type OperationKind = 'build' | 'test' | 'push' | 'deploy' | 'delete' | 'add';

@@ -2,9 +2,7 @@
 // the errors kept this session with their hints and causes, and the settings.
 import { Text } from 'ink';
 import type { ReactNode } from 'react';
-import { escapeControlCharacters } from '../core/common/control-characters.js';
-import type { LambdashError } from '../core/common/errors.js';
-import type { LineageRow } from '../core/lineage/lineage.js';
+import { escapeControlCharacters, type LambdashError, type LineageRow } from '../core/internal.js';
 import { formatAge, formatBytes, formatClock, shortHash } from './format.js';
 import { rowName } from './lineage-columns.js';
 import type { LogEntry } from './operations.js';

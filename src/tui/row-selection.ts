@@ -2,7 +2,7 @@
 // filter moves it: remembered by key (stable for a responder), then by what the row stands for,
 // then by its place.
 import { useEffect, useState } from 'react';
-import type { LineageRow } from '../core/lineage/lineage.js';
+import type { LineageRow } from '../core/internal.js';
 import { rowIdentity } from './lineage-columns.js';
 
 /** Where a row was selected (its key, what it stands for, its place), to find it again. */

@@ -2,11 +2,13 @@
 // (each one call into src/core), where AWS calls go, and the settings. run-app.tsx makes the
 // real ones; component tests give plain data and plain functions.
 import { useSyncExternalStore } from 'react';
-import type { AwsTarget } from '../core/aws/aws-target.js';
-import type { LambdashError } from '../core/common/errors.js';
-import type { OperationOptions } from '../core/common/events.js';
-import type { LineageRow } from '../core/lineage/lineage.js';
-import type { LineageWatch } from '../core/lineage/watch.js';
+import type {
+  AwsTarget,
+  LambdashError,
+  LineageRow,
+  LineageWatch,
+  OperationOptions,
+} from '../core/internal.js';
 import type { SettingsStore } from './settings.js';
 
 /** The parts of a row the delete dialog offers, downstream first (the order they go in). */

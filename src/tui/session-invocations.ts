@@ -1,7 +1,7 @@
 // The invocations made in the REPL this session, per function (the logs view draws their
 // timelines), and when each function was invoked last (the table's "invoked 3s ago").
 import { useState } from 'react';
-import type { LineageRow } from '../core/lineage/lineage.js';
+import type { LineageRow } from '../core/internal.js';
 import { rowIdentity } from './lineage-columns.js';
 import type { Invocation } from './timeline/invocation.js';
 

@@ -2,12 +2,18 @@
 // settings, else the environment; connected again when those settings change), the Docker
 // engine's version, the project file, the live lineage over all of them, and the actions.
 // Everything starts in the background: the first frame never waits for AWS or Docker.
-import { connectTarget } from '../core/aws/aws-target.js';
-import { isLambdashError, LambdashError } from '../core/common/errors.js';
-import { getDockerEngine } from '../core/images/docker.js';
-import { getLineage, type ResponderSpec } from '../core/lineage/lineage.js';
-import { watchLineage } from '../core/lineage/watch.js';
-import { loadProject, type Project, resolveSource } from '../core/project/project.js';
+import {
+  connectTarget,
+  getDockerEngine,
+  getLineage,
+  isLambdashError,
+  LambdashError,
+  loadProject,
+  type Project,
+  type ResponderSpec,
+  resolveSource,
+  watchLineage,
+} from '../core/internal.js';
 import { createActions } from './actions.js';
 import { type AppContainers, appContainers } from './app-containers.js';
 import {

@@ -4,8 +4,7 @@
 // is reported and left alone (the session then keeps its changes in memory).
 import path from 'node:path';
 import Conf from 'conf';
-import { LambdashError } from '../core/common/errors.js';
-import type { LineageScope } from '../core/lineage/lineage.js';
+import { LambdashError, type LineageScope } from '../core/internal.js';
 import { THEME_NAMES, type ThemeName } from './theme.js';
 import { keyOverrideProblems } from './view-keys.js';
 

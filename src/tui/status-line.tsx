@@ -2,7 +2,7 @@
 // counts, the filter, the scope and the sort, with the cursor's place at the right.
 import { Text } from 'ink';
 import type { ReactNode } from 'react';
-import type { LineageScope } from '../core/lineage/lineage.js';
+import type { LineageScope } from '../core/internal.js';
 import type { Sort } from './app-view.js';
 import { TextInput } from './text-input.js';
 import { fitText } from './text-width.js';

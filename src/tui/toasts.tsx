@@ -4,8 +4,7 @@
 // did not keep (a mistyped command) does not, since `e` would have nothing to show.
 import { Box, Text } from 'ink';
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
-import { escapeControlCharacters } from '../core/common/control-characters.js';
-import type { LambdashError } from '../core/common/errors.js';
+import { escapeControlCharacters, type LambdashError } from '../core/internal.js';
 import { color, useTheme } from './theme.js';
 
 export type ToastLevel = 'info' | 'success' | 'warning' | 'error';

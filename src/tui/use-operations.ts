@@ -2,10 +2,14 @@
 // gets an AbortController (Esc cancels it), folds the core's events into its progress, and
 // ends with a toast and a log line; a failure is kept for the errors panel, never thrown.
 import { useCallback, useRef, useState } from 'react';
-import { escapeControlCharacters } from '../core/common/control-characters.js';
-import { isLambdashError, type LambdashError } from '../core/common/errors.js';
-import type { LambdashEvent, OperationOptions } from '../core/common/events.js';
-import { StateRepeats } from '../core/common/state-repeats.js';
+import {
+  escapeControlCharacters,
+  isLambdashError,
+  type LambdashError,
+  type LambdashEvent,
+  type OperationOptions,
+  StateRepeats,
+} from '../core/internal.js';
 import {
   applyEvent,
   LOG_LIMIT,

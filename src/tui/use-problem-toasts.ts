@@ -3,7 +3,7 @@
 // table keeps the last good rows), the project file that cannot be read, AWS that cannot be
 // reached.
 import { useEffect, useRef } from 'react';
-import type { LambdashError } from '../core/common/errors.js';
+import type { LambdashError } from '../core/internal.js';
 import type { SettingsStore } from './settings.js';
 import type { ToastApi } from './toasts.js';
 import type { OperationsApi } from './use-operations.js';

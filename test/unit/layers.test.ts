@@ -177,6 +177,37 @@ describe('layers', () => {
     expect(broken).toEqual([]);
   });
 
+  it('the command line and the app reach the core only through its entries', () => {
+    // index.ts is the public library; internal.ts adds the few parts only they use.
+    const entries = ['index.ts', 'internal.ts'].map((name) =>
+      path.join(repoRoot, FOLDERS.core, name),
+    );
+    const broken: string[] = [];
+    for (const { file } of files.filter((f) => f.layer === 'cli' || f.layer === 'tui')) {
+      for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+        if (!specifier.startsWith('.')) continue;
+        const target = resolveLocal(file, specifier);
+        if (target && layerOf(target) === 'core' && !entries.includes(target))
+          broken.push(
+            `${path.relative(repoRoot, file)} imports ${specifier}: use core/internal.js`,
+          );
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('no core module is imported only for its side effects', () => {
+    // scripts/core-entry-imports.mjs points bundled imports of the entries at the modules that
+    // define each name, which is sound only while modules do nothing when merely loaded.
+    const broken: string[] = [];
+    for (const { file } of files.filter((f) => f.layer === 'core')) {
+      const source = readFileSync(file, 'utf8');
+      if (/^import\s+['"]/m.test(source))
+        broken.push(`${path.relative(repoRoot, file)}: a bare import`);
+    }
+    expect(broken).toEqual([]);
+  });
+
   it("the core's rooms import only the rooms below them", () => {
     const broken: string[] = [];
     for (const { file } of files.filter((f) => f.layer === 'core')) {

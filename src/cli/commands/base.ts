@@ -4,10 +4,14 @@
 // (after a Node.js upgrade, or to pick up the host's newer libraries).
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { isLambdashError } from '../../core/common/errors.js';
-import { type BaseImage, ensureBaseImage, type Platform } from '../../core/images/base-image.js';
-import { deleteLocalImage } from '../../core/images/local-image-delete.js';
-import { DEFAULT_OFFLINE_NAME } from '../../core/images/offline-base-image.js';
+import {
+  type BaseImage,
+  DEFAULT_OFFLINE_NAME,
+  deleteLocalImage,
+  ensureBaseImage,
+  isLambdashError,
+  type Platform,
+} from '../../core/internal.js';
 import type { CommandKit } from '../command.js';
 import { shortId } from '../format.js';
 

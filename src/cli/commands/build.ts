@@ -2,10 +2,13 @@
 // data when it has some (a failed test leaves the previous image under the name). Every
 // responder is built and reported, whichever of them fail.
 import type { Command } from 'commander';
-import { validateTag } from '../../core/common/names.js';
-import { readBuildSecrets } from '../../core/images/build-secrets.js';
-import { type BuildWorkflowOptions, buildEach } from '../../core/workflows/build.js';
-import type { WorkflowStage } from '../../core/workflows/stage.js';
+import {
+  type BuildWorkflowOptions,
+  buildEach,
+  readBuildSecrets,
+  validateTag,
+  type WorkflowStage,
+} from '../../core/internal.js';
 import type { CommandKit } from '../command.js';
 import type { CliContext } from '../context.js';
 import { failedRow, reportEach } from '../each-report.js';

@@ -2,9 +2,7 @@
 // the foreground until Ctrl-C, so other lambdash commands, the terminal app and any AWS SDK
 // or CLI share it. stdout gets the `export` lines that point a shell at it (eval-able).
 import type { Command } from 'commander';
-import { connectTarget } from '../../core/aws/aws-target.js';
-import { localCloudPort } from '../../core/aws/local-cloud-port.js';
-import { LambdashError } from '../../core/common/errors.js';
+import { connectTarget, LambdashError, localCloudPort } from '../../core/internal.js';
 import type { CommandKit } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 

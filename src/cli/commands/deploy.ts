@@ -4,9 +4,7 @@
 // responder is checked first (one refused changes nothing of it), then each is deployed and
 // reported, whichever of them fail.
 import type { Command } from 'commander';
-import { roleNameOf } from '../../core/lambda/lambda-roles.js';
-import { deployEach, readRole } from '../../core/workflows/deploy.js';
-import type { WorkflowStage } from '../../core/workflows/stage.js';
+import { deployEach, readRole, roleNameOf, type WorkflowStage } from '../../core/internal.js';
 import type { CommandKit } from '../command.js';
 import type { CliContext } from '../context.js';
 import { failedRow, reportEach } from '../each-report.js';

@@ -1,7 +1,7 @@
 // `lambdash doctor`: what this machine has of what lambdash needs, one line per check, with
 // the fix under each that fails (or deserves a look). Exits 1 when a check fails.
 import type { Command } from 'commander';
-import { type DoctorCheck, doctorPassed, runDoctor } from '../../core/workflows/doctor.js';
+import { type DoctorCheck, doctorPassed, runDoctor } from '../../core/internal.js';
 import type { CommandKit } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 

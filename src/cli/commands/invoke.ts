@@ -4,23 +4,24 @@
 // bars. A function error exits 5, with the function's error type, message and stack.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { LambdashError } from '../../core/common/errors.js';
 import {
   type Container,
-  getAllContainers,
-  runImageLocally,
-  stopContainer,
-} from '../../core/images/containers.js';
-import { getLocalImage } from '../../core/images/local-image-queries.js';
-import {
+  countLazyLoads,
   createEventFromTemplate,
   EVENT_TEMPLATES,
   type EventTemplateName,
-} from '../../core/lambda/event-templates.js';
-import { InvocationError, invokeFunctionWithLog } from '../../core/lambda/invoke.js';
-import type { InvocationLog } from '../../core/logs/invocation-log.js';
-import { countLazyLoads } from '../../core/logs/lazy-loads.js';
-import { formatTimeline, getTimeline, type Timeline } from '../../core/logs/timeline.js';
+  formatTimeline,
+  getAllContainers,
+  getLocalImage,
+  getTimeline,
+  InvocationError,
+  type InvocationLog,
+  invokeFunctionWithLog,
+  LambdashError,
+  runImageLocally,
+  stopContainer,
+  type Timeline,
+} from '../../core/internal.js';
 import type { CommandKit } from '../command.js';
 import type { CliContext } from '../context.js';
 import { formatJson, formatSeconds } from '../format.js';

@@ -1,9 +1,11 @@
 // `lambdash logs <function> <request-id>`: one invocation's log from CloudWatch Logs (waited
 // for until its REPORT line is there), its time breakdown and its timeline as text bars.
 import type { Command } from 'commander';
-import { LambdashError } from '../../core/common/errors.js';
-import { getInvocationLog } from '../../core/lambda/invoke.js';
-import { getInvocationTimeBreakdown } from '../../core/logs/time-breakdown.js';
+import {
+  getInvocationLog,
+  getInvocationTimeBreakdown,
+  LambdashError,
+} from '../../core/internal.js';
 import type { CommandKit } from '../command.js';
 import { logJson, logLines, timelineOf } from './invoke.js';
 

@@ -2,8 +2,7 @@
 // local image, its remote image and its function (marked when it runs older code), and whether
 // the code changed since it was built; `--older` lists each responder's older chains under it.
 import type { Command } from 'commander';
-import { getLineage, type LineageRow } from '../../core/lineage/lineage.js';
-import { resolveSource } from '../../core/project/project.js';
+import { getLineage, type LineageRow, resolveSource } from '../../core/internal.js';
 import type { CommandKit } from '../command.js';
 import { formatAge, formatBytes, formatTable, shortId } from '../format.js';
 

@@ -7,16 +7,16 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { escapeControlCharacters } from '../../core/common/control-characters.js';
-import { LambdashError } from '../../core/common/errors.js';
-import { templatesDir } from '../../core/common/paths.js';
 import {
   addResponder,
+  escapeControlCharacters,
   initProject,
+  LambdashError,
   PROJECT_FILE_NAME,
   type Project,
-} from '../../core/project/project.js';
-import { RESPONDER_NAME } from '../../core/project/project-schema.js';
+  RESPONDER_NAME,
+  templatesDir,
+} from '../../core/internal.js';
 import type { CommandKit } from '../command.js';
 
 export const TEMPLATES = {

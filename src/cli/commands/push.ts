@@ -2,9 +2,7 @@
 // with per-layer progress on stderr. Every image is looked up first, then each is pushed and
 // reported, whichever of them fail.
 import type { Command } from 'commander';
-import { LambdashError } from '../../core/common/errors.js';
-import { validateImageName, validateTag } from '../../core/common/names.js';
-import { pushEach } from '../../core/workflows/push.js';
+import { LambdashError, pushEach, validateImageName, validateTag } from '../../core/internal.js';
 import type { CommandKit } from '../command.js';
 import { failedRow, reportEach } from '../each-report.js';
 import { formatBytes, formatTable } from '../format.js';

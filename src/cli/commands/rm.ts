@@ -2,13 +2,19 @@
 // responder's chain. Asked for at the terminal (remote parts by typing the name); without a
 // terminal only with --yes, else refused before anything is looked up or removed.
 import type { Command } from 'commander';
-import { isLambdashError, LambdashError } from '../../core/common/errors.js';
-import { deleteEcrRepo, getEcrRepo } from '../../core/ecr/ecr-repos.js';
-import { deleteContainer, stopContainer } from '../../core/images/containers.js';
-import { deleteLocalImage } from '../../core/images/local-image-delete.js';
-import { getLocalImage } from '../../core/images/local-image-queries.js';
-import { deleteLambdaFunction, getLambdaFunction } from '../../core/lambda/lambda-functions.js';
-import { removeResponder } from '../../core/project/project.js';
+import {
+  deleteContainer,
+  deleteEcrRepo,
+  deleteLambdaFunction,
+  deleteLocalImage,
+  getEcrRepo,
+  getLambdaFunction,
+  getLocalImage,
+  isLambdashError,
+  LambdashError,
+  removeResponder,
+  stopContainer,
+} from '../../core/internal.js';
 import type { CommandKit } from '../command.js';
 import { confirm, confirmByName } from '../confirm.js';
 import type { CliContext } from '../context.js';

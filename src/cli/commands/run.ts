@@ -2,14 +2,14 @@
 // API on 127.0.0.1. In the foreground until Ctrl-C (then the container goes), or --detach to
 // leave it running (`lambdash rm <name> --container` stops it).
 import type { Command } from 'commander';
-import { LambdashError } from '../../core/common/errors.js';
 import {
   type Container,
+  getLocalImage,
   isContainerRunning,
+  LambdashError,
   runImageLocally,
   stopContainer,
-} from '../../core/images/containers.js';
-import { getLocalImage } from '../../core/images/local-image-queries.js';
+} from '../../core/internal.js';
 import type { CommandKit } from '../command.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';

@@ -3,11 +3,16 @@
 // the test data expects. Without test data, a health invocation: the handler must answer `{}`
 // without an error. Every responder is tested and reported, whichever of them fail.
 import type { Command } from 'commander';
-import { LambdashError } from '../../core/common/errors.js';
-import type { TestData } from '../../core/images/local-test.js';
-import type { ProjectResponder } from '../../core/project/project.js';
-import type { EachOutcome } from '../../core/workflows/each.js';
-import { errorLine, type TestItem, type TestOutcome, testEach } from '../../core/workflows/test.js';
+import {
+  type EachOutcome,
+  errorLine,
+  LambdashError,
+  type ProjectResponder,
+  type TestData,
+  type TestItem,
+  type TestOutcome,
+  testEach,
+} from '../../core/internal.js';
 import type { CommandKit } from '../command.js';
 import type { CliContext } from '../context.js';
 import { reportEach } from '../each-report.js';

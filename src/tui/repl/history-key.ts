@@ -1,6 +1,6 @@
 // Where a row's payload history and saved payloads are kept in the payload store: under the
 // most lasting name the row has, so that they survive a rebuild, a push and a deploy.
-import type { LineageRow } from '../../core/lineage/lineage.js';
+import type { LineageRow } from '../../core/internal.js';
 
 /** Its responder, else its function, else its image. */
 export function historyKeyOf(row: LineageRow): string {

@@ -13,8 +13,7 @@
 // response or list, footer).
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import type { AwsTarget } from '../../core/aws/aws-target.js';
-import type { LineageRow } from '../../core/lineage/lineage.js';
+import type { AwsTarget, LineageRow } from '../../core/internal.js';
 import { TextInput } from '../text-input.js';
 import { fitText } from '../text-width.js';
 import { color, useTheme } from '../theme.js';

@@ -1,8 +1,7 @@
 // Where the REPL can send a payload: the row's deployed function or a container of its local
 // image. Each place says why it cannot be invoked now when it cannot, with what fixes it (the
 // table's keys), so that the title line and a refused send explain themselves.
-import type { AwsTarget } from '../../core/aws/aws-target.js';
-import type { LineageRow } from '../../core/lineage/lineage.js';
+import type { AwsTarget, LineageRow } from '../../core/internal.js';
 
 export type Where = 'local' | 'deployed';
 

@@ -1,14 +1,14 @@
 // What the REPL calls in the core: the invocation itself and a running container of the row's
 // local image. Component tests pass their own; the app uses the real ones.
-import type { LambdaFunction } from '../../core/aws/aws-resources.js';
-import type { OperationOptions } from '../../core/common/events.js';
-import type { Container } from '../../core/images/containers.js';
-import type { LocalImage } from '../../core/images/types.js';
 import {
+  type Container,
   type Invocation,
   type InvokeOptions,
   invokeFunctionWithLog,
-} from '../../core/lambda/invoke.js';
+  type LambdaFunction,
+  type LocalImage,
+  type OperationOptions,
+} from '../../core/internal.js';
 import { appContainers } from '../app-containers.js';
 
 export interface ReplServices {

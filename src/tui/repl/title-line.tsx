@@ -2,7 +2,7 @@
 // others ○, or ✗ with why they cannot be invoked (last, so that a narrow terminal cuts a reason
 // rather than a place that works).
 import { Text } from 'ink';
-import type { LineageRow } from '../../core/lineage/lineage.js';
+import type { LineageRow } from '../../core/internal.js';
 import { fitText } from '../text-width.js';
 import { color, useTheme } from '../theme.js';
 import type { Place, Where } from './places.js';

@@ -4,10 +4,12 @@
 // its log, becomes the response and an Invocation for the app's timeline; an invocation that
 // could not be made says why. Esc cancels the one in flight, and so does closing the REPL.
 import { useEffect, useRef } from 'react';
-import type { AwsTarget } from '../../core/aws/aws-target.js';
-import { isLambdashError } from '../../core/common/errors.js';
-import { InvocationError } from '../../core/lambda/invocation-error.js';
-import type { LineageRow } from '../../core/lineage/lineage.js';
+import {
+  type AwsTarget,
+  InvocationError,
+  isLambdashError,
+  type LineageRow,
+} from '../../core/internal.js';
 import { type Invocation, nextInvocationId } from '../timeline/invocation.js';
 import { checkJson } from './json-check.js';
 import { nothingToInvoke, type Place, type Where } from './places.js';

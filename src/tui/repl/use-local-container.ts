@@ -2,8 +2,7 @@
 // answers, as Lambda reuses a warm environment; started afresh after the target changes or the
 // container failed.
 import { useRef } from 'react';
-import type { Container } from '../../core/images/containers.js';
-import type { LocalImage } from '../../core/images/types.js';
+import type { Container, LocalImage } from '../../core/internal.js';
 import type { ReplServices } from './repl-services.js';
 
 export interface LocalContainer {

@@ -2,9 +2,12 @@
 // kept in the payload store under the row's history key, and the event templates beside them
 // in the lists Ctrl-N and Ctrl-O open.
 import { useMemo } from 'react';
-import type { AwsTarget } from '../../core/aws/aws-target.js';
-import { createEventFromTemplate, EVENT_TEMPLATES } from '../../core/lambda/event-templates.js';
-import type { LineageRow } from '../../core/lineage/lineage.js';
+import {
+  type AwsTarget,
+  createEventFromTemplate,
+  EVENT_TEMPLATES,
+  type LineageRow,
+} from '../../core/internal.js';
 import { historyKeyOf } from './history-key.js';
 import { openPayloadStore, type PayloadStore } from './payload-store.js';
 import type { PickerItem } from './picker.js';

@@ -1,8 +1,7 @@
 // The REPL's keys: what each does is here, which key does it is the `repl` and `replList` key
 // tables (view-keys.ts, with the user's overrides); in the editor every other key edits. The
 // save prompt reads its own keys (a TextInput).
-import type { AwsTarget } from '../../core/aws/aws-target.js';
-import type { LineageRow } from '../../core/lineage/lineage.js';
+import type { AwsTarget, LineageRow } from '../../core/internal.js';
 import { useKeys } from '../use-keys.js';
 import { useViewBindings } from '../use-view-keys.js';
 import { viewCommandFor } from '../view-keys.js';

@@ -2,7 +2,7 @@
 // width (scaleToCells). Each kind has its own fill character as well as its colour, so the
 // bar reads without colours too (the mono theme, NO_COLOR).
 import { Text } from 'ink';
-import type { SegmentKind, TimeBreakdown, TimeSegment } from '../../core/logs/time-breakdown.js';
+import type { SegmentKind, TimeBreakdown, TimeSegment } from '../../core/internal.js';
 import { formatMs } from '../format.js';
 import { fitText } from '../text-width.js';
 import { color, type Theme, useTheme } from '../theme.js';

@@ -2,7 +2,7 @@
 // shows against warm invocations at a glance. The newest cold start is always among them when
 // there is one, however many warm invocations came after it.
 import { Box, Text } from 'ink';
-import type { SegmentKind, TimeBreakdown } from '../../core/logs/time-breakdown.js';
+import type { SegmentKind, TimeBreakdown } from '../../core/internal.js';
 import { formatMs } from '../format.js';
 import { fitText } from '../text-width.js';
 import { color, useTheme } from '../theme.js';

@@ -1,8 +1,11 @@
 // One invocation made from the REPL, as the app keeps it: what was sent where, what came back,
 // and the log that the timeline view draws. The REPL hands each one to the app (onInvoked),
 // which keeps the list the timeline view shows.
-import type { Invocation as CoreInvocation } from '../../core/lambda/invoke.js';
-import { getInvocationTimeBreakdown, type TimeBreakdown } from '../../core/logs/time-breakdown.js';
+import {
+  type Invocation as CoreInvocation,
+  getInvocationTimeBreakdown,
+  type TimeBreakdown,
+} from '../../core/internal.js';
 
 /** What a function that ran and failed reported (Lambda's error payload). */
 export interface FunctionFailure {

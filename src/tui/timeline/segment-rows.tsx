@@ -1,7 +1,7 @@
 // The breakdown one segment per row, `label  bar  ms`: each bar sits where its segment sits in
 // the stacked bar above (the same cells, from scaleToCells), so the rows read as a Gantt chart.
 import { Box, Text } from 'ink';
-import type { TimeSegment } from '../../core/logs/time-breakdown.js';
+import type { TimeSegment } from '../../core/internal.js';
 import { formatMs } from '../format.js';
 import { fitText, textWidth } from '../text-width.js';
 import { color, useTheme } from '../theme.js';
