@@ -130,7 +130,11 @@ export class CliContext {
     return existsSync(file) ? readProject(file) : undefined;
   }
 
-  /** The AWS target (AWS or the local cloud), connected once, on first use. */
+  /**
+   * The AWS target (AWS or the local cloud), connected once, on first use. The CLI chooses the
+   * local cloud when AWS is not configured and starts it when none serves; the `aws.target`
+   * event says so ("started for this command").
+   */
   target(): Promise<AwsTarget> {
     this.#target ??= connectTarget({
       ...(this.options.local ? { kind: 'local' as const } : {}),

@@ -81,7 +81,22 @@ export async function openApp(options: AppOptions): Promise<number> {
     // The app's colour library read it as it loaded; the tools lambdash runs need not see it.
     if (forced) delete process.env.FORCE_COLOR;
   }
-  return runApp(options);
+  const code = await runApp(options);
+  exitSoon(code);
+  return code;
+}
+
+/** How long the process may outlive the app (its session closed, or its deadline passed). */
+const EXIT_GRACE_MS = 2_000;
+
+/**
+ * The app is gone: the process ends on its own once nothing is left to do, and for sure soon
+ * after, should something still hold it open (a session that missed its close deadline, a
+ * socket to a cloud that never answered). A process left behind by a terminal that vanished
+ * would otherwise live on with nobody to quit it.
+ */
+function exitSoon(code: number): void {
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
 }
 
 /** The folder of lambdash's package.json, upwards from this module. */

@@ -71,7 +71,12 @@ export {
   sendLocalRequest,
   stopContainer,
 } from './images/containers.js';
-export { type DockerEngineInfo, getDockerEngine } from './images/docker.js';
+export {
+  type DockerEngineInfo,
+  getDefaultDocker,
+  getDockerEngine,
+  setDefaultDocker,
+} from './images/docker.js';
 export { createLocalImage } from './images/local-image-build.js';
 export { deleteLocalImage } from './images/local-image-delete.js';
 export type { LocalImageOptions } from './images/local-image-options.js';
@@ -182,6 +187,18 @@ export {
   runBuild,
 } from './workflows/build.js';
 export {
+  type DeleteResult,
+  type DeleteWorkflowOptions,
+  deleteEntry,
+  deleteEntryParts,
+  type EntryPart,
+  type EntryPartKind,
+  type FoundParts,
+  findEntryParts,
+  inDeleteOrder,
+  partsOf,
+} from './workflows/delete.js';
+export {
   type DeployResult,
   type DeployWorkflowOptions,
   deployEach,
@@ -209,6 +226,14 @@ export {
   settingsOf,
   type WorkflowEntry,
 } from './workflows/entry.js';
+export {
+  type InvokeEntryOptions,
+  type InvokeOutcome,
+  type InvokePlace,
+  invokeEntry,
+  invokePlace,
+  localContainersOf,
+} from './workflows/invoke.js';
 export {
   type ComponentParts,
   type ComponentTestResult,

@@ -1,16 +1,15 @@
 // The app's actions on a lineage row: build, test locally, push, deploy, each the core's
 // workflow the command line runs too (deploy builds when the source changed, tests, pushes,
-// creates or updates the function and tests it), delete chosen parts, and add a responder to
-// the project file. A row's settings (test data, labels, memory, timeout, environment,
-// architecture) come from the project file when it names the responder.
+// creates or updates the function and tests it), delete chosen parts (downstream first), and
+// add a responder to the project file. A row's settings (test data, labels, memory, timeout,
+// environment, architecture) come from the project file when it names the responder.
 import path from 'node:path';
 import {
   type AwsTarget,
   addResponder,
   buildEntry,
   type DeployResult,
-  deleteComponents,
-  deleteEcrRepo,
+  deleteEntryParts,
   deployEntry,
   deployFailure,
   entryTestData,
@@ -21,6 +20,7 @@ import {
   type OperationOptions,
   type Project,
   type ProjectResponder,
+  partsOf,
   pathEntry,
   projectEntry,
   pushLocalImage,
@@ -158,19 +158,15 @@ export function createActions(context: ActionContext): Actions {
       const wants = (part: DeletePart) => parts.includes(part);
       const aws = wants('function') || wants('remoteImage') || wants('repo');
       const target = aws ? requireTarget('delete') : undefined;
-      const awsOptions = { ...operation(options), ...(target ? { target } : {}) };
-      await deleteComponents(
-        {
+      await deleteEntryParts(
+        partsOf({
           ...(wants('function') ? { lambdaFunction: row.lambdaFunction } : {}),
           ...(wants('remoteImage') ? { remoteImage: row.remoteImage } : {}),
-        },
-        awsOptions,
+          ...(wants('repo') ? { repo: row.repo } : {}),
+          ...(wants('localImage') ? { localImage: row.localImage } : {}),
+        }),
+        { ...operation(options), ...(target ? { target } : {}) },
       );
-      // The repository with whatever is left in it (deleteComponents takes an emptied one).
-      if (wants('repo') && row.repo) await deleteEcrRepo(row.repo, { ...awsOptions, force: true });
-      if (wants('localImage') && row.localImage) {
-        await deleteComponents({ localImage: row.localImage }, operation(options));
-      }
       const names: Record<DeletePart, string> = {
         function: 'function',
         remoteImage: 'remote image',

@@ -1,17 +1,22 @@
 // Adding a responder to the project: its path (a .ts/.js file, a package folder or a git URL;
-// Tab completes paths), then the export that handles events (`handler` unless told).
+// Tab completes paths), then the export that handles events (`handler` unless told). Its keys
+// are the `addDialog` table's (view-keys.ts); its footer is drawn from it.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Text } from 'ink';
 import { type ReactNode, useState } from 'react';
-import { Panel } from './panel.js';
+import { DialogFrame } from './dialog-frame.js';
 import { TextInput } from './text-input.js';
 import { color, useTheme } from './theme.js';
+import { useViewBindings } from './use-view-keys.js';
+import { useViewHelp } from './view-help.js';
+import { type ViewContext, viewKeysOf } from './view-keys.js';
 
 export interface AddDialogProps {
   /** Relative paths are completed from here. */
   readonly dir: string;
   readonly width: number;
+  /** With the footer's line. */
   readonly height: number;
   readonly onCancel: () => void;
   readonly onSubmit: (source: string, handler: string) => void;
@@ -53,10 +58,27 @@ export function AddDialog({ dir, width, height, onCancel, onSubmit }: AddDialogP
   const [source, setSource] = useState('');
   const [handler, setHandler] = useState('handler');
   const [problem, setProblem] = useState<string | undefined>();
+  const bindings = useViewBindings('addDialog');
+  const openHelp = useViewHelp();
+  const context: ViewContext = { step };
+  const keys = {
+    submit: viewKeysOf(bindings, 'addDialog.confirm'),
+    cancel: viewKeysOf(bindings, 'addDialog.cancel'),
+    complete: viewKeysOf(bindings, 'addDialog.complete'),
+    help: viewKeysOf(bindings, 'addDialog.help'),
+  };
+  const onHelp = () => openHelp('addDialog', context);
   return (
-    <Panel title="Add a responder" width={width} height={height}>
+    <DialogFrame
+      title="Add a responder"
+      view="addDialog"
+      context={context}
+      problem={problem}
+      width={width}
+      height={height}
+    >
       <Text color={color(theme.ui.dim)} wrap="truncate-end">
-        A .ts or .js file, a package folder or a git URL (Tab completes paths):
+        A .ts or .js file, a package folder or a git URL:
       </Text>
       <TextInput
         value={source}
@@ -70,6 +92,8 @@ export function AddDialog({ dir, width, height, onCancel, onSubmit }: AddDialogP
         }}
         onCancel={onCancel}
         complete={(value) => completePath(value, dir)}
+        keys={keys}
+        onHelp={onHelp}
         prompt="path> "
         width={width - 4}
         isActive={step === 'source'}
@@ -92,16 +116,13 @@ export function AddDialog({ dir, width, height, onCancel, onSubmit }: AddDialogP
               onSubmit(source.trim(), value.trim());
             }}
             onCancel={onCancel}
+            keys={{ ...keys, complete: [] }}
+            onHelp={onHelp}
             prompt="handler> "
             width={width - 4}
           />
         </>
       ) : null}
-      {problem ? (
-        <Text color={color(theme.status.error)} wrap="truncate-end">
-          {problem}
-        </Text>
-      ) : null}
-    </Panel>
+    </DialogFrame>
   );
 }

@@ -39,6 +39,7 @@ import { useOperations } from './use-operations.js';
 import { useProblemToasts } from './use-problem-toasts.js';
 import { useNow, useTerminalSize } from './use-terminal-size.js';
 import { KeyOverrides } from './use-view-keys.js';
+import { ViewHelpHost } from './view-help.js';
 
 const MAX_PROGRESS_LINES = 3;
 const MAX_TOAST_LINES = 2;
@@ -120,9 +121,16 @@ export function App(props: AppProps): ReactNode {
   const progressLines = Math.min(operationList.length, MAX_PROGRESS_LINES);
   const toastLines = Math.min(toasts.toasts.length, MAX_TOAST_LINES);
   const fullPanel = overlay?.kind === 'invoke' || overlay?.kind === 'logs';
+  // The dialogs and the settings, like the REPL and the timeline, end in their own footer drawn
+  // from their own key table (the status line, about the table's rows, gives it its place).
+  const ownFooter =
+    fullPanel ||
+    overlay?.kind === 'add' ||
+    overlay?.kind === 'delete' ||
+    overlay?.kind === 'settings';
   const bodyHeight = Math.max(
     1,
-    frameHeight - 1 - progressLines - toastLines - (fullPanel ? 0 : 2),
+    frameHeight - 1 - progressLines - toastLines - (ownFooter ? 0 : 2),
   );
 
   const activity = useMemo(
@@ -179,63 +187,66 @@ export function App(props: AppProps): ReactNode {
 
   return (
     <ThemeContext.Provider value={theme}>
-      <Box flexDirection="column" width={width} height={frameHeight}>
-        <Header session={session} lineage={lineage} readOnly={readOnly} width={width} now={now} />
-        {/* The user's keys for the REPL and the timeline (`repl.send`, `timeline.close`). */}
-        <KeyOverrides keys={settings.keys as Record<string, unknown>}>
-          <AppBody
-            overlay={overlay}
-            services={services}
-            settings={settings}
-            overrides={props.overrides ?? {}}
-            projectDir={props.projectDir}
-            bindings={bindings}
-            context={context}
-            ops={ops}
-            startAction={commands.startAction}
-            target={session.target.target}
-            invocations={invocations}
+      {/* The user's keys for every view's table (`repl.send`, `deleteDialog.cancel`…). */}
+      <KeyOverrides keys={settings.keys as Record<string, unknown>}>
+        <Box flexDirection="column" width={width} height={frameHeight}>
+          <Header session={session} lineage={lineage} readOnly={readOnly} width={width} now={now} />
+          {/* `?` (or Ctrl-K in text) in a view: its own table's keys, in its place. */}
+          <ViewHelpHost width={width} height={bodyHeight}>
+            <AppBody
+              overlay={overlay}
+              services={services}
+              settings={settings}
+              overrides={props.overrides ?? {}}
+              projectDir={props.projectDir}
+              bindings={bindings}
+              context={context}
+              ops={ops}
+              startAction={commands.startAction}
+              target={session.target.target}
+              invocations={invocations}
+              now={now}
+              table={{ rows, columns, selected: index, syncing: lineage.syncing, filter }}
+              width={width}
+              height={bodyHeight}
+              onClose={() => view.setOverlay(undefined)}
+            />
+          </ViewHelpHost>
+          {ownFooter ? null : (
+            <StatusLine
+              width={width}
+              filter={filter}
+              filtering={view.filtering}
+              commandText={view.commandText}
+              shown={listed.length}
+              total={lineage.rows.length}
+              lines={rows.length}
+              older={olderChains}
+              showOlder={showOlder}
+              scope={settings.scope}
+              index={index}
+              sort={sort}
+              syncing={lineage.syncing}
+              onFilter={view.setFilter}
+              onFilterDone={(keep) => {
+                view.setFiltering(false);
+                if (!keep) view.setFilter('');
+              }}
+              onCommandChange={view.setCommandText}
+              onCommand={commands.runCommandLine}
+              completeCommand={(text) => completeCommand(text, bindings)}
+            />
+          )}
+          <OperationLines
+            operations={operationList}
+            max={MAX_PROGRESS_LINES}
+            width={width}
             now={now}
-            table={{ rows, columns, selected: index, syncing: lineage.syncing, filter }}
-            width={width}
-            height={bodyHeight}
-            onClose={() => view.setOverlay(undefined)}
           />
-        </KeyOverrides>
-        {fullPanel ? null : (
-          <StatusLine
-            width={width}
-            filter={filter}
-            filtering={view.filtering}
-            commandText={view.commandText}
-            shown={listed.length}
-            total={lineage.rows.length}
-            lines={rows.length}
-            older={olderChains}
-            showOlder={showOlder}
-            scope={settings.scope}
-            index={index}
-            sort={sort}
-            syncing={lineage.syncing}
-            onFilter={view.setFilter}
-            onFilterDone={(keep) => {
-              view.setFiltering(false);
-              if (!keep) view.setFilter('');
-            }}
-            onCommandChange={view.setCommandText}
-            onCommand={commands.runCommandLine}
-            completeCommand={(text) => completeCommand(text, bindings)}
-          />
-        )}
-        <OperationLines
-          operations={operationList}
-          max={MAX_PROGRESS_LINES}
-          width={width}
-          now={now}
-        />
-        <Toasts toasts={toasts.toasts} width={width} max={MAX_TOAST_LINES} />
-        {fullPanel ? null : <Footer hints={footerHints(bindings, context)} width={width} />}
-      </Box>
+          <Toasts toasts={toasts.toasts} width={width} max={MAX_TOAST_LINES} />
+          {ownFooter ? null : <Footer hints={footerHints(bindings, context)} width={width} />}
+        </Box>
+      </KeyOverrides>
     </ThemeContext.Provider>
   );
 }

@@ -1,20 +1,26 @@
 // Deleting parts of a row: the parts it has, to tick (space), then Cancel or Delete. Cancel has
 // the focus when the dialog opens, so an Enter pressed by habit deletes nothing; deleting
-// anything in AWS (function, remote image, repository) also asks to type the row's name.
+// anything in AWS (function, remote image, repository) also asks to type the row's name. Its keys
+// are the `deleteDialog` table's (view-keys.ts); its footer is drawn from it.
 import { Box, Text } from 'ink';
 import { type ReactNode, useState } from 'react';
 import type { LineageRow } from '../core/internal.js';
+import { DialogFrame } from './dialog-frame.js';
 import { shortHash } from './format.js';
+import { displayKey } from './key-table.js';
 import { rowName } from './lineage-columns.js';
-import { Panel } from './panel.js';
 import type { DeletePart } from './services.js';
 import { TextInput } from './text-input.js';
 import { color, useTheme } from './theme.js';
 import { useKeys } from './use-keys.js';
+import { useViewBindings } from './use-view-keys.js';
+import { useViewHelp } from './view-help.js';
+import { type ViewContext, viewCommandFor, viewKeysOf } from './view-keys.js';
 
 export interface DeleteDialogProps {
   readonly row: LineageRow;
   readonly width: number;
+  /** With the footer's line. */
   readonly height: number;
   readonly onCancel: () => void;
   readonly onConfirm: (parts: readonly DeletePart[]) => void;
@@ -68,15 +74,11 @@ export function DeleteDialog({
   const selected = parts.filter((p) => chosen.has(p.part)).map((p) => p.part);
   const remote = selected.some((part) => REMOTE_PARTS.has(part));
 
+  const bindings = useViewBindings('deleteDialog');
+  const openHelp = useViewHelp();
+  const context: ViewContext = { typing };
   useKeys(
     ({ name: keyName }) => {
-      if (keyName === 'escape') return onCancel();
-      if (keyName === 'up' || keyName === 'k') return setFocus((f) => Math.max(0, f - 1));
-      if (keyName === 'down' || keyName === 'j' || keyName === 'tab') {
-        return setFocus((f) => (f + 1) % (parts.length + 2));
-      }
-      if (keyName === 'left' || keyName === 'h') return setFocus(cancelAt);
-      if (keyName === 'right' || keyName === 'l') return setFocus(deleteAt);
       const toggle = () => {
         const part = parts[focus]?.part;
         if (!part) return;
@@ -88,13 +90,31 @@ export function DeleteDialog({
         });
         setProblem(undefined);
       };
-      if (keyName === 'space') return toggle();
-      if (keyName !== 'enter') return;
-      if (focus < parts.length) return toggle();
-      if (focus === cancelAt) return onCancel();
-      if (selected.length === 0) return setProblem('Tick at least one part (space).');
-      if (remote) return setTyping(true);
-      onConfirm(selected);
+      switch (viewCommandFor(bindings, keyName, context)) {
+        case 'deleteDialog.cancel':
+          return onCancel();
+        case 'deleteDialog.up':
+          return setFocus((f) => Math.max(0, f - 1));
+        case 'deleteDialog.down':
+          return setFocus((f) => (f + 1) % (parts.length + 2));
+        case 'deleteDialog.toCancel':
+          return setFocus(cancelAt);
+        case 'deleteDialog.toDelete':
+          return setFocus(deleteAt);
+        case 'deleteDialog.toggle':
+          return toggle();
+        case 'deleteDialog.help':
+          return openHelp('deleteDialog', context);
+        case 'deleteDialog.confirm':
+          if (focus < parts.length) return toggle();
+          if (focus === cancelAt) return onCancel();
+          if (selected.length === 0) {
+            const tick = viewKeysOf(bindings, 'deleteDialog.toggle')[0];
+            return setProblem(`Tick at least one part${tick ? ` (${displayKey(tick)})` : ''}.`);
+          }
+          if (remote) return setTyping(true);
+          onConfirm(selected);
+      }
     },
     { isActive: !typing },
   );
@@ -105,9 +125,16 @@ export function DeleteDialog({
     </Text>
   );
   return (
-    <Panel title={`Delete ${name}`} width={width} height={height}>
+    <DialogFrame
+      title={`Delete ${name}`}
+      view="deleteDialog"
+      context={context}
+      problem={problem}
+      width={width}
+      height={height}
+    >
       <Text color={color(theme.ui.dim)} wrap="truncate-end">
-        Choose the parts to delete (space ticks, Enter on Delete deletes):
+        Choose the parts to delete, then Delete:
       </Text>
       {parts.map((p, index) => (
         <Box key={p.part}>
@@ -136,16 +163,16 @@ export function DeleteDialog({
               else setProblem(`That is not ${name}; type it exactly, or Esc to cancel.`);
             }}
             onCancel={onCancel}
+            keys={{
+              submit: viewKeysOf(bindings, 'deleteDialog.confirm'),
+              cancel: viewKeysOf(bindings, 'deleteDialog.cancel'),
+              complete: [],
+            }}
             prompt="> "
             width={width - 4}
           />
         </Box>
       ) : null}
-      {problem ? (
-        <Text color={color(theme.status.error)} wrap="truncate-end">
-          {problem}
-        </Text>
-      ) : null}
-    </Panel>
+    </DialogFrame>
   );
 }

@@ -1,16 +1,19 @@
 // The footer: the keys valid now, straight from the key table (so it cannot offer a key that
-// does nothing). When they do not all fit, the first ones stay and `? help` keeps its place.
+// does nothing). When they do not all fit, the first ones stay and the help key keeps its place.
 import { Text } from 'ink';
 import type { ReactNode } from 'react';
-import type { CommandId } from './key-table.js';
 import { textWidth } from './text-width.js';
 import { color, useTheme } from './theme.js';
 
 export interface FooterHint {
   readonly key: string;
   readonly label: string;
-  readonly id?: CommandId;
+  /** The command's id in its table (`help`, `repl.help`). */
+  readonly id?: string;
 }
+
+/** The lineage table's help, or another view's (`repl.help`). */
+const isHelp = (hint: FooterHint) => hint.id === 'help' || !!hint.id?.endsWith('.help');
 
 export interface FooterProps {
   readonly hints: readonly FooterHint[];
@@ -25,8 +28,8 @@ export function fitHints(hints: readonly FooterHint[], width: number): FooterHin
   const total = (list: readonly FooterHint[]) =>
     list.reduce((sum, hint, index) => sum + size(hint) + (index ? GAP.length : 0), 0);
   if (total(hints) <= width) return [...hints];
-  const kept = hints.filter((hint) => hint.id === 'help');
-  const rest = hints.filter((hint) => hint.id !== 'help');
+  const kept = hints.filter(isHelp);
+  const rest = hints.filter((hint) => !isHelp(hint));
   const chosen: FooterHint[] = [];
   for (const hint of rest) {
     if (total([...chosen, hint, ...kept]) > width) break;

@@ -37,60 +37,59 @@ export const START_PROGRESS: OperationProgress = {
   layers: new Map(),
 };
 
-/** The progress after an event (events that say nothing about progress leave it as it was). */
+/**
+ * The progress after an event: its status in the core's short words (describeEvent), the bar
+ * from the steps and bytes it counts. Events that say nothing about progress leave it as it was.
+ */
 export function applyEvent(progress: OperationProgress, event: LambdashEvent): OperationProgress {
+  const text = describeEvent(event).short;
   switch (event.type) {
     case 'build.step':
       return {
         ...progress,
         ratio: Math.min(1, Math.max(0, (event.step - 1) / Math.max(1, event.total))),
-        text: `step ${event.step}/${event.total} ${event.text}`,
+        text: text ?? progress.text,
       };
-    case 'base.build':
-      return { ...progress, text: `base image: ${event.text}` };
-    case 'npm.install':
-      return { ...progress, text: 'installing packages' };
     case 'image.built':
-      return { ...progress, ratio: 1, text: `built ${formatBytes(event.size)}` };
-    case 'container.start':
-      return { ...progress, text: 'starting a container' };
-    case 'image.test':
-      return { ...progress, text: event.passed ? 'test passed' : 'test failed' };
-    case 'push.progress': {
-      const layers = new Map(progress.layers);
-      const known = layers.get(event.layer);
-      layers.set(event.layer, {
-        bytes: Math.max(known?.bytes ?? 0, event.bytes),
-        total: Math.max(known?.total ?? 0, event.total),
-      });
-      let bytes = 0;
-      let total = 0;
-      for (const layer of layers.values()) {
-        if (layer.total > 0) {
-          bytes += Math.min(layer.bytes, layer.total);
-          total += layer.total;
-        }
-      }
-      return {
-        layers,
-        ratio: total > 0 ? bytes / total : undefined,
-        text:
-          total > 0
-            ? `pushing ${formatBytes(bytes)} of ${formatBytes(total)}`
-            : `pushing: ${event.status}`,
-      };
-    }
+      return { ...progress, ratio: 1, text: text ?? progress.text };
+    case 'push.progress':
+      return pushProgress(progress, event, text);
     case 'wait':
-      return {
-        ...progress,
-        ratio: undefined,
-        text: `waiting for ${event.what}: ${event.state} ${Math.round(event.seconds)}s`,
-      };
-    case 'retry':
-      return { ...progress, text: `retrying ${event.what} (attempt ${event.attempt})` };
+      return { ...progress, ratio: undefined, text: text ?? progress.text };
     default:
-      return progress;
+      return text === undefined ? progress : { ...progress, text };
   }
+}
+
+/** A push's progress: bytes sent of all layers' sizes, once the registry has said them. */
+function pushProgress(
+  progress: OperationProgress,
+  event: Extract<LambdashEvent, { type: 'push.progress' }>,
+  text: string | undefined,
+): OperationProgress {
+  const layers = new Map(progress.layers);
+  const known = layers.get(event.layer);
+  layers.set(event.layer, {
+    bytes: Math.max(known?.bytes ?? 0, event.bytes),
+    total: Math.max(known?.total ?? 0, event.total),
+  });
+  let bytes = 0;
+  let total = 0;
+  for (const layer of layers.values()) {
+    if (layer.total > 0) {
+      bytes += Math.min(layer.bytes, layer.total);
+      total += layer.total;
+    }
+  }
+  // The whole push in bytes says more than the one layer's status the event words.
+  return {
+    layers,
+    ratio: total > 0 ? bytes / total : undefined,
+    text:
+      total > 0
+        ? `pushing ${formatBytes(bytes)} of ${formatBytes(total)}`
+        : (text ?? progress.text),
+  };
 }
 
 /** A bar of `cells` cells: filled for the ratio done, a moving block while unmeasured. */

@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import { type ReactNode, useState } from 'react';
 import { color, useTheme } from './theme.js';
 import { useKeys } from './use-keys.js';
+import { type ViewBindings, viewCommandFor } from './view-keys.js';
 
 export interface PanelProps {
   readonly title: string;
@@ -52,6 +53,26 @@ export interface ScrollListProps {
   readonly fromEnd?: boolean;
   /** More keys that close it (the key that opened it: `?` for help). */
   readonly closeKeys?: readonly string[];
+  /**
+   * Its keys from a view's table instead of the fixed ones (`settings.close`, `settings.up`…,
+   * by what follows the dot); its other commands go to `onCommand`.
+   */
+  readonly bindings?: ViewBindings;
+  readonly onCommand?: (id: string) => void;
+}
+
+/** What the scrolling keys do, by the fixed keys or a table's command. */
+type ScrollMove = 'close' | 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom';
+
+function fixedMove(name: string, closeKeys: readonly string[] = []): ScrollMove | undefined {
+  if (name === 'escape' || name === 'q' || closeKeys.includes(name)) return 'close';
+  if (name === 'j' || name === 'down') return 'down';
+  if (name === 'k' || name === 'up') return 'up';
+  if (name === 'pagedown' || name === 'ctrl+f' || name === 'space') return 'pageDown';
+  if (name === 'pageup' || name === 'ctrl+b') return 'pageUp';
+  if (name === 'g' || name === 'home') return 'top';
+  if (name === 'G' || name === 'end') return 'bottom';
+  return undefined;
 }
 
 /**
@@ -61,25 +82,39 @@ export interface ScrollListProps {
 export function useScroll(
   count: number,
   visible: number,
-  options: { fromEnd?: boolean; closeKeys?: readonly string[]; onClose: () => void },
+  options: Pick<ScrollListProps, 'fromEnd' | 'closeKeys' | 'bindings' | 'onCommand' | 'onClose'>,
 ): number {
   const last = Math.max(0, count - visible);
   const [offset, setOffset] = useState(options.fromEnd ? last : 0);
   const top = Math.min(offset, last);
   useKeys(({ name }) => {
-    if (name === 'escape' || name === 'q' || (name && options.closeKeys?.includes(name))) {
-      return options.onClose();
-    }
-    if (name === 'j' || name === 'down') setOffset(Math.min(last, top + 1));
-    else if (name === 'k' || name === 'up') setOffset(Math.max(0, top - 1));
-    else if (name === 'pagedown' || name === 'ctrl+f' || name === 'space') {
-      setOffset(Math.min(last, top + visible));
-    } else if (name === 'pageup' || name === 'ctrl+b') setOffset(Math.max(0, top - visible));
-    else if (name === 'g' || name === 'home') setOffset(0);
-    else if (name === 'G' || name === 'end') setOffset(last);
+    if (name === undefined) return;
+    let move: string | undefined;
+    if (options.bindings) {
+      const id = viewCommandFor(options.bindings, name);
+      move = id?.slice(id.indexOf('.') + 1);
+      if (id !== undefined && !SCROLL_MOVES.has(move!)) return options.onCommand?.(id);
+    } else move = fixedMove(name, options.closeKeys);
+    if (move === 'close') options.onClose();
+    else if (move === 'down') setOffset(Math.min(last, top + 1));
+    else if (move === 'up') setOffset(Math.max(0, top - 1));
+    else if (move === 'pageDown') setOffset(Math.min(last, top + visible));
+    else if (move === 'pageUp') setOffset(Math.max(0, top - visible));
+    else if (move === 'top') setOffset(0);
+    else if (move === 'bottom') setOffset(last);
   });
   return top;
 }
+
+const SCROLL_MOVES: ReadonlySet<string> = new Set<ScrollMove>([
+  'close',
+  'up',
+  'down',
+  'pageUp',
+  'pageDown',
+  'top',
+  'bottom',
+]);
 
 /** `3-19/40` when not everything shows. */
 export function scrollNote(top: number, visible: number, count: number): string | undefined {

@@ -1,9 +1,12 @@
 // The read-only panels over the table: a row's details and the command log (plain tables),
-// the errors kept this session with their hints and causes, and the settings.
-import { Text } from 'ink';
+// the errors kept this session with their hints and causes, and the settings (its keys the
+// `settings` table's, view-keys.ts, with a footer drawn from it).
+import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { escapeControlCharacters, type LambdashError, type LineageRow } from '../core/internal.js';
+import { Footer } from './footer.js';
 import { formatAge, formatBytes, formatClock, shortHash } from './format.js';
+import { displayKey } from './key-table.js';
 import { rowName } from './lineage-columns.js';
 import type { LogEntry } from './operations.js';
 import { ScrollList } from './panel.js';
@@ -11,6 +14,9 @@ import { TablePanel } from './plain-table.js';
 import type { Settings, SettingsStore } from './settings.js';
 import { textWidth } from './text-width.js';
 import { color, useTheme } from './theme.js';
+import { useViewBindings } from './use-view-keys.js';
+import { useViewHelp } from './view-help.js';
+import { viewFooterHints } from './view-keys.js';
 
 interface PanelSize {
   readonly width: number;
@@ -200,6 +206,8 @@ export function SettingsPanel(
   },
 ): ReactNode {
   const theme = useTheme();
+  const bindings = useViewBindings('settings');
+  const openHelp = useViewHelp();
   const { settings, overrides, store } = props;
   const lines: ReactNode[] = [];
   const show = (value: unknown) =>
@@ -224,7 +232,8 @@ export function SettingsPanel(
   // The command line opens from the table, not from here: the hint says how to get there.
   lines.push(
     <Text color={color(theme.ui.dim)} wrap="truncate-end">
-      To change one: Esc, then :set NAME VALUE (:set theme light); :unset NAME resets one.
+      To change one: {displayKey(bindings.commands[0]?.keys[0] ?? 'escape')}, then :set NAME VALUE
+      (:set theme light); :unset NAME resets one.
     </Text>,
   );
   lines.push(
@@ -240,13 +249,17 @@ export function SettingsPanel(
     );
   }
   return (
-    <ScrollList
-      title="Settings"
-      lines={lines}
-      width={props.width}
-      height={props.height}
-      onClose={props.onClose}
-      closeKeys={[',']}
-    />
+    <Box flexDirection="column">
+      <ScrollList
+        title="Settings"
+        lines={lines}
+        width={props.width}
+        height={props.height - 1}
+        onClose={props.onClose}
+        bindings={bindings}
+        onCommand={(id) => id === 'settings.help' && openHelp('settings')}
+      />
+      <Footer hints={viewFooterHints(bindings)} width={props.width} />
+    </Box>
   );
 }

@@ -1,7 +1,9 @@
 // `lambdash` in a terminal: the app on the alternate screen buffer, so the shell's screen comes
 // back as it was when the app ends: on quit, on Ctrl-C, on SIGTERM/SIGHUP, and on a crash (an
-// uncaught error restores the screen before its message is printed). Resolves with the exit
-// code once the app is gone; process.exit is left to the caller.
+// uncaught error restores the screen before its message is printed). When the terminal goes
+// away (a closed window, a killed tmux: its streams end or fail, with or without SIGHUP), the
+// app ends without writing to it. Resolves with the exit code once the app is gone, the session
+// closed or its deadline passed; process.exit is left to the caller.
 import { render } from 'ink';
 import { App } from './app.js';
 import { deferServices } from './deferred-services.js';
@@ -9,6 +11,7 @@ import { KeyboardProvider } from './keyboard.js';
 import { preloadViews } from './mounted-views.js';
 import type { SessionOptions } from './session.js';
 import { openSettings, type Settings } from './settings.js';
+import { watchTerminal } from './terminal-watch.js';
 
 export interface RunAppOptions {
   readonly readOnly?: boolean;
@@ -22,6 +25,10 @@ export interface RunAppOptions {
 const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h\u001B[H\u001B[2J';
 const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
 const SHOW_CURSOR = '\u001B[?25h';
+/** How long closing the session (containers stopped, the local cloud stopped) may take. */
+const CLOSE_DEADLINE_MS = 10_000;
+/** The exit code of a process whose terminal hung up (128 + SIGHUP), as a shell reports it. */
+const HUNG_UP = 129;
 
 /** What the flags replace in the settings, as the settings panel says it. */
 function sessionOverrides(options: SessionOptions): Partial<Record<keyof Settings, string>> {
@@ -49,9 +56,14 @@ export async function runApp(options: RunAppOptions = {}): Promise<number> {
     ...(options.local ? { local: true } : {}),
   };
 
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
+  const terminal = watchTerminal({ stdin, stdout, stderr }, () => finish(HUNG_UP));
   let restored = false;
   const restore = () => {
-    if (restored) return;
+    if (restored || terminal.gone) return;
     restored = true;
     stdout.write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
   };
@@ -66,18 +78,19 @@ export async function runApp(options: RunAppOptions = {}): Promise<number> {
     return createSession({ ...sessionOptions, settings });
   });
   void session.loaded.then(() => preloadViews()).catch(() => undefined);
-  let finish: (code: number) => void = () => undefined;
-  const finished = new Promise<number>((resolve) => {
-    finish = resolve;
-  });
-  const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGHUP' ? 129 : 143);
+  const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGHUP' ? HUNG_UP : 143);
+  let crashed = false;
   const onCrash = (error: unknown) => {
-    instance.unmount();
+    // The first crash ends the app; what fails while it ends is part of the same crash.
+    if (crashed) return;
+    crashed = true;
+    finish(terminal.gone ? HUNG_UP : 70);
+    unmount();
     restore();
+    if (terminal.gone) return;
     stderr.write(
       `lambdash crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
-    finish(70);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
@@ -103,18 +116,41 @@ export async function runApp(options: RunAppOptions = {}): Promise<number> {
     (error: unknown) => onCrash(error),
   );
 
+  function unmount() {
+    try {
+      instance.unmount();
+      instance.cleanup();
+    } catch (error) {
+      // ink's last frame and raw mode off fail on a terminal that is gone; that is expected.
+      if (!terminal.gone) throw error;
+    }
+  }
+
   const code = await finished;
   try {
-    instance.unmount();
-    instance.cleanup();
+    unmount();
   } finally {
     restore();
+    terminal.stop();
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
     process.off('exit', restore);
   }
-  await session.close();
+  await closeWithin(session.close(), CLOSE_DEADLINE_MS);
   return code;
+}
+
+/** Waits for `closing` at most `ms`: a session that does not close must not keep the app open. */
+async function closeWithin(closing: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([closing.catch(() => undefined), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,6 +1,7 @@
 // The real services behind the app: the AWS target (connected from the flags, else the
-// settings, else the environment; connected again when those settings change), the Docker
-// engine's version, the project file, the live lineage over all of them, and the actions.
+// settings, else the environment: AWS when configured, else the local cloud, started here when
+// none serves; connected again when those settings change), the Docker engine's version, the
+// project file, the live lineage over all of them, and the actions.
 // Everything starts in the background: the first frame never waits for AWS or Docker.
 import {
   connectTarget,
@@ -93,9 +94,11 @@ export function createSession(options: SessionOptions): Session {
         await target.close();
         return;
       }
-      update({
-        target: { status: 'connected', target, description: target.description, error: undefined },
-      });
+      // The header says when the app started the local cloud itself: it stops when the app quits.
+      const description = target.started
+        ? `${target.description} (started by the app)`
+        : target.description;
+      update({ target: { status: 'connected', target, description, error: undefined } });
     } catch (error) {
       if (attempt !== connection) return;
       update({

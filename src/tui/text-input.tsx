@@ -1,13 +1,25 @@
 // One line of text input: the filter, the command line and the dialogs' prompts. Typing and
 // pasting insert at the cursor (a paste arrives a character at a time, so an Enter in it
-// submits what came before and the rest goes on to whoever reads keys next); ←/→, Home/End
-// (Ctrl-A/Ctrl-E) move it; Backspace deletes; Ctrl-U clears; Enter submits, Esc cancels, Tab
-// asks for a completion. The line scrolls to keep the cursor visible, so it never wraps.
+// submits what came before and the rest goes on to whoever reads keys next). The editing keys
+// (←/→, Home/End, Backspace, Ctrl-U clears) are the `textInput` table's (view-keys.ts), as are
+// Enter (submit), Esc (cancel) and Tab (completion) unless the field's owner names its own from
+// its table (`addDialog.confirm`). The line scrolls to keep the cursor visible, so it never wraps.
 import { Text } from 'ink';
 import { type ReactNode, useState } from 'react';
 import { textWidth } from './text-width.js';
 import { color, useTheme } from './theme.js';
 import { useKeys } from './use-keys.js';
+import { useViewBindings } from './use-view-keys.js';
+import { viewCommandFor, viewKeysOf } from './view-keys.js';
+
+/** The owner's keys (from its own table) for what the field does for it. */
+export interface TextInputKeys {
+  readonly submit?: readonly string[];
+  readonly cancel?: readonly string[];
+  readonly complete?: readonly string[];
+  /** The owner's help (a field takes `?` as text). */
+  readonly help?: readonly string[];
+}
 
 export interface TextInputProps {
   readonly value: string;
@@ -20,6 +32,8 @@ export interface TextInputProps {
   readonly placeholder?: string;
   readonly width: number;
   readonly isActive?: boolean;
+  readonly keys?: TextInputKeys;
+  readonly onHelp?: () => void;
 }
 
 export function TextInput(props: TextInputProps): ReactNode {
@@ -27,35 +41,50 @@ export function TextInput(props: TextInputProps): ReactNode {
   const { value, onChange } = props;
   const [cursor, setCursor] = useState(value.length);
   const at = Math.min(cursor, value.length);
+  const bindings = useViewBindings('textInput');
+  const own = props.keys ?? {};
+  const submitKeys = own.submit ?? viewKeysOf(bindings, 'textInput.submit');
+  const cancelKeys = own.cancel ?? viewKeysOf(bindings, 'textInput.cancel');
+  const completeKeys = own.complete ?? viewKeysOf(bindings, 'textInput.complete');
 
   useKeys(
-    ({ input, key }) => {
-      if (key.return) return props.onSubmit?.(value);
-      if (key.escape) return props.onCancel?.();
-      if (key.tab) {
-        const completed = props.complete?.(value);
-        if (completed !== undefined) {
-          onChange(completed);
-          setCursor(completed.length);
+    ({ input, key, name }) => {
+      if (name !== undefined) {
+        if (submitKeys.includes(name)) return props.onSubmit?.(value);
+        if (cancelKeys.includes(name)) return props.onCancel?.();
+        if (own.help?.includes(name)) return props.onHelp?.();
+        if (completeKeys.includes(name)) {
+          const completed = props.complete?.(value);
+          if (completed !== undefined) {
+            onChange(completed);
+            setCursor(completed.length);
+          }
+          return;
         }
-        return;
+        switch (viewCommandFor(bindings, name)) {
+          case 'textInput.left':
+            return setCursor(Math.max(0, at - 1));
+          case 'textInput.right':
+            return setCursor(Math.min(value.length, at + 1));
+          case 'textInput.home':
+            return setCursor(0);
+          case 'textInput.end':
+            return setCursor(value.length);
+          case 'textInput.clear':
+            onChange('');
+            return setCursor(0);
+          case 'textInput.backspace':
+            if (at === 0) return;
+            onChange(value.slice(0, at - 1) + value.slice(at));
+            return setCursor(at - 1);
+        }
       }
-      if (key.leftArrow) return setCursor(Math.max(0, at - 1));
-      if (key.rightArrow) return setCursor(Math.min(value.length, at + 1));
-      if (key.home || (key.ctrl && input === 'a')) return setCursor(0);
-      if (key.end || (key.ctrl && input === 'e')) return setCursor(value.length);
-      if (key.ctrl && input === 'u') {
-        onChange('');
-        return setCursor(0);
-      }
-      if (key.backspace || key.delete) {
-        if (at === 0) return;
-        onChange(value.slice(0, at - 1) + value.slice(at));
-        return setCursor(at - 1);
-      }
+      // Keys that are not text, with nothing to do here (Enter when the owner moved submitting).
+      if (key.return || key.escape || key.tab || key.backspace || key.delete) return;
       if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.pageUp || key.pageDown) {
         return;
       }
+      if (key.leftArrow || key.rightArrow || key.home || key.end) return;
       // Typed or pasted text (the printable characters of a paste come as one press); control
       // characters left in what ink could not parse are dropped.
       const text = [...input.replace(/[\r\n]+/g, ' ')]

@@ -1,11 +1,19 @@
 // The key tables of the views besides the lineage table (key-table.ts): the invoke REPL's editor
-// and lists, the timeline and its search. Each view dispatches through its resolved bindings
+// and lists, the timeline and its search, the dialogs, the settings and the text fields. Each view dispatches through its resolved bindings
 // (press name → command id), draws its footer from its table, and docs/tui.md lists them (a
 // test holds the page to them), so the keys, the footer, the docs and the user's overrides
 // (`keys` in the settings, by namespaced id: `{"repl.send": "ctrl+x"}`) cannot disagree.
 import { displayKey, readKeyList, resolveBindings } from './key-table.js';
 
-export type ViewName = 'repl' | 'replList' | 'timeline' | 'timelineSearch';
+export type ViewName =
+  | 'repl'
+  | 'replList'
+  | 'timeline'
+  | 'timelineSearch'
+  | 'addDialog'
+  | 'deleteDialog'
+  | 'settings'
+  | 'textInput';
 
 /** What a view's commands look at to say whether they run now and what their footer says. */
 export interface ViewContext {
@@ -13,6 +21,10 @@ export interface ViewContext {
   readonly running?: boolean;
   /** The REPL's list: which one is open. */
   readonly list?: 'templates' | 'saved';
+  /** The add dialog: which field is asked for. */
+  readonly step?: 'source' | 'handler';
+  /** The delete dialog: the row's name is being typed to confirm. */
+  readonly typing?: boolean;
 }
 
 export interface ViewCommand {
@@ -30,6 +42,23 @@ export interface ViewCommand {
   /** The footer's word when it depends on the view's state (`Esc cancel` while running). */
   readonly footerLabel?: (context: ViewContext) => string;
   readonly enabled?: (context: ViewContext) => boolean;
+}
+
+/** A view's help: its table's keys, in the view's place (view-help.tsx). */
+function helpCommand(
+  view: string,
+  keys: readonly string[],
+  footer: number,
+  enabled?: (context: ViewContext) => boolean,
+): ViewCommand {
+  const command = {
+    id: `${view}.help`,
+    keys,
+    label: 'keys',
+    help: 'These keys, what they do and whether they work now',
+    footer,
+  };
+  return enabled ? { ...command, enabled } : command;
 }
 
 const REPL: readonly ViewCommand[] = [
@@ -125,6 +154,8 @@ const REPL: readonly ViewCommand[] = [
     help: 'Delete the character before the cursor',
   },
   { id: 'repl.indent', keys: ['tab'], label: 'indent', help: 'Insert two spaces' },
+  // Not `?`: in the editor it is text (a query string in an event).
+  helpCommand('repl', ['ctrl+k'], 110),
 ];
 
 const REPL_LIST: readonly ViewCommand[] = [
@@ -156,6 +187,7 @@ const REPL_LIST: readonly ViewCommand[] = [
     enabled: (c) => c.list === 'saved',
   },
   { id: 'replList.back', keys: ['escape'], label: 'back', help: 'Back to the editor', footer: 40 },
+  helpCommand('replList', ['?'], 100),
 ];
 
 const TIMELINE: readonly ViewCommand[] = [
@@ -214,6 +246,7 @@ const TIMELINE: readonly ViewCommand[] = [
   },
   { id: 'timeline.top', keys: ['home', 'g'], label: 'top', help: 'The first log line' },
   { id: 'timeline.bottom', keys: ['end', 'G'], label: 'bottom', help: 'The last log lines' },
+  helpCommand('timeline', ['?'], 100),
 ];
 
 const TIMELINE_SEARCH: readonly ViewCommand[] = [
@@ -239,12 +272,174 @@ const TIMELINE_SEARCH: readonly ViewCommand[] = [
   },
 ];
 
+const ADD_DIALOG: readonly ViewCommand[] = [
+  {
+    id: 'addDialog.confirm',
+    keys: ['enter'],
+    label: 'next',
+    help: 'Take the path and ask for the handler; then add the responder',
+    footer: 10,
+    footerLabel: (c) => (c.step === 'handler' ? 'add' : 'next'),
+  },
+  {
+    id: 'addDialog.complete',
+    keys: ['tab'],
+    label: 'complete',
+    help: 'Complete the path typed so far',
+    footer: 20,
+    enabled: (c) => c.step !== 'handler',
+  },
+  {
+    id: 'addDialog.cancel',
+    keys: ['escape'],
+    label: 'cancel',
+    help: 'Close without adding anything',
+    footer: 30,
+  },
+  // Not `?`: the fields take it as text.
+  helpCommand('addDialog', ['ctrl+k'], 100),
+];
+
+const choosing = (c: ViewContext) => !c.typing;
+
+const DELETE_DIALOG: readonly ViewCommand[] = [
+  {
+    id: 'deleteDialog.toggle',
+    keys: ['space'],
+    label: 'tick',
+    help: 'Tick or untick the part in focus',
+    footer: 10,
+    enabled: choosing,
+  },
+  {
+    id: 'deleteDialog.confirm',
+    keys: ['enter'],
+    label: 'press',
+    help: "On a part, tick or untick it; on a button, press it (deleting anything in AWS then asks for the row's name, and this key confirms it)",
+    footer: 20,
+    footerLabel: (c) => (c.typing ? 'confirm' : 'press'),
+  },
+  {
+    id: 'deleteDialog.cancel',
+    keys: ['escape'],
+    label: 'cancel',
+    help: 'Close without deleting anything',
+    footer: 30,
+  },
+  {
+    id: 'deleteDialog.up',
+    keys: ['up', 'k'],
+    label: 'move',
+    help: 'The part or button above',
+    footer: 40,
+    footerWith: ['deleteDialog.down'],
+    enabled: choosing,
+  },
+  {
+    id: 'deleteDialog.down',
+    keys: ['down', 'j', 'tab'],
+    label: 'move',
+    help: 'The part or button below (after Delete, the first part again)',
+    enabled: choosing,
+  },
+  {
+    id: 'deleteDialog.toCancel',
+    keys: ['left', 'h'],
+    label: 'to Cancel',
+    help: 'To the Cancel button',
+    enabled: choosing,
+  },
+  {
+    id: 'deleteDialog.toDelete',
+    keys: ['right', 'l'],
+    label: 'to Delete',
+    help: 'To the Delete button',
+    enabled: choosing,
+  },
+  helpCommand('deleteDialog', ['?'], 100, choosing),
+];
+
+const SETTINGS: readonly ViewCommand[] = [
+  {
+    id: 'settings.close',
+    keys: ['escape', 'q', ','],
+    label: 'close',
+    help: 'Close the settings (then :set NAME VALUE changes one)',
+    footer: 10,
+  },
+  {
+    id: 'settings.up',
+    keys: ['up', 'k'],
+    label: 'scroll',
+    help: 'Scroll up a line',
+    footer: 20,
+    footerWith: ['settings.down'],
+  },
+  { id: 'settings.down', keys: ['down', 'j'], label: 'scroll', help: 'Scroll down a line' },
+  { id: 'settings.pageUp', keys: ['pageup', 'ctrl+b'], label: 'page up', help: 'Up a page' },
+  {
+    id: 'settings.pageDown',
+    keys: ['pagedown', 'ctrl+f', 'space'],
+    label: 'page down',
+    help: 'Down a page',
+  },
+  { id: 'settings.top', keys: ['home', 'g'], label: 'top', help: 'The first line' },
+  { id: 'settings.bottom', keys: ['end', 'G'], label: 'bottom', help: 'The last line' },
+  helpCommand('settings', ['?'], 100),
+];
+
+/**
+ * Every one-line text field's editing keys: the filter, the command line, the dialogs' fields,
+ * the REPL's save prompt. A dialog's own table may name other keys for taking, leaving and
+ * completing its fields (`addDialog.confirm`).
+ */
+const TEXT_INPUT: readonly ViewCommand[] = [
+  {
+    id: 'textInput.submit',
+    keys: ['enter'],
+    label: 'done',
+    help: 'Take what was typed (run the command line, keep the filter)',
+  },
+  {
+    id: 'textInput.cancel',
+    keys: ['escape'],
+    label: 'cancel',
+    help: 'Leave the field (the filter is cleared)',
+  },
+  {
+    id: 'textInput.complete',
+    keys: ['tab'],
+    label: 'complete',
+    help: 'Complete what was typed, where the field can (command names)',
+  },
+  { id: 'textInput.left', keys: ['left'], label: 'left', help: 'Left a character' },
+  { id: 'textInput.right', keys: ['right'], label: 'right', help: 'Right a character' },
+  {
+    id: 'textInput.home',
+    keys: ['home', 'ctrl+a'],
+    label: 'home',
+    help: 'To the start of the field',
+  },
+  { id: 'textInput.end', keys: ['end', 'ctrl+e'], label: 'end', help: 'To the end of the field' },
+  { id: 'textInput.clear', keys: ['ctrl+u'], label: 'clear', help: 'Clear the field' },
+  {
+    id: 'textInput.backspace',
+    keys: ['backspace'],
+    label: 'delete',
+    help: 'Delete the character before the cursor',
+  },
+];
+
 /** Every view's table; the lineage view's is KEY_TABLE. */
 export const VIEW_KEYS: Readonly<Record<ViewName, readonly ViewCommand[]>> = {
   repl: REPL,
   replList: REPL_LIST,
   timeline: TIMELINE,
   timelineSearch: TIMELINE_SEARCH,
+  addDialog: ADD_DIALOG,
+  deleteDialog: DELETE_DIALOG,
+  settings: SETTINGS,
+  textInput: TEXT_INPUT,
 };
 
 /** What each view's table is for, in docs/tui.md and the help. */
@@ -253,6 +448,11 @@ export const VIEW_TITLES: Readonly<Record<ViewName, string>> = {
   replList: "The REPL's lists (templates, saved payloads)",
   timeline: 'The timeline',
   timelineSearch: "The timeline's search (any other key types)",
+  addDialog: 'The add dialog (its fields are text fields)',
+  deleteDialog: 'The delete dialog',
+  settings: 'The settings',
+  textInput:
+    "Every text field: the filter, the command line, the dialogs' fields (any other key types)",
 };
 
 export const VIEW_NAMES = Object.keys(VIEW_KEYS) as ViewName[];
@@ -332,6 +532,11 @@ export function viewCommandFor(
   return bindings.byKey.get(key)?.find((command) => command.enabled?.(context) ?? true)?.id;
 }
 
+/** The keys of one of the view's commands (an owner hands them to a text field). */
+export function viewKeysOf(bindings: ViewBindings, id: string): readonly string[] {
+  return bindings.commands.find((command) => command.id === id)?.keys ?? [];
+}
+
 /** A key as short as a footer wants it: `^S` for Ctrl-S. */
 function footerKey(key: string): string {
   return key.startsWith('ctrl+') && key.length === 6
@@ -343,7 +548,7 @@ function footerKey(key: string): string {
 export function viewFooterHints(
   bindings: ViewBindings,
   context: ViewContext = {},
-): { key: string; label: string }[] {
+): { key: string; label: string; id: string }[] {
   const first = (id: string) => bindings.commands.find((command) => command.id === id)?.keys[0];
   return bindings.commands
     .filter((command) => command.footer !== undefined && (command.enabled?.(context) ?? true))
@@ -357,6 +562,7 @@ export function viewFooterHints(
       return {
         key: keys.map(footerKey).join('/'),
         label: command.footerLabel?.(context) ?? command.label,
+        id: command.id,
       };
     });
 }

@@ -11,15 +11,10 @@ import {
   EVENT_TEMPLATES,
   type EventTemplateName,
   formatTimeline,
-  getAllContainers,
-  getLocalImage,
   getTimeline,
-  InvocationError,
   type InvocationLog,
-  invokeFunctionWithLog,
+  invokeEntry,
   LambdashError,
-  runImageLocally,
-  stopContainer,
   type Timeline,
 } from '../../core/internal.js';
 import type { CommandKit } from '../command.js';
@@ -54,42 +49,29 @@ export function registerInvoke(program: Command, kit: CommandKit): void {
               stdin: ctx.streams.stdin,
             });
         const log = !!options.log;
-        let started: Container | undefined;
-        try {
-          let fn: string | Container = String(name);
-          let targetOptions = {};
-          if (options.container) {
-            const { container, startedNow } = await containerOf(ctx, String(name));
-            fn = container;
-            if (startedNow) started = container;
-          } else {
-            targetOptions = { target: await ctx.target() };
+        const outcome = await invokeEntry(String(name), payload, {
+          ...ctx.operation,
+          ...(options.container
+            ? { container: true, project: () => ctx.project(), onStopFailed: warnLeft(ctx) }
+            : { target: await ctx.target() }),
+        });
+        if (outcome.error) {
+          if (log && !ctx.options.json) {
+            ctx.print(logLines(ctx, outcome.log, timelineOf(outcome.log)));
           }
-          const invocation = await invokeFunctionWithLog(payload, fn, {
-            ...ctx.operation,
-            ...targetOptions,
-          });
-          ctx.note(
-            `request ${invocation.requestId} answered in ${formatSeconds(invocation.seconds)}`,
-          );
-          const timeline = log ? timelineOf(invocation.log) : undefined;
-          ctx.result(
-            {
-              result: invocation.result,
-              requestId: invocation.requestId,
-              seconds: invocation.seconds,
-              ...(log ? { log: logJson(invocation.log), timeline: timeline ?? null } : {}),
-            },
-            (r) => [formatJson(r.result), ...(log ? logLines(ctx, invocation.log, timeline) : [])],
-          );
-        } catch (error) {
-          if (error instanceof InvocationError && log && error.log && !ctx.options.json) {
-            ctx.print(logLines(ctx, error.log, timelineOf(error.log)));
-          }
-          throw error;
-        } finally {
-          if (started) await stopStarted(ctx, started);
+          throw outcome.error;
         }
+        ctx.note(`request ${outcome.requestId} answered in ${formatSeconds(outcome.seconds)}`);
+        const timeline = log ? timelineOf(outcome.log) : undefined;
+        ctx.result(
+          {
+            result: outcome.result,
+            requestId: outcome.requestId,
+            seconds: outcome.seconds,
+            ...(log ? { log: logJson(outcome.log), timeline: timeline ?? null } : {}),
+          },
+          (r) => [formatJson(r.result), ...(log ? logLines(ctx, outcome.log, timeline) : [])],
+        );
       }),
     );
 }
@@ -106,46 +88,15 @@ function eventPayload(template: EventTemplateName, argument: unknown, file: unkn
 }
 
 /**
- * Stops the container started for the invocation. Its failure (the engine went away) only
- * warns: the answer, or the function's error, is what the command reports and exits with, and
- * the container, being this process's, goes with the next lambdash command to reach the engine.
+ * The container started for the invocation could not be stopped (the engine went away): only a
+ * warning, since the answer, or the function's error, is what the command reports and exits
+ * with, and the container, being this process's, goes with the next lambdash command.
  */
-async function stopStarted(ctx: CliContext, container: Container): Promise<void> {
-  try {
-    await stopContainer(container);
-  } catch (error) {
+function warnLeft(ctx: CliContext) {
+  return (error: Error, container: Container) =>
     ctx.warn(
-      `${error instanceof Error ? error.message : String(error)} The container ${container.name} is removed by the next lambdash command that reaches the Docker engine.`,
+      `${error.message} The container ${container.name} is removed by the next lambdash command that reaches the Docker engine.`,
     );
-  }
-}
-
-/** A running container of the image named `name`, or one started for this invocation. */
-async function containerOf(
-  ctx: CliContext,
-  name: string,
-): Promise<{ container: Container; startedNow: boolean }> {
-  const image = await getLocalImage(name);
-  const running = (await containersOf(image.id)).find((c) => c.running);
-  if (running) return { container: running, startedNow: false };
-  const project = await ctx.project();
-  const spec = project?.responders.find((r) => r.name === name);
-  const container = await runImageLocally(image, {
-    ...ctx.operation,
-    ownedByProcess: true,
-    ...(spec && Object.keys(spec.environment).length ? { environment: spec.environment } : {}),
-    ...(spec?.timeout ? { timeout: spec.timeout } : {}),
-    ...(spec?.memorySize ? { memorySize: spec.memorySize } : {}),
-  });
-  return { container, startedNow: true };
-}
-
-/**
- * The containers of an image that serve the Invoke API here (run by `lambdash run` or a test).
- * The local cloud's function containers carry the image's labels too, but no port: not ours.
- */
-export async function containersOf(imageId: string): Promise<Container[]> {
-  return (await getAllContainers()).filter((c) => c.image === imageId && c.port > 0);
 }
 
 /** The timeline, or undefined when the log has no REPORT to build one from. */

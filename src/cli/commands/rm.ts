@@ -3,25 +3,17 @@
 // terminal only with --yes, else refused before anything is looked up or removed.
 import type { Command } from 'commander';
 import {
-  deleteContainer,
-  deleteEcrRepo,
-  deleteLambdaFunction,
-  deleteLocalImage,
-  getEcrRepo,
-  getLambdaFunction,
-  getLocalImage,
-  isLambdashError,
+  deleteEntryParts,
+  type EntryPartKind,
+  findEntryParts,
+  inDeleteOrder,
   LambdashError,
-  removeResponder,
-  stopContainer,
 } from '../../core/internal.js';
 import type { CommandKit } from '../command.js';
 import { confirm, confirmByName } from '../confirm.js';
-import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { containersOf } from './invoke.js';
 
-export type PartKind = 'function' | 'remote' | 'image' | 'container' | 'entry';
+export type PartKind = Exclude<EntryPartKind, 'remoteImage'>;
 
 const PART_WORDS: Record<PartKind, string> = {
   function: 'the Lambda function',
@@ -38,14 +30,6 @@ const NONE: Record<PartKind, string> = {
   container: 'no container to remove',
   entry: 'no entry in lambdash.json to remove',
 };
-
-interface Part {
-  readonly kind: PartKind;
-  readonly name: string;
-  /** What it is, for people: "function hello", "container 3f2a...". */
-  readonly label: string;
-  remove(): Promise<void>;
-}
 
 export function registerRm(program: Command, kit: CommandKit): void {
   program
@@ -76,7 +60,14 @@ export function registerRm(program: Command, kit: CommandKit): void {
             `Run it again with --yes to remove ${kinds.map((k) => PART_WORDS[k]).join(', ')} of ${name}.`,
           );
         }
-        const { found, missing } = await findParts(ctx, name, kinds, !!options.role);
+        const aws = kinds.includes('function') || kinds.includes('remote');
+        const workflow = {
+          ...ctx.operation,
+          ...(aws ? { target: await ctx.target() } : {}),
+          ...(kinds.includes('entry') ? { project: await ctx.project() } : {}),
+          deleteRole: !!options.role,
+        };
+        const { found, missing } = await findEntryParts(name, kinds, workflow);
         if (found.length === 0) {
           throw new LambdashError(
             'RESPONDER_NOT_FOUND',
@@ -95,16 +86,17 @@ export function registerRm(program: Command, kit: CommandKit): void {
             return EXIT.usage;
           }
         }
-        const removed: { kind: PartKind; label: string }[] = [];
-        for (const part of found) {
-          await part.remove();
-          removed.push({ kind: part.kind, label: part.label });
-          ctx.note(`removed ${part.label}`);
-        }
-        ctx.result({ name, removed, missing }, (r) => [
-          ...r.removed.map((p) => `removed ${p.label}`),
-          ...r.missing.map((kind) => `(${NONE[kind]})`),
-        ]);
+        const removed = await deleteEntryParts(found, {
+          ...workflow,
+          onDeleted: (part) => ctx.note(`removed ${part.label}`),
+        });
+        ctx.result(
+          { name, removed: removed.map(({ kind, label }) => ({ kind, label })), missing },
+          (r) => [
+            ...r.removed.map((p) => `removed ${p.label}`),
+            ...r.missing.map((kind) => `(${NONE[kind as PartKind]})`),
+          ],
+        );
       }),
     );
 }
@@ -124,108 +116,5 @@ function chosenKinds(options: Record<string, unknown>): PartKind[] {
       'lambdash rm --help describes each.',
     );
   }
-  // Downstream first: the function still uses its image in ECR; containers go before the image.
-  const order: PartKind[] = ['function', 'remote', 'container', 'image', 'entry'];
-  return order.filter((kind) => kinds.includes(kind));
-}
-
-/** The parts that exist, each ready to remove; and the kinds asked for that are not there. */
-async function findParts(
-  ctx: CliContext,
-  name: string,
-  kinds: readonly PartKind[],
-  deleteRole: boolean,
-): Promise<{ found: Part[]; missing: PartKind[] }> {
-  const found: Part[] = [];
-  const missing: PartKind[] = [];
-  const aws =
-    kinds.includes('function') || kinds.includes('remote')
-      ? { ...ctx.operation, target: await ctx.target() }
-      : undefined;
-  for (const kind of kinds) {
-    const parts = await partsOf(ctx, kind, name, aws, deleteRole);
-    if (parts.length) found.push(...parts);
-    else missing.push(kind);
-  }
-  return { found, missing };
-}
-
-async function partsOf(
-  ctx: CliContext,
-  kind: PartKind,
-  name: string,
-  aws: Parameters<typeof getLambdaFunction>[1],
-  deleteRole: boolean,
-): Promise<Part[]> {
-  const absent = (code: Parameters<typeof isLambdashError>[1]) => (error: unknown) => {
-    if (isLambdashError(error, code)) return undefined;
-    throw error;
-  };
-  switch (kind) {
-    case 'function': {
-      const fn = await getLambdaFunction(name, aws).catch(absent('FUNCTION_NOT_FOUND'));
-      return fn
-        ? [
-            {
-              kind,
-              name,
-              label: `function ${fn.name}${deleteRole ? ' (and its role, if unshared)' : ''}`,
-              remove: () => deleteLambdaFunction(fn, { ...aws, deleteRole }),
-            },
-          ]
-        : [];
-    }
-    case 'remote': {
-      const repo = await getEcrRepo(name, aws).catch(absent('REPO_NOT_FOUND'));
-      return repo
-        ? [
-            {
-              kind,
-              name,
-              label: `ECR repository ${repo.name} with its images`,
-              remove: () => deleteEcrRepo(repo, { ...aws, force: true }),
-            },
-          ]
-        : [];
-    }
-    case 'image': {
-      const image = await getLocalImage(name).catch(absent('IMAGE_NOT_FOUND'));
-      return image
-        ? [
-            {
-              kind,
-              name,
-              label: `local image ${image.ref} (${image.id.slice(7, 19)})`,
-              remove: () => deleteLocalImage(image, { force: true }),
-            },
-          ]
-        : [];
-    }
-    case 'container': {
-      const image = await getLocalImage(name).catch(absent('IMAGE_NOT_FOUND'));
-      if (!image) return [];
-      const containers = await containersOf(image.id);
-      return containers.map((container) => ({
-        kind,
-        name,
-        label: `container ${container.name} (${container.id.slice(0, 12)})`,
-        remove: async () => {
-          await stopContainer(container);
-          await deleteContainer(container);
-        },
-      }));
-    }
-    case 'entry': {
-      const project = await ctx.project();
-      if (!project?.responders.some((r) => r.name === name)) return [];
-      return [
-        {
-          kind,
-          name,
-          label: `the entry ${name} in ${project.file}`,
-          remove: async () => void (await removeResponder(project, name)),
-        },
-      ];
-    }
-  }
+  return inDeleteOrder(kinds);
 }

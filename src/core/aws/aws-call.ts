@@ -11,7 +11,7 @@ export type AwsService = 'Lambda' | 'ECR' | 'IAM' | 'STS' | 'CloudWatch Logs';
 
 /** What every function that calls AWS accepts. */
 export interface AwsOptions extends OperationOptions {
-  /** Where calls go; the default target (connectTarget from the environment) when not given. */
+  /** Where calls go; the default target (getDefaultTarget: it never starts a server) when not given. */
   readonly target?: AwsTarget;
 }
 

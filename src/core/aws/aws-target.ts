@@ -3,6 +3,10 @@
 // (or `LAMBDASH_CLOUD_PORT`), or one this process starts. The same SDK clients talk to either,
 // so everything above this file is written once.
 //
+// Only a caller that connects (connectTarget: the CLI, the app, a library user) may start a
+// local cloud. The default target, used by a library call given no `target`, never starts one:
+// servers are never a side effect of a call that did not ask for them.
+//
 // Instance roles (EC2's metadata service) are used only when AWS is asked for by name: probing
 // 169.254.169.254 on every start would cost a second and reach outside this machine.
 import { existsSync } from 'node:fs';
@@ -50,7 +54,8 @@ export interface AwsTarget {
 export interface TargetOptions extends OperationOptions {
   /**
    * `aws` insists on AWS (instance roles included), `local` on the local cloud; by default AWS
-   * when credentials are configured, else the local cloud.
+   * when credentials are configured, else the local cloud. Either way a local cloud is started
+   * in this process when none serves: calling connectTarget is choosing where calls go.
    */
   readonly kind?: 'aws' | 'local';
   readonly region?: string;
@@ -69,14 +74,25 @@ const PROBE_TIMEOUT_MS = 500;
 /** Throttling and transient errors are retried by the SDK, with jittered exponential backoff. */
 const MAX_ATTEMPTS = 6;
 
-/** Works out where AWS calls go, checks the credentials with STS and returns the clients. */
-export async function connectTarget(options: TargetOptions = {}): Promise<AwsTarget> {
+/**
+ * Works out where AWS calls go, checks the credentials with STS and returns the clients. Starts
+ * a local cloud in this process when the local cloud is chosen (by `kind`, or because AWS is
+ * not configured) and none serves; `started` says so, and close() stops it.
+ */
+export function connectTarget(options: TargetOptions = {}): Promise<AwsTarget> {
+  return connect(options, true);
+}
+
+/** connectTarget; `mayStart` false finds a serving local cloud but never starts one. */
+async function connect(options: TargetOptions, mayStart: boolean): Promise<AwsTarget> {
   throwIfAborted(options.signal, 'Connecting to AWS');
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL;
   const profile = options.profile ?? process.env.AWS_PROFILE;
   let target: AwsTarget;
   if (options.kind === 'local' || (options.kind !== 'aws' && !endpoint && !hasAwsSetup(profile))) {
-    target = endpoint ? await connectEndpoint(endpoint, options) : await connectLocalCloud(options);
+    target = endpoint
+      ? await connectEndpoint(endpoint, options)
+      : await connectLocalCloud(options, mayStart);
   } else if (endpoint) {
     target = await connectEndpoint(endpoint, options);
   } else {
@@ -96,12 +112,15 @@ export async function connectTarget(options: TargetOptions = {}): Promise<AwsTar
 let defaultTarget: Promise<AwsTarget> | undefined;
 
 /**
- * The target every AWS function uses when not given one: set with setDefaultTarget, or
- * connected once per process from the environment.
+ * The target every AWS function uses when not given one: the one set with setDefaultTarget,
+ * else (connected once per process) AWS_ENDPOINT_URL when set, AWS when this machine is set
+ * up for it, a local cloud already serving on 127.0.0.1 (`LAMBDASH_CLOUD_PORT`, else 4566).
+ * It never starts a server: with none of those it fails with AWS_CREDENTIALS, whose hint says
+ * how to choose a target.
  */
 export function getDefaultTarget(options: OperationOptions = {}): Promise<AwsTarget> {
   if (!defaultTarget) {
-    const connecting = connectTarget({ ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+    const connecting = connect({ ...(options.onEvent ? { onEvent: options.onEvent } : {}) }, false);
     defaultTarget = connecting;
     // A failed connection is not remembered: the next call tries again (after `aws sso login`).
     connecting.catch(() => {
@@ -163,7 +182,7 @@ async function connectEndpoint(endpoint: string, options: TargetOptions): Promis
   return localTarget(clients, region, accountId, url, false, async () => undefined);
 }
 
-async function connectLocalCloud(options: TargetOptions): Promise<AwsTarget> {
+async function connectLocalCloud(options: TargetOptions, mayStart: boolean): Promise<AwsTarget> {
   const port = options.localCloud?.port ?? localCloudPort();
   const region = options.region ?? LOCAL_REGION;
   // A local cloud already serving (the terminal app's, `lambdash cloud`) is shared.
@@ -172,6 +191,7 @@ async function connectLocalCloud(options: TargetOptions): Promise<AwsTarget> {
     const running = await probeLocalCloud(url, region);
     if (running) return localTarget(running.clients, region, running.accountId, url, false);
   }
+  if (!mayStart) throw noTargetChosen(port);
   const { startLocalCloud, DataDirInUseError, PortInUseError } = await import(
     '../../localcloud/index.js'
   );
@@ -213,6 +233,19 @@ async function connectLocalCloud(options: TargetOptions): Promise<AwsTarget> {
     },
   );
   return localTarget(clients, region, accountId, cloud.endpoint, true, () => cloud.stop());
+}
+
+/** Why the default target found nowhere to send calls, and how to choose where. */
+function noTargetChosen(port: number): LambdashError {
+  const serving =
+    port === 0
+      ? 'no local cloud is shared (LAMBDASH_CLOUD_PORT=0)'
+      : `no local cloud serves 127.0.0.1:${port}`;
+  return new LambdashError(
+    'AWS_CREDENTIALS',
+    `No target was chosen for AWS calls: AWS is not configured on this machine, AWS_ENDPOINT_URL is not set, and ${serving}. A library call given no \`target\` never starts a local cloud itself.`,
+    "Choose one: `setDefaultTarget(await connectTarget({ kind: 'local' }))` starts the local cloud in this process (or pass `target` to each call); or run `lambdash cloud` in another terminal; or configure AWS (`aws configure`, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).",
+  );
 }
 
 function localTarget(

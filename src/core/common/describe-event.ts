@@ -18,12 +18,20 @@ export interface EventDescription {
    * (`StateRepeats`).
    */
   readonly state?: { readonly of: string; readonly is: string };
+  /**
+   * Set on events that say where the work is now: a few words for a progress line (the app's
+   * `⟳ build hello ███░░ step 3/6 bundling`), where the message would not fit.
+   */
+  readonly short?: string;
 }
 
 export function describeEvent(event: LambdashEvent): EventDescription {
   switch (event.type) {
     case 'build.step':
-      return info(`build: [${event.step}/${event.total}] ${event.text}`);
+      return {
+        ...info(`build: [${event.step}/${event.total}] ${event.text}`),
+        short: `step ${event.step}/${event.total} ${event.text}`,
+      };
     case 'build.log':
       return debug(`build: ${event.text.trimEnd()}`);
     case 'bundle.done':
@@ -31,22 +39,37 @@ export function describeEvent(event: LambdashEvent): EventDescription {
         `bundle: ${formatBytes(event.bytes)} from ${event.files} file${event.files === 1 ? '' : 's'} in ${event.ms} ms`,
       );
     case 'base.build':
-      return info(`base image ${event.image}: ${event.text.trimEnd()}`);
+      return {
+        ...info(`base image ${event.image}: ${event.text.trimEnd()}`),
+        short: `base image: ${event.text.trimEnd()}`,
+      };
     case 'git.clone':
       return info(`git: ${event.url}${event.ref ? `#${event.ref}` : ''}`);
     case 'npm.install':
-      return info(`npm: ${event.command} in ${event.dir}`);
+      return { ...info(`npm: ${event.command} in ${event.dir}`), short: 'installing packages' };
     case 'image.built':
       return {
         level: 'success',
         message: `built ${event.tag} (${shortId(event.id)}, ${formatBytes(event.size)})`,
+        short: `built ${formatBytes(event.size)}`,
       };
     case 'image.test':
       return event.passed
-        ? { level: 'success', message: `test passed in ${formatSeconds(event.seconds)}` }
-        : { level: 'error', message: `test FAILED in ${formatSeconds(event.seconds)}` };
+        ? {
+            level: 'success',
+            message: `test passed in ${formatSeconds(event.seconds)}`,
+            short: 'test passed',
+          }
+        : {
+            level: 'error',
+            message: `test FAILED in ${formatSeconds(event.seconds)}`,
+            short: 'test failed',
+          };
     case 'container.start':
-      return debug(`container ${shortId(event.id)} starting on port ${event.port}`);
+      return {
+        ...debug(`container ${shortId(event.id)} starting on port ${event.port}`),
+        short: 'starting a container',
+      };
     case 'container.ready':
       return debug(`container ${shortId(event.id)} ready in ${event.ms} ms`);
     case 'warmup.done':
@@ -66,17 +89,20 @@ export function describeEvent(event: LambdashEvent): EventDescription {
         level: 'info',
         message: `push: layer ${event.layer.slice(0, 12)} ${event.status}${event.total ? ` (${formatBytes(event.total)})` : ''}`,
         state: { of: `push ${event.layer}`, is: event.status },
+        short: `pushing: ${event.status}`,
       };
     case 'wait':
       return {
         level: 'info',
         message: `waiting for ${event.what}: ${event.state}${event.seconds ? ` (${Math.round(event.seconds)} s)` : ''}`,
         state: { of: `wait ${event.what}`, is: event.state },
+        short: `waiting for ${event.what}: ${event.state} ${Math.round(event.seconds)}s`,
       };
     case 'retry':
       return {
         level: 'warning',
         message: `retrying ${event.what} in ${formatSeconds(event.delayMs / 1000)} (attempt ${event.attempt}): ${event.reason}`,
+        short: `retrying ${event.what} (attempt ${event.attempt})`,
       };
   }
   return unknownEvent(event);

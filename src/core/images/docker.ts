@@ -1,18 +1,20 @@
-// The Docker engine connection: DOCKER_HOST or the usual socket, one client per engine, and
-// errors that say how to get an engine running instead of a bare ECONNREFUSED.
+// The Docker engine connection: DOCKER_HOST or the usual socket, one client per engine (or the
+// one a caller set with setDefaultDocker), and errors that say how to get an engine running
+// instead of a bare ECONNREFUSED.
 import Docker from 'dockerode';
 import { abortedBy, LambdashError } from '../common/errors.js';
 import { sweepInBackground } from './leftovers.js';
 
 /** Kept per DOCKER_HOST: the removals this process still owes an engine are kept per client. */
 const clients = new Map<string, Docker>();
+let defaultDocker: Docker | undefined;
 
 /**
- * The engine named by DOCKER_HOST, or the local socket. Every use may start a sweep of what
- * earlier processes left there (leftovers.ts): the first, and later ones while this process
- * has removals to retry.
+ * The Docker client every image and container function uses: the one set with
+ * setDefaultDocker, else one for the engine named by DOCKER_HOST (or the local socket).
  */
-export function getDocker(): Docker {
+export function getDefaultDocker(): Docker {
+  if (defaultDocker) return defaultDocker;
   const host = process.env.DOCKER_HOST ?? '';
   let client = clients.get(host);
   if (!client) {
@@ -20,6 +22,24 @@ export function getDocker(): Docker {
     client = new Docker();
     clients.set(host, client);
   }
+  return client;
+}
+
+/**
+ * Makes `client` the Docker client image and container functions use (another engine, a
+ * client with its own timeout or agent); undefined goes back to DOCKER_HOST's.
+ */
+export function setDefaultDocker(client: Docker | undefined): void {
+  defaultDocker = client;
+}
+
+/**
+ * The default client, for the core's own calls. Every use may start a sweep of what earlier
+ * processes left on its engine (leftovers.ts): the first, and later ones while this process
+ * has removals to retry.
+ */
+export function getDocker(): Docker {
+  const client = getDefaultDocker();
   sweepInBackground(client);
   return client;
 }
@@ -33,18 +53,18 @@ export interface DockerEngineInfo {
   readonly network: 'host' | 'bridge';
 }
 
-const engineInfo = new Map<string, Promise<DockerEngineInfo>>();
+/** Kept per client, and so per engine. */
+const engineInfo = new WeakMap<Docker, Promise<DockerEngineInfo>>();
 
 /**
- * Asks the engine who it is (once per process and DOCKER_HOST); throws DOCKER_UNAVAILABLE
- * when none answers, and asks again next time.
+ * Asks the default client's engine who it is (once per process and client); throws
+ * DOCKER_UNAVAILABLE when none answers, and asks again next time.
  */
 export function getDockerEngine(): Promise<DockerEngineInfo> {
-  const host = process.env.DOCKER_HOST ?? '';
-  const known = engineInfo.get(host);
+  const docker = getDocker();
+  const known = engineInfo.get(docker);
   if (known) return known;
   const asking = (async (): Promise<DockerEngineInfo> => {
-    const docker = getDocker();
     try {
       const [version, networks] = await Promise.all([docker.version(), docker.listNetworks()]);
       const forced = process.env.LAMBDASH_DOCKER_NETWORK;
@@ -65,16 +85,28 @@ export function getDockerEngine(): Promise<DockerEngineInfo> {
       throw dockerError(error, 'reach the Docker engine');
     }
   })();
-  engineInfo.set(host, asking);
-  asking.catch(() => engineInfo.delete(host));
+  engineInfo.set(docker, asking);
+  asking.catch(() => engineInfo.delete(docker));
   return asking;
+}
+
+/** Where the default client calls, for errors: its socket or host, else DOCKER_HOST's. */
+function engineAddress(): string {
+  const modem = defaultDocker?.modem as
+    | { socketPath?: unknown; host?: unknown; port?: unknown; protocol?: unknown }
+    | undefined;
+  if (typeof modem?.socketPath === 'string') return `unix://${modem.socketPath}`;
+  if (typeof modem?.host === 'string') {
+    return `${typeof modem.protocol === 'string' ? modem.protocol : 'http'}://${modem.host}${modem.port ? `:${modem.port}` : ''}`;
+  }
+  return process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
 }
 
 /** Turns what dockerode throws into an error that says what to do. */
 export function dockerError(error: unknown, doing: string): LambdashError {
   if (error instanceof LambdashError) return error;
   const code = (error as { code?: unknown } | null)?.code;
-  const where = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+  const where = engineAddress();
   if (code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'ECONNRESET' || code === 'EPIPE') {
     return new LambdashError(
       'DOCKER_UNAVAILABLE',

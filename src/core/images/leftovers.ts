@@ -40,7 +40,7 @@ interface EngineState {
   readonly pending: Set<string>;
 }
 
-/** Per client, and so per engine (getDocker makes one client per DOCKER_HOST). */
+/** Per client, and so per engine (getDefaultDocker keeps one client per DOCKER_HOST). */
 const engines = new WeakMap<Docker, EngineState>();
 
 function stateOf(docker: Docker): EngineState {

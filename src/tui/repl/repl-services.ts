@@ -1,10 +1,10 @@
-// What the REPL calls in the core: the invocation itself and a running container of the row's
+// What the REPL calls in the core: the invoke workflow and a running container of the row's
 // local image. Component tests pass their own; the app uses the real ones.
 import {
   type Container,
-  type Invocation,
   type InvokeOptions,
-  invokeFunctionWithLog,
+  type InvokeOutcome,
+  invokePlace,
   type LambdaFunction,
   type LocalImage,
   type OperationOptions,
@@ -12,12 +12,12 @@ import {
 import { appContainers } from '../app-containers.js';
 
 export interface ReplServices {
-  /** invokeFunctionWithLog's contract: the result and log, or an InvocationError. */
+  /** invokePlace's contract: the answer or the function's error, with the log. */
   invoke(
     payload: unknown,
     fn: LambdaFunction | Container,
     options: InvokeOptions,
-  ): Promise<Invocation>;
+  ): Promise<InvokeOutcome>;
   /** A running container of the image, to invoke locally. */
   localContainer(image: LocalImage, options: OperationOptions): Promise<Container>;
 }
@@ -29,6 +29,6 @@ export interface ReplServices {
  * image (app-containers.ts), and never one it did not start.
  */
 export const realReplServices: ReplServices = {
-  invoke: invokeFunctionWithLog,
+  invoke: invokePlace,
   localContainer: (image, options) => appContainers.runningContainerOf(image, options),
 };

@@ -4,12 +4,7 @@
 // its log, becomes the response and an Invocation for the app's timeline; an invocation that
 // could not be made says why. Esc cancels the one in flight, and so does closing the REPL.
 import { useEffect, useRef } from 'react';
-import {
-  type AwsTarget,
-  InvocationError,
-  isLambdashError,
-  type LineageRow,
-} from '../../core/internal.js';
+import { type AwsTarget, isLambdashError, type LineageRow } from '../../core/internal.js';
 import { type Invocation, nextInvocationId } from '../timeline/invocation.js';
 import { checkJson } from './json-check.js';
 import { nothingToInvoke, type Place, type Where } from './places.js';
@@ -94,7 +89,6 @@ export function useInvocation(deps: InvocationDeps): Sending {
         what: local && !container.has() ? 'starting a container…' : 'invoking…',
       },
     }));
-    const started = performance.now();
     const record = (
       fields: Pick<Invocation, 'result' | 'requestId' | 'log' | 'seconds'> & Partial<Invocation>,
     ): Invocation => ({
@@ -105,13 +99,11 @@ export function useInvocation(deps: InvocationDeps): Sending {
       payload: payloadText,
       ...fields,
     });
-    let name = row.lambdaFunction?.name ?? '';
     try {
       let fn: Parameters<ReplServices['invoke']>[1];
       if (local) {
         if (!row.localImage) throw new Error('no local image');
         fn = await container.get(row.localImage, controller.signal);
-        name = fn.name;
         if (mounted.current) update((o) => ({ ...o, run: { kind: 'running', what: 'invoking…' } }));
       } else {
         if (!row.lambdaFunction) throw new Error('no function');
@@ -121,26 +113,21 @@ export function useInvocation(deps: InvocationDeps): Sending {
         signal: controller.signal,
         ...(local || !target ? {} : { target }),
       });
-      const invocation = record({ ...out, name });
+      const failure = out.error && {
+        errorType: out.error.errorType,
+        errorMessage: out.error.errorMessage,
+        stackTrace: out.error.stackTrace,
+      };
+      const invocation = record({
+        name: out.name,
+        result: out.result,
+        requestId: out.requestId,
+        log: out.log,
+        seconds: out.seconds,
+        ...(failure ? { error: failure } : {}),
+      });
       finish(controller, { kind: 'done', invocation }, invocation);
     } catch (error) {
-      if (error instanceof InvocationError && error.log) {
-        const failure = {
-          errorType: error.errorType,
-          errorMessage: error.errorMessage,
-          stackTrace: error.stackTrace,
-        };
-        const invocation = record({
-          name,
-          result: failure,
-          error: failure,
-          requestId: error.requestId ?? error.log.requestId,
-          log: error.log,
-          seconds: (performance.now() - started) / 1000,
-        });
-        finish(controller, { kind: 'done', invocation }, invocation);
-        return;
-      }
       // A container that failed is started afresh next time.
       if (isLambdashError(error, 'CONTAINER_FAILED')) container.forget();
       const cancelled = isLambdashError(error, 'ABORTED') || controller.signal.aborted;

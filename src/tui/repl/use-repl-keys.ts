@@ -4,6 +4,7 @@
 import type { AwsTarget, LineageRow } from '../../core/internal.js';
 import { useKeys } from '../use-keys.js';
 import { useViewBindings } from '../use-view-keys.js';
+import { useViewHelp } from '../view-help.js';
 import { viewCommandFor } from '../view-keys.js';
 import { checkJson } from './json-check.js';
 import { describePlace, nothingToInvoke, onlyOnePlace, type Place, type Where } from './places.js';
@@ -65,6 +66,7 @@ export function useReplKeys(deps: ReplKeysDeps): void {
 
   const editKeys = useViewBindings('repl');
   const listKeys = useViewBindings('replList');
+  const openHelp = useViewHelp();
 
   useKeys(
     ({ input, key: k, name }) => {
@@ -80,6 +82,9 @@ export function useReplKeys(deps: ReplKeysDeps): void {
         switch (viewCommandFor(listKeys, name, { list })) {
           case 'replList.back':
             update((o) => ({ ...o, mode: { kind: 'edit' } }));
+            break;
+          case 'replList.help':
+            openHelp('replList', { list });
             break;
           case 'replList.up':
             move(selected - 1);
@@ -200,6 +205,9 @@ export function useReplKeys(deps: ReplKeysDeps): void {
           break;
         case 'repl.indent':
           edit((b) => insertText(b, '  '));
+          break;
+        case 'repl.help':
+          openHelp('repl', { running: s.run.kind === 'running' });
           break;
         default:
           // Every other key edits: a character, or a paste (one press, no name).

@@ -10,6 +10,7 @@ import { fitText } from '../text-width.js';
 import { color, useTheme } from '../theme.js';
 import { useKeys } from '../use-keys.js';
 import { useViewBindings } from '../use-view-keys.js';
+import { useViewHelp } from '../view-help.js';
 import { viewCommandFor, viewFooterHints } from '../view-keys.js';
 import { BreakdownBar, BreakdownLegend } from './breakdown-bar.js';
 import { breakdownOf, type Invocation } from './invocation.js';
@@ -59,6 +60,7 @@ export function TimelineView({ invocations, width, height, onClose }: TimelineVi
   // The keys are the `timeline` and `timelineSearch` tables' (view-keys.ts), overrides included.
   const browseKeys = useViewBindings('timeline');
   const searchKeys = useViewBindings('timelineSearch');
+  const openHelp = useViewHelp();
   const [state, setState] = useState<ViewState>({
     selectedId: undefined,
     top: 0,
@@ -149,6 +151,9 @@ export function TimelineView({ invocations, width, height, onClose }: TimelineVi
       switch (viewCommandFor(browseKeys, name)) {
         case 'timeline.close':
           onClose();
+          break;
+        case 'timeline.help':
+          openHelp('timeline');
           break;
         case 'timeline.search':
           update((o) => ({ ...o, search: { ...o.search, draft: '' } }));

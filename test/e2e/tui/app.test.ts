@@ -300,7 +300,9 @@ describe('the terminal app in tmux', () => {
       const screen = await tmux.waitFor((s) => /ago\)?$/.test(s.lines[0] ?? ''), {
         timeoutMs: STEP_MS,
       });
-      expect(screen.lines[0]).toMatch(/^lambdash │ local cloud 127\.0\.0\.1:\d+ │ docker /);
+      expect(screen.lines[0]).toMatch(
+        /^lambdash │ local cloud 127\.0\.0\.1:\d+ \(started by the app\) │ docker /,
+      );
       expect(screen.text).toMatch(/RESPONDER +LOCAL IMAGE/);
       await tmux.keys('q');
       const after = await tmux.waitFor('EXITED 0');

@@ -6,9 +6,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectTarget } from '../../../src/core/aws/aws-target.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  connectTarget,
+  getDefaultTarget,
+  setDefaultTarget,
+} from '../../../src/core/aws/aws-target.js';
 import type { LambdashEvent } from '../../../src/core/common/events.js';
+import { getAllEcrRepos } from '../../../src/core/ecr/ecr-repos.js';
 import { type LocalCloud, startLocalCloud } from '../../../src/localcloud/index.js';
 
 const AWS_VARIABLES = [
@@ -25,6 +30,7 @@ const AWS_VARIABLES = [
   'AWS_CONTAINER_CREDENTIALS_FULL_URI',
   'AWS_WEB_IDENTITY_TOKEN_FILE',
   'AWS_EC2_METADATA_DISABLED',
+  'LAMBDASH_CLOUD_PORT',
   'HOME',
 ];
 const saved = Object.fromEntries(AWS_VARIABLES.map((name) => [name, process.env[name]]));
@@ -172,5 +178,90 @@ describe('connectTarget', () => {
     const error = await connectTarget({ profile: 'dev' }).catch((e) => e);
     expect(error.code).toBe('AWS_CREDENTIALS');
     expect(error.hint).toBe('Sign in again: aws sso login --profile dev');
+  });
+});
+
+describe('getDefaultTarget', () => {
+  beforeEach(() => {
+    // An earlier test's config file would make this machine one set up for AWS.
+    delete process.env.AWS_CONFIG_FILE;
+    setDefaultTarget(undefined);
+    cleanups.push(async () => setDefaultTarget(undefined));
+  });
+
+  /** Whether anything answers HTTP on the port. */
+  const serving = (port: number) =>
+    fetch(`http://127.0.0.1:${port}`, { method: 'POST' }).then(
+      () => true,
+      () => false,
+    );
+
+  /** The default target, checked to be the local cloud at `endpoint`, found and not started. */
+  async function defaultLocalTarget(endpoint: string) {
+    const target = await getDefaultTarget();
+    cleanups.push(() => target.close());
+    expect([target.kind, target.endpoint, target.started]).toEqual(['local', endpoint, false]);
+    return target;
+  }
+
+  it('starts no server when nothing was chosen, and says how to choose', async () => {
+    const port = await freePort();
+    process.env.LAMBDASH_CLOUD_PORT = String(port);
+    const error = await getDefaultTarget().catch((e) => e);
+    expect([error.code, error.message]).toEqual([
+      'AWS_CREDENTIALS',
+      `No target was chosen for AWS calls: AWS is not configured on this machine, AWS_ENDPOINT_URL is not set, and no local cloud serves 127.0.0.1:${port}. A library call given no \`target\` never starts a local cloud itself.`,
+    ]);
+    expect(error.hint).toContain(
+      "`setDefaultTarget(await connectTarget({ kind: 'local' }))` starts the local cloud in this process",
+    );
+    expect(error.hint).toContain('run `lambdash cloud`');
+    expect(error.hint).toContain('configure AWS');
+    expect(await serving(port)).toBe(false);
+    // A library call given no target fails the same way, and starts nothing either.
+    const listing = await getAllEcrRepos().catch((e) => e);
+    expect([listing.code, listing.message]).toEqual([error.code, error.message]);
+    expect(await serving(port)).toBe(false);
+  });
+
+  it('says none is shared when LAMBDASH_CLOUD_PORT is 0', async () => {
+    process.env.LAMBDASH_CLOUD_PORT = '0';
+    const error = await getDefaultTarget().catch((e) => e);
+    expect(error.message).toContain('no local cloud is shared (LAMBDASH_CLOUD_PORT=0)');
+  });
+
+  it('finds a local cloud already serving on the port, without starting one', async () => {
+    const port = await freePort();
+    process.env.LAMBDASH_CLOUD_PORT = String(port);
+    const cloud = await privateCloud(port);
+    const target = await defaultLocalTarget(cloud.endpoint);
+    expect(await getDefaultTarget()).toBe(target);
+  });
+
+  it('uses AWS_ENDPOINT_URL when it is set', async () => {
+    const cloud = await privateCloud();
+    process.env.AWS_ENDPOINT_URL = cloud.endpoint;
+    cleanups.push(async () => {
+      delete process.env.AWS_ENDPOINT_URL;
+    });
+    await defaultLocalTarget(cloud.endpoint);
+  });
+
+  it('is the target set with setDefaultTarget, which an explicit local cloud may be', async () => {
+    const port = await freePort();
+    process.env.LAMBDASH_CLOUD_PORT = String(port);
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lambdash-default-'));
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    // Choosing the local cloud by name still starts one.
+    const target = await connectTarget({ kind: 'local', localCloud: { dataDir } });
+    cleanups.push(() => target.close());
+    expect([target.kind, target.endpoint, target.started]).toEqual([
+      'local',
+      `http://127.0.0.1:${port}`,
+      true,
+    ]);
+    setDefaultTarget(target);
+    expect(await getDefaultTarget()).toBe(target);
+    expect(await getAllEcrRepos()).toEqual([]);
   });
 });

@@ -4,8 +4,10 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Docker from 'dockerode';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { testDocker } from '../../support/docker.js';
+import { type DockerProxy, startDockerProxy } from '../../support/docker-proxy.js';
 
 /** docker.js and errors.js loaded anew: no cached engine, and the LambdashError class docker.js throws. */
 async function freshDockerModule() {
@@ -112,6 +114,56 @@ describe('getDocker', () => {
     const two = getDocker();
     expect(two).not.toBe(one);
     expect((two.modem as { socketPath?: string }).socketPath).toBe('/tmp/two.sock');
+  });
+});
+
+describe('setDefaultDocker', () => {
+  const proxies: DockerProxy[] = [];
+  afterEach(async () => {
+    for (const proxy of proxies.splice(0)) await proxy.kill();
+  });
+
+  /** docker.js with a local-image query over it, loaded anew (no client set, none cached). */
+  async function freshModules() {
+    const docker = await freshDockerModule();
+    const { getAllLocalImages } = await import('../../../src/core/images/local-image-queries.js');
+    return { ...docker, getAllLocalImages };
+  }
+
+  it('is the client the image functions call, until it is unset', async () => {
+    const { setDefaultDocker, getDefaultDocker, getDockerEngine, getAllLocalImages } =
+      await freshModules();
+    // A client of the caller's own, whose requests a proxy in front of the engine sees.
+    const proxy = await startDockerProxy();
+    proxies.push(proxy);
+    const mine = new Docker({ socketPath: proxy.host.slice('unix://'.length) });
+    const usual = getDefaultDocker();
+    setDefaultDocker(mine);
+    expect(getDefaultDocker()).toBe(mine);
+    const engine = await getDockerEngine();
+    await getAllLocalImages();
+    expect(proxy.requests).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^GET \S*\/version /),
+        expect.stringMatching(/^GET \S*\/images\/json/),
+      ]),
+    );
+    setDefaultDocker(undefined);
+    expect(getDefaultDocker()).toBe(usual);
+    // The engine is asked again through the usual client: its answer is kept per client.
+    expect(await getDockerEngine()).not.toBe(engine);
+  });
+
+  it("names the set client's socket when no engine answers there", async () => {
+    const { setDefaultDocker, getDockerEngine, isLambdashError } = await freshModules();
+    const socketPath = `/tmp/nonexistent-default-${process.pid}.sock`;
+    setDefaultDocker(new Docker({ socketPath }));
+    const error = await getDockerEngine().catch((e: unknown) => e);
+    setDefaultDocker(undefined);
+    expect(isLambdashError(error, 'DOCKER_UNAVAILABLE')).toBe(true);
+    expect((error as Error).message).toBe(
+      `Could not reach the Docker engine: no Docker engine answers at unix://${socketPath}.`,
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 // Every event type in words: one sample of each, with the level and the message a person reads
-// (the command line prints these, the app's command log shows them).
+// (the command line prints these, the app's command log shows them), and the short status of
+// those that say where the work is (the app's progress line).
 import { describe, expect, it } from 'vitest';
 import { describeEvent, type EventDescription } from '../../../src/core/common/describe-event.js';
 import type { LambdashEvent } from '../../../src/core/common/events.js';
@@ -13,7 +14,11 @@ type Sample<T extends LambdashEvent['type']> = readonly [
 const SAMPLES: { readonly [T in LambdashEvent['type']]: Sample<T> } = {
   'build.step': [
     { type: 'build.step', step: 2, total: 6, text: 'Bundling the code' },
-    { level: 'info', message: 'build: [2/6] Bundling the code' },
+    {
+      level: 'info',
+      message: 'build: [2/6] Bundling the code',
+      short: 'step 2/6 Bundling the code',
+    },
   ],
   'build.log': [
     { type: 'build.log', text: 'Step 1/9 : FROM x\n' },
@@ -25,7 +30,11 @@ const SAMPLES: { readonly [T in LambdashEvent['type']]: Sample<T> } = {
   ],
   'base.build': [
     { type: 'base.build', image: 'lambdash/node-base:20', text: 'copying node\n' },
-    { level: 'info', message: 'base image lambdash/node-base:20: copying node' },
+    {
+      level: 'info',
+      message: 'base image lambdash/node-base:20: copying node',
+      short: 'base image: copying node',
+    },
   ],
   'git.clone': [
     { type: 'git.clone', url: 'https://example.com/a.git', ref: 'v1' },
@@ -33,19 +42,27 @@ const SAMPLES: { readonly [T in LambdashEvent['type']]: Sample<T> } = {
   ],
   'npm.install': [
     { type: 'npm.install', dir: '/tmp/x', command: 'npm ci' },
-    { level: 'info', message: 'npm: npm ci in /tmp/x' },
+    { level: 'info', message: 'npm: npm ci in /tmp/x', short: 'installing packages' },
   ],
   'image.built': [
     { type: 'image.built', id: 'sha256:813dab9acd99ffff', tag: 'hello:latest', size: 105_000_000 },
-    { level: 'success', message: 'built hello:latest (813dab9acd99, 105 MB)' },
+    {
+      level: 'success',
+      message: 'built hello:latest (813dab9acd99, 105 MB)',
+      short: 'built 105 MB',
+    },
   ],
   'image.test': [
     { type: 'image.test', passed: false, seconds: 1.5 },
-    { level: 'error', message: 'test FAILED in 1.50 s' },
+    { level: 'error', message: 'test FAILED in 1.50 s', short: 'test failed' },
   ],
   'container.start': [
     { type: 'container.start', id: 'abcdef1234567890', port: 9000 },
-    { level: 'debug', message: 'container abcdef123456 starting on port 9000' },
+    {
+      level: 'debug',
+      message: 'container abcdef123456 starting on port 9000',
+      short: 'starting a container',
+    },
   ],
   'container.ready': [
     { type: 'container.ready', id: 'abcdef1234567890', ms: 300 },
@@ -79,6 +96,7 @@ const SAMPLES: { readonly [T in LambdashEvent['type']]: Sample<T> } = {
       level: 'info',
       message: 'push: layer aaaaaaaaaaaa Pushing (2.0 kB)',
       state: { of: 'push aaaaaaaaaaaaaaaa', is: 'Pushing' },
+      short: 'pushing: Pushing',
     },
   ],
   wait: [
@@ -87,6 +105,7 @@ const SAMPLES: { readonly [T in LambdashEvent['type']]: Sample<T> } = {
       level: 'info',
       message: 'waiting for function hello: Active (3 s)',
       state: { of: 'wait function hello', is: 'Active' },
+      short: 'waiting for function hello: Active 3s',
     },
   ],
   retry: [
@@ -100,6 +119,7 @@ const SAMPLES: { readonly [T in LambdashEvent['type']]: Sample<T> } = {
     {
       level: 'warning',
       message: 'retrying CreateFunction in 2.00 s (attempt 2): the role is not ready',
+      short: 'retrying CreateFunction (attempt 2)',
     },
   ],
 };
@@ -117,6 +137,7 @@ describe('describeEvent', () => {
     expect(describeEvent({ type: 'image.test', passed: true, seconds: 0.158 })).toEqual({
       level: 'success',
       message: 'test passed in 158 ms',
+      short: 'test passed',
     });
     expect(said({ type: 'git.clone', url: 'https://example.com/a.git', ref: undefined })).toBe(
       'git: https://example.com/a.git',

@@ -277,6 +277,108 @@ describe('key overrides in the other views', () => {
   });
 });
 
+describe('the dialogs’ and the settings’ key tables in the app', () => {
+  it('draws the delete dialog’s footer from its table, and ? lists its keys, then back', async () => {
+    const { ui } = await start();
+    await ui.press('j', 'd', 'k');
+    expect(ui.lines().at(-1)).toBe('Space tick  Enter press  Esc cancel  ↑/↓ move  ? keys');
+    await ui.press(KEYS.space);
+    expect(ui.frame()).toContain('[ ] local image');
+    await ui.press('?');
+    const help = ui.frame();
+    expect(help).toContain('The delete dialog');
+    expect(help).toContain('Tick or untick the part in focus');
+    expect(help).toContain('To the Delete button');
+    // The REPL's keys are not this view's.
+    expect(help).not.toContain('Send the payload');
+    expect(help).not.toContain('Delete bravo');
+    // Back to the dialog as it was: the part unticked stays unticked.
+    await ui.press('?');
+    expect(ui.frame()).toContain('[ ] local image');
+    expect(ui.frame()).toContain('Delete bravo');
+  });
+
+  it('Ctrl-K in the REPL lists the REPL’s keys, and ? stays text there', async () => {
+    const { ui } = await start();
+    await ui.press('j', KEYS.enter);
+    await ui.waitFor('Invoke bravo');
+    await ui.type('?');
+    await ui.press('\u000b');
+    const help = ui.frame();
+    expect(help).toContain('The invoke REPL');
+    expect(help).toContain('Ctrl-S Ctrl-D Ctrl-Enter');
+    expect(help).toContain('Send the payload (never invalid JSON)');
+    expect(help).toContain('Switch the target');
+    expect(help).not.toContain('Tick or untick');
+    await ui.press(KEYS.escape);
+    await ui.waitFor('Invoke bravo');
+    // Esc went to the help, not to the REPL: it is still open, its payload as typed.
+    expect(ui.frame()).toContain('?');
+    expect(ui.lines().at(-1)).toMatch(/\^K keys$/);
+  });
+
+  it('lists the add dialog’s keys with Ctrl-K, its fields keeping ? as text', async () => {
+    const { ui } = await start();
+    await ui.press('n');
+    await ui.type('a?b');
+    expect(ui.frame()).toContain('path> a?b');
+    expect(ui.lines().at(-1)).toBe('Enter next  Tab complete  Esc cancel  ^K keys');
+    await ui.press('\u000b');
+    expect(ui.frame()).toContain('Complete the path typed so far');
+    await ui.press(KEYS.escape);
+    expect(ui.frame()).toContain('path> a?b');
+  });
+
+  it('lists the settings’ keys with ?', async () => {
+    const { ui } = await start();
+    await ui.press(',');
+    expect(ui.lines().at(-1)).toBe('Esc close  ↑/↓ scroll  ? keys');
+    await ui.press('?');
+    expect(ui.frame()).toContain('Close the settings');
+    await ui.press(KEYS.escape);
+    expect(ui.frame()).toMatch(/refreshSeconds +15/);
+  });
+
+  it('takes the user’s key for the add dialog', async () => {
+    const { ui, test } = await start({ settings: { keys: { 'addDialog.confirm': 'ctrl+y' } } });
+    await ui.press('n');
+    await ui.type('examples/hello-ts/handler.ts');
+    await ui.press(KEYS.enter);
+    expect(ui.frame()).not.toContain('handler>');
+    await ui.press('\u0019');
+    expect(ui.frame()).toContain('handler> handler');
+    await ui.press('\u0019');
+    expect(test.calls.map((call) => call.action)).toEqual(['addResponder']);
+  });
+
+  it('takes the user’s key for the delete dialog', async () => {
+    const { ui } = await start({ settings: { keys: { 'deleteDialog.cancel': 'x' } } });
+    await ui.press('j', 'd', KEYS.escape);
+    expect(ui.frame()).toContain('Delete bravo');
+    expect(ui.lines().at(-1)).toContain('x cancel');
+    await ui.press('x');
+    expect(ui.lines()[1]).toMatch(/^RESPONDER/);
+  });
+
+  it('takes the user’s key for the settings', async () => {
+    const { ui } = await start({ settings: { keys: { 'settings.close': ['x'] } } });
+    await ui.press(',', KEYS.escape);
+    expect(ui.frame()).toMatch(/refreshSeconds +15/);
+    await ui.press('x');
+    expect(ui.lines()[1]).toMatch(/^RESPONDER/);
+  });
+
+  it('takes the user’s key for the text fields (the command line)', async () => {
+    const { ui } = await start({ settings: { keys: { 'textInput.clear': 'ctrl+k' } } });
+    await ui.press(':');
+    await ui.type('deploy');
+    await ui.press('\u0015');
+    expect(ui.frame()).toContain(':deploy');
+    await ui.press('\u000b');
+    expect(ui.frame()).not.toContain(':deploy');
+  });
+});
+
 describe('invoke and logs', () => {
   it('opens the invoke REPL on the row with Enter and closes it with Esc', async () => {
     const { ui } = await start();

@@ -1,6 +1,7 @@
 // The command log's lines: every event in the core's words, detail marked as `call`, a state
 // said once per operation; and the progress line's bar and status.
 import { describe, expect, it } from 'vitest';
+import { describeEvent } from '../../../src/core/common/describe-event.js';
 import type { LambdashEvent } from '../../../src/core/common/events.js';
 import { StateRepeats } from '../../../src/core/common/state-repeats.js';
 import { applyEvent, logLineOf, START_PROGRESS } from '../../../src/tui/operations.js';
@@ -69,6 +70,26 @@ describe('applyEvent', () => {
       total: 2000,
     });
     expect(pushed).toMatchObject({ ratio: 0.25, text: 'pushing 500B of 2.0kB' });
+  });
+
+  it("says the work's status in the core's short words", () => {
+    const events: LambdashEvent[] = [
+      { type: 'npm.install', dir: '/tmp/x', command: 'npm ci' },
+      { type: 'wait', what: 'function hello', state: 'Pending', seconds: 4.2 },
+      { type: 'retry', what: 'CreateFunction', reason: 'not ready', attempt: 2, delayMs: 10 },
+      { type: 'image.test', passed: true, seconds: 1 },
+    ];
+    for (const event of events) {
+      expect(applyEvent(START_PROGRESS, event).text).toBe(describeEvent(event).short);
+    }
+    expect(
+      applyEvent(START_PROGRESS, {
+        type: 'wait',
+        what: 'function hello',
+        state: 'Pending',
+        seconds: 4.2,
+      }).text,
+    ).toBe('waiting for function hello: Pending 4s');
   });
 
   it('leaves the progress as it was for events that do not measure it', () => {

@@ -52,6 +52,7 @@ describe('the views’ key tables', () => {
       '^F format',
       '^G go to error',
       'PgUp/PgDn response',
+      '^K keys',
     ]);
     expect(viewFooterHints(repl, { running: true })[1]?.label).toBe('cancel');
     const list = resolveViewBindings('replList');
@@ -59,13 +60,43 @@ describe('the views’ key tables', () => {
       'choose',
       'insert',
       'back',
+      'keys',
     ]);
     expect(viewFooterHints(list, { list: 'saved' }).map((h) => h.label)).toEqual([
       'choose',
       'load',
       'delete',
       'back',
+      'keys',
     ]);
+    const add = resolveViewBindings('addDialog');
+    expect(viewFooterHints(add, { step: 'source' }).map((h) => `${h.key} ${h.label}`)).toEqual([
+      'Enter next',
+      'Tab complete',
+      'Esc cancel',
+      '^K keys',
+    ]);
+    expect(viewFooterHints(add, { step: 'handler' }).map((h) => h.label)).toEqual([
+      'add',
+      'cancel',
+      'keys',
+    ]);
+    const remove = resolveViewBindings('deleteDialog');
+    expect(viewFooterHints(remove).map((h) => `${h.key} ${h.label}`)).toEqual([
+      'Space tick',
+      'Enter press',
+      'Esc cancel',
+      '↑/↓ move',
+      '? keys',
+    ]);
+    // Typing the row's name, only the field's two keys work.
+    expect(viewFooterHints(remove, { typing: true }).map((h) => h.label)).toEqual([
+      'confirm',
+      'cancel',
+    ]);
+    expect(
+      viewFooterHints(resolveViewBindings('settings')).map((h) => `${h.key} ${h.label}`),
+    ).toEqual(['Esc close', '↑/↓ scroll', '? keys']);
     expect(viewCommandFor(list, 'd', { list: 'templates' })).toBeUndefined();
     expect(viewCommandFor(list, 'd', { list: 'saved' })).toBe('replList.delete');
   });
@@ -86,7 +117,11 @@ describe('the views’ key tables', () => {
       'keys.timeline.nope: there is no command timeline.nope',
       'keys.timeline.search: j is already the key of timeline.lineDown',
     ]);
-    expect(viewFooterHints(bindings)[0]).toEqual({ key: 'x', label: 'close' });
+    expect(viewFooterHints(bindings)[0]).toEqual({
+      key: 'x',
+      label: 'close',
+      id: 'timeline.close',
+    });
   });
 
   it('checks every view’s overrides in the keys setting, keeping the good ones', () => {

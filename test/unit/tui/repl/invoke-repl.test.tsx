@@ -45,8 +45,11 @@ interface Call {
   readonly options: InvokeOptions;
 }
 
+/** What an answer gives: an invocation, or a function's error with its log. */
+type Answer = CoreInvocation & { readonly error?: InvocationError };
+
 /** Services that record what the REPL asks for and answer from `answers` (cold, then warm). */
-function recorder(answers: ((call: Call) => Promise<CoreInvocation>)[] = []) {
+function recorder(answers: ((call: Call) => Promise<Answer>)[] = []) {
   const calls: Call[] = [];
   const started: string[] = [];
   const services: ReplServices = {
@@ -54,9 +57,12 @@ function recorder(answers: ((call: Call) => Promise<CoreInvocation>)[] = []) {
       const call = { payload, fn, options };
       calls.push(call);
       const answer = answers[calls.length - 1];
-      if (answer) return answer(call);
       const log = calls.length === 1 ? coldLog : warmLog;
-      return { result: { echo: payload }, requestId: log.requestId, log, seconds: 0.2 };
+      const answered: Answer = answer
+        ? await answer(call)
+        : { result: { echo: payload }, requestId: log.requestId, log, seconds: 0.2 };
+      const invoked = 'arn' in fn ? 'function' : 'container';
+      return { name: fn.name, invoked, error: undefined, ...answered };
     },
     async localContainer(image) {
       started.push(image.id);
@@ -220,8 +226,8 @@ describe('InvokeRepl', () => {
   });
 
   it("shows a function's error with its type, message and stack, and keeps it as an invocation", async () => {
-    const failure = async () => {
-      throw new InvocationError({
+    const failure = async (): Promise<Answer> => {
+      const error = new InvocationError({
         functionName: 'hello',
         errorType: 'TypeError',
         errorMessage: "Cannot read properties of undefined (reading 'id')",
@@ -232,6 +238,14 @@ describe('InvokeRepl', () => {
         log: coldLog,
         requestId: COLD_ID,
       });
+      const { errorType, errorMessage, stackTrace } = error;
+      return {
+        result: { errorType, errorMessage, stackTrace },
+        error,
+        requestId: COLD_ID,
+        log: coldLog,
+        seconds: 0.2,
+      };
     };
     const { services } = recorder([failure]);
     const app = await open(services);
@@ -281,7 +295,7 @@ describe('InvokeRepl', () => {
 
   it('cancels the invocation in flight with Esc, and closes with Esc', async () => {
     const hang = (call: Call) =>
-      new Promise<CoreInvocation>((_resolve, reject) => {
+      new Promise<Answer>((_resolve, reject) => {
         call.options.signal?.addEventListener('abort', () =>
           reject(new LambdashError('ABORTED', 'Invoking hello was cancelled')),
         );

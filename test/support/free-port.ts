@@ -1,0 +1,11 @@
+// A port on 127.0.0.1 that nothing listens on now, for a server a test has another process
+// start (nothing holds it afterwards, so that process can take it).
+import net from 'node:net';
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
