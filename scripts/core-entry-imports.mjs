@@ -11,13 +11,19 @@ const NAMED = /export\s+(type\s+)?\{([^}]*)\}\s+from\s+'([^']+)';/g;
 const STAR = /export\s+\*\s+from\s+'([^']+)';/g;
 const IMPORT = /(import|export)\s+(type\s+)?\{([^}]*)\}\s+from\s+'([^']+)';/g;
 
-/** name → the module that defines it (absolute), through the entries' re-exports. */
+/**
+ * name → the module that defines it (absolute) and its name there (`export { a as b }`),
+ * through the entries' re-exports.
+ */
 async function definitions(entryFile, found = new Map()) {
   const text = await readFile(entryFile, 'utf8');
   const dir = path.dirname(entryFile);
+  if (/export\s+\*\s+as\s/.test(text)) throw new Error(`${entryFile}: export * as is not followed`);
   for (const [, , names, from] of text.matchAll(NAMED)) {
     for (const name of specifiers(names)) {
-      if (!name.typeOnly) found.set(name.exported, path.resolve(dir, from).replace(/\.js$/, '.ts'));
+      if (name.typeOnly) continue;
+      const module = path.resolve(dir, from).replace(/\.js$/, '.ts');
+      found.set(name.exported, { module, name: name.local });
     }
   }
   for (const [, from] of text.matchAll(STAR)) {
@@ -35,7 +41,7 @@ function specifiers(list) {
     .map((part) => {
       const typeOnly = part.startsWith('type ');
       const [local, alias] = part.replace(/^type\s+/, '').split(/\s+as\s+/);
-      return { typeOnly, local, exported: alias ?? local, text: part.replace(/^type\s+/, '') };
+      return { typeOnly, local, exported: alias ?? local };
     });
 }
 
@@ -62,9 +68,11 @@ export const coreEntryImports = {
         const byModule = new Map();
         for (const name of specifiers(names)) {
           if (name.typeOnly) continue;
-          const module = modules.get(name.local);
-          if (!module) throw new Error(`${args.path}: ${from} exports no ${name.local}`);
-          byModule.set(module, [...(byModule.get(module) ?? []), name.text]);
+          const defined = modules.get(name.local);
+          if (!defined) throw new Error(`${args.path}: ${from} exports no ${name.local}`);
+          const text =
+            defined.name === name.exported ? defined.name : `${defined.name} as ${name.exported}`;
+          byModule.set(defined.module, [...(byModule.get(defined.module) ?? []), text]);
         }
         const direct = [...byModule]
           .map(

@@ -95,22 +95,40 @@ export async function containerGone(id: string): Promise<boolean> {
     .catch(() => false);
 }
 
+/** The repository of a tag (`name:tag`) or a digest (`name@sha256:…`), registry host included. */
+function repositoryOf(reference: string): string {
+  const at = reference.indexOf('@');
+  return at >= 0 ? reference.slice(0, at) : reference.slice(0, reference.lastIndexOf(':'));
+}
+
 /**
- * Removes every image tagged under these names, or labelled by lambdash with one of them (an
- * untagged image a failed build left), and the containers using them.
+ * Ids of the top-level images under these names: tagged or pushed under one (on the engine, or
+ * in a registry as `host:port/name`), known only by a digest there (a pull, or a push whose tag
+ * moved on), or labelled by lambdash with one (an untagged image a rebuild or a failed build
+ * left). A build's intermediate layers carry its labels too, and go with their image.
  */
-export async function removeImagesNamed(...names: string[]): Promise<void> {
-  const docker = testDocker();
-  // Top-level images only: a build's intermediate layers carry its labels too, and go with it.
-  const images = await docker.listImages();
-  const ids = images
+export async function imagesNamed(...names: string[]): Promise<string[]> {
+  const ours = (repository: string) =>
+    names.some((name) => repository === name || repository.endsWith(`/${name}`));
+  const images = await testDocker().listImages();
+  return images
     .filter(
       (image) =>
         names.includes(image.Labels?.['dev.lambdash.name'] ?? '') ||
-        (image.RepoTags ?? []).some((tag) => names.includes(tag.slice(0, tag.lastIndexOf(':')))),
+        [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])]
+          .filter((reference) => !reference.startsWith('<none>'))
+          .some((reference) => ours(repositoryOf(reference))),
     )
     .map((image) => image.Id);
-  for (const id of ids) {
+}
+
+/**
+ * Removes every image under these names (imagesNamed: by tag, digest or lambdash's label), by
+ * id, with the containers using them.
+ */
+export async function removeImagesNamed(...names: string[]): Promise<void> {
+  const docker = testDocker();
+  for (const id of await imagesNamed(...names)) {
     for (const container of await containersOf(id)) {
       await docker
         .getContainer(container)

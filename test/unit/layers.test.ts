@@ -148,6 +148,17 @@ function importsOf(source: string): string[] {
   return found;
 }
 
+/** A file's imports, parsed once: each rule below reads every file. */
+const importsByFile = new Map<string, string[]>();
+function importsOfFile(file: string): string[] {
+  let found = importsByFile.get(file);
+  if (!found) {
+    found = importsOf(readFileSync(file, 'utf8'));
+    importsByFile.set(file, found);
+  }
+  return found;
+}
+
 describe('layers', () => {
   const files = (Object.keys(FOLDERS) as Layer[]).flatMap((layer) =>
     sourceFiles(path.join(repoRoot, FOLDERS[layer])).map((file) => ({ file, layer })),
@@ -162,7 +173,7 @@ describe('layers', () => {
   it('each file imports only from its own layer, the layers it may use, and allowed packages', () => {
     const broken: string[] = [];
     for (const { file, layer } of files) {
-      for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+      for (const specifier of importsOfFile(file)) {
         const where = `${path.relative(repoRoot, file)} imports ${specifier}`;
         if (specifier.startsWith('.')) {
           const target = layerOf(path.resolve(path.dirname(file), specifier));
@@ -184,7 +195,7 @@ describe('layers', () => {
     );
     const broken: string[] = [];
     for (const { file } of files.filter((f) => f.layer === 'cli' || f.layer === 'tui')) {
-      for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+      for (const specifier of importsOfFile(file)) {
         if (!specifier.startsWith('.')) continue;
         const target = resolveLocal(file, specifier);
         if (target && layerOf(target) === 'core' && !entries.includes(target))
@@ -214,7 +225,7 @@ describe('layers', () => {
       const room = roomOf(file)!;
       expect([...ROOMS, '(entry)'], path.relative(repoRoot, file)).toContain(room);
       if (room === '(entry)') continue;
-      for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+      for (const specifier of importsOfFile(file)) {
         const target = specifier.startsWith('.') ? resolveLocal(file, specifier) : undefined;
         const other = target && roomOf(target);
         if (!other || other === room) continue;
@@ -232,7 +243,7 @@ describe('layers', () => {
     const graph = new Map(
       files.map(({ file }) => [
         file,
-        importsOf(readFileSync(file, 'utf8'))
+        importsOfFile(file)
           .filter((specifier) => specifier.startsWith('.'))
           .flatMap((specifier) => resolveLocal(file, specifier) ?? []),
       ]),

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { removeImagesNamed } from '../../support/images.js';
 import { repoRoot } from '../../support/paths.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';
 
@@ -173,18 +174,12 @@ export function writeProject(responders: readonly TestResponder[]): string {
   return dir;
 }
 
-/** Removes the local images of these names (and their containers), quietly. */
+/**
+ * Removes the local images of these names and their containers: tagged, pushed
+ * (`127.0.0.1:PORT/name`), known by a digest only, or left untagged by a rebuild.
+ */
 export async function removeImages(names: readonly string[]): Promise<void> {
-  const { deleteLocalImage } = await import('../../../src/core/images/local-image-delete.js');
-  const { getAllLocalImages } = await import('../../../src/core/images/local-image-queries.js');
-  const images = await getAllLocalImages({ generatedOnly: false });
-  for (const image of images) {
-    // `name:tag`, and the registry tags a push leaves (`127.0.0.1:PORT/name:tag`).
-    const repos = image.tags.map((tag) => tag.slice(0, tag.lastIndexOf(':')));
-    if (repos.some((repo) => names.some((name) => repo === name || repo.endsWith(`/${name}`)))) {
-      await deleteLocalImage(image, { force: true }).catch(() => undefined);
-    }
-  }
+  await removeImagesNamed(...names);
 }
 
 /** stderr from its `error:` line on (progress lines before it left out). */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LambdashError } from '../../../src/core/common/errors.js';
 import type { LambdashEvent } from '../../../src/core/common/events.js';
 import { sha256Hex } from '../../../src/core/responder/hash.js';
@@ -370,7 +370,9 @@ describe('git URLs', () => {
   let first: string;
   let second: string;
 
-  beforeAll(() => {
+  // A repository of each test's own: some tests add commits, and the first getResponder of a
+  // URL clones where later ones fetch, so a shared one would make each test depend on the others.
+  beforeEach(() => {
     repo = makeGitRepo({
       'package.json': { name: 'git-orders', main: 'handler.ts' },
       'handler.ts': "export const handler = async () => 'v1';\n",
