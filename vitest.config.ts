@@ -16,6 +16,11 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // Three files at a time, whatever the cores: the integration tests spend most of their time
+    // waiting on the Docker engine, the registry and child processes, not computing (one worker,
+    // vitest's default on 2 cores, left the machine idle for most of a 12-minute run). Each file
+    // uses its own names, ports and data folders, so files never share state.
+    maxWorkers: 3,
     // The AWS SDK warns once per process that its 2027 releases will need Node 22: noise here.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
@@ -40,6 +45,10 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts', 'test/e2e/**/*.test.tsx'],
+          // The app in a terminal, driven like a person would: after the other projects and
+          // one file at a time, so a screen is never drawn on a machine busy with builds.
+          sequence: { groupOrder: 1 },
+          poolOptions: { forks: { singleFork: true } },
           globalSetup: [builtAndInstalled],
         },
       },

@@ -79,6 +79,13 @@ interface Slot {
   /** Settles when the runtime first asks for an event: its init is over. */
   readonly initDone: Promise<void>;
   initDurationMs: number | undefined;
+  /**
+   * Whether it has run an invocation: the first one is its cold start, and its REPORT carries
+   * Init Duration even when the init ended before the invocation came (a busy machine).
+   */
+  invoked: boolean;
+  /** Its runtime prints marks lines (lambdash's does, unless LAMBDASH_OBSERVE=0). */
+  printsMarks: boolean;
   busy: boolean;
   dead: boolean;
   lastUsed: number;
@@ -262,6 +269,8 @@ export class FunctionPool {
         () => 'Runtime exited with error: signal: killed',
       ),
       initDurationMs: undefined,
+      invoked: false,
+      printsMarks: false,
       busy: false,
       dead: false,
       lastUsed: Date.now(),
@@ -308,7 +317,8 @@ export class FunctionPool {
   async #run(slot: Slot, request: InvokeRequest): Promise<InvokeResult> {
     const config = this.#config;
     const requestId = request.requestId ?? randomUUID();
-    const coldStart = slot.initDurationMs === undefined;
+    const coldStart = !slot.invoked;
+    slot.invoked = true;
     slot.capture = [];
     this.#write(slot, startLine(requestId).trimEnd());
     const timeoutMs = config.Timeout * 1000;
@@ -404,9 +414,22 @@ export class FunctionPool {
     const endedAt = typeof idle === 'number' ? idle : performance.now();
     if (typeof idle !== 'number') slot.dead = true;
     if (!slot.dead) this.#samplePeak(slot);
-    // A runtime that prints no marks (not lambdash's) gets a short grace period instead.
-    if (!slot.dead)
-      await Promise.race([outputDone, new Promise((resolve) => setTimeout(resolve, 50))]);
+    // A runtime known to print marks (lambdash's, seen in its init or an earlier invocation) is
+    // waited for: on a busy machine its last lines can reach the engine's stream well after the
+    // answer, and END and REPORT must come after every line of the request, as on Lambda. Any
+    // other runtime gets a short grace period instead.
+    if (!slot.dead) {
+      const graceMs = slot.printsMarks ? MARKED_OUTPUT_WAIT_MS : UNMARKED_OUTPUT_GRACE_MS;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        outputDone,
+        slot.exited,
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
     slot.outputDone = undefined;
     const durationMs = Math.min(endedAt - Math.max(startedAt, result.deliveredAt), timeoutMs);
     this.#write(slot, endLine(requestId).trimEnd());
@@ -430,6 +453,7 @@ export class FunctionPool {
     void this.#options.log(this.#config.LoggingConfig.LogGroup, slot.stream, [
       { timestamp: Date.now(), message: line },
     ]);
+    if (!slot.printsMarks && MARKS_LINE.test(line)) slot.printsMarks = true;
     const waiting = slot.outputDone;
     if (waiting && line.includes('response.posted') && line.includes(waiting.requestId))
       waiting.resolve();
@@ -472,6 +496,12 @@ export class FunctionPool {
 
 /** Lambda's limit on a function's init phase. */
 const INIT_LIMIT_MS = 10_000;
+/** How long END and REPORT wait for the last lines of a runtime that marks its requests. */
+const MARKED_OUTPUT_WAIT_MS = 5_000;
+/** The wait for a runtime that does not (it cannot say when its output is all here). */
+const UNMARKED_OUTPUT_GRACE_MS = 50;
+/** A marks line of lambdash's runtime, as text or as JSON (runtime/observe.ts). */
+const MARKS_LINE = /\[lambdash\]\tmarks\t|"type":"lambdash\.marks"/;
 
 async function race<T>(
   value: Promise<T>,

@@ -36,6 +36,11 @@ export interface DockerProxyOptions {
    * default) and body, as JSON, then the connection closes. For faults the engine rarely makes.
    */
   readonly answer?: (line: string) => ProxyAnswer | undefined;
+  /**
+   * Holds a request back for the ms this returns before it reaches the engine (what follows it
+   * on the connection waits too): an engine slow to answer, for steps that race with others.
+   */
+  readonly hold?: (line: string) => number | undefined;
 }
 
 export async function startDockerProxy(options: DockerProxyOptions = {}): Promise<DockerProxy> {
@@ -55,16 +60,31 @@ export async function startDockerProxy(options: DockerProxyOptions = {}): Promis
     track(engine);
     let answering: ProxyAnswer | undefined;
     let held = Buffer.alloc(0);
+    /** Chunks waiting for a hold to end, in order. */
+    let delayed: Buffer[] | undefined;
     // Forwarded by hand rather than piped, so that a request can be held back whole.
     client.on('data', (chunk: Buffer) => {
-      if (answering === undefined) {
+      if (answering === undefined && delayed === undefined) {
         // Requests start at a chunk's beginning on a keep-alive connection; bodies rarely do.
         const line = REQUEST_LINE.exec(chunk.subarray(0, 2048).toString('latin1'));
         if (line) {
           requests.push(line[0].trimEnd());
           options.onRequest?.(line[0].trimEnd());
           answering = options.answer?.(line[0].trimEnd());
+          const holdMs = answering === undefined ? options.hold?.(line[0].trimEnd()) : undefined;
+          if (holdMs !== undefined) {
+            const waiting: Buffer[] = [];
+            delayed = waiting;
+            setTimeout(() => {
+              delayed = undefined;
+              for (const part of waiting) engine.write(part);
+            }, holdMs);
+          }
         }
+      }
+      if (delayed !== undefined) {
+        delayed.push(chunk);
+        return;
       }
       if (answering === undefined) {
         if (!engine.write(chunk)) {
