@@ -82,8 +82,23 @@ export async function openApp(options: AppOptions): Promise<number> {
     if (forced) delete process.env.FORCE_COLOR;
   }
   const code = await runApp(options);
+  if (code === HUNG_UP) hangUp();
   exitSoon(code);
   return code;
+}
+
+/** runApp's code for an app whose terminal went away (128 + SIGHUP, as a shell reports it). */
+const HUNG_UP = 129;
+
+/**
+ * The terminal is gone and the app has closed its session: the process ends by the hangup's
+ * own default action, now. Any other way out aborts on Node 20, whose exit restores the
+ * terminal's modes and takes the failure on a hung-up terminal for a bug (SIGABRT, code 134,
+ * fixed in later Node: nodejs/node#58200). run-app no longer hears SIGHUP by now; ink's
+ * signal-exit still does, and raises it again once its own handlers have run.
+ */
+function hangUp(): void {
+  process.kill(process.pid, 'SIGHUP');
 }
 
 /** How long the process may outlive the app (its session closed, or its deadline passed). */
@@ -93,7 +108,8 @@ const EXIT_GRACE_MS = 2_000;
  * The app is gone: the process ends on its own once nothing is left to do, and for sure soon
  * after, should something still hold it open (a session that missed its close deadline, a
  * socket to a cloud that never answered). A process left behind by a terminal that vanished
- * would otherwise live on with nobody to quit it.
+ * would otherwise live on with nobody to quit it. The deadline on closing is runApp's alone:
+ * this timer starts once runApp has returned, so it never cuts a close still within it.
  */
 function exitSoon(code: number): void {
   setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();

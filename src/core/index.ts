@@ -24,6 +24,7 @@ export {
 export { type Bundle, bundleResponder } from './build/bundle.js';
 export { type DockerfileOptions, getDockerfile } from './build/dockerfile.js';
 export { type TypeDiagnostic, typecheckResponder } from './build/typecheck.js';
+export { setDefaultDocker } from './common/default-docker.js';
 export {
   describeEvent,
   type EventDescription,
@@ -71,12 +72,7 @@ export {
   sendLocalRequest,
   stopContainer,
 } from './images/containers.js';
-export {
-  type DockerEngineInfo,
-  getDefaultDocker,
-  getDockerEngine,
-  setDefaultDocker,
-} from './images/docker.js';
+export { type DockerEngineInfo, getDefaultDocker, getDockerEngine } from './images/docker.js';
 export { createLocalImage } from './images/local-image-build.js';
 export { deleteLocalImage } from './images/local-image-delete.js';
 export type { LocalImageOptions } from './images/local-image-options.js';

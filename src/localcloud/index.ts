@@ -38,6 +38,11 @@ export interface LocalCloudOptions {
    * queue), each removed once idle for `idleMs` (default 5 minutes).
    */
   lambda?: { maxContainers?: number; idleMs?: number };
+  /**
+   * The engine Lambda's containers run on (a caller's client: another engine, its own
+   * timeout); default a client for DOCKER_HOST, else the local socket.
+   */
+  docker?: Docker;
 }
 
 /** What the services publish for each other (Lambda looks roles up in IAM, and so on). */
@@ -103,7 +108,7 @@ const SERVICES: readonly StartService[] = [
     const store = await cloud.openStore<FunctionRecord>('lambda-functions');
     const { iam, logs } = cloud.services;
     const lambda = await LambdaService.create({
-      docker: new Docker(),
+      docker: cloud.options.docker ?? new Docker(),
       region: LOCAL_REGION,
       authority: cloud.services.authority,
       endpoint: cloud.endpoint,

@@ -30,7 +30,7 @@ import { useRowSelection } from './row-selection.js';
 import { type AppServices, useStore } from './services.js';
 import { useSessionInvocations } from './session-invocations.js';
 import type { Settings } from './settings.js';
-import { StatusLine } from './status-line.js';
+import { StatusLine, TypingFooter } from './status-line.js';
 import { THEMES, type Theme, ThemeContext } from './theme.js';
 import { TOAST_LIFETIMES, type ToastLevel, Toasts, useToasts } from './toasts.js';
 import { MIN_COLUMNS, MIN_ROWS, TooSmall } from './too-small.js';
@@ -211,32 +211,34 @@ export function App(props: AppProps): ReactNode {
               height={bodyHeight}
               onClose={() => view.setOverlay(undefined)}
             />
+            {/* Inside the host: the command line's and the filter's help (Ctrl-K) replace the
+                body and this line, and give the field back as it was typed. */}
+            {ownFooter ? null : (
+              <StatusLine
+                width={width}
+                filter={filter}
+                filtering={view.filtering}
+                commandText={view.commandText}
+                shown={listed.length}
+                total={lineage.rows.length}
+                lines={rows.length}
+                older={olderChains}
+                showOlder={showOlder}
+                scope={settings.scope}
+                index={index}
+                sort={sort}
+                syncing={lineage.syncing}
+                onFilter={view.setFilter}
+                onFilterDone={(keep) => {
+                  view.setFiltering(false);
+                  if (!keep) view.setFilter('');
+                }}
+                onCommandChange={view.setCommandText}
+                onCommand={commands.runCommandLine}
+                completeCommand={(text) => completeCommand(text, bindings)}
+              />
+            )}
           </ViewHelpHost>
-          {ownFooter ? null : (
-            <StatusLine
-              width={width}
-              filter={filter}
-              filtering={view.filtering}
-              commandText={view.commandText}
-              shown={listed.length}
-              total={lineage.rows.length}
-              lines={rows.length}
-              older={olderChains}
-              showOlder={showOlder}
-              scope={settings.scope}
-              index={index}
-              sort={sort}
-              syncing={lineage.syncing}
-              onFilter={view.setFilter}
-              onFilterDone={(keep) => {
-                view.setFiltering(false);
-                if (!keep) view.setFilter('');
-              }}
-              onCommandChange={view.setCommandText}
-              onCommand={commands.runCommandLine}
-              completeCommand={(text) => completeCommand(text, bindings)}
-            />
-          )}
           <OperationLines
             operations={operationList}
             max={MAX_PROGRESS_LINES}
@@ -244,7 +246,11 @@ export function App(props: AppProps): ReactNode {
             now={now}
           />
           <Toasts toasts={toasts.toasts} width={width} max={MAX_TOAST_LINES} />
-          {ownFooter ? null : <Footer hints={footerHints(bindings, context)} width={width} />}
+          {ownFooter ? null : textEntry ? (
+            <TypingFooter commandLine={view.commandText !== undefined} width={width} />
+          ) : (
+            <Footer hints={footerHints(bindings, context)} width={width} />
+          )}
         </Box>
       </KeyOverrides>
     </ThemeContext.Provider>

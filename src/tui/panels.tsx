@@ -16,7 +16,7 @@ import { textWidth } from './text-width.js';
 import { color, useTheme } from './theme.js';
 import { useViewBindings } from './use-view-keys.js';
 import { useViewHelp } from './view-help.js';
-import { viewFooterHints } from './view-keys.js';
+import { viewFooterHints, viewKeysOf } from './view-keys.js';
 
 interface PanelSize {
   readonly width: number;
@@ -232,8 +232,8 @@ export function SettingsPanel(
   // The command line opens from the table, not from here: the hint says how to get there.
   lines.push(
     <Text color={color(theme.ui.dim)} wrap="truncate-end">
-      To change one: {displayKey(bindings.commands[0]?.keys[0] ?? 'escape')}, then :set NAME VALUE
-      (:set theme light); :unset NAME resets one.
+      To change one: {displayKey(viewKeysOf(bindings, 'settings.close')[0] ?? 'escape')}, then :set
+      NAME VALUE (:set theme light); :unset NAME resets one.
     </Text>,
   );
   lines.push(

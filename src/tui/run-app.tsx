@@ -3,7 +3,8 @@
 // uncaught error restores the screen before its message is printed). When the terminal goes
 // away (a closed window, a killed tmux: its streams end or fail, with or without SIGHUP), the
 // app ends without writing to it. Resolves with the exit code once the app is gone, the session
-// closed or its deadline passed; process.exit is left to the caller.
+// closed or its deadline passed (rejects with the close's error, on a terminal still there);
+// process.exit is left to the caller.
 import { render } from 'ink';
 import { App } from './app.js';
 import { deferServices } from './deferred-services.js';
@@ -60,7 +61,10 @@ export async function runApp(options: RunAppOptions = {}): Promise<number> {
   const finished = new Promise<number>((resolve) => {
     finish = resolve;
   });
-  const terminal = watchTerminal({ stdin, stdout, stderr }, () => finish(HUNG_UP));
+  const terminal = watchTerminal(
+    { stdin, stdout, stderr },
+    { onGone: () => finish(HUNG_UP), onError: (error) => onCrash(error) },
+  );
   let restored = false;
   const restore = () => {
     if (restored || terminal.gone) return;
@@ -78,7 +82,12 @@ export async function runApp(options: RunAppOptions = {}): Promise<number> {
     return createSession({ ...sessionOptions, settings });
   });
   void session.loaded.then(() => preloadViews()).catch(() => undefined);
-  const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGHUP' ? HUNG_UP : 143);
+  const onSignal = (signal: NodeJS.Signals) => {
+    // A hangup is the terminal gone: the app ends without writing to it, its last frame and the
+    // screen's restore included (they would fail, later, with EIO).
+    if (signal === 'SIGHUP') terminal.hangUp();
+    finish(signal === 'SIGHUP' ? HUNG_UP : 143);
+  };
   let crashed = false;
   const onCrash = (error: unknown) => {
     // The first crash ends the app; what fails while it ends is part of the same crash.
@@ -132,24 +141,48 @@ export async function runApp(options: RunAppOptions = {}): Promise<number> {
   } finally {
     restore();
     terminal.stop();
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
     process.off('exit', restore);
   }
-  await closeWithin(session.close(), CLOSE_DEADLINE_MS);
-  return code;
+  // The signals stay heard while the session closes: a hangup then (the window closed right
+  // after quitting) or a SIGTERM would otherwise kill the process mid-close, leaving the local
+  // cloud it started half-stopped. The close is bounded by its deadline all the same.
+  let closed: { readonly error: unknown } | undefined;
+  try {
+    closed = await closeWithin(session.close(), CLOSE_DEADLINE_MS);
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+  }
+  // A failed close surfaces as it always did, on the restored screen. With the terminal gone
+  // there is nowhere to print it, and the app keeps no log: it is dropped.
+  if (closed && !terminal.gone) throw closed.error;
+  // A terminal that went while the session closed ends the process as a hangup all the same.
+  return terminal.gone ? HUNG_UP : code;
 }
 
-/** Waits for `closing` at most `ms`: a session that does not close must not keep the app open. */
-async function closeWithin(closing: Promise<void>, ms: number): Promise<void> {
+/**
+ * Waits for `closing` at most `ms`: a session that does not close must not keep the app open.
+ * This is the one deadline on closing; the caller's exit timer starts only after it. Resolves
+ * with the close's error, if it failed within the deadline.
+ */
+async function closeWithin(
+  closing: Promise<void>,
+  ms: number,
+): Promise<{ readonly error: unknown } | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
+  const deadline = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
   });
   try {
-    await Promise.race([closing.catch(() => undefined), deadline]);
+    return await Promise.race([
+      closing.then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      ),
+      deadline,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -75,7 +75,18 @@ export function createSession(options: SessionOptions): Session {
   };
 
   let connection = 0;
-  const connect = async () => {
+  // Connections under way: close() waits for them, since one may be starting a local cloud.
+  const pendingConnections = new Set<Promise<void>>();
+  const connect = (): Promise<void> => {
+    // A reconnect that comes after close() must not start anything.
+    if (closed) return Promise.resolve();
+    const attempt = connectOnce();
+    pendingConnections.add(attempt);
+    const settled = () => void pendingConnections.delete(attempt);
+    attempt.then(settled, settled);
+    return attempt;
+  };
+  const connectOnce = async () => {
     const attempt = ++connection;
     const current = settings.get();
     const endpoint = options.endpoint ?? current.endpoint;
@@ -90,6 +101,7 @@ export function createSession(options: SessionOptions): Session {
         ...(profile ? { profile } : {}),
         ...(local ? { kind: 'local' as const } : {}),
       });
+      // Closed meanwhile (close() waits for this), or replaced by a newer connection.
       if (closed || attempt !== connection) {
         await target.close();
         return;
@@ -193,9 +205,15 @@ export function createSession(options: SessionOptions): Session {
       watch.close();
       await Promise.all([
         containers.close(),
-        targetNow()
-          ?.close()
-          .catch(() => undefined),
+        (async () => {
+          // A connection still under way (a local cloud starting) is waited for: it stops what
+          // it started once it sees `closed`. A process that ended mid-start would leave that
+          // cloud half-started. How long this may take is the caller's deadline (runApp's).
+          await Promise.all(pendingConnections);
+          await targetNow()
+            ?.close()
+            .catch(() => undefined);
+        })(),
       ]);
     },
   };

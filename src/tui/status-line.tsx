@@ -1,11 +1,18 @@
 // The line below the table: the filter or the command line while one is typed, else the
-// counts, the filter, the scope and the sort, with the cursor's place at the right.
+// counts, the filter, the scope and the sort, with the cursor's place at the right. The two
+// fields take, leave, complete and open their help by their tables' keys (`commandLine`,
+// `filter` in view-keys.ts), and the footer below them is drawn from the same tables.
 import { Text } from 'ink';
 import type { ReactNode } from 'react';
 import type { LineageScope } from '../core/internal.js';
 import type { Sort } from './app-view.js';
+import { Footer } from './footer.js';
+import { displayKey } from './key-table.js';
 import { TextInput } from './text-input.js';
 import { fitText } from './text-width.js';
+import { useViewBindings } from './use-view-keys.js';
+import { useViewHelp } from './view-help.js';
+import { type ViewBindings, viewFooterHints, viewKeysOf } from './view-keys.js';
 
 export interface StatusLineProps {
   readonly width: number;
@@ -29,7 +36,16 @@ export interface StatusLineProps {
   readonly completeCommand: (text: string) => string | undefined;
 }
 
+/** The first key of one of a field's commands, as the placeholder names it. */
+const keyOf = (bindings: ViewBindings, id: string) => {
+  const key = viewKeysOf(bindings, id)[0];
+  return key === undefined ? '' : displayKey(key);
+};
+
 export function StatusLine(props: StatusLineProps): ReactNode {
+  const commandKeys = useViewBindings('commandLine');
+  const filterKeys = useViewBindings('filter');
+  const openHelp = useViewHelp();
   if (props.commandText !== undefined) {
     return (
       <TextInput
@@ -38,6 +54,13 @@ export function StatusLine(props: StatusLineProps): ReactNode {
         onSubmit={props.onCommand}
         onCancel={() => props.onCommandChange(undefined)}
         complete={props.completeCommand}
+        keys={{
+          submit: viewKeysOf(commandKeys, 'commandLine.run'),
+          cancel: viewKeysOf(commandKeys, 'commandLine.cancel'),
+          complete: viewKeysOf(commandKeys, 'commandLine.complete'),
+          help: viewKeysOf(commandKeys, 'commandLine.help'),
+        }}
+        onHelp={() => openHelp('commandLine')}
         prompt=":"
         width={props.width}
       />
@@ -50,8 +73,15 @@ export function StatusLine(props: StatusLineProps): ReactNode {
         onChange={props.onFilter}
         onSubmit={() => props.onFilterDone(true)}
         onCancel={() => props.onFilterDone(false)}
+        keys={{
+          submit: viewKeysOf(filterKeys, 'filter.keep'),
+          cancel: viewKeysOf(filterKeys, 'filter.clear'),
+          complete: [],
+          help: viewKeysOf(filterKeys, 'filter.help'),
+        }}
+        onHelp={() => openHelp('filter')}
         prompt="/"
-        placeholder="filter: type to narrow the rows, Enter keeps, Esc clears"
+        placeholder={`filter: type to narrow the rows, ${keyOf(filterKeys, 'filter.keep')} keeps, ${keyOf(filterKeys, 'filter.clear')} clears`}
         width={props.width}
       />
     );
@@ -71,4 +101,17 @@ export function StatusLine(props: StatusLineProps): ReactNode {
       {fitText(left, Math.max(0, props.width - position.length - 1))} {position}
     </Text>
   );
+}
+
+/** The footer while the command line or the filter is typed: its table's keys. */
+export function TypingFooter({
+  commandLine,
+  width,
+}: {
+  /** The command line, else the filter. */
+  readonly commandLine: boolean;
+  readonly width: number;
+}): ReactNode {
+  const bindings = useViewBindings(commandLine ? 'commandLine' : 'filter');
+  return <Footer hints={viewFooterHints(bindings)} width={width} />;
 }

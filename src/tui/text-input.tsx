@@ -3,7 +3,9 @@
 // submits what came before and the rest goes on to whoever reads keys next). The editing keys
 // (←/→, Home/End, Backspace, Ctrl-U clears) are the `textInput` table's (view-keys.ts), as are
 // Enter (submit), Esc (cancel) and Tab (completion) unless the field's owner names its own from
-// its table (`addDialog.confirm`). The line scrolls to keep the cursor visible, so it never wraps.
+// its table (`addDialog.confirm`). Those keys are asked before text is inserted, which is safe
+// because none can be a character: the tables refuse one for a command that runs while a field
+// types (view-keys.ts), so x is always typed. The line scrolls to keep the cursor in view.
 import { Text } from 'ink';
 import { type ReactNode, useState } from 'react';
 import { textWidth } from './text-width.js';

@@ -1,5 +1,6 @@
 // The key tables of the views besides the lineage table (key-table.ts): the invoke REPL's editor
-// and lists, the timeline and its search, the dialogs, the settings and the text fields. Each view dispatches through its resolved bindings
+// and lists, the timeline and its search, the dialogs, the settings, the command line, the
+// filter and the text fields. Each view dispatches through its resolved bindings
 // (press name → command id), draws its footer from its table, and docs/tui.md lists them (a
 // test holds the page to them), so the keys, the footer, the docs and the user's overrides
 // (`keys` in the settings, by namespaced id: `{"repl.send": "ctrl+x"}`) cannot disagree.
@@ -13,6 +14,8 @@ export type ViewName =
   | 'addDialog'
   | 'deleteDialog'
   | 'settings'
+  | 'commandLine'
+  | 'filter'
   | 'textInput';
 
 /** What a view's commands look at to say whether they run now and what their footer says. */
@@ -270,6 +273,8 @@ const TIMELINE_SEARCH: readonly ViewCommand[] = [
     label: 'delete',
     help: 'Delete the last character',
   },
+  // Not `?`: the search takes it as text, as the REPL's editor does.
+  helpCommand('timelineSearch', ['ctrl+k'], 100),
 ];
 
 const ADD_DIALOG: readonly ViewCommand[] = [
@@ -388,29 +393,74 @@ const SETTINGS: readonly ViewCommand[] = [
   helpCommand('settings', ['?'], 100),
 ];
 
+// The `:` line and the `/` filter are text fields (the textInput table edits them); these are
+// what each does with what was typed. Their help is Ctrl-K: `?` is text there.
+const COMMAND_LINE: readonly ViewCommand[] = [
+  {
+    id: 'commandLine.run',
+    keys: ['enter'],
+    label: 'run',
+    help: 'Run what was typed: a command of the key table by its : name, or set, unset, filter, sort',
+    footer: 10,
+  },
+  {
+    id: 'commandLine.complete',
+    keys: ['tab'],
+    label: 'complete',
+    help: 'Complete the command name typed so far',
+    footer: 20,
+  },
+  {
+    id: 'commandLine.cancel',
+    keys: ['escape'],
+    label: 'cancel',
+    help: 'Leave the command line, running nothing',
+    footer: 30,
+  },
+  helpCommand('commandLine', ['ctrl+k'], 100),
+];
+
+const FILTER: readonly ViewCommand[] = [
+  {
+    id: 'filter.keep',
+    keys: ['enter'],
+    label: 'keep',
+    help: 'Keep the filter and go back to the rows',
+    footer: 10,
+  },
+  {
+    id: 'filter.clear',
+    keys: ['escape'],
+    label: 'clear',
+    help: 'Clear the filter and go back to the rows',
+    footer: 20,
+  },
+  helpCommand('filter', ['ctrl+k'], 100),
+];
+
 /**
  * Every one-line text field's editing keys: the filter, the command line, the dialogs' fields,
- * the REPL's save prompt. A dialog's own table may name other keys for taking, leaving and
- * completing its fields (`addDialog.confirm`).
+ * the REPL's save prompt. A field's own table may name other keys for taking, leaving and
+ * completing it (`addDialog.confirm`, `commandLine.run`, `filter.clear`).
  */
 const TEXT_INPUT: readonly ViewCommand[] = [
   {
     id: 'textInput.submit',
     keys: ['enter'],
     label: 'done',
-    help: 'Take what was typed (run the command line, keep the filter)',
+    help: "Take what was typed (the REPL's save prompt; the other fields take their view's key)",
   },
   {
     id: 'textInput.cancel',
     keys: ['escape'],
     label: 'cancel',
-    help: 'Leave the field (the filter is cleared)',
+    help: "Leave the field (the REPL's save prompt; the other fields take their view's key)",
   },
   {
     id: 'textInput.complete',
     keys: ['tab'],
     label: 'complete',
-    help: 'Complete what was typed, where the field can (command names)',
+    help: 'Complete what was typed, where the field can and its view names no key of its own',
   },
   { id: 'textInput.left', keys: ['left'], label: 'left', help: 'Left a character' },
   { id: 'textInput.right', keys: ['right'], label: 'right', help: 'Right a character' },
@@ -439,6 +489,8 @@ export const VIEW_KEYS: Readonly<Record<ViewName, readonly ViewCommand[]>> = {
   addDialog: ADD_DIALOG,
   deleteDialog: DELETE_DIALOG,
   settings: SETTINGS,
+  commandLine: COMMAND_LINE,
+  filter: FILTER,
   textInput: TEXT_INPUT,
 };
 
@@ -451,6 +503,8 @@ export const VIEW_TITLES: Readonly<Record<ViewName, string>> = {
   addDialog: 'The add dialog (its fields are text fields)',
   deleteDialog: 'The delete dialog',
   settings: 'The settings',
+  commandLine: 'The command line (after :, any other key types)',
+  filter: 'The filter (after /, any other key types)',
   textInput:
     "Every text field: the filter, the command line, the dialogs' fields (any other key types)",
 };
@@ -467,6 +521,36 @@ export interface ViewBindings {
   readonly byKey: ReadonlyMap<string, readonly ViewCommand[]>;
   /** Overrides that were refused, said for people. */
   readonly problems: readonly string[];
+}
+
+/**
+ * The views with a text field, the state in which it takes what is typed, and its name for
+ * people. There a character (or Space) is text, so a command that runs then cannot have one as
+ * its key: `"deleteDialog.cancel": "x"` would cancel the dialog when x is typed in its name field.
+ */
+const TEXT_FIELDS: Partial<
+  Record<ViewName, { readonly when: ViewContext; readonly field: string }>
+> = {
+  repl: { when: {}, field: "the REPL's editor" },
+  timelineSearch: { when: {}, field: "the timeline's search" },
+  addDialog: { when: {}, field: "the add dialog's fields" },
+  deleteDialog: { when: { typing: true }, field: "the delete dialog's name field" },
+  commandLine: { when: {}, field: 'the command line' },
+  filter: { when: {}, field: 'the filter' },
+  textInput: { when: {}, field: 'every text field' },
+};
+
+/** Why an override gives a command a key its view's text field types, if it does. */
+function typedKeyProblem(
+  view: ViewName,
+  command: ViewCommand,
+  keys: readonly string[],
+): string | undefined {
+  const text = TEXT_FIELDS[view];
+  if (!text || !(command.enabled?.(text.when) ?? true)) return undefined;
+  const typed = keys.find((key) => key === 'space' || [...key].length === 1);
+  if (typed === undefined) return undefined;
+  return `keys.${command.id}: ${typed} is typed in ${text.field}, so it cannot be a key there (give a named key or ctrl+LETTER)`;
 }
 
 /** Whether two commands of a table share a default key, so share it by design (one runs). */
@@ -493,8 +577,12 @@ export function resolveViewBindings(
       continue;
     }
     const list = readKeyList(id, keys);
-    if (typeof list === 'string') problems.push(list);
-    else chosen.set(id, list);
+    const typed =
+      typeof list === 'string'
+        ? list
+        : typedKeyProblem(view, table.find((command) => command.id === id)!, list);
+    if (typed !== undefined) problems.push(typed);
+    else chosen.set(id, list as readonly string[]);
   }
   const commands = table.map((command) => ({
     ...command,

@@ -19,6 +19,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { chosenDocker } from '../common/default-docker.js';
 import { LambdashError, throwIfAborted } from '../common/errors.js';
 import { emit, type OperationOptions } from '../common/events.js';
 import { awsError } from './aws-errors.js';
@@ -197,9 +198,12 @@ async function connectLocalCloud(options: TargetOptions, mayStart: boolean): Pro
   );
   let cloud: Awaited<ReturnType<typeof startLocalCloud>>;
   try {
+    // The caller's Docker client, if one was set, is the engine the cloud's functions run on.
+    const docker = chosenDocker();
     cloud = await startLocalCloud({
       port,
       ...(options.localCloud?.dataDir ? { dataDir: options.localCloud.dataDir } : {}),
+      ...(docker ? { docker } : {}),
     });
   } catch (error) {
     if (error instanceof PortInUseError) {

@@ -2,19 +2,20 @@
 // one a caller set with setDefaultDocker), and errors that say how to get an engine running
 // instead of a bare ECONNREFUSED.
 import Docker from 'dockerode';
+import { chosenDocker } from '../common/default-docker.js';
 import { abortedBy, LambdashError } from '../common/errors.js';
 import { sweepInBackground } from './leftovers.js';
 
 /** Kept per DOCKER_HOST: the removals this process still owes an engine are kept per client. */
 const clients = new Map<string, Docker>();
-let defaultDocker: Docker | undefined;
 
 /**
  * The Docker client every image and container function uses: the one set with
  * setDefaultDocker, else one for the engine named by DOCKER_HOST (or the local socket).
  */
 export function getDefaultDocker(): Docker {
-  if (defaultDocker) return defaultDocker;
+  const chosen = chosenDocker();
+  if (chosen) return chosen;
   const host = process.env.DOCKER_HOST ?? '';
   let client = clients.get(host);
   if (!client) {
@@ -23,14 +24,6 @@ export function getDefaultDocker(): Docker {
     clients.set(host, client);
   }
   return client;
-}
-
-/**
- * Makes `client` the Docker client image and container functions use (another engine, a
- * client with its own timeout or agent); undefined goes back to DOCKER_HOST's.
- */
-export function setDefaultDocker(client: Docker | undefined): void {
-  defaultDocker = client;
 }
 
 /**
@@ -61,9 +54,10 @@ const engineInfo = new WeakMap<Docker, Promise<DockerEngineInfo>>();
  * DOCKER_UNAVAILABLE when none answers, and asks again next time.
  */
 export function getDockerEngine(): Promise<DockerEngineInfo> {
-  const docker = getDocker();
-  const known = engineInfo.get(docker);
+  // The cache is looked in first: a known engine's answer starts no sweep (getDocker would).
+  const known = engineInfo.get(getDefaultDocker());
   if (known) return known;
+  const docker = getDocker();
   const asking = (async (): Promise<DockerEngineInfo> => {
     try {
       const [version, networks] = await Promise.all([docker.version(), docker.listNetworks()]);
@@ -92,7 +86,7 @@ export function getDockerEngine(): Promise<DockerEngineInfo> {
 
 /** Where the default client calls, for errors: its socket or host, else DOCKER_HOST's. */
 function engineAddress(): string {
-  const modem = defaultDocker?.modem as
+  const modem = chosenDocker()?.modem as
     | { socketPath?: unknown; host?: unknown; port?: unknown; protocol?: unknown }
     | undefined;
   if (typeof modem?.socketPath === 'string') return `unix://${modem.socketPath}`;

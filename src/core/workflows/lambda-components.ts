@@ -5,14 +5,10 @@
 import type { AwsOptions } from '../aws/aws-call.js';
 import type { LambdaFunction, RemoteImage } from '../aws/aws-resources.js';
 import { targetOf } from '../aws/aws-target.js';
-import { throwIfAborted } from '../common/errors.js';
 import { lineageTagsOf } from '../common/labels.js';
 import { repoOfImageName } from '../ecr/ecr-reference.js';
-import { deleteEcrRepo, getEcrRepo } from '../ecr/ecr-repos.js';
 import { pushToEcr } from '../ecr/push.js';
-import { deleteRemoteImage, getAllRemoteImages } from '../ecr/remote-images.js';
 import { createLocalImage } from '../images/local-image-build.js';
-import { deleteLocalImage } from '../images/local-image-delete.js';
 import type { LocalImageOptions } from '../images/local-image-options.js';
 import { getLocalImage } from '../images/local-image-queries.js';
 import { runLocalImageTest, type TestData, type TestResult } from '../images/local-test.js';
@@ -20,13 +16,10 @@ import type { LocalImage } from '../images/types.js';
 import { runLambdaFunctionTest } from '../lambda/invoke.js';
 import { readGivenRole } from '../lambda/lambda-function-role.js';
 import { checkFunctionOptions } from '../lambda/lambda-function-settings.js';
-import {
-  createLambdaFunction,
-  deleteLambdaFunction,
-  type LambdaFunctionOptions,
-} from '../lambda/lambda-functions.js';
+import { createLambdaFunction, type LambdaFunctionOptions } from '../lambda/lambda-functions.js';
 import type { InvocationLog } from '../logs/invocation-log.js';
 import { getResponder, type Responder, type ResponderOptions } from '../responder/responder.js';
+import { deleteEntryParts, partsOf } from './delete.js';
 
 export interface LambdaComponents {
   readonly responder: Responder;
@@ -166,27 +159,12 @@ export async function runTest(
 /**
  * Deletes the parts, downstream first (a function keeps its image in use): the function, the
  * remote image (and its repository once nothing is left in it), then the local image and its
- * containers. The function's role goes too with `deleteRole`, when nothing else uses it.
+ * containers. The function's role goes too with `deleteRole`, when nothing else uses it. A part
+ * already gone is quiet. The delete workflow (delete.ts) removes them, so both say it once.
  */
 export async function deleteComponents(
   parts: ComponentParts,
   options: AwsOptions & { deleteRole?: boolean } = {},
 ): Promise<void> {
-  const needsAws = parts.lambdaFunction || parts.remoteImage;
-  const target = needsAws ? await targetOf(options) : undefined;
-  const aws = { ...options, ...(target ? { target } : {}) };
-  if (parts.lambdaFunction) {
-    await deleteLambdaFunction(parts.lambdaFunction, {
-      ...aws,
-      ...(options.deleteRole ? { deleteRole: true } : {}),
-    });
-  }
-  if (parts.remoteImage) {
-    await deleteRemoteImage(parts.remoteImage, aws);
-    const repo = await getEcrRepo(parts.remoteImage.repo, aws);
-    const left = await getAllRemoteImages({ ...aws, repos: [repo] });
-    if (left.length === 0) await deleteEcrRepo(repo, aws);
-  }
-  throwIfAborted(options.signal, 'Deleting the components');
-  if (parts.localImage) await deleteLocalImage(parts.localImage, { force: true });
+  await deleteEntryParts(partsOf(parts, { deleteRole: !!options.deleteRole }), options);
 }

@@ -66,7 +66,8 @@ export function useReplKeys(deps: ReplKeysDeps): void {
 
   const editKeys = useViewBindings('repl');
   const listKeys = useViewBindings('replList');
-  const openHelp = useViewHelp();
+  // Live: an invocation may end while the REPL's help is open.
+  const openHelp = useViewHelp({ running: store.state.run.kind === 'running' });
 
   useKeys(
     ({ input, key: k, name }) => {
@@ -207,7 +208,7 @@ export function useReplKeys(deps: ReplKeysDeps): void {
           edit((b) => insertText(b, '  '));
           break;
         case 'repl.help':
-          openHelp('repl', { running: s.run.kind === 'running' });
+          openHelp('repl');
           break;
         default:
           // Every other key edits: a character, or a paste (one press, no name).

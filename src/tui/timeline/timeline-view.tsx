@@ -138,6 +138,10 @@ export function TimelineView({ invocations, width, height, onClose }: TimelineVi
           case 'timelineSearch.backspace':
             update((o) => ({ ...o, search: { ...o.search, draft: draft.slice(0, -1) } }));
             break;
+          case 'timelineSearch.help':
+            // The help shows in the view's place; closing it finds the search as it was typed.
+            openHelp('timelineSearch');
+            break;
           default:
             if (input && !key.ctrl && !key.meta) {
               const typed = draft + input.replace(/[\r\n\t]/g, ' ');

@@ -6,15 +6,18 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import Docker from 'dockerode';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   connectTarget,
   getDefaultTarget,
   setDefaultTarget,
 } from '../../../src/core/aws/aws-target.js';
+import { setDefaultDocker } from '../../../src/core/common/default-docker.js';
 import type { LambdashEvent } from '../../../src/core/common/events.js';
 import { getAllEcrRepos } from '../../../src/core/ecr/ecr-repos.js';
 import { type LocalCloud, startLocalCloud } from '../../../src/localcloud/index.js';
+import { startDockerProxy } from '../../support/docker-proxy.js';
 
 const AWS_VARIABLES = [
   'AWS_PROFILE',
@@ -118,6 +121,23 @@ describe('connectTarget', () => {
     expect(answer).toBeGreaterThanOrEqual(400);
     await target.close();
     await expect(fetch(endpoint, { method: 'POST' })).rejects.toThrow(/fetch failed/);
+  });
+
+  it("runs a started cloud's functions on the Docker client the caller set", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lambdash-docker-'));
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    // A client of the caller's own, whose requests a proxy in front of the engine sees.
+    const proxy = await startDockerProxy();
+    cleanups.push(() => proxy.kill());
+    setDefaultDocker(new Docker({ socketPath: proxy.host.slice('unix://'.length) }));
+    cleanups.push(async () => setDefaultDocker(undefined));
+    const target = await connectTarget({ kind: 'local', localCloud: { port: 0, dataDir } });
+    cleanups.push(() => target.close());
+    expect(target.started).toBe(true);
+    // Lambda's start lists the containers earlier runs of its data folder left: through the proxy.
+    expect(proxy.requests).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^GET \S*\/containers\/json\?/)]),
+    );
   });
 
   it('says what to do when nothing answers at the endpoint', async () => {

@@ -14,7 +14,8 @@ async function freshDockerModule() {
   vi.resetModules();
   const docker = await import('../../../src/core/images/docker.js');
   const { isLambdashError } = await import('../../../src/core/common/errors.js');
-  return { ...docker, isLambdashError };
+  const { setDefaultDocker } = await import('../../../src/core/common/default-docker.js');
+  return { ...docker, isLambdashError, setDefaultDocker };
 }
 
 /** A TCP port with nothing listening on it. */
@@ -152,6 +153,35 @@ describe('setDefaultDocker', () => {
     expect(getDefaultDocker()).toBe(usual);
     // The engine is asked again through the usual client: its answer is kept per client.
     expect(await getDockerEngine()).not.toBe(engine);
+  });
+
+  it("asks a known engine nothing, and a known engine's answer starts no sweep", async () => {
+    const { setDefaultDocker, getDockerEngine } = await freshModules();
+    const { noteLeftover, sweepLeftovers } = await import('../../../src/core/images/leftovers.js');
+    const proxy = await startDockerProxy();
+    proxies.push(proxy);
+    const mine = new Docker({ socketPath: proxy.host.slice('unix://'.length) });
+    setDefaultDocker(mine);
+    const sweeps = () => proxy.requests.filter((line) => /\/containers\/json/.test(line)).length;
+    try {
+      // The engine's first use, swept here rather than in the background, then asked once.
+      await sweepLeftovers(mine);
+      await getDockerEngine();
+      const asked = proxy.requests.length;
+      expect(sweeps()).toBe(1);
+      // A removal this process owes the engine, due for a retry: a use of the engine now sweeps.
+      noteLeftover(mine, { container: `lambdash-test-owed-${process.pid}` });
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 60_000);
+      await getDockerEngine();
+      expect(proxy.requests.length).toBe(asked);
+      // A sweep started by that call would be running now, and this one would wait for it.
+      await sweepLeftovers(mine);
+      expect(sweeps()).toBe(2);
+    } finally {
+      vi.useRealTimers();
+      setDefaultDocker(undefined);
+    }
   });
 
   it("names the set client's socket when no engine answers there", async () => {

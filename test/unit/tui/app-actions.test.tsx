@@ -313,7 +313,7 @@ describe('the dialogs’ and the settings’ key tables in the app', () => {
     await ui.press(KEYS.escape);
     await ui.waitFor('Invoke bravo');
     // Esc went to the help, not to the REPL: it is still open, its payload as typed.
-    expect(ui.frame()).toContain('?');
+    expect(ui.lines()).toContain('1 {}? ');
     expect(ui.lines().at(-1)).toMatch(/\^K keys$/);
   });
 
@@ -352,30 +352,110 @@ describe('the dialogs’ and the settings’ key tables in the app', () => {
   });
 
   it('takes the user’s key for the delete dialog', async () => {
-    const { ui } = await start({ settings: { keys: { 'deleteDialog.cancel': 'x' } } });
+    const { ui } = await start({ settings: { keys: { 'deleteDialog.cancel': 'ctrl+x' } } });
     await ui.press('j', 'd', KEYS.escape);
     expect(ui.frame()).toContain('Delete bravo');
-    expect(ui.lines().at(-1)).toContain('x cancel');
-    await ui.press('x');
+    expect(ui.lines().at(-1)).toContain('^X cancel');
+    await ui.press('\u0018');
     expect(ui.lines()[1]).toMatch(/^RESPONDER/);
+  });
+
+  it('refuses a character as the delete dialog’s cancel key: typed in the name field, it is text', async () => {
+    const { ui, test } = await start({
+      settings: { keys: { 'deleteDialog.cancel': 'x' } },
+      columns: 200,
+    });
+    expect(ui.frame()).toContain('⚠ Settings: keys.deleteDialog.cancel: x is typed');
+    await ui.press('j', 'd', KEYS.tab, KEYS.enter);
+    expect(ui.frame()).toContain('Type bravo to confirm:');
+    await ui.type('brax');
+    expect(ui.frame()).toContain('> brax');
+    expect(ui.frame()).toContain('Delete bravo');
+    await ui.press(KEYS.backspace, KEYS.backspace);
+    await ui.type('avo');
+    await ui.press(KEYS.enter);
+    expect(test.calls.map((call) => call.action)).toEqual(['remove']);
+    await ui.press(',');
+    expect(ui.frame()).toContain(
+      "⚠ keys.deleteDialog.cancel: x is typed in the delete dialog's name field, so it cannot be a key there (give a named key or ctrl+LETTER) (ignored)",
+    );
   });
 
   it('takes the user’s key for the settings', async () => {
     const { ui } = await start({ settings: { keys: { 'settings.close': ['x'] } } });
     await ui.press(',', KEYS.escape);
     expect(ui.frame()).toMatch(/refreshSeconds +15/);
+    expect(ui.frame()).toContain('To change one: x, then :set NAME VALUE');
     await ui.press('x');
     expect(ui.lines()[1]).toMatch(/^RESPONDER/);
   });
 
   it('takes the user’s key for the text fields (the command line)', async () => {
-    const { ui } = await start({ settings: { keys: { 'textInput.clear': 'ctrl+k' } } });
+    // Not Ctrl-K: that is the command line's help (commandLine.help), asked before the field.
+    const { ui } = await start({ settings: { keys: { 'textInput.clear': 'ctrl+x' } } });
     await ui.press(':');
     await ui.type('deploy');
     await ui.press('\u0015');
     expect(ui.frame()).toContain(':deploy');
-    await ui.press('\u000b');
+    await ui.press('\u0018');
     expect(ui.frame()).not.toContain(':deploy');
+  });
+});
+
+describe('the command line’s and the filter’s key tables in the app', () => {
+  it('draws the command line’s footer from its table, and Ctrl-K lists its keys, then back', async () => {
+    const { ui } = await start();
+    await ui.press(':');
+    expect(ui.lines().at(-1)).toBe('Enter run  Tab complete  Esc cancel  ^K keys');
+    await ui.type('dep?');
+    await ui.press('\u000b');
+    const help = ui.frame();
+    expect(help).toContain('The command line (after :, any other key types)');
+    expect(help).toContain('Complete the command name typed so far');
+    expect(help).not.toContain('Keep the filter');
+    expect(help).not.toContain('RESPONDER');
+    // Esc went to the help: the command line is back as it was typed, ? included.
+    await ui.press(KEYS.escape);
+    expect(ui.frame()).toContain(':dep?');
+    expect(ui.lines()[1]).toMatch(/^RESPONDER/);
+    await ui.press(KEYS.escape);
+    expect(ui.lines().at(-1)).toMatch(/^b build/);
+  });
+
+  it('draws the filter’s footer and placeholder from its table, and Ctrl-K lists its keys', async () => {
+    const { ui } = await start();
+    await ui.press('/');
+    expect(ui.frame()).toContain('/ filter: type to narrow the rows, Enter keeps, Esc clears');
+    expect(ui.lines().at(-1)).toBe('Enter keep  Esc clear  ^K keys');
+    await ui.type('rav');
+    await ui.press('\u000b');
+    expect(ui.frame()).toContain('Clear the filter and go back to the rows');
+    await ui.press('\u000b');
+    expect(ui.frame()).toContain('/rav');
+    expect(ui.frame()).not.toContain('alpha');
+  });
+
+  it('takes the user’s keys for the command line and the filter', async () => {
+    const { ui, test } = await start({
+      settings: { keys: { 'commandLine.run': 'ctrl+y', 'filter.clear': ['ctrl+g'] } },
+    });
+    expect(ui.frame()).not.toContain('⚠ Settings:');
+    await ui.press('j', ':');
+    expect(ui.lines().at(-1)).toMatch(/^\^Y run {2}Tab complete/);
+    await ui.type('deploy');
+    await ui.press(KEYS.enter);
+    expect(test.calls).toHaveLength(0);
+    expect(ui.frame()).toContain(':deploy');
+    await ui.press('\u0019');
+    expect(test.calls.map((call) => [call.action, call.row])).toEqual([['deploy', 'row:bravo']]);
+    await ui.press('/');
+    expect(ui.frame()).toContain('Enter keeps, Ctrl-G clears');
+    await ui.type('rav');
+    await ui.press(KEYS.escape);
+    expect(ui.frame()).toContain('/rav');
+    await ui.press('\u0007');
+    expect(ui.frame()).toContain('alpha');
+    expect(ui.frame()).not.toContain('/rav');
   });
 });
 

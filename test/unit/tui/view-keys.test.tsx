@@ -97,6 +97,12 @@ describe('the views’ key tables', () => {
     expect(
       viewFooterHints(resolveViewBindings('settings')).map((h) => `${h.key} ${h.label}`),
     ).toEqual(['Esc close', '↑/↓ scroll', '? keys']);
+    // The fields where `?` is text offer Ctrl-K for their help.
+    const footer = (view: 'commandLine' | 'filter' | 'timelineSearch') =>
+      viewFooterHints(resolveViewBindings(view)).map((h) => `${h.key} ${h.label}`);
+    expect(footer('commandLine')).toEqual(['Enter run', 'Tab complete', 'Esc cancel', '^K keys']);
+    expect(footer('filter')).toEqual(['Enter keep', 'Esc clear', '^K keys']);
+    expect(footer('timelineSearch')).toEqual(['Enter search', 'Esc cancel', '^K keys']);
     expect(viewCommandFor(list, 'd', { list: 'templates' })).toBeUndefined();
     expect(viewCommandFor(list, 'd', { list: 'saved' })).toBe('replList.delete');
   });

@@ -5,6 +5,7 @@ import { fitText, textWidth } from '../../../../src/tui/text-width.js';
 import { THEMES, ThemeContext } from '../../../../src/tui/theme.js';
 import type { Invocation } from '../../../../src/tui/timeline/invocation.js';
 import { TimelineView } from '../../../../src/tui/timeline/timeline-view.js';
+import { ViewHelpHost } from '../../../../src/tui/view-help.js';
 import {
   COLD_ID,
   coldThenWarm,
@@ -156,7 +157,7 @@ describe('TimelineView', () => {
   it('searches the log lines with /, steps with n and N, and marks the current match', async () => {
     const app = await open([cold(1)], 80, 30);
     await press(app, '/', 'q', 'u', 'e', 'r', 'y');
-    expect(frameLines(app).at(-1)).toBe('/query▏  Enter search · Esc cancel');
+    expect(frameLines(app).at(-1)).toBe('/query▏  Enter search · Esc cancel · ^K keys');
     await press(app, KEYS.enter);
     const logHeading = () => frameLines(app).find((line) => line.startsWith('Log · ')) ?? '';
     const marked = () => frameLines(app).filter((line) => line.startsWith('›'));
@@ -183,6 +184,23 @@ describe('TimelineView', () => {
       expect.stringMatching(/^›REPORT RequestId: 6efd0e35/),
     ]);
     expect(frameLines(app).length).toBe(14);
+  });
+
+  it('lists the search’s keys with Ctrl-K, ? being text there, and comes back to the search', async () => {
+    const app = await renderAt(
+      <ViewHelpHost width={80} height={24}>
+        {view([cold(1)], 80, 24)}
+      </ViewHelpHost>,
+    );
+    await press(app, '/', 'a', '?');
+    expect(frameLines(app).at(-1)).toBe('/a?▏  Enter search · Esc cancel · ^K keys');
+    await press(app, KEYS.ctrl('k'));
+    const help = frameLines(app).join('\n');
+    expect(help).toContain("The timeline's search (any other key types)");
+    expect(help).toContain('Go to the first match below');
+    expect(help).not.toContain('Close the timeline');
+    await press(app, KEYS.escape);
+    expect(frameLines(app).at(-1)).toBe('/a?▏  Enter search · Esc cancel · ^K keys');
   });
 
   it('cancels a search with Esc, then closes with Esc', async () => {
