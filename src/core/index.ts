@@ -73,11 +73,17 @@ export {
   stopContainer,
 } from './images/containers.js';
 export { type DockerEngineInfo, getDefaultDocker, getDockerEngine } from './images/docker.js';
+export type { DockerFilters } from './images/docker-filters.js';
 export { createLocalImage } from './images/local-image-build.js';
 export { deleteLocalImage } from './images/local-image-delete.js';
 export type { LocalImageOptions } from './images/local-image-options.js';
 export { getAllLocalImages, getLocalImage } from './images/local-image-queries.js';
-export { runLocalImageTest, type TestData, type TestResult } from './images/local-test.js';
+export {
+  type LocalTestOptions,
+  runLocalImageTest,
+  type TestData,
+  type TestResult,
+} from './images/local-test.js';
 export type { LocalImage } from './images/types.js';
 export {
   createEventFromTemplate,

@@ -50,7 +50,7 @@ export function createAppContainers(): AppContainers {
 
   return {
     async runningContainerOf(image, options = {}) {
-      const running = (await getAllContainers()).filter(
+      const running = (await getAllContainers({ generatedOnly: true })).filter(
         (container) => container.running && container.image === image.id && container.port > 0,
       );
       const found = running.find((container) => ours.has(container.id)) ?? running[0];

@@ -94,6 +94,7 @@ export function remoteImageOf(version: PushedVersion): RemoteImage {
     pushed: new Date(),
     size: 0,
     mediaType: undefined,
+    labels: {},
   };
 }
 

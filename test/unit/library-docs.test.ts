@@ -3,40 +3,9 @@
 // The exports are read from the entries' syntax trees (importing the core would load it all).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { exportedValues } from '../support/exported-values.js';
 import { repoRoot } from '../support/paths.js';
-
-/** The value names an entry exports (type-only exports left out: they cannot be called). */
-function exportedValues(file: string): Set<string> {
-  const text = readFileSync(path.join(repoRoot, file), 'utf8');
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest);
-  const names = new Set<string>();
-  for (const statement of source.statements) {
-    if (ts.isExportDeclaration(statement)) {
-      if (statement.isTypeOnly) continue;
-      const clause = statement.exportClause;
-      // `export * from`: its names are not in this file; the entries name theirs.
-      if (!clause || !ts.isNamedExports(clause)) throw new Error(`${file}: export * is not read`);
-      for (const element of clause.elements) {
-        if (!element.isTypeOnly) names.add(element.name.text);
-      }
-      continue;
-    }
-    const exported = ts.canHaveModifiers(statement)
-      ? ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
-      : false;
-    if (!exported) continue;
-    if (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) {
-      if (statement.name) names.add(statement.name.text);
-    } else if (ts.isVariableStatement(statement)) {
-      for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name)) names.add(declaration.name.text);
-      }
-    }
-  }
-  return names;
-}
 
 interface Called {
   readonly name: string;

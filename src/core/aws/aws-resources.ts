@@ -30,6 +30,12 @@ export interface RemoteImage {
   /** Compressed size in bytes, as ECR reports it. */
   readonly size: number;
   readonly mediaType: string | undefined;
+  /**
+   * Its repository's tags (lambdash's lineage and the user's labels): ECR tags repositories, not
+   * images, and a push tags the repository with the image's labels. The lineage tags describe the
+   * repository's newest push; getUserLabels gives the user's.
+   */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export interface LambdaRole {

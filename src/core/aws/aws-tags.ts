@@ -2,7 +2,7 @@
 // values of at most 256, at most 50 tags per resource (ECR and Lambda alike). Docker labels
 // allow longer values, so an image's labels are checked again when they become tags.
 import { LambdashError } from '../common/errors.js';
-import { LABEL_PREFIX, LABELS, validateUserLabels } from '../common/labels.js';
+import { getUserLabels, LABEL_PREFIX, LABELS, validateUserLabels } from '../common/labels.js';
 
 const MAX_TAG_KEY = 128;
 const MAX_TAG_VALUE = 256;
@@ -22,6 +22,19 @@ export function taggableLabels(labels: Readonly<Record<string, string>>): Record
         value.length <= MAX_TAG_VALUE,
     ),
   );
+}
+
+/**
+ * `tags` with the user's labels of the image a resource is made from beneath them (the tags
+ * given win), as AWS allows them: labels given once to an image follow it to its function.
+ * Only the user's: the image's lineage is the caller's to give (a repository's lineage tags
+ * describe its newest push, which need not be this image).
+ */
+export function withImageLabels(
+  tags: Readonly<Record<string, string>>,
+  imageLabels: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return resourceTags({ ...taggableLabels(getUserLabels({ labels: imageLabels })), ...tags });
 }
 
 /**

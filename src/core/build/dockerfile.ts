@@ -15,8 +15,12 @@ import { lambdashVersion, templatesDir } from '../common/paths.js';
 import type { Responder } from '../responder/responder.js';
 
 export interface DockerfileOptions {
-  /** The image to build on; `ensureBaseImage()` picks one when this is not given. */
-  readonly baseImage: string;
+  /**
+   * The image to build on. Without it, `defaultBaseImage()`: the Node image `ensureBaseImage()`
+   * prefers, which a build replaces by the one it found (the offline base, when nothing can be
+   * pulled) before calling this.
+   */
+  readonly baseImage?: string;
   /** Names of build args the Dockerfile declares (values go to the build, not into the text). */
   readonly buildArgs?: Readonly<Record<string, string>>;
   /**
@@ -72,8 +76,14 @@ export function validateBuildArgs(buildArgs: Readonly<Record<string, string>> = 
   return names;
 }
 
-export function getDockerfile(responder: Responder, options: DockerfileOptions): string {
-  validateImageReference(options.baseImage);
+/** The official Node image of the host's major version, as Jot names julia's by its version. */
+export function defaultBaseImage(): string {
+  return `node:${process.versions.node.split('.')[0]}-slim`;
+}
+
+export function getDockerfile(responder: Responder, options: DockerfileOptions = {}): string {
+  const baseImage = options.baseImage ?? defaultBaseImage();
+  validateImageReference(baseImage);
   const handler = imageHandler(responder);
   if (!HANDLER.test(handler) || handler.includes('..')) {
     throw new LambdashError(
@@ -89,7 +99,7 @@ export function getDockerfile(responder: Responder, options: DockerfileOptions):
   const values: Record<string, string> = {
     lambdashVersion,
     name: responder.name,
-    baseImage: options.baseImage,
+    baseImage,
     buildArgs: buildArgs.map((name) => `ARG ${name}`).join('\n'),
     warmup: options.warmup
       ? [

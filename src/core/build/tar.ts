@@ -11,12 +11,15 @@ export interface TarEntry {
   readonly file?: string; // host file to stream
   readonly size?: number;
   readonly content?: Buffer;
+  /** A symbolic link to this target (multi-call binaries such as busybox answer to its name). */
+  readonly symlink?: string;
 }
 
 export async function* tarStream(entries: readonly TarEntry[]): AsyncGenerator<Buffer> {
   for (const entry of entries) {
-    const size = entry.dir ? 0 : (entry.content?.length ?? entry.size ?? 0);
-    yield tarHeader(entry.path, size, entry.mode, entry.dir ? '5' : '0', entry.mtime);
+    const size = entry.dir || entry.symlink ? 0 : (entry.content?.length ?? entry.size ?? 0);
+    const type = entry.dir ? '5' : entry.symlink ? '2' : '0';
+    yield tarHeader(entry.path, size, entry.mode, type, entry.mtime, entry.symlink);
     if (entry.content) {
       yield entry.content;
     } else if (entry.file) {
@@ -36,9 +39,11 @@ function tarHeader(
   path: string,
   size: number,
   mode: number,
-  type: '0' | '5',
+  type: '0' | '2' | '5',
   mtime: number,
+  linkTarget = '',
 ): Buffer {
+  if (Buffer.byteLength(linkTarget) > 100) throw new Error(`link target too long: ${linkTarget}`);
   const header = Buffer.alloc(512);
   const name = type === '5' ? `${path}/` : path;
   let prefix = '';
@@ -60,6 +65,7 @@ function tarHeader(
   octal(mtime, 136, 12);
   header.fill(' ', 148, 156); // the checksum counts itself as spaces
   header.write(type, 156, 1, 'ascii');
+  header.write(linkTarget, 157, 100, 'utf8');
   header.write('ustar\0', 257, 6, 'ascii');
   header.write('00', 263, 2, 'ascii');
   header.write('root', 265, 32, 'ascii');

@@ -50,12 +50,22 @@ export function validateUserLabels(
   return { ...labels };
 }
 
-/** The user's labels of a resource: everything not under lambdash's prefix. */
-export function getUserLabels(resource: {
-  readonly labels: Readonly<Record<string, string>>;
-}): Record<string, string> {
+/**
+ * A resource's labels: a local or remote image's `labels`, or a repository's or function's
+ * `tags` (AWS's name for them).
+ */
+export type Labelled =
+  | { readonly labels: Readonly<Record<string, string>> }
+  | { readonly tags: Readonly<Record<string, string>> };
+
+/**
+ * The user's labels of a resource (LocalImage, RemoteImage, EcrRepo or LambdaFunction):
+ * everything not under lambdash's prefix.
+ */
+export function getUserLabels(resource: Labelled): Record<string, string> {
+  const labels = 'labels' in resource ? resource.labels : resource.tags;
   return Object.fromEntries(
-    Object.entries(resource.labels).filter(([key]) => !key.startsWith(LABEL_PREFIX)),
+    Object.entries(labels).filter(([key]) => !key.startsWith(LABEL_PREFIX)),
   );
 }
 

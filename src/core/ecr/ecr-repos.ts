@@ -44,17 +44,30 @@ export async function getEcrRepo(
   const name = validateImageName(
     typeof nameOrImage === 'string' ? nameOrImage : repoOfImageName(nameOrImage.name),
   );
-  const target = await targetOf(options);
-  const found = await findRepository(target, options, name);
-  const tags = found && (await readTags(target, options, found));
-  if (!found || !tags) throw repoNotFound(name);
-  return toEcrRepo(found, tags);
+  const found = await findEcrRepo(await targetOf(options), options, name);
+  if (!found) throw repoNotFound(name);
+  return found;
 }
 
-/** Every repository (with `generatedOnly`, those lambdash made), tags included. */
+/** The repository with its tags, or undefined when there is none by that name. */
+export async function findEcrRepo(
+  target: AwsTarget,
+  options: AwsOptions,
+  name: string,
+): Promise<EcrRepo | undefined> {
+  const found = await findRepository(target, options, name);
+  const tags = found && (await readTags(target, options, found));
+  return found && tags ? toEcrRepo(found, tags) : undefined;
+}
+
+/**
+ * The repositories lambdash made (Jot's default: generated only), or with
+ * `generatedOnly: false` every repository, tags included.
+ */
 export async function getAllEcrRepos(
   options: AwsOptions & { readonly generatedOnly?: boolean } = {},
 ): Promise<EcrRepo[]> {
+  const generatedOnly = options.generatedOnly ?? true;
   const target = await targetOf(options);
   const listed = await listRepositories(target, options);
   // Tags decide what generatedOnly keeps, and ECR reads them one repository at a time: a
@@ -67,7 +80,7 @@ export async function getAllEcrRepos(
   return repos
     .filter(
       (repo): repo is EcrRepo =>
-        repo !== undefined && (!options.generatedOnly || repo.tags[LABELS.generated] === 'true'),
+        repo !== undefined && (!generatedOnly || repo.tags[LABELS.generated] === 'true'),
     )
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -114,9 +127,8 @@ export async function createEcrRepo(
 }
 
 /**
- * Deletes a repository. One that still holds images is refused unless `force` (which deletes
- * them too). A repository named by string must exist (REPO_NOT_FOUND); an EcrRepo already gone
- * is fine.
+ * Deletes a repository; one already gone is fine, named or given. One that still holds images
+ * is refused unless `force` (which deletes them too).
  */
 export async function deleteEcrRepo(
   repo: EcrRepo | string,
@@ -133,10 +145,7 @@ export async function deleteEcrRepo(
     );
   } catch (error) {
     const reason = awsErrorName(error);
-    if (reason === 'RepositoryNotFoundException') {
-      if (typeof repo === 'string') throw repoNotFound(name);
-      return;
-    }
+    if (reason === 'RepositoryNotFoundException') return;
     if (reason === 'RepositoryNotEmptyException') {
       // The SDK's error stays the cause: awsErrorName() still says RepositoryNotEmptyException.
       throw new LambdashError(

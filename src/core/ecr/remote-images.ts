@@ -6,7 +6,6 @@ import {
   DescribeImagesCommand,
   type ImageDetail,
   type ImageIdentifier,
-  type Repository,
 } from '@aws-sdk/client-ecr';
 import { type AwsOptions, callAwsIfFound, collectPages } from '../aws/aws-call.js';
 import type { EcrRepo, LambdaFunction, RemoteImage } from '../aws/aws-resources.js';
@@ -22,7 +21,7 @@ import {
   registryOf,
   repoOfImageName,
 } from './ecr-reference.js';
-import { findRepository, getAllEcrRepos, listRepositories } from './ecr-repos.js';
+import { findEcrRepo, getAllEcrRepos } from './ecr-repos.js';
 
 /** DescribeImages calls in flight at once (one repository each). */
 const REPO_READS = 5;
@@ -30,19 +29,25 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const REPO_GONE = ['RepositoryNotFoundException'];
 const IMAGE_GONE = ['RepositoryNotFoundException', 'ImageNotFoundException'];
 
-/** The repository part of a RemoteImage. */
-type RepoRef = Pick<EcrRepo, 'name' | 'uri'>;
+/** The repository part of a RemoteImage: its tags are the image's labels (ECR tags repositories, not images). */
+type RepoRef = Pick<EcrRepo, 'name' | 'uri' | 'tags'>;
 
 /**
  * A remote image: of a local image (by the digests the engine recorded when it was pushed), of
- * a Lambda function (the digest it runs), or by name: `repo` (its newest image), `repo:tag`,
- * `repo@sha256:...` or a full URI. REMOTE_IMAGE_NOT_FOUND when there is none.
+ * a Lambda function (the digest it runs), by name: `repo` (its newest image), `repo:tag`,
+ * `repo@sha256:...` or a full URI, or by its digest alone (`sha256:...`, in whichever repository
+ * holds it). REMOTE_IMAGE_NOT_FOUND when there is none; AMBIGUOUS_IMAGE when a digest is in
+ * several repositories.
  */
 export async function getRemoteImage(
   of: LocalImage | LambdaFunction | string,
   options: AwsOptions = {},
 ): Promise<RemoteImage> {
-  if (typeof of === 'string') return byReference(parseEcrReference(of), of, options);
+  if (typeof of === 'string') {
+    return DIGEST.test(of)
+      ? byDigest(of, options)
+      : byReference(parseEcrReference(of), of, options);
+  }
   if ('imageUri' in of) {
     const uri = of.resolvedImageUri ?? of.imageUri;
     return byReference(parseEcrReference(uri), `${uri} (function ${of.name})`, options);
@@ -51,9 +56,10 @@ export async function getRemoteImage(
 }
 
 /**
- * Every image of these repositories (default: every repository, or with `generatedOnly` those
- * lambdash made), newest first. One paginated DescribeImages per repository, a few at a time;
- * the repositories' tags are read (one call each) only for `generatedOnly`.
+ * Every image of these repositories (default: those lambdash made, as Jot's; with
+ * `generatedOnly: false`, every repository), newest first. One paginated DescribeImages per
+ * repository, a few at a time, and the repositories' tags (one call each): they pick lambdash's
+ * and are the images' labels. Repositories given are listed as they are.
  */
 export async function getAllRemoteImages(
   options: AwsOptions & {
@@ -64,9 +70,7 @@ export async function getAllRemoteImages(
   const target = await targetOf(options);
   const repos: readonly RepoRef[] =
     options.repos ??
-    (options.generatedOnly
-      ? await getAllEcrRepos({ ...options, target })
-      : (await listRepositories(target, options)).map(repoRefOf));
+    (await getAllEcrRepos({ ...options, target, generatedOnly: options.generatedOnly ?? true }));
   const lists = await mapLimited(repos, REPO_READS, (repo) => listImages(target, options, repo));
   return lists.flat().sort((a, b) => b.pushed.getTime() - a.pushed.getTime());
 }
@@ -133,14 +137,40 @@ export async function describeImage(
   return detail ? toRemoteImage(detail, repo) : undefined;
 }
 
+/**
+ * An image by its digest alone, in whichever repository holds it: the lineage joins remote
+ * images by repository and digest, so one DescribeImages per repository asks each for it.
+ */
+async function byDigest(digest: string, options: AwsOptions): Promise<RemoteImage> {
+  const target = await targetOf(options);
+  const repos = await getAllEcrRepos({ ...options, target, generatedOnly: false });
+  const found = await mapLimited(repos, REPO_READS, (repo) =>
+    describeImage(target, options, repo, { imageDigest: digest }),
+  );
+  const images = found.filter((image): image is RemoteImage => image !== undefined);
+  const [only, ...others] = images;
+  if (only && others.length === 0) return only;
+  if (!only) {
+    throw notFound(
+      `No ECR repository holds an image ${digest}.`,
+      'Push the image first (lambdash push; pushToEcr), or list the remote images (lambdash ls; getAllRemoteImages).',
+    );
+  }
+  const uris = images.map((image) => `${image.repo}@${digest}`).sort();
+  throw new LambdashError(
+    'AMBIGUOUS_IMAGE',
+    `The image ${digest} is in ${uris.length} repositories: ${uris.join(', ')}.`,
+    `Name it with its repository, for example getRemoteImage('${uris[0]}').`,
+  );
+}
+
 async function byReference(
   reference: EcrReference,
   named: string,
   options: AwsOptions,
 ): Promise<RemoteImage> {
   const target = await targetOf(options);
-  const found = await findRepository(target, options, reference.repo);
-  const repo = found && repoRefOf(found);
+  const repo = await findEcrRepo(target, options, reference.repo);
   if (!repo) {
     throw notFound(
       `There is no ECR repository ${reference.repo}, so no image ${named}.`,
@@ -205,8 +235,7 @@ async function ofLocalImage(image: LocalImage, options: AwsOptions): Promise<Rem
   const repos = new Map<string, RepoRef | undefined>();
   for (const { reference } of pushed) {
     if (!repos.has(reference.repo)) {
-      const found = await findRepository(target, options, reference.repo);
-      repos.set(reference.repo, found && repoRefOf(found));
+      repos.set(reference.repo, await findEcrRepo(target, options, reference.repo));
     }
     const repo = repos.get(reference.repo);
     // The same repository name in another registry (another account, region or local cloud).
@@ -269,11 +298,8 @@ export function toRemoteImage(detail: ImageDetail, repo: RepoRef): RemoteImage {
     pushed: detail.imagePushedAt ?? new Date(0),
     size: detail.imageSizeInBytes ?? 0,
     mediaType: detail.imageManifestMediaType,
+    labels: repo.tags,
   };
-}
-
-function repoRefOf(repository: Repository): RepoRef {
-  return { name: repository.repositoryName ?? '', uri: repository.repositoryUri ?? '' };
 }
 
 function notFound(message: string, hint: string): LambdashError {

@@ -3,6 +3,7 @@
 // build one offline from the host's own `node` binary and the shared libraries it loads
 // (offline-base-image.ts).
 import type Docker from 'dockerode';
+import { defaultBaseImage } from '../build/dockerfile.js';
 import { abortedBy, LambdashError, throwIfAborted } from '../common/errors.js';
 import { emit, type OperationOptions } from '../common/events.js';
 import { validateImageReference } from '../common/names.js';
@@ -25,14 +26,14 @@ export async function ensureBaseImage(options: BaseImageOptions = {}): Promise<B
   if (options.baseImage) return explicitBase(options.baseImage, arch, options);
 
   const major = process.versions.node.split('.')[0];
-  for (const image of [`node:${major}-slim`, `node:${major}`]) {
+  for (const image of [defaultBaseImage(), `node:${major}`]) {
     const info = await inspectImage(image, options.signal);
     if (info && info.Architecture === arch) return existing(image, info, engine.arch, options);
   }
 
   let pullFailure: string | undefined;
   if (pullAllowed(options)) {
-    const image = `node:${major}-slim`;
+    const image = defaultBaseImage();
     try {
       await pullImage(image, options.platform, options);
       const info = await inspectImage(image, options.signal);

@@ -13,6 +13,7 @@ import { LABEL_PREFIX, LABELS } from '../common/labels.js';
 import { retry } from '../common/retry.js';
 import { readContainerOutput } from './container-log.js';
 import { dockerError, getDocker, getDockerEngine } from './docker.js';
+import { type DockerFilters, withGeneratedLabel } from './docker-filters.js';
 import {
   LOCAL_CLOUD_LABEL,
   noteLeftover,
@@ -303,11 +304,18 @@ async function answers(port: number): Promise<boolean> {
   }
 }
 
-/** Invokes the emulator listening on `port` (a container's, or any emulator's). */
+/** Where Jot's send_local_request looks when no port is given (its containers publish 9000). */
+const DEFAULT_LOCAL_PORT = 9000;
+
+/**
+ * Invokes the emulator listening on `port` (a container's, or any emulator's; default 9000 as
+ * Jot's: `runImageLocally(image, { port: 9000 })` serves there).
+ */
 export async function sendLocalRequest(
   payload: unknown,
-  options: { port: number; log?: boolean; signal?: AbortSignal; timeoutMs?: number },
+  options: { port?: number; log?: boolean; signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<LocalResponse> {
+  const port = options.port ?? DEFAULT_LOCAL_PORT;
   const body = payloadJson(payload);
   const started = performance.now();
   const timeout =
@@ -319,32 +327,29 @@ export async function sendLocalRequest(
   let response: Response;
   let text: string;
   try {
-    response = await fetch(
-      `http://127.0.0.1:${options.port}/2015-03-31/functions/function/invocations`,
-      {
-        method: 'POST',
-        body,
-        headers: {
-          'content-type': 'application/json',
-          ...(options.log ? { 'x-amz-log-type': 'Tail' } : {}),
-        },
-        signal,
+    response = await fetch(`http://127.0.0.1:${port}/2015-03-31/functions/function/invocations`, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        ...(options.log ? { 'x-amz-log-type': 'Tail' } : {}),
       },
-    );
+      signal,
+    });
     text = await response.text();
   } catch (error) {
     throwIfAborted(options.signal, 'The invocation');
     if (timeout?.aborted) {
       throw new LambdashError(
         'CONTAINER_FAILED',
-        `The function on port ${options.port} did not answer within ${(options.timeoutMs ?? 0) / 1000} s.`,
+        `The function on port ${port} did not answer within ${(options.timeoutMs ?? 0) / 1000} s.`,
         'Look for a handler that never returns, or allow it more time.',
         { cause: error },
       );
     }
     throw new LambdashError(
       'CONTAINER_FAILED',
-      `Nothing answered on port ${options.port}: ${(error as Error).message}`,
+      `Nothing answered on port ${port}: ${(error as Error).message}`,
       'Start the image first (lambdash run; runImageLocally).',
       { cause: error },
     );
@@ -360,17 +365,20 @@ export async function sendLocalRequest(
   };
 }
 
+/**
+ * The containers of lambdash's images (Jot's default: generated only; `generatedOnly: false`
+ * for every container), stopped ones too unless `all: false`. `filters` go to the engine as
+ * they are (Jot's `args`), joined to lambdash's own label filter.
+ */
 export async function getAllContainers(
-  options: { generatedOnly?: boolean; all?: boolean } = {},
+  options: { generatedOnly?: boolean; all?: boolean; filters?: DockerFilters } = {},
 ): Promise<Container[]> {
-  const generatedOnly = options.generatedOnly ?? true;
+  const filters = withGeneratedLabel(options.filters, options.generatedOnly ?? true);
   let list: Docker.ContainerInfo[];
   try {
     list = await getDocker().listContainers({
       all: options.all ?? true,
-      ...(generatedOnly
-        ? { filters: JSON.stringify({ label: [`${LABELS.generated}=true`] }) }
-        : {}),
+      ...(filters ? { filters: JSON.stringify(filters) } : {}),
     });
   } catch (error) {
     throw dockerError(error, 'list the containers');

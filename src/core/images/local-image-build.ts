@@ -5,20 +5,20 @@
 // name. A failure therefore never leaves a half-built or untested image under the name, and
 // the previous good image keeps it. The engine tags nothing itself: when the connection dies
 // mid-build, the engine may still finish the image, but leaves it untagged.
+//
+// With warmup and test data, the warm-up step runs the test's own payload (build/warmup-event.ts)
+// and the test then starts the warmed image: its first invocation loads the code the test's path
+// needs from the cache, as a deployed function's cold start will.
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { checkBuildAt, checkRuntimeBuilt, clearBuildAt } from '../build/build-context.js';
 import { bundleResponder } from '../build/bundle.js';
-import {
-  getDockerfile,
-  imageHandler,
-  validateBuildArgs,
-  WARMUP_EVENT,
-} from '../build/dockerfile.js';
+import { getDockerfile, imageHandler, validateBuildArgs } from '../build/dockerfile.js';
 import { installExternals } from '../build/install-externals.js';
 import { isTypeScriptEntry, typecheckResponder } from '../build/typecheck.js';
+import { warmupEventOf, writeWarmupEvent } from '../build/warmup-event.js';
 import { LambdashError, throwIfAborted } from '../common/errors.js';
 import { emit } from '../common/events.js';
 import { LABELS, validateUserLabels } from '../common/labels.js';
@@ -50,6 +50,8 @@ export async function createLocalImage(
   const userLabels = validateUserLabels(options.userLabels);
   validateBuildArgs(options.buildArgs);
   const secrets = validateBuildSecrets(options.secrets);
+  // Checked with the rest: a test payload no invocation can send fails before any build.
+  const warmupEvent = warmupEventOf(options.functionTestData);
   checkRuntimeBuilt();
   if (Object.keys(secrets).length > 0) await checkBuildSecretsSupport();
   const platform = options.platform ?? DEFAULT_PLATFORM;
@@ -74,6 +76,7 @@ export async function createLocalImage(
       userLabels,
       platform,
       buildAt,
+      warmupEvent,
       signal,
       engineSignal: options.signal,
       typecheck,
@@ -92,6 +95,8 @@ interface BuildPlan {
   readonly userLabels: Record<string, string>;
   readonly platform: Platform;
   readonly buildAt: string | undefined;
+  /** What the warm-up runs, when asked for: the test data's payload as the test sends it, or `{}`. */
+  readonly warmupEvent: string;
   /** The caller's signal, or the type check's when it failed first. */
   readonly signal: AbortSignal;
   /**
@@ -172,11 +177,7 @@ async function buildLocalImage(
       recursive: true,
       filter: (file) => !file.endsWith('index.mjs'),
     });
-    if (options.warmup) {
-      const payload = options.functionTestData ? options.functionTestData.payload : {};
-      await mkdir(path.join(context, path.dirname(WARMUP_EVENT)), { recursive: true });
-      await writeFile(path.join(context, WARMUP_EVENT), JSON.stringify(payload ?? {}));
-    }
+    if (options.warmup) await writeWarmupEvent(context, plan.warmupEvent);
     await writeFile(path.join(context, 'Dockerfile'), dockerfile);
 
     step(5, 'Building the image');

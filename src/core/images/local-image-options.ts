@@ -37,8 +37,10 @@ export interface LocalImageOptions extends OperationOptions {
   /** After the build, the image is started and invoked; a different answer fails the build. */
   readonly functionTestData?: TestData;
   /**
-   * Runs a sample event (the test data's payload, or `{}`) through the bundle during the build
-   * and keeps V8's code cache, so the first invocation compiles less.
+   * Runs a sample event through the bundle during the build and keeps V8's code cache, so the
+   * first invocation compiles less. The event is the test data's payload, exactly as the build's
+   * test then sends it to the warmed image (so the functions the test's path calls are the ones
+   * cached), or `{}` without test data. It stays out of the image's layers the function sees.
    */
   readonly warmup?: boolean;
   readonly sourcemap?: boolean;

@@ -2,8 +2,8 @@
 // their labels.
 import type Docker from 'dockerode';
 import { LambdashError } from '../common/errors.js';
-import { LABELS } from '../common/labels.js';
 import { dockerError, getDocker, inspectImage } from './docker.js';
+import { type DockerFilters, withGeneratedLabel } from './docker-filters.js';
 import { toLocalImage } from './local-image-info.js';
 import type { LocalImage } from './types.js';
 
@@ -53,15 +53,18 @@ export async function getLocalImage(nameOrId: string): Promise<LocalImage> {
   return toLocalImage(info, ref);
 }
 
+/**
+ * The images lambdash made (Jot's default: generated only), or with `generatedOnly: false`
+ * every image, newest first. `filters` go to the engine as they are (Jot's `args`), joined to
+ * lambdash's own label filter.
+ */
 export async function getAllLocalImages(
-  options: { generatedOnly?: boolean } = {},
+  options: { readonly generatedOnly?: boolean; readonly filters?: DockerFilters } = {},
 ): Promise<LocalImage[]> {
-  const generatedOnly = options.generatedOnly ?? true;
+  const filters = withGeneratedLabel(options.filters, options.generatedOnly ?? true);
   let images: Docker.ImageInfo[];
   try {
-    images = await getDocker().listImages(
-      generatedOnly ? { filters: JSON.stringify({ label: [`${LABELS.generated}=true`] }) } : {},
-    );
+    images = await getDocker().listImages(filters ? { filters: JSON.stringify(filters) } : {});
   } catch (error) {
     throw dockerError(error, 'list the local images');
   }

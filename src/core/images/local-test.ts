@@ -5,11 +5,13 @@ import { LambdashError, throwIfAborted } from '../common/errors.js';
 import { emit, type OperationOptions } from '../common/events.js';
 import { diffJson } from '../common/json-diff.js';
 import {
+  type Container,
   deleteContainer,
   getAllContainers,
   type LocalResponse,
   runImageLocally,
   sendLocalRequest,
+  stopContainer,
 } from './containers.js';
 import { getDocker, inspectImage } from './docker.js';
 import { noteLeftover } from './leftovers.js';
@@ -22,12 +24,23 @@ export interface TestData {
   readonly timeout?: number;
 }
 
+export interface LocalTestOptions extends OperationOptions {
+  /**
+   * Jot's then_stop. true: the container is stopped after the test, even a running one the
+   * test borrowed; false: it is left running, even one started for the test (then returned as
+   * `container`). Unset: one started for the test goes, a borrowed one stays.
+   */
+  readonly thenStop?: boolean;
+}
+
 export interface TestResult {
   readonly passed: boolean;
   readonly seconds: number;
   readonly response: LocalResponse;
   /** For a failed test with expected data: what differs, line by line. */
   readonly diff?: string;
+  /** The container tested, when it is left running (`thenStop: false`, or a borrowed one). */
+  readonly container?: Container;
 }
 
 /** A test's invocation timeout, so a handler that hangs fails a build in seconds, not minutes. */
@@ -37,15 +50,15 @@ const TEST_GRACE_MS = 5_000;
 
 /**
  * Tests an image: invokes a running container of it, or one started for the test and removed
- * afterwards. With test data, passes when the answer equals `expected`; without, sends a
- * health invocation (`{}`) and passes when the handler answered it. Either way a function
- * error or an error status fails: a handler that cannot load (a package bundled without its
- * native binary throws at import) must never pass as healthy.
+ * afterwards (unless `thenStop` says otherwise). With test data, passes when the answer equals
+ * `expected`; without, sends a health invocation (`{}`) and passes when the handler answered
+ * it. Either way a function error or an error status fails: a handler that cannot load (a
+ * package bundled without its native binary throws at import) must never pass as healthy.
  */
 export async function runLocalImageTest(
   image: LocalImage | string,
   testData?: TestData,
-  options: OperationOptions = {},
+  options: LocalTestOptions = {},
 ): Promise<TestResult> {
   const timeout = testData?.timeout ?? DEFAULT_TEST_TIMEOUT_S;
   if (!(Number.isInteger(timeout) && timeout >= 1 && timeout <= 900)) {
@@ -57,9 +70,15 @@ export async function runLocalImageTest(
   }
   throwIfAborted(options.signal, 'The image test');
   const imageId = typeof image === 'string' ? await imageIdOf(image, options.signal) : image.id;
-  const running = (await getAllContainers()).find((c) => c.image === imageId && c.running);
+  const running = (await getAllContainers({ generatedOnly: true })).find(
+    (c) => c.image === imageId && c.running,
+  );
+  const { thenStop, ...operation } = options;
+  const stop = thenStop ?? !running;
   const container =
-    running ?? (await runImageLocally(imageId, { ...options, timeout, ownedByProcess: true }));
+    running ??
+    // One left running outlives the test, so it is not this process's to sweep.
+    (await runImageLocally(imageId, { ...operation, timeout, ownedByProcess: stop }));
   try {
     const response = await sendLocalRequest(testData ? testData.payload : {}, {
       port: container.port,
@@ -76,14 +95,18 @@ export async function runLocalImageTest(
       seconds: response.seconds,
       response,
       ...(testData && !passed ? { diff: describeDifference(testData.expected, response) } : {}),
+      ...(stop ? {} : { container }),
     };
     emit(options, { type: 'image.test', passed, seconds: response.seconds });
     return result;
   } finally {
-    if (!running) {
+    if (stop && !running) {
       await deleteContainer(container).catch(() =>
         noteLeftover(getDocker(), { container: container.id }),
       );
+    } else if (stop) {
+      // A borrowed container is stopped as stopContainer stops it (removed unless kept).
+      await stopContainer(container);
     }
   }
 }

@@ -1,5 +1,6 @@
-// The offline base image: FROM scratch with the host's own `node` binary, the shared libraries
-// it loads, the CA bundle and Lambda's sandbox user. Built once per Node version, whoever asks.
+// The offline base image: FROM scratch with the host's own `node` binary, a POSIX shell and the
+// basic tools a Dockerfile's RUN step expects (base-shell-tools.ts), the shared libraries they
+// load, the CA bundle and Lambda's sandbox user. Built once per Node version, whoever asks.
 import { realpath, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,16 +9,17 @@ import { abortedError, LambdashError, raceAbort, throwIfAborted } from '../commo
 import { emit, type LambdashEvent, type OperationOptions } from '../common/events.js';
 import { LABELS } from '../common/labels.js';
 import { validateImageName } from '../common/names.js';
-import { runTool, ToolFailure } from '../common/run-tool.js';
+import { hostShellTools } from './base-shell-tools.js';
 import { getDocker, inspectImage } from './docker.js';
 import { followDockerStream } from './docker-stream.js';
 import { pullAllowed } from './image-pull.js';
+import { sharedLibraries } from './shared-libraries.js';
 import type { BaseImage, BaseImageOptions } from './types.js';
 
 export const DEFAULT_OFFLINE_NAME = 'lambdash/node-base';
 
 /** What goes into the image, in its tag: a base built by an older recipe is built again. */
-const RECIPE = 'r2';
+const RECIPE = 'r3'; // r3: a shell and basic tools
 
 /**
  * glibc's libraries node itself does not link but native packages do (sharp's libvips needs
@@ -127,12 +129,19 @@ async function buildOffline(
   options: OperationOptions,
 ): Promise<BaseImage> {
   const docker = getDocker();
-  const entries = await rootfsEntries(version);
+  const { entries, missingTools } = await rootfsEntries(version);
   emit(options, {
     type: 'base.build',
     image,
     text: `building ${image} offline from ${process.execPath}`,
   });
+  if (missingTools.length) {
+    emit(options, {
+      type: 'base.build',
+      image,
+      text: `left out, not on this machine: ${missingTools.join(' ')}`,
+    });
+  }
   let id: string | undefined;
   try {
     throwIfAborted(options.signal, `Building ${image}`);
@@ -173,7 +182,9 @@ async function buildOffline(
 }
 
 /** The build context: a Dockerfile and rootfs/, the image's whole file system. */
-async function rootfsEntries(version: string): Promise<TarEntry[]> {
+async function rootfsEntries(
+  version: string,
+): Promise<{ entries: TarEntry[]; missingTools: string[] }> {
   const nodeReal = await realpath(process.execPath);
   const nodeStat = await stat(nodeReal);
   // One fixed time for what we generate, so the same host gives the same layer.
@@ -199,11 +210,31 @@ async function rootfsEntries(version: string): Promise<TarEntry[]> {
     });
   };
 
+  const addLink = (imagePath: string, target: string) => {
+    files.set(imagePath, { path: `rootfs${imagePath}`, mode: 0o777, mtime, symlink: target });
+  };
+
   await addHostFile('/usr/local/bin/node', nodeReal);
+  const libraries = new Set(await sharedLibraries(nodeReal));
+  // The tools in /bin, where `RUN`'s /bin/sh -c is; a file that answers to several names (a
+  // multi-call busybox or coreutils) goes in once, the other names link to it.
+  const tools = await hostShellTools();
+  const placed = new Map<string, string>();
+  for (const tool of tools.found) {
+    const first = placed.get(tool.file);
+    if (first) {
+      addLink(`/bin/${tool.name}`, first);
+      continue;
+    }
+    placed.set(tool.file, tool.name);
+    await addHostFile(`/bin/${tool.name}`, tool.file);
+    for (const lib of await sharedLibraries(tool.file)) libraries.add(lib);
+  }
+  // Scripts' `#!/usr/bin/env node` line looks for env there.
+  if (tools.found.some((tool) => tool.name === 'env')) addLink('/usr/bin/env', '/bin/env');
   // Libraries at the paths the loader looks them up by (symlinks resolved to their content).
-  const libraries = await sharedLibraries(nodeReal);
   for (const lib of libraries) await addHostFile(lib, lib);
-  const libc = libraries.find((lib) => posix.basename(lib) === 'libc.so.6');
+  const libc = [...libraries].find((lib) => posix.basename(lib) === 'libc.so.6');
   for (const name of libc ? GLIBC_COMPANIONS : []) {
     const lib = posix.join(posix.dirname(libc!), name);
     if (
@@ -246,42 +277,13 @@ async function rootfsEntries(version: string): Promise<TarEntry[]> {
     'CMD ["node"]',
     '',
   ].join('\n');
-  return [
+  const entries = [
     { path: 'Dockerfile', mode: 0o644, mtime, content: Buffer.from(dockerfile) },
     { path: 'rootfs', mode: 0o755, mtime, dir: true },
     ...[...dirs.values()].sort((a, b) => a.path.localeCompare(b.path)),
     ...files.values(),
   ];
-}
-
-/** The absolute paths `ldd` lists for a binary, the dynamic loader included. */
-async function sharedLibraries(binary: string): Promise<string[]> {
-  let stdout: string;
-  try {
-    stdout = await runTool('ldd', [binary]);
-  } catch (error) {
-    const text = error instanceof ToolFailure ? `${error.stdout}${error.stderr}` : '';
-    if (/not a dynamic executable|statically linked/.test(text)) return [];
-    throw new LambdashError(
-      'BASE_IMAGE_FAILED',
-      `Could not list the shared libraries of ${binary} with ldd: ${error instanceof ToolFailure ? error.tail(3) : String(error)}`,
-      'Install ldd (Debian: libc-bin), or pull a Node image while online (`docker pull node:20-slim`).',
-      { cause: error },
-    );
-  }
-  const libs: string[] = [];
-  for (const line of stdout.split('\n')) {
-    if (/=>\s*not found/.test(line)) {
-      throw new LambdashError(
-        'BASE_IMAGE_FAILED',
-        `${binary} needs a shared library this machine lacks: ${line.trim()}`,
-        'Fix the host Node.js installation, or pull a Node image while online.',
-      );
-    }
-    const path = /(?:=>\s*)?(\/\S+)\s+\(0x[0-9a-f]+\)/.exec(line)?.[1];
-    if (path) libs.push(path);
-  }
-  return libs;
+  return { entries, missingTools: tools.missing };
 }
 
 function hostArch(): 'amd64' | 'arm64' | undefined {

@@ -103,12 +103,13 @@ export async function getInvocationLog(
  * Invokes with the test's payload. With `expected`, passes when the answer equals it; without
  * (undefined), when the handler answered. A function error fails either way: a handler that
  * cannot load, or that throws on the payload, has not passed. `functionError` is Lambda's
- * (`Unhandled`) when the function failed.
+ * (`Unhandled`) when the function failed. With `checkState` (Jot's check_function_state), a
+ * function that is not Active fails with FUNCTION_FAILED before the call.
  */
 export async function runLambdaFunctionTest(
   fn: InvokeTarget,
   testData: TestData,
-  options: AwsOptions = {},
+  options: InvokeOptions = {},
 ): Promise<{
   passed: boolean;
   result: unknown;

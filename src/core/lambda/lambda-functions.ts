@@ -4,13 +4,15 @@
 import { DeleteFunctionCommand, type GetFunctionResponse } from '@aws-sdk/client-lambda';
 import { type AwsOptions, callAwsIfFound } from '../aws/aws-call.js';
 import { awsErrorName } from '../aws/aws-errors.js';
-import type { LambdaFunction } from '../aws/aws-resources.js';
+import type { EcrRepo, LambdaFunction, RemoteImage } from '../aws/aws-resources.js';
+import { withImageLabels } from '../aws/aws-tags.js';
 import { type AwsTarget, targetOf } from '../aws/aws-target.js';
+import { parseReference } from '../aws/image-reference.js';
 import { LambdashError, throwIfAborted } from '../common/errors.js';
 import { LABELS } from '../common/labels.js';
 import { mapLimited } from '../common/map-limited.js';
-import { validateFunctionName } from '../common/names.js';
-import { findRepository, repoNotFound } from '../ecr/ecr-repos.js';
+import { validateFunctionName, validateImageName } from '../common/names.js';
+import { findEcrRepo, findRepository, repoNotFound } from '../ecr/ecr-repos.js';
 import { describeImage } from '../ecr/remote-images.js';
 import { createFunction } from './lambda-function-create.js';
 import { deleteRoleOfDeletedFunction } from './lambda-function-role.js';
@@ -45,9 +47,11 @@ export async function createLambdaFunction(
   const checked = checkFunctionOptions(image, options);
   throwIfAborted(options.signal, `Deploying function ${checked.name}`);
   const target = await targetOf(options);
-  const imageUri = 'digest' in image ? image.uri : await imageUriOf(target, options, image);
+  const remote = 'digest' in image ? image : await remoteImageOf(target, options, image);
   const existing = await readFunction(target, options, checked.name);
-  const settings = { ...checked, imageUri };
+  // The image's own labels come along, beneath those given now.
+  const tags = withImageLabels(checked.tags, remote.labels ?? {});
+  const settings = { ...checked, imageUri: remote.uri, tags };
   const settled = existing
     ? await updateFunction(target, options, settings, existing)
     : await createFunction(target, options, settings).catch(async (error: unknown) => {
@@ -60,21 +64,56 @@ export async function createLambdaFunction(
   return functionOf(settled);
 }
 
-/** The function (FUNCTION_NOT_FOUND when missing); a repository name `team/api` finds `team-api`. */
+/**
+ * A function by any identity Jot accepts. A name finds the function of that name (a repository
+ * name `team/api` the one named after it, `team-api`); failing that, or given an EcrRepo, the
+ * function that runs an image of that repository, joined as the lineage joins them (by the
+ * image Lambda resolved the function's to). FUNCTION_NOT_FOUND when there is none;
+ * AMBIGUOUS_FUNCTION, naming them, when several functions run the repository's images.
+ */
 export async function getLambdaFunction(
-  nameOrRepo: string,
+  identity: string | EcrRepo,
   options: AwsOptions = {},
 ): Promise<LambdaFunction> {
-  const name = validateFunctionName(functionNameOf(nameOrRepo));
+  if (typeof identity !== 'string') {
+    const target = await targetOf(options);
+    return onlyFunctionOf(identity.name, await functionsOfRepo(target, options, identity.name));
+  }
+  const name = functionNameOf(identity);
+  const repoName = isImageName(identity) ? identity : undefined;
+  // A repository name may be longer than a function's: then it is looked up as a repository only.
+  if (!repoName || isFunctionName(name)) {
+    const named = await getLambdaFunctionNamed(identity, options);
+    if (named) return named;
+  }
   const target = await targetOf(options);
-  const response = await readFunction(target, options, name);
-  if (!response) throw functionNotFound(name);
-  return functionOf(response);
+  if (!repoName || !(await findRepository(target, options, repoName))) throw functionNotFound(name);
+  const running = await functionsOfRepo(target, options, repoName);
+  if (running.length > 0 || !isFunctionName(name)) return onlyFunctionOf(repoName, running);
+  throw new LambdashError(
+    'FUNCTION_NOT_FOUND',
+    `There is no Lambda function ${name}, nor one running an image of the repository ${repoName}.`,
+    'Deploy it first (lambdash deploy; createLambdaFunction), or check the name and the region.',
+  );
 }
 
 /**
- * Every function of the account and region (paginated ListFunctions); with `generatedOnly`,
- * those lambdash deployed.
+ * The function of this name (a repository name `team/api` finds the one named after it,
+ * `team-api`), or undefined. The workflows ask this of an entry's own function, which is named
+ * after the entry: another function running the same image is not that one.
+ */
+export async function getLambdaFunctionNamed(
+  nameOrRepo: string,
+  options: AwsOptions = {},
+): Promise<LambdaFunction | undefined> {
+  const name = validateFunctionName(functionNameOf(nameOrRepo));
+  const response = await readFunction(await targetOf(options), options, name);
+  return response && functionOf(response);
+}
+
+/**
+ * The functions lambdash deployed (Jot's default: generated only); with `generatedOnly: false`,
+ * every function of the account and region (paginated ListFunctions).
  *
  * ListFunctions gives neither the image nor the tags, so each function kept is read with
  * GetFunction (configuration, code and tags in one call; ListTags would give the tags only), a
@@ -86,9 +125,10 @@ export async function getAllLambdaFunctions(
   options: AwsOptions & { readonly generatedOnly?: boolean } = {},
 ): Promise<LambdaFunction[]> {
   const target = await targetOf(options);
+  const generatedOnly = options.generatedOnly ?? true;
   const listed = await listFunctions(target, options);
   const kept = listed.filter(
-    (config) => !options.generatedOnly || config.Description === FUNCTION_DESCRIPTION,
+    (config) => !generatedOnly || config.Description === FUNCTION_DESCRIPTION,
   );
   const read = await mapLimited(kept, READ_CONCURRENCY, (config) =>
     // Deleted since the list was read: left out.
@@ -97,12 +137,13 @@ export async function getAllLambdaFunctions(
   return read
     .filter((response): response is GetFunctionResponse => response !== undefined)
     .map(functionOf)
-    .filter((fn) => !options.generatedOnly || fn.tags[LABELS.generated] === 'true');
+    .filter((fn) => !generatedOnly || fn.tags[LABELS.generated] === 'true');
 }
 
 /**
- * Deletes the function (FUNCTION_NOT_FOUND when missing). With `deleteRole`, also its role when
- * lambdash made it and no other function still runs as it.
+ * Deletes the function; one already gone is fine. With `deleteRole`, also its role when lambdash
+ * made it and no other function still runs as it (a LambdaFunction already gone still names
+ * its role, so a second call finishes what a first one left).
  */
 export async function deleteLambdaFunction(
   fn: LambdaFunction | string,
@@ -113,37 +154,81 @@ export async function deleteLambdaFunction(
   let role = typeof fn === 'string' ? undefined : fn.role;
   if (options.deleteRole && role === undefined) {
     const response = await readFunction(target, options, name);
-    if (!response) throw functionNotFound(name);
+    // Gone already, and by name its role cannot be known.
+    if (!response) return;
     role = response.Configuration?.Role;
   }
-  const deleted = await callAwsIfFound(
+  // Gone already (FUNCTION_NOT_FOUND's ResourceNotFoundException) is what was asked.
+  await callAwsIfFound(
     target,
     options,
     'Lambda',
     'DeleteFunction',
     FUNCTION_NOT_FOUND,
-    async (abortSignal) => {
-      await target.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: name }), {
+    (abortSignal) =>
+      target.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: name }), {
         abortSignal,
-      });
-      return true;
-    },
+      }),
   );
-  if (!deleted) throw functionNotFound(name);
   if (options.deleteRole && role) await deleteRoleOfDeletedFunction(target, options, role);
 }
 
-/** `{ repo, tag }` → `<repoUri>@sha256:…`: a function runs one image, named by its digest. */
-async function imageUriOf(
+/** The functions running an image of the repository: the lineage's join of function to image. */
+async function functionsOfRepo(
+  target: AwsTarget,
+  options: AwsOptions,
+  repoName: string,
+): Promise<LambdaFunction[]> {
+  const all = await getAllLambdaFunctions({ ...options, target, generatedOnly: false });
+  return all.filter((fn) => parseReference(fn.resolvedImageUri ?? fn.imageUri)?.repo === repoName);
+}
+
+function onlyFunctionOf(repoName: string, running: readonly LambdaFunction[]): LambdaFunction {
+  const [only, ...others] = running;
+  if (only && others.length === 0) return only;
+  if (!only) {
+    throw new LambdashError(
+      'FUNCTION_NOT_FOUND',
+      `No Lambda function runs an image of the repository ${repoName}.`,
+      'Deploy one from it (lambdash deploy; createLambdaFunction), or check the repository and the region.',
+    );
+  }
+  const names = running.map((fn) => fn.name).sort();
+  throw new LambdashError(
+    'AMBIGUOUS_FUNCTION',
+    `${names.length} Lambda functions run images of the repository ${repoName}: ${names.join(', ')}.`,
+    `Name the one you mean by its function name, for example getLambdaFunction('${names[0]}').`,
+  );
+}
+
+function isImageName(name: string): boolean {
+  return passes(() => validateImageName(name));
+}
+
+function isFunctionName(name: string): boolean {
+  return passes(() => validateFunctionName(name));
+}
+
+/** Whether a name check lets the name through (it throws INVALID_NAME otherwise). */
+function passes(check: () => unknown): boolean {
+  try {
+    check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `{ repo, tag }` → the image `<repoUri>@sha256:…`: a function runs one image, named by its digest. */
+async function remoteImageOf(
   target: AwsTarget,
   options: AwsOptions,
   image: { readonly repo: string; readonly tag: string },
-): Promise<string> {
-  const repository = await findRepository(target, options, image.repo);
-  if (!repository) throw repoNotFound(image.repo);
-  const repo = { name: image.repo, uri: repository.repositoryUri ?? '' };
+): Promise<RemoteImage> {
+  const repo = await findEcrRepo(target, options, image.repo);
+  if (!repo) throw repoNotFound(image.repo);
   const found = await describeImage(target, options, repo, { imageTag: image.tag });
-  if (found) return found.uri;
+  if (found) return found;
   throw new LambdashError(
     'REMOTE_IMAGE_NOT_FOUND',
     `Repository ${image.repo} has no image tagged ${image.tag}.`,

@@ -5,12 +5,8 @@
 // between runs), remote ↔ function by the digest Lambda resolved the function's image to. Names
 // and tags only say which responder a chain comes from, never that two parts are one image.
 import path from 'node:path';
-import {
-  digestOf,
-  type EcrRepo,
-  type LambdaFunction,
-  type RemoteImage,
-} from '../aws/aws-resources.js';
+import type { EcrRepo, LambdaFunction, RemoteImage } from '../aws/aws-resources.js';
+import { parseReference } from '../aws/image-reference.js';
 import { LABELS } from '../common/labels.js';
 import type { LocalImage } from '../images/types.js';
 import { parseGitSource } from '../responder/git-source.js';
@@ -63,6 +59,8 @@ export type UnresolvedRow = Omit<LineageRow, 'responder' | 'older'> & {
   readonly responder: ResponderIdentity | undefined;
   readonly older?: readonly UnresolvedRow[];
 };
+
+export { parseReference };
 
 /** Joins the parts into chains (pure: the lineage rules, tested on their own). */
 export function joinLineage(parts: LineageParts): UnresolvedRow[] {
@@ -133,20 +131,6 @@ export function joinLineage(parts: LineageParts): UnresolvedRow[] {
     });
   }
   return rows.sort(compareRows);
-}
-
-/** `host/repo/path@sha256:…` → the repository path and the digest; undefined without a digest. */
-export function parseReference(
-  reference: string | undefined,
-): { repo: string; digest: string } | undefined {
-  const digest = digestOf(reference);
-  if (!reference || !digest) return undefined;
-  const name = reference.slice(0, reference.lastIndexOf('@'));
-  const slash = name.indexOf('/');
-  // The first part is a registry host when it has a dot, a port or is localhost (Docker's rule).
-  const first = slash >= 0 ? name.slice(0, slash) : '';
-  const hasHost = /[.:]/.test(first) || first === 'localhost';
-  return { repo: hasHost ? name.slice(slash + 1) : name, digest };
 }
 
 /** The repository of ours an image URI (`host/repo:tag` or `host/repo@digest`) points into. */

@@ -12,7 +12,7 @@ import { type Container, deleteContainer, stopContainer } from '../images/contai
 import { deleteLocalImage } from '../images/local-image-delete.js';
 import { getLocalImage } from '../images/local-image-queries.js';
 import type { LocalImage } from '../images/types.js';
-import { deleteLambdaFunction, getLambdaFunction } from '../lambda/lambda-functions.js';
+import { deleteLambdaFunction, getLambdaFunctionNamed } from '../lambda/lambda-functions.js';
 import { type Project, removeResponder } from '../project/project.js';
 import { localContainersOf } from './invoke.js';
 
@@ -169,7 +169,8 @@ async function lookUp(
 ): Promise<EntryPart[]> {
   switch (kind) {
     case 'function': {
-      const fn = await absentAs(getLambdaFunction(name, options), 'FUNCTION_NOT_FOUND');
+      // The entry's own function, named after it (another running its image is not asked for).
+      const fn = await getLambdaFunctionNamed(name, options);
       return fn ? [functionPart(fn, !!options.deleteRole)] : [];
     }
     case 'remote': {
@@ -202,13 +203,10 @@ async function lookUp(
 async function removePart(part: EntryPart, aws: DeleteWorkflowOptions): Promise<void> {
   switch (part.kind) {
     case 'function':
-      return quiet(
-        deleteLambdaFunction(part.lambdaFunction, {
-          ...aws,
-          ...(part.deleteRole ? { deleteRole: true } : {}),
-        }),
-        'FUNCTION_NOT_FOUND',
-      );
+      return deleteLambdaFunction(part.lambdaFunction, {
+        ...aws,
+        ...(part.deleteRole ? { deleteRole: true } : {}),
+      });
     case 'remote':
       return deleteEcrRepo(part.repo, { ...aws, force: true });
     case 'remoteImage': {

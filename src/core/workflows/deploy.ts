@@ -6,10 +6,10 @@
 import type { AwsOptions } from '../aws/aws-call.js';
 import type { LambdaFunction, LambdaRole, RemoteImage } from '../aws/aws-resources.js';
 import { targetOf } from '../aws/aws-target.js';
-import { isLambdashError, type LambdashError } from '../common/errors.js';
+import type { LambdashError } from '../common/errors.js';
 import type { LocalImage } from '../images/types.js';
 import { readGivenRole } from '../lambda/lambda-function-role.js';
-import { getLambdaFunction, type LambdaFunctionOptions } from '../lambda/lambda-functions.js';
+import { getLambdaFunctionNamed, type LambdaFunctionOptions } from '../lambda/lambda-functions.js';
 import { type BuildWorkflowOptions, type PreparedBuild, prepareBuild, runBuild } from './build.js';
 import { findCurrentImage } from './current-image.js';
 import { type EachOptions, type EachOutcome, runEach } from './each.js';
@@ -182,14 +182,9 @@ async function currentCode(
   return { image: reusable, builtNow: false };
 }
 
+/** By the name the entry's function has: another function running the same image is not it. */
 async function functionExists(name: string, options: AwsOptions): Promise<boolean> {
-  try {
-    await getLambdaFunction(name, options);
-    return true;
-  } catch (error) {
-    if (isLambdashError(error, 'FUNCTION_NOT_FOUND')) return false;
-    throw error;
-  }
+  return (await getLambdaFunctionNamed(name, options)) !== undefined;
 }
 
 /** The signal, the listener and the target: what AWS calls take from a workflow's options. */

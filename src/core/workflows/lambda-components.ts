@@ -1,7 +1,8 @@
 // A responder's whole chain in one value, grown a stage at a time: built (a local image), pushed
 // (a remote image), deployed (a function). Each stage passes the lineage on: the repository and
 // the function carry the image's dev.lambdash.* labels as tags, so the lineage table can say
-// which responder a function runs even when the image is gone from this machine.
+// which responder a function runs even when the image is gone from this machine; the user's
+// labels (userLabels) follow the same way, through the repository's tags.
 import type { AwsOptions } from '../aws/aws-call.js';
 import type { LambdaFunction, RemoteImage } from '../aws/aws-resources.js';
 import { targetOf } from '../aws/aws-target.js';
@@ -11,9 +12,14 @@ import { pushToEcr } from '../ecr/push.js';
 import { createLocalImage } from '../images/local-image-build.js';
 import type { LocalImageOptions } from '../images/local-image-options.js';
 import { getLocalImage } from '../images/local-image-queries.js';
-import { runLocalImageTest, type TestData, type TestResult } from '../images/local-test.js';
+import {
+  type LocalTestOptions,
+  runLocalImageTest,
+  type TestData,
+  type TestResult,
+} from '../images/local-test.js';
 import type { LocalImage } from '../images/types.js';
-import { runLambdaFunctionTest } from '../lambda/invoke.js';
+import { type InvokeOptions, runLambdaFunctionTest } from '../lambda/invoke.js';
 import { readGivenRole } from '../lambda/lambda-function-role.js';
 import { checkFunctionOptions } from '../lambda/lambda-function-settings.js';
 import { createLambdaFunction, type LambdaFunctionOptions } from '../lambda/lambda-functions.js';
@@ -124,11 +130,12 @@ export async function withLambdaFunction(
  * Tests the most downstream part: the function when there is one, else the local image. With
  * test data, passes when the answer equals `expected`; without, when the handler answered the
  * health invocation (`{}`). A function error fails both: a handler that cannot load never passes.
+ * `checkState` goes to the function's test, `thenStop` to the local image's.
  */
 export async function runTest(
   components: LambdaComponents,
   testData?: TestData,
-  options: AwsOptions = {},
+  options: InvokeOptions & LocalTestOptions = {},
 ): Promise<ComponentTestResult> {
   if (components.lambdaFunction) {
     const outcome = await runLambdaFunctionTest(

@@ -1,13 +1,16 @@
 // ensureBaseImage against the real engine. No registry is reachable here, so the default path
 // ends in the offline build; each run builds under a name of its own and removes it afterwards.
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isLambdashError, type LambdashError } from '../../../src/core/common/errors.js';
 import type { LambdashEvent } from '../../../src/core/common/events.js';
 import { type BaseImage, ensureBaseImage } from '../../../src/core/images/base-image.js';
+import { SHELL_TOOLS } from '../../../src/core/images/base-shell-tools.js';
 import { getDockerEngine } from '../../../src/core/images/docker.js';
+import { createLocalImage } from '../../../src/core/images/local-image-build.js';
+import { getResponder } from '../../../src/core/responder/responder.js';
 import {
   buildTestImage,
   imageExists,
@@ -15,11 +18,16 @@ import {
   runInImage,
   testDocker,
 } from '../../support/docker.js';
+import { removeImagesNamed, runNodeInImage, uniqueName } from '../../support/images.js';
+import { handlersDir } from '../../support/paths.js';
 
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const offlineName = `lambdash-test/node-base-${run}`;
-const offlineImage = `${offlineName}:${process.versions.node}-r2`;
+// The recipe's tag: a base built by an older recipe (r2 had no shell) is built again.
+const recipe = 'r3';
+const offlineImage = `${offlineName}:${process.versions.node}-${recipe}`;
 const derived = (what: string) => `lambdash-test/${what}-${run}:1`;
+const userStep = uniqueName('base-user-step');
 const hostArch = process.arch === 'x64' ? 'amd64' : 'arm64';
 
 async function failure(promise: Promise<unknown>): Promise<LambdashError> {
@@ -42,12 +50,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await removeImagesNamed(userStep);
   await removeImages(
     derived('no-env'),
     derived('old-node'),
     derived('no-node'),
-    `${offlineName}-cancelled:${process.versions.node}-r2`,
-    `${offlineName}-shared:${process.versions.node}-r2`,
+    `${offlineName}-cancelled:${process.versions.node}-${recipe}`,
+    `${offlineName}-shared:${process.versions.node}-${recipe}`,
     offlineImage,
   );
 });
@@ -130,7 +139,7 @@ describe('the offline base image', () => {
     expect(root.stdout).toBe('root\n');
   });
 
-  it('holds node once, its libraries, the CA bundle and the account files, nothing else', async () => {
+  it('holds node once, the shell tools, their libraries, the CA bundle and the account files, nothing else', async () => {
     // What docker itself mounts or creates in every container is not the image's.
     const walk = `
       const fs = require('node:fs'), path = require('node:path'), out = {};
@@ -146,9 +155,19 @@ describe('the offline base image', () => {
       console.log(JSON.stringify(out));`;
     const result = await runInImage(offlineImage, ['node', '-e', walk]);
     const files = JSON.parse(result.stdout) as Record<string, number>;
-    const libs = execFileSync('ldd', [process.execPath], { encoding: 'utf8' })
-      .split('\n')
-      .flatMap((line) => /(\/\S+) \(0x/.exec(line)?.[1] ?? []);
+    const ldd = (binary: string) =>
+      execFileSync('ldd', [binary], { encoding: 'utf8' })
+        .split('\n')
+        .flatMap((line) => /(\/\S+) \(0x/.exec(line)?.[1] ?? []);
+    const libs = ldd(process.execPath);
+    // The tools as this host has them (the image takes each from the host, links resolved).
+    const tools = SHELL_TOOLS.flatMap((name) => {
+      const dirs = name === 'sh' ? ['/bin'] : ['/usr/bin', '/bin', '/usr/sbin', '/sbin'];
+      const host = dirs.map((dir) => `${dir}/${name}`).find((file) => existsSync(file));
+      return host ? [{ name, file: realpathSync(host) }] : [];
+    });
+    expect(tools.map((t) => t.name)).toContain('sh');
+    const toolLibs = tools.flatMap((t) => ldd(t.file)).filter((lib) => !libs.includes(lib));
     // glibc's other libraries, which native packages link to (sharp's libvips: libresolv).
     const libc = libs.find((lib) => lib.endsWith('/libc.so.6'))!;
     const companions = [
@@ -162,13 +181,16 @@ describe('the offline base image', () => {
       'libpthread.so.0',
     ]
       .map((name) => path.join(path.dirname(libc), name))
-      .filter((lib) => existsSync(lib) && !libs.includes(lib));
+      .filter((lib) => existsSync(lib) && !libs.includes(lib) && !toolLibs.includes(lib));
     expect(companions.map((lib) => path.basename(lib))).toContain('libresolv.so.2');
     const certs = '/etc/ssl/certs/ca-certificates.crt';
     const expected = [
       '/usr/local/bin/node',
       ...libs,
+      ...new Set(toolLibs),
       ...companions,
+      ...tools.map((t) => `/bin/${t.name}`),
+      '/usr/bin/env',
       '/etc/passwd',
       '/etc/group',
       ...(existsSync(certs) ? [certs] : []),
@@ -177,6 +199,36 @@ describe('the offline base image', () => {
     expect(libs.length).toBeGreaterThan(0);
     expect(files['/usr/local/bin/node']).toBe(statSync(process.execPath).size);
     for (const lib of libs) expect(files[lib], lib).toBe(statSync(lib).size);
+    // A file that answers to several names is there once; the others are links to it.
+    const firstOf = new Map<string, string>();
+    for (const t of tools) {
+      const first = firstOf.get(t.file);
+      if (!first) firstOf.set(t.file, t.name);
+      expect(files[`/bin/${t.name}`], t.name).toBe(first ? first.length : statSync(t.file).size);
+    }
+    expect(files['/usr/bin/env']).toBe('/bin/env'.length); // a link
+  });
+
+  it('runs a shell-form command with the basic tools, as root and as the sandbox user', async () => {
+    const script = [
+      'set -e',
+      'for t in ls cat cp mv rm mkdir chmod ln echo env grep sed tar gzip; do command -v $t >/dev/null; done',
+      'mkdir -p /tmp/w/a && echo "hello sh" > /tmp/w/a/f && cp /tmp/w/a/f /tmp/w/g',
+      'cd /tmp/w && tar -czf /tmp/w.tgz a g && mkdir /tmp/x && tar -xzf /tmp/w.tgz -C /tmp/x',
+      'ls /tmp/x | sort | tr "\\n" " "',
+      'sed s/hello/bye/ /tmp/x/a/f | grep -c bye',
+    ].join('\n');
+    for (const user of [undefined, 'sbx_user1051']) {
+      const shell = await runInImage(offlineImage, ['sh', '-c', script], user ? { user } : {});
+      expect(shell, user ?? 'root').toEqual({ exitCode: 0, stdout: 'a g 1\n', stderr: '' });
+    }
+    // A script's `#!/usr/bin/env node` finds node on the PATH.
+    const shebang = await runInImage(offlineImage, [
+      'sh',
+      '-c',
+      'printf "#!/usr/bin/env node\\nconsole.log(process.version)\\n" > /tmp/s && chmod +x /tmp/s && /tmp/s',
+    ]);
+    expect(shebang).toEqual({ exitCode: 0, stdout: `${process.version}\n`, stderr: '' });
   });
 
   it('is what the default path gives when node cannot be pulled (offline) or pulls node otherwise', async () => {
@@ -197,6 +249,49 @@ describe('the offline base image', () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+});
+
+describe("a user's Dockerfile step on the offline base", () => {
+  it('runs a shell-form RUN with the basic tools, and its result is in the image', async () => {
+    // Jot's dockerfile_update example: the text in, one more RUN step out.
+    const step = [
+      'RUN mkdir -p extra/sub && echo "hello from sh" > extra/greeting.txt \\',
+      ' && cp extra/greeting.txt extra/sub/copy.txt && mv extra/sub/copy.txt extra/sub/moved.txt \\',
+      ' && ln -s greeting.txt extra/link.txt && chmod 600 extra/sub/moved.txt \\',
+      ' && tar -czf /tmp/extra.tgz extra && rm -r extra/sub && mkdir unpacked \\',
+      ' && tar -xzf /tmp/extra.tgz -C unpacked && rm /tmp/extra.tgz \\',
+      ' && sed "s/hello/bye/" extra/greeting.txt > extra/sed.txt \\',
+      ' && grep -c hello unpacked/extra/greeting.txt > extra/count.txt \\',
+      ' && env | grep "^NODE_ENV=" > extra/env.txt && ls unpacked/extra/sub > extra/ls.txt',
+      '',
+    ].join('\n');
+    const responder = await getResponder(path.join(handlersDir, 'images', 'echo.ts'), {
+      name: userStep,
+    });
+    const image = await createLocalImage(responder, {
+      baseImage: offlineImage,
+      dockerfileUpdate: (text) => `${text}${step}`,
+    });
+    const read = `
+      const fs = require('node:fs'), out = {};
+      for (const f of ['greeting.txt', 'link.txt', 'sed.txt', 'count.txt', 'env.txt', 'ls.txt'])
+        out[f] = fs.readFileSync('/var/task/extra/' + f, 'utf8');
+      out.link = fs.readlinkSync('/var/task/extra/link.txt');
+      out.sub = fs.existsSync('/var/task/extra/sub');
+      out.mode = (fs.statSync('/var/task/unpacked/extra/sub/moved.txt').mode & 0o777).toString(8);
+      console.log(JSON.stringify(out));`;
+    expect(JSON.parse(await runNodeInImage(image.ref, read))).toEqual({
+      'greeting.txt': 'hello from sh\n',
+      'link.txt': 'hello from sh\n',
+      'sed.txt': 'bye from sh\n',
+      'count.txt': '1\n',
+      'env.txt': 'NODE_ENV=production\n',
+      'ls.txt': 'moved.txt\n',
+      link: 'greeting.txt',
+      sub: false,
+      mode: '600',
+    });
   });
 });
 
@@ -338,13 +433,13 @@ describe('platforms and cancellation', () => {
     expect(kept).toEqual({
       status: 'fulfilled',
       value: {
-        image: `${name}:${process.versions.node}-r2`,
+        image: `${name}:${process.versions.node}-${recipe}`,
         id: expect.stringMatching(/^sha256:/),
         built: true,
         nodeVersion: process.versions.node,
       },
     });
-    expect(await imageExists(`${name}:${process.versions.node}-r2`)).toBe(true);
+    expect(await imageExists(`${name}:${process.versions.node}-${recipe}`)).toBe(true);
   });
 
   it('cancels a build while its context uploads and leaves no image behind', async () => {
@@ -366,8 +461,8 @@ describe('platforms and cancellation', () => {
     );
     expect(error.code).toBe('ABORTED');
     expect(events).toEqual([
-      `building ${name}:${process.versions.node}-r2 offline from ${process.execPath}`,
+      `building ${name}:${process.versions.node}-${recipe} offline from ${process.execPath}`,
     ]);
-    expect(await imageExists(`${name}:${process.versions.node}-r2`)).toBe(false);
+    expect(await imageExists(`${name}:${process.versions.node}-${recipe}`)).toBe(false);
   });
 });

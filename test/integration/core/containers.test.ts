@@ -454,6 +454,32 @@ describe('containers', () => {
     expect(error.hint).toBe('Start the image first (lambdash run; runImageLocally).');
   });
 
+  it('getAllContainers passes Docker filters to the engine, joined to lambdash’s label', async () => {
+    const kept = await run(images.echo, { keep: true });
+    const other = await run(images.echo);
+    const ids = (options: Parameters<typeof getAllContainers>[0]) =>
+      getAllContainers(options).then((list) => list.map((c) => c.id));
+    // Both label filters must hold: the caller's picks one of this image's containers.
+    expect(await ids({ filters: { label: [`dev.lambdash.port=${kept.port}`] } })).toEqual([
+      kept.id,
+    ]);
+    expect((await ids({ filters: { ancestor: [images.echo.id] } })).sort()).toEqual(
+      [kept.id, other.id].sort(),
+    );
+    await stopContainer(kept);
+    expect(await ids({ filters: { ancestor: [images.echo.id], status: ['exited'] } })).toEqual([
+      kept.id,
+    ]);
+    // `all: false` leaves stopped ones out, as `docker ps` does.
+    expect(await ids({ all: false, filters: { ancestor: [images.echo.id] } })).toEqual([other.id]);
+  });
+
+  it('sendLocalRequest calls port 9000 when none is given, as Jot’s send_local_request', async () => {
+    await run(images.echo, { port: 9000 });
+    const response = await sendLocalRequest({ n: 9000 });
+    expect(response.body).toEqual({ echo: { n: 9000 }, from: 'echo' });
+  });
+
   it('sendLocalRequest refuses a payload JSON cannot carry', async () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;

@@ -184,7 +184,7 @@ describe('createEcrRepo and getEcrRepo', () => {
 });
 
 describe('getAllEcrRepos', () => {
-  it('lists every repository with its tags, or only lambdash’s with generatedOnly', async () => {
+  it('lists every repository with its tags with generatedOnly: false, by default only lambdash’s (as Jot)', async () => {
     const ours = uniqueName('listed-ours');
     const theirs = uniqueName('listed-theirs');
     const target = cloud.target;
@@ -192,7 +192,7 @@ describe('getAllEcrRepos', () => {
     await createEcrRepo(theirs, { target, userLabels: { team: 'x' } });
 
     const { events, onEvent } = recorder();
-    const all = await getAllEcrRepos({ target, onEvent });
+    const all = await getAllEcrRepos({ target, generatedOnly: false, onEvent });
     const names = all.map((repo) => repo.name);
     expect(names).toEqual([...names].sort());
     expect(names).toEqual(expect.arrayContaining([ours, theirs]));
@@ -203,7 +203,8 @@ describe('getAllEcrRepos', () => {
       ...all.map(() => 'ECR ListTagsForResource'),
     ]);
 
-    const generated = await getAllEcrRepos({ target, generatedOnly: true });
+    const generated = await getAllEcrRepos({ target });
+    expect(await getAllEcrRepos({ target, generatedOnly: true })).toEqual(generated);
     expect(generated.map((repo) => repo.name)).toContain(ours);
     expect(generated.map((repo) => repo.name)).not.toContain(theirs);
     expect(generated.every((repo) => repo.tags['dev.lambdash.generated'] === 'true')).toBe(true);
@@ -232,14 +233,21 @@ describe('deleteEcrRepo', () => {
     expect((await failure(getEcrRepo(name, { target }))).code).toBe('REPO_NOT_FOUND');
   });
 
-  it('deletes an empty repository; one already gone is fine as an EcrRepo, REPO_NOT_FOUND by name', async () => {
+  it('deletes an empty repository; one already gone is fine, named or as an EcrRepo', async () => {
     const name = uniqueName('empty');
     const target = cloud.target;
     const repo = await createEcrRepo(name, { target });
     await deleteEcrRepo(name, { target });
     expect((await failure(getEcrRepo(name, { target }))).code).toBe('REPO_NOT_FOUND');
-    await deleteEcrRepo(repo, { target });
-    const byName = await failure(deleteEcrRepo(name, { target }));
-    expect(byName.code).toBe('REPO_NOT_FOUND');
+    const { events, onEvent } = recorder();
+    await deleteEcrRepo(repo, { target, onEvent });
+    await deleteEcrRepo(name, { target, onEvent });
+    await deleteEcrRepo(name, { target, force: true, onEvent });
+    // Each asked ECR, which said it was gone.
+    expect(awsCalls(events)).toEqual([
+      'ECR DeleteRepository',
+      'ECR DeleteRepository',
+      'ECR DeleteRepository',
+    ]);
   });
 });

@@ -33,7 +33,12 @@ import { startTestTarget, type TestTarget } from '../../support/target.js';
 
 const suffix = randomBytes(4).toString('hex');
 const repo = `invoke-${suffix}`;
-const names = { fn: `invoke-${suffix}`, cold: `cold-${suffix}`, failed: `failed-${suffix}` };
+const names = {
+  fn: `invoke-${suffix}`,
+  cold: `cold-${suffix}`,
+  failed: `failed-${suffix}`,
+  testFailed: `test-failed-${suffix}`,
+};
 let test: TestTarget;
 let images: FunctionImages;
 let fn: LambdaFunction;
@@ -267,6 +272,36 @@ describe('runLambdaFunctionTest', () => {
     expect(healthy).toMatchObject({ passed: true });
     expect(healthy.functionError).toBeUndefined();
   });
+
+  it('with checkState (Jot’s check_function_state) reads the state first, and a Failed function fails before the call', async () => {
+    const { events, onEvent } = recorder();
+    const checked = await runLambdaFunctionTest(
+      fn,
+      { payload: { value: 1 }, expected: { version: 'v1', echo: 1 } },
+      { target: test.target, checkState: true, onEvent },
+    );
+    expect(checked.passed).toBe(true);
+    expect(calls(events).slice(0, 2)).toEqual(['GetFunction', 'Invoke']);
+    const unchecked = recorder();
+    await runLambdaFunctionTest(
+      fn,
+      { payload: { value: 1 }, expected: undefined },
+      { target: test.target, onEvent: unchecked.onEvent },
+    );
+    expect(calls(unchecked.events)[0]).toBe('Invoke');
+
+    const broken = unpushedImage(images.versions.v1!);
+    await failure(createLambdaFunction(broken, { target: test.target, name: names.testFailed }));
+    const error = await failure(
+      runLambdaFunctionTest(
+        names.testFailed,
+        { payload: {}, expected: undefined },
+        { target: test.target, checkState: true },
+      ),
+    );
+    expect(error.code).toBe('FUNCTION_FAILED');
+    expect(error.message).toContain(`Function ${names.testFailed} is Failed`);
+  }, 60_000);
 });
 
 describe('invoking a local container', () => {

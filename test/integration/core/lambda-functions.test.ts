@@ -13,6 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LambdaRole } from '../../../src/core/aws/aws-resources.js';
 import type { LambdashEvent } from '../../../src/core/common/events.js';
+import { createEcrRepo, deleteEcrRepo, getEcrRepo } from '../../../src/core/ecr/ecr-repos.js';
 import { invokeFunction } from '../../../src/core/lambda/invoke.js';
 import {
   createLambdaFunction,
@@ -25,6 +26,7 @@ import {
   DEFAULT_ROLE_NAME,
   getLambdaRole,
 } from '../../../src/core/lambda/lambda-roles.js';
+import { testDocker } from '../../support/docker.js';
 import {
   type FunctionImages,
   pushFunctionImages,
@@ -32,7 +34,11 @@ import {
   unpushedImage,
 } from '../../support/function-images.js';
 import { failure, recorder } from '../../support/images.js';
-import { createServiceRole, removeFunctionContainers } from '../../support/localcloud.js';
+import {
+  createServiceRole,
+  pushToLocalEcr,
+  removeFunctionContainers,
+} from '../../support/localcloud.js';
 import { startGatedProxy } from '../../support/localcloud-proxies.js';
 import { startTestTarget, type TestTarget } from '../../support/target.js';
 
@@ -295,6 +301,7 @@ describe('createLambdaFunction', () => {
     );
     expect(calls(events)).toEqual([
       'DescribeRepositories',
+      'ListTagsForResource', // the repository's tags: the image's labels, passed on
       'DescribeImages',
       'GetFunction',
       'UntagResource',
@@ -367,7 +374,7 @@ describe('getLambdaFunction and getAllLambdaFunctions', () => {
     expect(missing.message).toBe(`There is no Lambda function none-${suffix}.`);
   });
 
-  it('lists every function, or with generatedOnly only lambdash’s, reading only those', async () => {
+  it('lists lambdash’s functions by default (as Jot), reading only those, or with generatedOnly: false every one', async () => {
     const v1 = images.versions.v1!;
     const foreign = `foreign-${suffix}`;
     made.add(foreign);
@@ -381,19 +388,93 @@ describe('getLambdaFunction and getAllLambdaFunctions', () => {
       }),
     );
     await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 60 }, { FunctionName: foreign });
-    const all = await getAllLambdaFunctions({ target: test.target });
+    const all = await getAllLambdaFunctions({ target: test.target, generatedOnly: false });
     expect(all.map((fn) => fn.name).sort()).toEqual([foreign, fnName, `named-${suffix}`].sort());
     expect(all.find((fn) => fn.name === foreign)?.resolvedImageUri).toBe(
       `${v1.repoUri}@${v1.digest}`,
     );
     const { events, onEvent } = recorder();
-    const ours = await getAllLambdaFunctions({ target: test.target, generatedOnly: true, onEvent });
+    const ours = await getAllLambdaFunctions({ target: test.target, onEvent });
     expect(ours.map((fn) => fn.name).sort()).toEqual([fnName, `named-${suffix}`].sort());
     expect(calls(events)).toEqual(['ListFunctions', 'GetFunction', 'GetFunction']);
+    expect(
+      (await getAllLambdaFunctions({ target: test.target, generatedOnly: true })).map(
+        (fn) => fn.name,
+      ),
+    ).toEqual(ours.map((fn) => fn.name));
     expect(ours.find((fn) => fn.name === fnName)).toEqual(
       await getLambdaFunction(fnName, { target: test.target }),
     );
   }, 120_000);
+});
+
+describe('getLambdaFunction by repository', () => {
+  /** v1's image again, in a repository no function is named after. */
+  const other = `lambdash-test/other-${suffix}`;
+  let otherUri = '';
+
+  beforeAll(async () => {
+    const v1 = images.versions.v1!;
+    ({ uri: otherUri } = await pushToLocalEcr(test.target.clients.ecr, other, v1.image.id, 'v1'));
+  }, 120_000);
+
+  afterAll(async () => {
+    if (otherUri)
+      await testDocker()
+        .getImage(otherUri)
+        .remove()
+        .catch(() => undefined);
+  });
+
+  it('finds the function running an image of the repository, by its name or as an EcrRepo; two are ambiguous', async () => {
+    const target = test.target;
+    const repo = await getEcrRepo(other, { target });
+    const first = `runs-other-${suffix}`;
+    const second = `runs-other-too-${suffix}`;
+    made.add(first).add(second);
+    await createLambdaFunction({ repo: other, tag: 'v1' }, { target, name: first });
+    const byName = await getLambdaFunction(first, { target });
+    // The same digest runs in functions of the first repository: the join is by repository too.
+    expect(await getLambdaFunction(other, { target })).toEqual(byName);
+    expect(await getLambdaFunction(repo, { target })).toEqual(byName);
+
+    await createLambdaFunction({ repo: other, tag: 'v1' }, { target, name: second });
+    for (const identity of [other, repo]) {
+      const ambiguous = await failure(getLambdaFunction(identity, { target }));
+      expect(ambiguous.code).toBe('AMBIGUOUS_FUNCTION');
+      expect(ambiguous.message).toBe(
+        `2 Lambda functions run images of the repository ${other}: ${first}, ${second}.`,
+      );
+      expect(ambiguous.hint).toBe(
+        `Name the one you mean by its function name, for example getLambdaFunction('${first}').`,
+      );
+    }
+    expect((await getLambdaFunction(second, { target })).name).toBe(second);
+    await deleteLambdaFunction(first, { target });
+    await deleteLambdaFunction(second, { target });
+  }, 120_000);
+
+  it('says FUNCTION_NOT_FOUND for a repository no function runs', async () => {
+    const target = test.target;
+    const idle = `lambdash-test/idle-${suffix}`;
+    const repo = await createEcrRepo(idle, { target });
+    const byName = await failure(getLambdaFunction(idle, { target }));
+    expect(byName.code).toBe('FUNCTION_NOT_FOUND');
+    expect(byName.message).toBe(
+      `There is no Lambda function lambdash-test-idle-${suffix}, nor one running an image of the repository ${idle}.`,
+    );
+    const asRepo = await failure(getLambdaFunction(repo, { target }));
+    expect(asRepo.code).toBe('FUNCTION_NOT_FOUND');
+    expect(asRepo.message).toBe(`No Lambda function runs an image of the repository ${idle}.`);
+    // A repository name too long for a function name is looked up as a repository only.
+    const long = `lambdash-test/${'l'.repeat(70)}-${suffix}`;
+    await createEcrRepo(long, { target });
+    expect((await failure(getLambdaFunction(long, { target }))).message).toBe(
+      `No Lambda function runs an image of the repository ${long}.`,
+    );
+    await deleteEcrRepo(repo, { target });
+    await deleteEcrRepo(long, { target });
+  });
 });
 
 describe('states and roles', () => {
@@ -553,7 +634,10 @@ describe('deleteLambdaFunction', () => {
     await createLambdaFunction({ repo, tag: 'v1' }, { target: test.target, name: second });
     const failing = `failing-${suffix}`;
     // Every function running as the default role, but the two deleted here, goes first.
-    for (const other of await getAllLambdaFunctions({ target: test.target })) {
+    for (const other of await getAllLambdaFunctions({
+      target: test.target,
+      generatedOnly: false,
+    })) {
       if (other.role.endsWith(`/${DEFAULT_ROLE_NAME}`) && ![fnName, second].includes(other.name)) {
         await deleteLambdaFunction(other, { target: test.target });
       }
@@ -579,8 +663,21 @@ describe('deleteLambdaFunction', () => {
       'DeleteRole',
     ]);
 
-    const missing = await failure(deleteLambdaFunction(fnName, { target: test.target }));
-    expect(missing.code).toBe('FUNCTION_NOT_FOUND');
+    // Already gone is quiet, by name or as the LambdaFunction (which goes on to its role, gone too).
+    const again = recorder();
+    await deleteLambdaFunction(fnName, { target: test.target, onEvent: again.onEvent });
+    await deleteLambdaFunction(fn, {
+      target: test.target,
+      deleteRole: true,
+      onEvent: again.onEvent,
+    });
+    await deleteLambdaFunction(fnName, { target: test.target, deleteRole: true });
+    expect(calls(again.events)).toEqual([
+      'DeleteFunction',
+      'DeleteFunction',
+      'ListFunctions',
+      'GetRole',
+    ]);
   }, 120_000);
 
   it('leaves a role lambdash did not make, even with deleteRole: it may serve more than Lambda', async () => {

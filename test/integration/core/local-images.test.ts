@@ -683,6 +683,20 @@ describe('local images', () => {
     expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
+  it('are listed through Docker filters given to the engine, joined to lambdash’s label', async () => {
+    const ids = async (options: Parameters<typeof getAllLocalImages>[0]) =>
+      (await getAllLocalImages(options)).map((i) => i.id).sort();
+    expect(await ids({ filters: { reference: [image.ref] } })).toEqual([image.id]);
+    expect(await ids({ filters: { label: [`dev.lambdash.name=${other.name}`] } })).toEqual([
+      other.id,
+    ]);
+    // Plain images pass the caller's filter only when everything is asked for.
+    expect(await ids({ filters: { reference: [`${twinName}:*`] } })).toEqual([]);
+    expect(await ids({ generatedOnly: false, filters: { reference: [`${twinName}:*`] } })).toEqual(
+      [...twins].sort(),
+    );
+  });
+
   it('are deleted with every tag they carry', async () => {
     const responder = await responderFor(echo, 'delete-tags');
     const first = await createLocalImage(responder, { tag: 'v1' });

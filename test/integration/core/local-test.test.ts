@@ -176,6 +176,25 @@ describe('runLocalImageTest', () => {
     expect(await containersOf(images.echo.id)).toEqual([container.id]);
     // The container it borrowed is left running.
     expect(await isContainerRunning(container)).toBe(true);
+    expect(result.container?.id).toBe(container.id);
+  });
+
+  it('with thenStop: false leaves the container it started running; thenStop: true stops even a borrowed one', async () => {
+    const data = { payload: 'kept', expected: { echo: 'kept', from: 'echo' } };
+    const kept = await runLocalImageTest(images.echo, data, { thenStop: false });
+    expect(kept.passed).toBe(true);
+    const container = kept.container!;
+    started.push(container);
+    expect(await containersOf(images.echo.id)).toEqual([container.id]);
+    expect(await isContainerRunning(container)).toBe(true);
+
+    const { events, onEvent } = recorder();
+    const stopped = await runLocalImageTest(images.echo, data, { thenStop: true, onEvent });
+    expect(stopped.passed).toBe(true);
+    expect(stopped.container).toBeUndefined();
+    // It borrowed the running one, then stopped it (and, not kept, it went).
+    expect(events.filter((e) => e.type === 'container.start')).toEqual([]);
+    expect(await containersOf(images.echo.id)).toEqual([]);
   });
 
   it("fails a handler that outlives the test's timeout, as Lambda would", async () => {

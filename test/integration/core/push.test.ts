@@ -78,7 +78,7 @@ describe('pushToEcr cancelled', () => {
       expect(error.message).toBe(`Pushing ${repoUri}:latest was cancelled`);
       // Nothing after the push: no manifest check, no description.
       expect(awsCalls(events)).not.toContain('ECR BatchGetImage');
-      expect(await getAllRemoteImages({ target: fresh.target })).toEqual([]);
+      expect(await getAllRemoteImages({ target: fresh.target, generatedOnly: false })).toEqual([]);
       // The local image keeps the tags it had: the registry's went with the push.
       expect((await testDocker().getImage(image.id).inspect()).RepoTags).not.toContain(
         `${repoUri}:latest`,
@@ -161,6 +161,8 @@ describe('a first push', () => {
       pushed: remote.pushed,
       size: remote.size,
       mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      // ECR tags repositories, not images: an image's labels are its repository's tags.
+      labels: (await getEcrRepo(name, { target: cloud.target })).tags,
     });
     expect(remote.pushed.getTime()).toBeGreaterThanOrEqual(before.getTime());
     const local = await testDocker().getImage(image.id).inspect();

@@ -135,32 +135,35 @@ describe('getRemoteImage', () => {
 });
 
 describe('getAllRemoteImages', () => {
-  it('lists every repository’s images, newest first, one DescribeImages per repository and nothing more', async () => {
+  it('lists every repository’s images with generatedOnly: false, newest first, one DescribeImages and one tag read per repository', async () => {
     const { events, onEvent } = recorder();
-    const all = await getAllRemoteImages({ target: cloud.target, onEvent });
+    const all = await getAllRemoteImages({ target: cloud.target, generatedOnly: false, onEvent });
     expect(all.map((i) => i.digest).sort()).toEqual(
       [remoteV1.digest, remoteV2.digest, remoteTheirs.digest].sort(),
     );
     expect(all).toContainEqual(remoteV1);
     const times = all.map((i) => i.pushed.getTime());
     expect(times).toEqual([...times].sort((a, b) => b - a));
-    // The repositories' tags are not needed, so not read (ECR reads them one repository a call).
+    // The repositories' tags are the images' labels (ECR reads them one repository a call).
     expect(awsCalls(events)).toEqual([
       'ECR DescribeRepositories',
+      'ECR ListTagsForResource',
+      'ECR ListTagsForResource',
       'ECR DescribeImages',
       'ECR DescribeImages',
     ]);
   });
 
-  it('lists only the repositories given, or lambdash’s with generatedOnly', async () => {
+  it('lists only the repositories given, or by default lambdash’s (as Jot)', async () => {
     const target = cloud.target;
     const given = await getAllRemoteImages({
       target,
       repos: [await getEcrRepo(theirs, { target })],
     });
     expect(given).toEqual([remoteTheirs]);
-    const generated = await getAllRemoteImages({ target, generatedOnly: true });
+    const generated = await getAllRemoteImages({ target });
     expect(generated.map((i) => i.repo)).toEqual([ours, ours]);
+    expect(await getAllRemoteImages({ target, generatedOnly: true })).toEqual(generated);
   });
 });
 
@@ -178,10 +181,37 @@ describe('deleteRemoteImage', () => {
     expect((await failure(getRemoteImage(`${ours}:doomed`, { target }))).code).toBe(
       'REMOTE_IMAGE_NOT_FOUND',
     );
-    expect((await getAllRemoteImages({ target })).map((i) => i.digest)).not.toContain(
-      remoteV1.digest,
-    );
+    expect(
+      (await getAllRemoteImages({ target, generatedOnly: false })).map((i) => i.digest),
+    ).not.toContain(remoteV1.digest);
     expect(await getRemoteImage(`${ours}:v2`, { target })).toEqual(remoteV2);
     await deleteRemoteImage(doomed, { target });
+  });
+});
+
+describe('getRemoteImage by its digest alone', () => {
+  it('finds it in whichever repository holds it; in several, says which and how to choose', async () => {
+    const target = cloud.target;
+    expect(await getRemoteImage(remoteV2.digest, { target })).toEqual(remoteV2);
+    expect(await getRemoteImage(remoteTheirs.digest, { target })).toEqual(remoteTheirs);
+    const nowhere = `sha256:${'0'.repeat(64)}`;
+    const missing = await failure(getRemoteImage(nowhere, { target }));
+    expect(missing.code).toBe('REMOTE_IMAGE_NOT_FOUND');
+    expect(missing.message).toBe(`No ECR repository holds an image ${nowhere}.`);
+
+    // The same image pushed to a second repository: one digest, two remote images.
+    const copyRepo = uniqueName('remote-copy');
+    const copy = await pushToEcr(v2, { target, repo: copyRepo });
+    expect(copy.digest).toBe(remoteV2.digest);
+    const ambiguous = await failure(getRemoteImage(remoteV2.digest, { target }));
+    expect(ambiguous.code).toBe('AMBIGUOUS_IMAGE');
+    const both = [`${ours}@${copy.digest}`, `${copyRepo}@${copy.digest}`].sort();
+    expect(ambiguous.message).toBe(
+      `The image ${copy.digest} is in 2 repositories: ${both.join(', ')}.`,
+    );
+    expect(ambiguous.hint).toBe(
+      `Name it with its repository, for example getRemoteImage('${both[0]}').`,
+    );
+    expect(await getRemoteImage(`${copyRepo}@${copy.digest}`, { target })).toEqual(copy);
   });
 });

@@ -1,8 +1,14 @@
-// Warm-up builds of handlers that call import() (issue 12, part 5), against the real engine.
-// Node 20's V8 cannot run import() in a script compiled from a code cache ("A dynamic import
-// callback was not specified"), so such a bundle must get no cache: every invocation of the
-// image, the build's own test and a later container's cold start alike, loads it by require().
-// Each image is built under a name of this file's own and removed afterwards.
+// Warm-up builds against the real engine. Each image is built under a name of this file's own
+// and removed afterwards.
+//
+// With test data (issue 15, part 6: Jot's run_tests_during_package_compile, Node's way), the
+// warm-up runs the test data's payload, so the code cache holds the functions the test's path
+// calls, and the build's test then runs the warmed image.
+//
+// Handlers that call import() (issue 12, part 5): Node 20's V8 cannot run import() in a script
+// compiled from a code cache ("A dynamic import callback was not specified"), so such a bundle
+// must get no cache: every invocation of the image, the build's own test and a later
+// container's cold start alike, loads it by require().
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,12 +20,15 @@ import {
   sendLocalRequest,
 } from '../../../src/core/images/containers.js';
 import { createLocalImage } from '../../../src/core/images/local-image-build.js';
+import type { LocalImageOptions } from '../../../src/core/images/local-image-options.js';
 import { getResponder } from '../../../src/core/responder/responder.js';
 import { recorder, removeImagesNamed, runNodeInImage, uniqueName } from '../../support/images.js';
 import { handlersDir } from '../../support/paths.js';
 import { makeTempDir, removeTempDirs } from '../../support/temp-tree.js';
 
 const fixtures = path.join(handlersDir, 'warmup-import');
+const report = path.join(handlersDir, 'images', 'report.cjs');
+const MARKER = 'compiled-on-the-report-path';
 const made: string[] = [];
 
 beforeAll(async () => {
@@ -120,4 +129,77 @@ describe('a warm-up build of a handler that awaits import("node:zlib")', () => {
       expect(files.filter((f) => f.endsWith('.v8cache'))).toEqual([]);
     },
   );
+});
+
+/** Builds report.cjs with a warm-up; returns the image, the build's events and its context. */
+async function buildWarm(what: string, options: LocalImageOptions = {}) {
+  const name = uniqueName(what);
+  made.push(name);
+  const responder = await getResponder(report, { name });
+  const buildAt = makeTempDir();
+  const { events, onEvent } = recorder();
+  const image = await createLocalImage(responder, { ...options, warmup: true, buildAt, onEvent });
+  const warmupEvent = readFileSync(path.join(buildAt, 'warmup', 'event.json'), 'utf8');
+  return { image, events, warmupEvent };
+}
+
+/** Whether the image's code cache holds compiled code of buildReport (its string constant). */
+async function cacheHoldsReportPath(ref: string): Promise<string> {
+  const output = await runNodeInImage(
+    ref,
+    `const cache = require('fs').readFileSync('/var/task/index.js.v8cache');
+     console.log(String(cache.includes(${JSON.stringify(MARKER)})));`,
+  );
+  return output.trim();
+}
+
+describe('a warm-up build with test data', () => {
+  it("runs the test data's payload: the cache holds the path it takes, and the build's test meets it warm", async () => {
+    const payload = { report: true, id: 7 };
+    const { image, events, warmupEvent } = await buildWarm('warm-test-data', {
+      functionTestData: {
+        payload,
+        // loadedByRequire false: the build's test started the warmed image (cache beside the bundle).
+        expected: { loadedByRequire: false, answer: { marker: MARKER, keys: ['id', 'report'] } },
+      },
+    });
+    expect(events.filter((e) => e.type === 'image.test')).toEqual([
+      { type: 'image.test', passed: true, seconds: expect.any(Number) },
+    ]);
+    expect(await cacheHoldsReportPath(image.ref)).toBe('true');
+    expect(warmupEvent).toBe(JSON.stringify(payload));
+
+    // Without test data the warm-up's `{}` never calls buildReport, and the cache lacks it:
+    // the marker above is the test data's doing, not the bundle's.
+    const plain = await buildWarm('warm-no-test-data');
+    expect(plain.warmupEvent).toBe('{}');
+    expect(plain.events.filter((e) => e.type === 'image.test')).toEqual([]);
+    expect(await cacheHoldsReportPath(plain.image.ref)).toBe('false');
+  });
+
+  it('warms with the very payload the test sends, null included', async () => {
+    const { warmupEvent } = await buildWarm('warm-null', {
+      functionTestData: { payload: null, expected: { loadedByRequire: false, answer: null } },
+    });
+    expect(warmupEvent).toBe('null');
+  });
+
+  it('refuses a payload no invocation can send before anything is built', async () => {
+    const name = uniqueName('warm-bigint');
+    made.push(name);
+    const responder = await getResponder(report, { name });
+    const { events, onEvent } = recorder();
+    await expect(
+      createLocalImage(responder, {
+        warmup: true,
+        functionTestData: { payload: { n: 1n }, expected: null },
+        onEvent,
+      }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_PAYLOAD',
+      message: 'The payload cannot be sent as JSON: Do not know how to serialize a BigInt.',
+    });
+    // Not a step was taken: no bundle, no engine build, no image under the name.
+    expect(events).toEqual([]);
+  });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { resourceTags, tagChanges, taggableLabels } from '../../../src/core/aws/aws-tags.js';
+import {
+  resourceTags,
+  tagChanges,
+  taggableLabels,
+  withImageLabels,
+} from '../../../src/core/aws/aws-tags.js';
+import { LABELS } from '../../../src/core/common/labels.js';
 import { failure } from '../../support/images.js';
 
 const refusal = (run: () => unknown) => failure(Promise.resolve().then(run));
@@ -52,6 +58,28 @@ describe('taggableLabels', () => {
         ['k'.repeat(129)]: 'v',
       }),
     ).toEqual({ Maintainer: 'Ada', team: 'orders' });
+  });
+});
+
+describe('withImageLabels', () => {
+  it("puts the image's user labels beneath the tags given, leaving its lineage and what AWS refuses out", () => {
+    const image = {
+      team: 'orders',
+      Maintainer: 'Ada',
+      note: 'n'.repeat(257),
+      [LABELS.hash]: 'of-another-push',
+    };
+    expect(withImageLabels({ team: 'payments', [LABELS.generated]: 'true' }, image)).toEqual({
+      team: 'payments',
+      Maintainer: 'Ada',
+      [LABELS.generated]: 'true',
+    });
+  });
+
+  it('checks the merged set against AWS’s limit of 50 tags', async () => {
+    const many = Object.fromEntries(Array.from({ length: 45 }, (_, i) => [`k${i}`, 'v']));
+    const given = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`g${i}`, 'v']));
+    expect((await refusal(() => withImageLabels(given, many))).message).toMatch(/more than the 50/);
   });
 });
 

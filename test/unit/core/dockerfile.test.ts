@@ -33,6 +33,15 @@ describe('getDockerfile', () => {
     expect(text).not.toMatch(/\n\n\n/);
   });
 
+  it("without a base image names the default one, the official Node image of the host's major", () => {
+    const major = process.versions.node.split('.')[0];
+    const text = getDockerfile(responder);
+    expect(text).toContain(`\nFROM node:${major}-slim\n`);
+    expect(getDockerfile(responder, { warmup: true })).toContain(`\nFROM node:${major}-slim\n`);
+    // The same text as naming it, so a build given the default changes nothing.
+    expect(text).toBe(getDockerfile(responder, { baseImage: `node:${major}-slim` }));
+  });
+
   it('declares build args by name only: their values never enter the text', () => {
     const text = getDockerfile(responder, {
       baseImage: 'node:20-slim',

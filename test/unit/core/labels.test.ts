@@ -46,4 +46,13 @@ describe('labels', () => {
       getUserLabels({ labels: { team: 'a', [LABELS.hash]: 'h', [LABELS.generated]: 'true' } }),
     ).toEqual({ team: 'a' });
   });
+
+  it('reads a repository’s or function’s tags as its labels', () => {
+    expect(getUserLabels({ tags: { team: 'a', [LABELS.generated]: 'true' } })).toEqual({
+      team: 'a',
+    });
+    // A remote image has both: its labels, and `tags` naming it in the repository.
+    const remoteImage = { labels: { team: 'b' }, tags: ['latest'] };
+    expect(getUserLabels(remoteImage)).toEqual({ team: 'b' });
+  });
 });

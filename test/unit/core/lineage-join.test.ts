@@ -70,6 +70,7 @@ function remoteImage(name: string, d: string, tags: string[], pushed = 2_000): R
     pushed: new Date(pushed),
     size: 1,
     mediaType: undefined,
+    labels: {},
   };
 }
 

@@ -60,6 +60,7 @@ export function remoteImage(name: string, overrides: Partial<RemoteImage> = {}):
     pushed: minutesAgo(3),
     size: 30_000_000,
     mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    labels: {},
     ...overrides,
   };
 }
