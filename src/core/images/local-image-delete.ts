@@ -1,5 +1,5 @@
 // A local image removed with every tag it has, and the containers made from it when forced.
-import { LambdashError } from '../common/errors.js';
+import { isLambdashError, LambdashError } from '../common/errors.js';
 import { dockerError, getDocker } from './docker.js';
 import { getLocalImage } from './local-image-queries.js';
 import type { LocalImage } from './types.js';
@@ -7,13 +7,21 @@ import type { LocalImage } from './types.js';
 /**
  * Removes an image and every tag it has. Containers made from it block this unless `force`,
  * which removes them first. An image other images are built on loses its tags; the engine
- * keeps its layers for them.
+ * keeps its layers for them. An image already gone is fine, given by name or by value.
  */
 export async function deleteLocalImage(
   image: LocalImage | string,
   options: { force?: boolean } = {},
 ): Promise<void> {
-  const target = typeof image === 'string' ? await getLocalImage(image) : image;
+  // Deleting what is already gone is quiet, by name as by value, as every delete* is.
+  const target =
+    typeof image === 'string'
+      ? await getLocalImage(image).catch((error: unknown) => {
+          if (isLambdashError(error, 'IMAGE_NOT_FOUND')) return undefined;
+          throw error;
+        })
+      : image;
+  if (!target) return;
   const docker = getDocker();
   const what = target.ref || target.id;
   try {
